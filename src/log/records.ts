@@ -1,0 +1,33 @@
+// The session log's record types: one JSON object per line, append-only. PRODUCT.md makes the
+// `--json` form of these a contract (every record has `t`, ISO 8601, and `type`).
+
+export type Thread = 'main' | 'subagent' | 'side' | 'compact';
+
+export interface RequestRecord {
+  t: string; type: 'request'; claudeSessionId: string | null; thread: Thread; querySource: string | null;
+  model: string | null; inputTokens: number; outputTokens: number; cacheReadTokens: number;
+  cacheCreationTokens: number; costUsd: number; durationMs: number | null;
+  /** Only on main requests: the context in use after it. */
+  contextTokens?: number;
+}
+export interface CompactionRecord {
+  t: string; type: 'compaction'; claudeSessionId: string | null; trigger: 'manual' | 'auto'; success: boolean;
+  preTokens: number | null; postTokens: number | null; error: string | null;
+  /** True when Claude compacted on its own although guard meant to get there first. */
+  miss?: boolean;
+}
+export interface CheckpointRecord {
+  t: string; type: 'checkpoint'; phase: string; strategy: 'handoff' | 'compact' | 'off';
+  contextTokens: number | null; notePath?: string; detail?: string;
+}
+export interface StartRecord {
+  t: string; type: 'start'; id: string; pid: number; program: string; args: string[]; cwd: string; guardVersion: string;
+}
+export interface ClaudeSessionRecord {
+  t: string; type: 'claude_session'; claudeSessionId: string; source: string | null; model: string | null;
+}
+export interface WindowRecord { t: string; type: 'window'; contextWindow: number; source: string; autoCompactAt: number }
+export interface ExitRecord { t: string; type: 'exit'; code: number; signal: string | null }
+
+export type LogEntry =
+  | StartRecord | RequestRecord | CompactionRecord | CheckpointRecord | ClaudeSessionRecord | WindowRecord | ExitRecord;
