@@ -1,0 +1,324 @@
+// The footer's text, pure. Input: a plain view (the context tracker's ContextSnapshot, guard's
+// state, what the checkpoint policy has armed, a notice) and the width in terminal cells. Output:
+// lines of text with ANSI SGR colour (none when color is false) that never exceed the width,
+// counted in display cells (wide characters and emoji count 2). The renderer draws them.
+import type { ContextSnapshot } from '../context/snapshot.js';
+import type { GuardState } from '../claude/state.js';
+
+/** What the checkpoint policy wants the user to see; all plain data. */
+export interface FooterPolicy {
+  /** The threshold was crossed and a checkpoint will fire at the next idle moment. */
+  armed: boolean;
+  strategy: 'handoff' | 'compact' | 'off';
+  /** Short text of what happens next, e.g. "handoff at idle", "writing note", "/compact sent". */
+  action?: string;
+}
+
+export interface FooterView {
+  snapshot: ContextSnapshot;
+  state: GuardState;
+  policy?: FooterPolicy;
+  /** One short message (a warning, "checkpoint done", a miss); shown truncated if need be. */
+  notice?: string;
+}
+
+export interface ProgramFooterView {
+  program: string;
+  /** Milliseconds since the epoch when the program started. */
+  startedAt: number;
+  /** The caller's clock, so the text is a function of the view alone. */
+  now: number;
+  state: 'running' | 'exited';
+  exitCode?: number | null;
+  /** e.g. "SIGTERM" when a signal ended the program. */
+  signal?: string | null;
+  notice?: string;
+}
+
+export interface FooterOptions { color: boolean }
+
+/** Below this share of the auto-compact point the gauge is green: plenty of room. */
+export const GAUGE_YELLOW_AT = 0.6;
+/** From here red: the default checkpoint threshold (80%) is reached, guard is about to act. */
+export const GAUGE_RED_AT = 0.8;
+/** Gauge bar width in cells when there is room; it shrinks to MIN before it is dropped. */
+const BAR_MAX = 20;
+const BAR_MIN = 5;
+/** A notice gets at least this many cells, or it waits until there is room. */
+const NOTICE_MIN = 12;
+const SEP = ' │ ';
+
+// ---- display width ----------------------------------------------------------------------
+
+const SGR_RE = /\x1b\[[0-9;:]*m/g;
+const ZERO_WIDTH_RE = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]$/u;
+const EMOJI_PRESENTATION_RE = /\p{Emoji_Presentation}/u;
+const PICTOGRAPHIC_RE = /\p{Extended_Pictographic}/u;
+const VS16 = '\uFE0F';
+// East Asian Wide and Fullwidth blocks (the ones that matter in practice).
+const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x1f300, 0x1f64f], [0x1f900, 0x1f9ff],
+  [0x20000, 0x2fffd], [0x30000, 0x3fffd],
+];
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function isWideCodePoint(cp: number): boolean {
+  for (const [lo, hi] of WIDE_RANGES) if (cp >= lo && cp <= hi) return true;
+  return false;
+}
+
+function graphemeWidth(g: string): number {
+  const first = g.codePointAt(0) ?? 0;
+  const firstChar = String.fromCodePoint(first);
+  if (g.length === firstChar.length && ZERO_WIDTH_RE.test(firstChar)) return 0;
+  if (isWideCodePoint(first) || EMOJI_PRESENTATION_RE.test(g)) return 2;
+  if (g.includes(VS16) && PICTOGRAPHIC_RE.test(g)) return 2;
+  return ZERO_WIDTH_RE.test(firstChar) ? 0 : 1;
+}
+
+/** Terminal cells the text takes, ignoring SGR sequences. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const { segment } of segmenter.segment(text.replace(SGR_RE, ''))) w += graphemeWidth(segment);
+  return w;
+}
+
+/** Cuts plain text to at most `width` cells, ending with "…" when it had to cut. */
+export function truncateToWidth(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let w = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const gw = graphemeWidth(segment);
+    if (w + gw > width - 1) break;
+    out += segment;
+    w += gw;
+  }
+  return out + '…';
+}
+
+// ---- colour -----------------------------------------------------------------------------
+
+/** Colour unless NO_COLOR is set (any non-empty value, per no-color.org) or output is not a TTY. */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+const SGR = {
+  green: '32', yellow: '33', red: '31', cyan: '36', magenta: '35', dim: '2', bold: '1', boldYellow: '1;33',
+} as const;
+type Style = keyof typeof SGR;
+
+function paint(text: string, style: Style | undefined, color: boolean): string {
+  return color && style !== undefined && text !== '' ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text;
+}
+
+// ---- number formats ---------------------------------------------------------------------
+
+/** 950 → "950", 8200 → "8.2k", 121_400 → "121.4k", 167_000 → "167k", 1_000_000 → "1M". */
+export function formatTokens(n: number): string {
+  const abs = Math.abs(n);
+  const sign = n < 0 ? '-' : '';
+  if (abs < 1000) return `${sign}${Math.round(abs)}`;
+  if (abs < 999_950) return `${sign}${trimZero((abs / 1000).toFixed(1))}k`;
+  return `${sign}${trimZero((abs / 1_000_000).toFixed(2))}M`;
+}
+
+function trimZero(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** "$1.23"; whole dollars from $100. */
+export function formatCost(usd: number): string {
+  return usd >= 100 ? `$${Math.round(usd)}` : `$${usd.toFixed(2)}`;
+}
+
+/** 42s, 12m04s, 1h02m. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** "claude-sonnet-5-20260101" → "sonnet-5"; "claude-opus-4-8[1m]" → "opus-4-8". */
+export function shortModel(model: string): string {
+  return model.replace(/\[[^\]]*\]$/, '').replace(/^claude-/, '').replace(/-\d{8}$/, '');
+}
+
+// ---- the Claude footer ------------------------------------------------------------------
+
+interface Part {
+  /** Plain text for measuring; `styled` is what is printed. */
+  text: string;
+  styled: string;
+}
+
+function part(text: string, style: Style | undefined, color: boolean): Part {
+  return { text, styled: paint(text, style, color) };
+}
+
+function levelStyle(share: number): Style {
+  if (share >= GAUGE_RED_AT) return 'red';
+  if (share >= GAUGE_YELLOW_AT) return 'yellow';
+  return 'green';
+}
+
+function gaugeBar(share: number, width: number, color: boolean): Part {
+  const filled = Math.max(0, Math.min(width, Math.round(Math.min(1, Math.max(0, share)) * width)));
+  const full = '█'.repeat(filled);
+  const empty = '░'.repeat(width - filled);
+  return { text: full + empty, styled: paint(full, levelStyle(share), color) + paint(empty, 'dim', color) };
+}
+
+const STATE_STYLE: Record<GuardState, Style | undefined> = {
+  starting: 'dim', working: 'cyan', idle: undefined, checkpointing: 'magenta', exited: 'dim',
+};
+
+function stateText(view: FooterView, long: boolean): { text: string; style: Style | undefined } {
+  const p = view.policy;
+  if (view.state === 'checkpointing') {
+    return { text: long && p?.action ? `checkpointing: ${p.action}` : 'checkpointing', style: 'magenta' };
+  }
+  if (p?.armed && p.strategy !== 'off') {
+    const action = p.action ?? `${p.strategy} at idle`;
+    return { text: long ? `${view.state} · checkpoint armed → ${action}` : `armed → ${p.strategy}`, style: 'yellow' };
+  }
+  if (long && p?.strategy === 'off') return { text: `${view.state} · checkpoints off`, style: STATE_STYLE[view.state] };
+  return { text: view.state, style: STATE_STYLE[view.state] };
+}
+
+/** What may appear, in the order the drop-list removes them (see LAYOUTS). */
+interface Layout {
+  model: boolean;
+  growth: boolean;
+  cost: boolean;
+  /** 0 = no bar. */
+  bar: number;
+  longState: boolean;
+  state: boolean;
+  tokens: boolean;
+  label: boolean;
+}
+
+// Richest first. Least important goes first: model → growth/turns → cost → the long state text
+// → the bar shrinks → the bar → the "guard" label → tokens → state; the percentage stays last.
+const LAYOUTS: Layout[] = (() => {
+  const all: Layout = { model: true, growth: true, cost: true, bar: BAR_MAX, longState: true, state: true, tokens: true, label: true };
+  const out: Layout[] = [all];
+  const push = (change: Partial<Layout>): void => { out.push({ ...out[out.length - 1]!, ...change }); };
+  push({ model: false });
+  push({ growth: false });
+  push({ cost: false });
+  push({ longState: false });
+  for (const bar of [16, 12, 8, BAR_MIN]) push({ bar });
+  push({ bar: 0 });
+  push({ label: false });
+  push({ tokens: false });
+  push({ state: false });
+  return out;
+})();
+/** Index of the sparsest layout tried with the notice beside it; narrower, the notice gives way. */
+const LAYOUTS_WITH_NOTICE = 4;
+
+function join(parts: Part[]): Part {
+  return { text: parts.map((p) => p.text).join(SEP), styled: parts.map((p) => p.styled).join(SEP) };
+}
+
+function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
+  const s = view.snapshot;
+  const parts: Part[] = [];
+  if (layout.label) parts.push(part('guard', 'bold', color));
+  if (s.contextTokens === null) {
+    if (layout.tokens) parts.push(part("waiting for Claude's first request", 'dim', color));
+  } else {
+    const share = s.autoCompactAt > 0 ? s.contextTokens / s.autoCompactAt : 0;
+    const pct = `${Math.round(share * 100)}%`;
+    const gauge: Part[] = [];
+    if (layout.bar > 0) gauge.push(gaugeBar(share, layout.bar, color));
+    if (layout.tokens) gauge.push(part(`${formatTokens(s.contextTokens)} / ${formatTokens(s.autoCompactAt)}`, undefined, color));
+    gauge.push(part(pct, levelStyle(share), color));
+    parts.push({ text: gauge.map((g) => g.text).join(' '), styled: gauge.map((g) => g.styled).join(' ') });
+    if (layout.growth && (s.growthPerTurn !== null || s.turnsLeft !== null)) {
+      const bits: string[] = [];
+      if (s.growthPerTurn !== null) bits.push(`+${formatTokens(s.growthPerTurn)}/turn`);
+      if (s.turnsLeft !== null) bits.push(`~${s.turnsLeft} turn${s.turnsLeft === 1 ? '' : 's'}`);
+      parts.push(part(bits.join(' '), undefined, color));
+    }
+  }
+  if (layout.cost) parts.push(part(formatCost(s.costUsd), undefined, color));
+  if (layout.model) {
+    const name = s.model !== null ? shortModel(s.model) : 'model ?';
+    parts.push(part(`${name} ${formatTokens(s.contextWindow)}`, 'dim', color));
+  }
+  if (layout.state) {
+    const st = stateText(view, layout.longState);
+    parts.push(part(st.text, st.style, color));
+  }
+  return parts;
+}
+
+function fit(parts: Part[], width: number): Part | null {
+  const line = join(parts);
+  return displayWidth(line.text) <= width ? line : null;
+}
+
+export function renderClaudeFooter(view: FooterView, width: number, opts: FooterOptions): string[] {
+  checkWidth(width);
+  const notice = view.notice?.replace(/\s+/g, ' ').trim();
+  if (notice) {
+    // The whole notice beside the richest layout it fits; else cut beside the sparsest of them.
+    const withNotice = LAYOUTS.slice(0, LAYOUTS_WITH_NOTICE + 1);
+    for (const layout of withNotice) {
+      const line = fit([...claudeParts(view, layout, opts.color), part(notice, 'boldYellow', opts.color)], width);
+      if (line) return [line.styled];
+    }
+    const base = join(claudeParts(view, withNotice[withNotice.length - 1]!, opts.color));
+    const room = width - displayWidth(base.text) - displayWidth(SEP);
+    if (room >= NOTICE_MIN) return [join([base, part(truncateToWidth(notice, room), 'boldYellow', opts.color)]).styled];
+  }
+  for (const layout of LAYOUTS) {
+    const line = fit(claudeParts(view, layout, opts.color), width);
+    if (line) return [line.styled];
+  }
+  // Narrower than the percentage alone: cut the plain text.
+  return [truncateToWidth(join(claudeParts(view, LAYOUTS[LAYOUTS.length - 1]!, false)).text, width)];
+}
+
+// ---- the footer for other programs ------------------------------------------------------
+
+export function renderProgramFooter(view: ProgramFooterView, width: number, opts: FooterOptions): string[] {
+  checkWidth(width);
+  const c = opts.color;
+  const elapsed = part(formatDuration(view.now - view.startedAt), undefined, c);
+  let state: Part;
+  if (view.state === 'running') state = part('running', 'green', c);
+  else if (view.signal) state = part(`exited (${view.signal})`, 'red', c);
+  else state = part(`exited ${view.exitCode ?? '?'}`, view.exitCode === 0 ? undefined : 'red', c);
+  const label = part('guard', 'bold', c);
+  const notice = view.notice?.replace(/\s+/g, ' ').trim();
+  const candidates: Part[][] = [[label, part(view.program, undefined, c), elapsed, state], [part(view.program, undefined, c), elapsed, state], [elapsed, state], [state]];
+  if (notice) {
+    for (const parts of candidates.slice(0, 2)) {
+      const base = join(parts);
+      const room = width - displayWidth(base.text) - displayWidth(SEP);
+      if (room >= Math.min(NOTICE_MIN, displayWidth(notice))) return [join([base, part(truncateToWidth(notice, room), 'boldYellow', c)]).styled];
+    }
+  }
+  for (const parts of candidates) {
+    const line = fit(parts, width);
+    if (line) return [line.styled];
+  }
+  return [truncateToWidth(state.text, width)];
+}
+
+function checkWidth(width: number): void {
+  if (!Number.isInteger(width) || width < 0) throw new RangeError(`footer width must be a whole number ≥ 0, got ${String(width)}`);
+}
