@@ -1,0 +1,326 @@
+// guard's OTLP/HTTP receiver: one node:http server per guard run on 127.0.0.1 (free port). Claude
+// Code's exporters POST logs/metrics/traces here (JSON or protobuf, maybe gzipped), and guard's
+// hook and status-line relays POST what Claude wrote on their stdin. Decoded batches go to
+// `onTelemetry`, hook payloads to `onHook`. Answers like an OTLP collector: 200 with an empty
+// Export…ServiceResponse in the request's encoding, or a 4xx with a google.rpc.Status and a short
+// reason. A bad request never stops the server nor touches what earlier requests delivered.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { TelemetryBatch } from './records.js';
+import { decodeTelemetry, OtlpDecodeError, type OtlpEncoding } from './decode.js';
+import { checkTraceRequestPb, encodeEmptyResponsePb, encodeRpcStatusPb, type OtlpSignal } from './otlp-schema.js';
+
+/** The header carrying the per-run token (guard sets OTEL_EXPORTER_OTLP_HEADERS=x-guard-token=…). */
+export const TOKEN_HEADER = 'x-guard-token';
+
+/** Bodies above this (compressed or inflated) get 413: far above any real export batch. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const HOST = '127.0.0.1';
+const HOOK_PREFIX = '/guard/hook/';
+// Hook event names are Claude's (Stop, SessionStart, …) or `statusline`; nothing else is routed.
+const HOOK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const OTLP_PATHS: Readonly<Record<string, OtlpSignal>> = { '/v1/logs': 'logs', '/v1/metrics': 'metrics', '/v1/traces': 'traces' };
+
+// google.rpc.Code values an OTLP server uses in its Status replies.
+const RPC_CODE = { INVALID_ARGUMENT: 3, INTERNAL: 13, UNAUTHENTICATED: 16, RESOURCE_EXHAUSTED: 8 } as const;
+
+export interface ReceiverOptions {
+  /** The per-run secret every request must carry in TOKEN_HEADER. */
+  token: string;
+  onTelemetry(batch: TelemetryBatch): void;
+  /** A hook or status-line relay's payload: `event` is the path's last part (e.g. Stop, statusline). */
+  onHook?(event: string, payload: unknown): void;
+  /** Largest accepted body in bytes, before and after gunzip. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Told about requests that were refused or whose callback threw (the receiver keeps running). */
+  onError?(err: Error): void;
+}
+
+export interface Receiver {
+  port: number;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the receiver on 127.0.0.1, port 0. Resolves once it is listening. */
+export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`startReceiver: options must be an object, got ${String(opts)}`);
+  if (typeof opts.token !== 'string' || opts.token.length === 0) {
+    throw new TypeError(`startReceiver: token must be a non-empty string, got ${JSON.stringify(opts.token)}`);
+  }
+  if (typeof opts.onTelemetry !== 'function') throw new TypeError(`startReceiver: onTelemetry must be a function, got ${typeof opts.onTelemetry}`);
+  if (opts.onHook !== undefined && typeof opts.onHook !== 'function') throw new TypeError(`startReceiver: onHook must be a function, got ${typeof opts.onHook}`);
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`startReceiver: maxBodyBytes must be a positive integer, got ${String(opts.maxBodyBytes)}`);
+  }
+
+  const tokenDigest = digest(opts.token);
+  const reportError = (err: Error): void => {
+    try { opts.onError?.(err); } catch { /* a faulty error sink must not take the receiver down */ }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      reportError(error);
+      if (!res.headersSent) reply(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest)) {
+      refuse(req, res, 401, 'missing or wrong token');
+      return;
+    }
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const signal = OTLP_PATHS[path];
+    const hookEvent = path.startsWith(HOOK_PREFIX) ? path.slice(HOOK_PREFIX.length) : undefined;
+    if (signal === undefined && (hookEvent === undefined || !HOOK_NAME.test(hookEvent))) {
+      refuse(req, res, 404, `no such path: ${path}`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      refuse(req, res, 405, `method ${String(req.method)} not allowed, use POST`);
+      return;
+    }
+    const encoding = signal !== undefined ? otlpEncodingOf(req.headers['content-type']) : hookContentOk(req.headers['content-type']);
+    if (encoding === undefined) {
+      refuse(req, res, 415, `unsupported content-type: ${req.headers['content-type'] ?? '(none)'}`);
+      return;
+    }
+    const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
+      refuse(req, res, 415, `unsupported content-encoding: ${contentEncoding}`);
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      refuseTooLarge(req, res, encoding, maxBodyBytes);
+      return;
+    }
+
+    const body = await readBody(req, contentEncoding === 'gzip', maxBodyBytes);
+    if (body === TOO_LARGE) {
+      refuseTooLarge(req, res, encoding, maxBodyBytes);
+      return;
+    }
+    if (body === BAD_GZIP) {
+      refuseBadRequest(res, encoding, 'invalid gzip body');
+      return;
+    }
+    if (body === ABORTED) return;
+
+    if (signal === undefined) {
+      handleHook(res, hookEvent!, body);
+      return;
+    }
+    const otlpEncoding = encoding as OtlpEncoding;
+    let batch: TelemetryBatch | undefined;
+    try {
+      if (signal === 'traces') checkTraces(otlpEncoding, body);
+      else batch = decodeTelemetry(signal, otlpEncoding, body);
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) {
+        refuseBadRequest(res, otlpEncoding, err.reason);
+        return;
+      }
+      throw err;
+    }
+    if (batch !== undefined && !deliver(() => opts.onTelemetry(batch))) {
+      replyStatus(res, 500, otlpEncoding, RPC_CODE.INTERNAL, 'receiver callback failed');
+      return;
+    }
+    if (otlpEncoding === 'json') reply(res, 200, 'application/json', '{}');
+    else reply(res, 200, 'application/x-protobuf', encodeEmptyResponsePb(signal));
+  }
+
+  function handleHook(res: ServerResponse, event: string, body: Buffer): void {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      refuseBadRequest(res, 'json', `invalid JSON: ${(err as Error).message}`);
+      return;
+    }
+    const onHook = opts.onHook;
+    if (onHook !== undefined && !deliver(() => onHook(event, payload))) {
+      replyStatus(res, 500, 'json', RPC_CODE.INTERNAL, 'receiver callback failed');
+      return;
+    }
+    reply(res, 200, 'application/json', '{}');
+  }
+
+  /** Runs a callback; false if it threw (or its promise rejected, reported later). */
+  function deliver(call: () => unknown): boolean {
+    try {
+      const result = call();
+      if (result instanceof Promise) result.catch((err: unknown) => reportError(err instanceof Error ? err : new Error(String(err))));
+      return true;
+    } catch (err) {
+      reportError(err instanceof Error ? err : new Error(String(err)));
+      return false;
+    }
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string): void {
+    reportError(new Error(`receiver: ${status} ${req.method ?? '?'} ${req.url ?? '?'}: ${reason}`));
+    // The body was not read: close the connection rather than drain an unknown amount of input.
+    if (!req.readableEnded) res.setHeader('connection', 'close');
+    reply(res, status, 'text/plain; charset=utf-8', `${reason}\n`);
+  }
+
+  function refuseTooLarge(req: IncomingMessage, res: ServerResponse, encoding: 'json' | 'protobuf', limit: number): void {
+    const reason = `body larger than ${limit} bytes`;
+    reportError(new Error(`receiver: 413 ${req.url ?? '?'}: ${reason}`));
+    res.setHeader('connection', 'close');
+    replyStatus(res, 413, encoding, RPC_CODE.RESOURCE_EXHAUSTED, reason);
+  }
+
+  function refuseBadRequest(res: ServerResponse, encoding: 'json' | 'protobuf', reason: string): void {
+    reportError(new Error(`receiver: 400: ${reason}`));
+    replyStatus(res, 400, encoding, RPC_CODE.INVALID_ARGUMENT, reason);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${HOST}:${port}`,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+// ---- request helpers (module-level, no per-receiver state)
+
+const TOO_LARGE = Symbol('too large');
+const BAD_GZIP = Symbol('bad gzip');
+const ABORTED = Symbol('aborted');
+
+/**
+ * Reads the whole body, stopping (and destroying the inflater) as soon as more than `limit` bytes
+ * arrived or were inflated, so a huge or gzip-bomb body is never held in memory.
+ */
+function readBody(req: IncomingMessage, gzip: boolean, limit: number): Promise<Buffer | typeof TOO_LARGE | typeof BAD_GZIP | typeof ABORTED> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let rawBytes = 0;
+    let bodyBytes = 0;
+    let done = false;
+    const gunzip = gzip ? createGunzip() : undefined;
+    const source: Readable = gunzip ?? req;
+    const finish = (result: Buffer | typeof TOO_LARGE | typeof BAD_GZIP | typeof ABORTED): void => {
+      if (done) return;
+      done = true;
+      if (gunzip) {
+        req.unpipe(gunzip);
+        gunzip.destroy();
+      }
+      req.pause();
+      resolve(result);
+    };
+    if (gunzip) {
+      req.on('data', (chunk: Buffer) => {
+        rawBytes += chunk.length;
+        if (rawBytes > limit) finish(TOO_LARGE);
+      });
+      req.pipe(gunzip);
+      gunzip.on('error', () => finish(BAD_GZIP));
+    }
+    source.on('data', (chunk: Buffer) => {
+      if (done) return;
+      bodyBytes += chunk.length;
+      if (bodyBytes > limit) {
+        finish(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    source.on('end', () => finish(Buffer.concat(chunks, bodyBytes)));
+    req.on('error', () => finish(ABORTED));
+    req.on('aborted', () => finish(ABORTED));
+  });
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+// Both sides are hashed first so the comparison takes the same time whatever the length.
+function tokenMatches(header: string | string[] | undefined, expected: Buffer): boolean {
+  if (typeof header !== 'string') return false;
+  return timingSafeEqual(digest(header.trim()), expected);
+}
+
+/** The OTLP encoding a content-type names (parameters such as charset allowed), if supported. */
+function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  switch (mediaType(contentType)) {
+    case 'application/json': return 'json';
+    case 'application/x-protobuf': case 'application/protobuf': return 'protobuf';
+    default: return undefined;
+  }
+}
+
+// Hook relays send JSON; a plain `curl -d @-` labels it form data, so that and text are taken too.
+function hookContentOk(contentType: string | undefined): 'json' | undefined {
+  const type = mediaType(contentType);
+  return type === '' || type === 'application/json' || type === 'text/plain' || type === 'application/x-www-form-urlencoded'
+    ? 'json' : undefined;
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+function checkTraces(encoding: OtlpEncoding, body: Buffer): void {
+  if (encoding === 'protobuf') {
+    try {
+      checkTraceRequestPb(body);
+    } catch (err) {
+      throw new OtlpDecodeError(`invalid protobuf: ${(err as Error).message}`);
+    }
+    return;
+  }
+  try {
+    JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new OtlpDecodeError(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+function replyStatus(res: ServerResponse, status: number, encoding: 'json' | 'protobuf', code: number, message: string): void {
+  if (encoding === 'json') reply(res, status, 'application/json', JSON.stringify({ code, message }));
+  else reply(res, status, 'application/x-protobuf', encodeRpcStatusPb(code, message));
+}
+
+function reply(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.end(body);
+}
