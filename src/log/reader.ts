@@ -1,0 +1,189 @@
+// The session log's reader. Input: the files under `<state>/sessions/` that SessionLog wrote.
+// Output: a run's records (malformed lines skipped and counted, never fatal) and one summary per
+// run for `guard log`'s list. Lookup by exact id, `latest`, or a unique prefix of an id.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LogEntry } from './records.js';
+
+const LOG_SUFFIX = '.jsonl';
+/** How many runs `guard log` lists when not told otherwise. */
+export const DEFAULT_LIST_LIMIT = 20;
+
+export interface ParsedLog {
+  entries: LogEntry[];
+  /** Lines that were not a JSON object with string `t` and `type` (e.g. cut off by a crash). */
+  malformed: number;
+}
+
+export interface SessionFile extends ParsedLog {
+  id: string;
+  path: string;
+}
+
+export interface SessionSummary {
+  id: string;
+  path: string;
+  /** ISO 8601, from the start record (or the first record). */
+  startedAt: string | null;
+  /** ISO 8601 of the newest record. */
+  lastAt: string | null;
+  durationMs: number | null;
+  program: string | null;
+  cwd: string | null;
+  pid: number | null;
+  /** null while the run has no exit record (still running, or guard died). */
+  exitCode: number | null;
+  /** Largest contextTokens of any main request. */
+  peakContextTokens: number | null;
+  costUsd: number;
+  requests: number;
+  mainRequests: number;
+  checkpoints: number;
+  compactions: number;
+  claudeSessions: number;
+  malformed: number;
+}
+
+export class SessionNotFoundError extends Error {
+  override readonly name = 'SessionNotFoundError';
+  constructor(readonly ref: string, readonly candidates: string[] = []) {
+    super(candidates.length > 1
+      ? `guard log: "${ref}" matches ${candidates.length} sessions (${candidates.slice(0, 5).join(', ')}${candidates.length > 5 ? ', …' : ''}); give more of the id`
+      : `guard log: no session "${ref}"`);
+  }
+}
+
+export function parseLog(text: string): ParsedLog {
+  const entries: LogEntry[] = [];
+  let malformed = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      malformed++;
+      continue;
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)
+      && typeof (value as { t?: unknown }).t === 'string' && typeof (value as { type?: unknown }).type === 'string') {
+      entries.push(value as LogEntry);
+    } else {
+      malformed++;
+    }
+  }
+  return { entries, malformed };
+}
+
+/** Ids of every run with a log, newest first (ids sort by time). Missing folder → []. */
+export function listSessionIds(sessionsDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(sessionsDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter((n) => n.endsWith(LOG_SUFFIX)).map((n) => n.slice(0, -LOG_SUFFIX.length)).sort().reverse();
+}
+
+/** `latest`, an exact id, or a prefix matching exactly one id. */
+export function resolveSessionId(sessionsDir: string, ref: string): string {
+  const ids = listSessionIds(sessionsDir);
+  if (ref === 'latest') {
+    const newest = ids[0];
+    if (newest === undefined) throw new SessionNotFoundError(ref);
+    return newest;
+  }
+  if (ids.includes(ref)) return ref;
+  const matches = ref === '' ? [] : ids.filter((id) => id.startsWith(ref));
+  if (matches.length === 1) return matches[0]!;
+  throw new SessionNotFoundError(ref, matches);
+}
+
+export function readSession(sessionsDir: string, ref: string): SessionFile {
+  const id = resolveSessionId(sessionsDir, ref);
+  const file = path.join(sessionsDir, id + LOG_SUFFIX);
+  return { id, path: file, ...parseLog(fs.readFileSync(file, 'utf8')) };
+}
+
+function ms(iso: string | null): number | null {
+  if (iso === null) return null;
+  const v = Date.parse(iso);
+  return Number.isNaN(v) ? null : v;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+export function summarize(file: SessionFile): SessionSummary {
+  const s: SessionSummary = {
+    id: file.id, path: file.path, startedAt: null, lastAt: null, durationMs: null, program: null, cwd: null, pid: null,
+    exitCode: null, peakContextTokens: null, costUsd: 0, requests: 0, mainRequests: 0, checkpoints: 0,
+    compactions: 0, claudeSessions: 0, malformed: file.malformed,
+  };
+  const claudeIds = new Set<string>();
+  // A checkpoint is a run of phases; each one begins with the same phase, so count those.
+  let firstPhase: string | null = null;
+  for (const e of file.entries) {
+    s.startedAt ??= e.t;
+    s.lastAt = e.t;
+    switch (e.type) {
+      case 'start':
+        s.startedAt = e.t;
+        s.program = typeof e.program === 'string' ? e.program : null;
+        s.cwd = typeof e.cwd === 'string' ? e.cwd : null;
+        s.pid = typeof e.pid === 'number' ? e.pid : null;
+        break;
+      case 'request':
+        s.requests++;
+        s.costUsd += num(e.costUsd);
+        if (e.claudeSessionId) claudeIds.add(e.claudeSessionId);
+        if (e.thread === 'main') {
+          s.mainRequests++;
+          if (typeof e.contextTokens === 'number') s.peakContextTokens = Math.max(s.peakContextTokens ?? 0, e.contextTokens);
+        }
+        break;
+      case 'compaction':
+        s.compactions++;
+        break;
+      case 'checkpoint':
+        firstPhase ??= e.phase;
+        if (e.phase === firstPhase) s.checkpoints++;
+        break;
+      case 'claude_session':
+        if (e.claudeSessionId) claudeIds.add(e.claudeSessionId);
+        break;
+      case 'exit':
+        s.exitCode = typeof e.code === 'number' ? e.code : null;
+        break;
+      default:
+        break;
+    }
+  }
+  s.claudeSessions = claudeIds.size;
+  const a = ms(s.startedAt);
+  const b = ms(s.lastAt);
+  s.durationMs = a !== null && b !== null ? Math.max(0, b - a) : null;
+  return s;
+}
+
+/** Summaries of the newest runs, newest first; an unreadable file is skipped. */
+export function listSessions(sessionsDir: string, opts: { limit?: number } = {}): SessionSummary[] {
+  const limit = opts.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`listSessions: limit must be a whole number ≥ 1, got ${String(limit)}`);
+  const out: SessionSummary[] = [];
+  for (const id of listSessionIds(sessionsDir)) {
+    if (out.length >= limit) break;
+    const file = path.join(sessionsDir, id + LOG_SUFFIX);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    out.push(summarize({ id, path: file, ...parseLog(text) }));
+  }
+  return out;
+}
