@@ -48,4 +48,24 @@ export interface ContextSnapshot {
   costUsd: number;
   mainRequests: number;
   compactions: CompactionSeen[];
+  /** Sum of cost_usd over the requests of this conversation only (costUsd is the whole run's). */
+  sessionCostUsd?: number;
+  /** Milliseconds since the epoch of the newest main request; null before the first. */
+  contextAt?: number | null;
+  /**
+   * True when a compaction succeeded after the newest main request: contextTokens is still the
+   * figure from before it, and the next main request will be much smaller.
+   */
+  compactedSinceRequest?: boolean;
+  /** This conversation's counters from Claude's metrics; absent until a metric point arrives. */
+  metricTotals?: MetricTotals;
+}
+
+/** Token and cost counters from Claude's own metrics (claude_code.token.usage / cost.usage). */
+export interface MetricTotals {
+  costUsd: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheCreation: number;
 }

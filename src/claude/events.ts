@@ -1,0 +1,240 @@
+// Typed Claude Code events. Input: one decoded OTLP log record (src/telemetry/records.ts) as the
+// receiver hands it over. Output: a plain discriminated union that the context tracker, the
+// session log and the policy read. Pure: no clock, no I/O.
+//
+// Claude Code names an event in the `event.name` attribute (and in the body as
+// `claude_code.<name>`). Older versions sent some numbers as strings and booleans as
+// "true"/"false"; both are accepted here. Anything we do not model stays an `unknown` event with
+// its attributes, so nothing is thrown away.
+
+import type { Attributes, AttrValue, LogRecord } from '../telemetry/records.js';
+import type { Thread } from '../log/records.js';
+
+/** Prefix Claude Code puts on the log body: `claude_code.api_request`. */
+const BODY_PREFIX = 'claude_code.';
+const NANOS_PER_MILLI = 1_000_000n;
+
+export interface EventBase {
+  /** Claude's session id (`session.id`); null when a record carries none. */
+  sessionId: string | null;
+  /** Milliseconds since the epoch: `event.timestamp`, else the record's time. */
+  t: number;
+  /** `event.sequence`: increasing per Claude session; null when absent. */
+  sequence: number | null;
+  /** `prompt.id`: the user prompt this event belongs to; null when absent. */
+  promptId: string | null;
+}
+
+export interface ApiRequestEvent extends EventBase {
+  type: 'api_request';
+  thread: Thread;
+  /**
+   * True when `query_source` was missing and `thread` is a guess (see classifyRequest). The
+   * tracker only lets a guessed main request move the gauge when it is plausibly main.
+   */
+  threadGuessed: boolean;
+  querySource: string | null;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+  costUsd: number;
+  durationMs: number | null;
+  /** `agent.name` / `agent_id` on sub-agent requests. */
+  agentName: string | null;
+}
+
+export interface CompactionEvent extends EventBase {
+  type: 'compaction';
+  trigger: 'manual' | 'auto';
+  success: boolean;
+  preTokens: number | null;
+  postTokens: number | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface UserPromptEvent extends EventBase {
+  type: 'user_prompt';
+  promptLength: number | null;
+  /** Set for slash commands, e.g. `compact` for `/compact …`. */
+  commandName: string | null;
+}
+
+export interface ToolResultEvent extends EventBase {
+  type: 'tool_result';
+  toolName: string | null;
+  toolUseId: string | null;
+  success: boolean | null;
+  durationMs: number | null;
+}
+
+export interface ToolDecisionEvent extends EventBase {
+  type: 'tool_decision';
+  toolName: string | null;
+  toolUseId: string | null;
+  decision: string | null;
+  source: string | null;
+}
+
+export interface SubagentCompletedEvent extends EventBase {
+  type: 'subagent_completed';
+  agentType: string | null;
+  model: string | null;
+  totalTokens: number | null;
+  durationMs: number | null;
+}
+
+export interface ApiErrorEvent extends EventBase {
+  type: 'api_error';
+  model: string | null;
+  error: string | null;
+  statusCode: number | null;
+  durationMs: number | null;
+  querySource: string | null;
+}
+
+export interface UnknownEvent extends EventBase {
+  type: 'unknown';
+  /** The event's name without the `claude_code.` prefix; '' when the record has none. */
+  name: string;
+  attributes: Attributes;
+}
+
+export type ClaudeEvent =
+  | ApiRequestEvent | CompactionEvent | UserPromptEvent | ToolResultEvent | ToolDecisionEvent
+  | SubagentCompletedEvent | ApiErrorEvent | UnknownEvent;
+
+/**
+ * The thread a request ran in, from `query_source`. A missing source is guessed: a request
+ * tagged with an agent name or id is a sub-agent's; anything else is provisionally main, and
+ * `guessed` tells the tracker to accept it only if it is plausibly the main conversation.
+ */
+export function classifyRequest(querySource: string | null, hasAgentTag: boolean): { thread: Thread; guessed: boolean } {
+  if (querySource === null || querySource === '') {
+    return { thread: hasAgentTag ? 'subagent' : 'main', guessed: true };
+  }
+  if (querySource === 'repl_main_thread' || querySource === 'sdk') return { thread: 'main', guessed: false };
+  if (querySource.startsWith('agent:')) return { thread: 'subagent', guessed: false };
+  if (querySource === 'compact') return { thread: 'compact', guessed: false };
+  return { thread: 'side', guessed: false };
+}
+
+export function toClaudeEvent(rec: LogRecord): ClaudeEvent {
+  const a = rec.attributes;
+  const base: EventBase = {
+    sessionId: str(a['session.id']),
+    t: eventTime(a['event.timestamp'], rec.timeUnixNano, rec.observedTimeUnixNano),
+    sequence: num(a['event.sequence']),
+    promptId: str(a['prompt.id']),
+  };
+  const name = eventName(rec);
+  switch (name) {
+    case 'api_request': {
+      const querySource = str(a['query_source']);
+      const agentName = str(a['agent.name']) ?? str(a['agent_id']);
+      const { thread, guessed } = classifyRequest(querySource, agentName !== null);
+      return {
+        ...base, type: 'api_request', thread, threadGuessed: guessed, querySource,
+        model: str(a['model']),
+        inputTokens: num(a['input_tokens']) ?? 0,
+        outputTokens: num(a['output_tokens']) ?? 0,
+        cacheReadTokens: num(a['cache_read_tokens']) ?? 0,
+        cacheCreationTokens: num(a['cache_creation_tokens']) ?? 0,
+        costUsd: num(a['cost_usd']) ?? 0,
+        durationMs: num(a['duration_ms']),
+        agentName,
+      };
+    }
+    case 'compaction':
+      return {
+        ...base, type: 'compaction',
+        trigger: str(a['trigger']) === 'auto' ? 'auto' : 'manual',
+        // A compaction record without `success` that carries no error is taken as succeeded.
+        success: bool(a['success']) ?? str(a['error']) === null,
+        preTokens: num(a['pre_tokens']),
+        postTokens: num(a['post_tokens']),
+        durationMs: num(a['duration_ms']),
+        error: str(a['error']),
+      };
+    case 'user_prompt':
+      return { ...base, type: 'user_prompt', promptLength: num(a['prompt_length']), commandName: str(a['command_name']) };
+    case 'tool_result':
+      return {
+        ...base, type: 'tool_result', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
+        success: bool(a['success']), durationMs: num(a['duration_ms']),
+      };
+    case 'tool_decision':
+      return {
+        ...base, type: 'tool_decision', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
+        decision: str(a['decision']), source: str(a['source']),
+      };
+    case 'subagent_completed':
+      return {
+        ...base, type: 'subagent_completed', agentType: str(a['agent_type']), model: str(a['model']),
+        totalTokens: num(a['total_tokens']), durationMs: num(a['duration_ms']),
+      };
+    case 'api_error':
+      return {
+        ...base, type: 'api_error', model: str(a['model']), error: str(a['error']),
+        statusCode: num(a['status_code']), durationMs: num(a['duration_ms']), querySource: str(a['query_source']),
+      };
+    default:
+      return { ...base, type: 'unknown', name, attributes: a };
+  }
+}
+
+function eventName(rec: LogRecord): string {
+  const fromAttr = str(rec.attributes['event.name']);
+  if (fromAttr !== null) return fromAttr.startsWith(BODY_PREFIX) ? fromAttr.slice(BODY_PREFIX.length) : fromAttr;
+  const body = typeof rec.body === 'string' ? rec.body : '';
+  return body.startsWith(BODY_PREFIX) ? body.slice(BODY_PREFIX.length) : body;
+}
+
+/** `event.timestamp` (ISO 8601) first: it is when Claude made the event; else the record times. */
+function eventTime(stamp: AttrValue | undefined, timeNano: string, observedNano: string): number {
+  if (typeof stamp === 'string') {
+    const ms = Date.parse(stamp);
+    if (Number.isFinite(ms)) return ms;
+  }
+  if (typeof stamp === 'number' && Number.isFinite(stamp)) return stamp;
+  for (const nano of [timeNano, observedNano]) {
+    const ms = nanosToMs(nano);
+    if (ms !== null && ms > 0) return ms;
+  }
+  return 0;
+}
+
+function nanosToMs(nano: string): number | null {
+  if (!/^\d+$/.test(nano)) return null;
+  return Number(BigInt(nano) / NANOS_PER_MILLI);
+}
+
+/** A string attribute; numbers and booleans are stringified, empty and other values are null. */
+export function str(v: AttrValue | undefined): string | null {
+  if (typeof v === 'string') return v === '' ? null : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
+}
+
+/** A number attribute; numeric strings ("1587", "0.03") are accepted, anything else is null. */
+export function num(v: AttrValue | undefined): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/** A boolean attribute; "true"/"false" strings (any case) are accepted. */
+export function bool(v: AttrValue | undefined): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'true') return true;
+    if (s === 'false') return false;
+  }
+  return null;
+}

@@ -1,0 +1,266 @@
+// The context tracker: what each Claude conversation of a guard run holds right now. Input:
+// typed Claude events (src/claude/events.ts), metric points and hook payloads, in whatever order
+// the receiver delivers them. Output: ContextSnapshot for the footer, the policy, `guard ls` and
+// the session log. Pure: no clock, no I/O; everything it knows came through its three inputs.
+//
+// The rules (CLAUDE-CODE.md, "Context and auto-compaction"):
+// - context in use = input + cache read + cache creation of the NEWEST main request of the
+//   session, newest by event.sequence (then time, then arrival), never by arrival alone: log
+//   batches can arrive out of order. Sub-agent, side (title) and compact requests never move it.
+// - a request without query_source is "guessed main" (see classifyRequest). It moves the gauge
+//   only when it is plausibly main: the session has no main request yet, or it is the first
+//   request after a compaction, or it is at least as large as the newest main context. The main
+//   conversation only grows between compactions, while titles and sub-agents start from small
+//   contexts, so a title or sub-agent request never moves the gauge by this rule; at worst the
+//   compaction call itself is taken as main for a moment (it is about the size of the main
+//   context) until the compaction and the next request arrive. Rejected guesses count as side.
+// - cost = sum of cost_usd over every request (each counted once per session and sequence).
+// - one state per Claude session id; snapshot() shows the one on screen: the newest SessionStart
+//   hook's session, else the session with the newest event.
+
+import type { ClaudeEvent, ApiRequestEvent, CompactionEvent } from '../claude/events.js';
+import { str, num } from '../claude/events.js';
+import type { MetricPoint } from '../telemetry/records.js';
+import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
+import { autoCompactPoint, inferWindow, type Env, type WindowResult } from './window.js';
+import { forecast, type TimelineMark } from './forecast.js';
+import { MetricCounters, TOKEN_METRIC, COST_METRIC } from './metrics.js';
+
+/** Bucket for records that carry no session id. */
+const NO_SESSION = '';
+/** Metric query_source of the main conversation (logs say repl_main_thread/sdk, metrics say main). */
+const METRIC_MAIN_SOURCE = 'main';
+
+export interface ContextTrackerOptions {
+  /** The environment Claude Code runs with (auto-compact settings are read from it). */
+  env: Env;
+  /** guard's own window setting; beats every other source. */
+  windowOverride?: number | null;
+}
+
+/** Order of events within one session: sequence, then time, then arrival. */
+interface OrderKey { seq: number | null; t: number; arrival: number }
+
+function before(a: OrderKey, b: OrderKey): boolean {
+  if (a.seq !== null && b.seq !== null && a.seq !== b.seq) return a.seq < b.seq;
+  if (a.t !== b.t) return a.t < b.t;
+  return a.arrival < b.arrival;
+}
+
+interface MainRequest { key: OrderKey; context: number; output: number; model: string | null }
+
+interface SessionState {
+  id: string;
+  /** Newest event time and arrival, to pick the session on screen without a SessionStart. */
+  lastT: number;
+  lastArrival: number;
+  newestMain: MainRequest | null;
+  mainRequests: number;
+  costUsd: number;
+  seenSequences: Set<number>;
+  timeline: { key: OrderKey; mark: TimelineMark }[];
+  compactions: { key: OrderKey; seen: CompactionSeen }[];
+  newestCompactionKey: OrderKey | null;
+  statuslineWindow: number | null;
+  /** Newest model id from a hook or a metric (may carry "[1m]"). */
+  suffixModelId: string | null;
+  hookModel: string | null;
+  maxAutoPreTokens: number | null;
+  metrics: MetricCounters | null;
+}
+
+export class ContextTracker {
+  private readonly env: Env;
+  private readonly windowOverride: number | null;
+  private readonly sessions = new Map<string, SessionState>();
+  private onScreen: string | null = null;
+  private arrival = 0;
+  /** Lowest pre_tokens of a successful auto compaction, per window it happened under. */
+  private readonly lowestAutoPre = new Map<number, number>();
+
+  constructor(opts: ContextTrackerOptions) {
+    if (opts === null || typeof opts !== 'object') throw new TypeError(`ContextTracker: options must be an object, got ${String(opts)}`);
+    if (opts.env === null || typeof opts.env !== 'object') throw new TypeError(`ContextTracker: env must be an object, got ${String(opts.env)}`);
+    const w = opts.windowOverride;
+    if (w !== undefined && w !== null && !(Number.isInteger(w) && w > 0)) {
+      throw new RangeError(`ContextTracker: windowOverride must be a positive integer, got ${String(w)}`);
+    }
+    this.env = opts.env;
+    this.windowOverride = w ?? null;
+  }
+
+  onEvent(e: ClaudeEvent): void {
+    const arrival = ++this.arrival;
+    const s = this.session(e.sessionId ?? NO_SESSION);
+    if (e.sequence !== null) {
+      if (s.seenSequences.has(e.sequence)) return; // an exporter retry: already counted
+      s.seenSequences.add(e.sequence);
+    }
+    const key: OrderKey = { seq: e.sequence, t: e.t, arrival };
+    if (e.t > s.lastT || (e.t === s.lastT && arrival > s.lastArrival)) {
+      s.lastT = e.t;
+      s.lastArrival = arrival;
+    }
+    if (e.type === 'api_request') this.onRequest(s, e, key);
+    else if (e.type === 'compaction') this.onCompaction(s, e, key);
+    else if (e.type === 'user_prompt') insertSorted(s.timeline, { key, mark: { kind: 'prompt' } });
+  }
+
+  onMetric(p: MetricPoint): void {
+    if (p.name !== TOKEN_METRIC && p.name !== COST_METRIC) return;
+    const s = this.session(str(p.attributes['session.id']) ?? NO_SESSION);
+    s.metrics ??= new MetricCounters();
+    s.metrics.add(p);
+    const model = str(p.attributes['model']);
+    if (model !== null && str(p.attributes['query_source']) === METRIC_MAIN_SOURCE) s.suffixModelId = model;
+  }
+
+  onHook(event: string, payload: unknown): void {
+    if (payload === null || typeof payload !== 'object') return;
+    const p = payload as Record<string, unknown>;
+    const sessionId = typeof p['session_id'] === 'string' && p['session_id'] !== '' ? p['session_id'] : null;
+    if (sessionId === null) return;
+    const s = this.session(sessionId);
+    if (event === 'SessionStart') {
+      this.onScreen = sessionId;
+      if (typeof p['model'] === 'string' && p['model'] !== '') {
+        s.hookModel = p['model'];
+        s.suffixModelId = p['model'];
+      }
+    } else if (event === 'statusline') {
+      const cw = p['context_window'];
+      const size = cw !== null && typeof cw === 'object' ? (cw as Record<string, unknown>)['context_window_size'] : undefined;
+      const n = typeof size === 'number' || typeof size === 'string' ? num(size) : null;
+      if (n !== null && Number.isInteger(n) && n > 0) s.statuslineWindow = n;
+      const model = p['model'];
+      const id = model !== null && typeof model === 'object' ? (model as Record<string, unknown>)['id'] : undefined;
+      if (typeof id === 'string' && id !== '') {
+        s.hookModel = id;
+        s.suffixModelId = id;
+      }
+    }
+  }
+
+  /** The conversation now on screen. */
+  snapshot(): ContextSnapshot {
+    return this.snapshotFor(this.onScreenId());
+  }
+
+  /** The Claude session id now on screen; null before anything arrived. */
+  onScreenId(): string | null {
+    if (this.onScreen !== null) return this.onScreen;
+    let best: SessionState | null = null;
+    for (const s of this.sessions.values()) {
+      if (best === null || s.lastT > best.lastT || (s.lastT === best.lastT && s.lastArrival > best.lastArrival)) best = s;
+    }
+    return best === null || best.id === NO_SESSION ? null : best.id;
+  }
+
+  sessionIds(): string[] {
+    return [...this.sessions.keys()].filter((id) => id !== NO_SESSION);
+  }
+
+  /** Sum of cost_usd over every request of every session of the run. */
+  runCostUsd(): number {
+    let sum = 0;
+    for (const s of this.sessions.values()) sum += s.costUsd;
+    return sum;
+  }
+
+  snapshotFor(sessionId: string | null): ContextSnapshot {
+    const s = this.sessions.get(sessionId ?? NO_SESSION) ?? null;
+    const win = this.windowOf(s);
+    const point = autoCompactPoint(win.window, this.env, this.lowestAutoPre.get(win.window));
+    const main = s?.newestMain ?? null;
+    const contextTokens = main?.context ?? null;
+    const fc = forecast(s?.timeline.map((m) => m.mark) ?? [], contextTokens, point.at);
+    const snap: ContextSnapshot = {
+      claudeSessionId: sessionId,
+      model: main?.model ?? s?.hookModel ?? null,
+      contextTokens,
+      lastOutputTokens: main?.output ?? 0,
+      contextWindow: win.window,
+      windowSource: win.source,
+      autoCompactAt: point.at,
+      autoCompactSource: point.source,
+      growthPerTurn: fc.growthPerTurn,
+      growthHigh: fc.growthHigh,
+      turnsLeft: fc.turnsLeft,
+      costUsd: this.runCostUsd(),
+      mainRequests: s?.mainRequests ?? 0,
+      compactions: s?.compactions.map((c) => ({ ...c.seen })) ?? [],
+      sessionCostUsd: s?.costUsd ?? 0,
+      contextAt: main?.key.t ?? null,
+      compactedSinceRequest: s !== null && s.newestCompactionKey !== null && (main === null || before(main.key, s.newestCompactionKey)),
+    };
+    if (s?.metrics) snap.metricTotals = s.metrics.totals();
+    return snap;
+  }
+
+  private onRequest(s: SessionState, e: ApiRequestEvent, key: OrderKey): void {
+    s.costUsd += e.costUsd;
+    if (e.thread !== 'main') return;
+    const context = e.inputTokens + e.cacheReadTokens + e.cacheCreationTokens;
+    if (e.threadGuessed && !this.plausiblyMain(s, context, key)) return;
+    s.mainRequests += 1;
+    insertSorted(s.timeline, { key, mark: { kind: 'main', context } });
+    if (s.newestMain === null || before(s.newestMain.key, key)) {
+      s.newestMain = { key, context, output: e.outputTokens, model: e.model };
+    }
+  }
+
+  private plausiblyMain(s: SessionState, context: number, key: OrderKey): boolean {
+    const main = s.newestMain;
+    if (main === null) return true;
+    if (before(key, main.key)) return false; // older than what the gauge shows: cannot move it
+    if (s.newestCompactionKey !== null && before(main.key, s.newestCompactionKey) && before(s.newestCompactionKey, key)) return true;
+    return context >= main.context;
+  }
+
+  private onCompaction(s: SessionState, e: CompactionEvent, key: OrderKey): void {
+    const seen: CompactionSeen = {
+      t: e.t, trigger: e.trigger, success: e.success, preTokens: e.preTokens, postTokens: e.postTokens, error: e.error,
+    };
+    insertSorted(s.compactions, { key, seen });
+    if (!e.success) return;
+    insertSorted(s.timeline, { key, mark: { kind: 'compaction' } });
+    if (s.newestCompactionKey === null || before(s.newestCompactionKey, key)) s.newestCompactionKey = key;
+    if (e.trigger === 'auto' && e.preTokens !== null && e.preTokens > 0) {
+      // The window in force when it happened, before this compaction informs it.
+      const window = this.windowOf(s).window;
+      s.maxAutoPreTokens = Math.max(s.maxAutoPreTokens ?? 0, e.preTokens);
+      const low = this.lowestAutoPre.get(window);
+      if (low === undefined || e.preTokens < low) this.lowestAutoPre.set(window, e.preTokens);
+    }
+  }
+
+  private windowOf(s: SessionState | null): WindowResult {
+    return inferWindow({
+      userOverride: this.windowOverride,
+      statuslineWindow: s?.statuslineWindow ?? null,
+      suffixModelId: s?.suffixModelId ?? null,
+      modelIds: [s?.newestMain?.model, s?.hookModel, s?.suffixModelId],
+      observedAutoPreTokens: s?.maxAutoPreTokens ?? null,
+    });
+  }
+
+  private session(id: string): SessionState {
+    let s = this.sessions.get(id);
+    if (s === undefined) {
+      s = {
+        id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
+        seenSequences: new Set(), timeline: [], compactions: [], newestCompactionKey: null,
+        statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, metrics: null,
+      };
+      this.sessions.set(id, s);
+    }
+    return s;
+  }
+}
+
+/** Keeps a list ordered by key; events mostly arrive in order, so search from the end. */
+function insertSorted<T extends { key: OrderKey }>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && before(item.key, (list[i - 1] as T).key)) i--;
+  list.splice(i, 0, item);
+}

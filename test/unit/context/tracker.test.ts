@@ -1,0 +1,302 @@
+// The tracker fed the real fixture sessions (decoded with the project's decoders, no sockets),
+// plus hand-made event streams for ordering, missing query_source and several sessions.
+import t from 'tap';
+import { ContextTracker } from '../../../src/context/tracker.js';
+import { toClaudeEvent, type ClaudeEvent } from '../../../src/claude/events.js';
+import type { LogRecord, MetricPoint } from '../../../src/telemetry/records.js';
+import {
+  EXPECTED, VERSIONS, ENCODINGS, telemetryFiles, hookFiles, decodeFile, jsonCostSum, interleave,
+  type Version, type Encoding,
+} from './fixture-data.js';
+
+function replay(version: Version, encoding: Encoding, withHooks: boolean, tr: ContextTracker,
+  check?: (e: ClaudeEvent, tr: ContextTracker) => void): void {
+  const files = telemetryFiles(version, encoding);
+  const steps = withHooks ? interleave(files, hookFiles(version)) : files.map((file) => ({ kind: 'telemetry' as const, file }));
+  for (const step of steps) {
+    if (step.kind === 'hook') { tr.onHook(step.hook.event, step.hook.payload); continue; }
+    const batch = decodeFile(step.file);
+    if (batch.signal === 'metrics') { for (const p of batch.points) tr.onMetric(p); continue; }
+    for (const r of batch.records) {
+      const e = toClaudeEvent(r);
+      tr.onEvent(e);
+      check?.(e, tr);
+    }
+  }
+}
+
+for (const version of VERSIONS) {
+  for (const encoding of ENCODINGS) {
+    const x = EXPECTED[version];
+    t.test(`${version} ${encoding}: context after each request equals the hand-computed figure`, async (t) => {
+      const tr = new ContextTracker({ env: {} });
+      const seenMains: number[] = [];
+      let costSum = 0;
+      let prev: number | null = null;
+      replay(version, encoding, false, tr, (e, tr) => {
+        if (e.type !== 'api_request') return;
+        costSum += e.costUsd;
+        const now = tr.snapshot().contextTokens;
+        const main = x.mains.find((m) => m.seq === e.sequence);
+        if (main !== undefined) {
+          t.equal(e.thread, 'main', `seq ${e.sequence} is main`);
+          t.equal(now, main.context, `after main request ${e.sequence}`);
+          seenMains.push(e.sequence as number);
+        } else {
+          const other = x.others.find(([seq]) => seq === e.sequence);
+          t.ok(other, `seq ${e.sequence} is an expected non-main request`);
+          t.equal(e.thread, other?.[1], `seq ${e.sequence} thread`);
+          t.equal(now, prev, `${e.thread} request ${e.sequence} does not move the gauge`);
+        }
+        prev = now;
+      });
+      t.same(seenMains, x.mains.map((m) => m.seq), 'every main request was seen, in order');
+      const s = tr.snapshot();
+      t.equal(s.contextTokens, x.afterAuto);
+      t.equal(s.mainRequests, x.mains.length);
+      t.equal(s.model, x.model);
+      t.ok(Math.abs(s.costUsd - costSum) < 1e-9, 'cost = sum of cost_usd of every request');
+      t.equal(s.costUsd, tr.runCostUsd());
+      if (encoding === 'json') t.ok(Math.abs(s.costUsd - jsonCostSum(version)) < 1e-9, 'cost = sum read straight from the JSON');
+      t.same(s.compactions.map((c) => [c.trigger, c.success, c.preTokens, c.postTokens, c.error]), [
+        ['manual', true, x.manual.pre, x.manual.post, null],
+        ['auto', true, x.auto.pre, x.auto.post, null],
+      ]);
+      t.equal(s.compactedSinceRequest, false, 'the newest main request came after the compaction');
+      // No hooks: the window comes from the table of known models, and agrees with the lab.
+      t.equal(s.contextWindow, x.window);
+      t.equal(s.windowSource, 'known-model');
+      t.equal(s.autoCompactAt, x.autoCompactAt);
+      t.equal(s.autoCompactSource, 'default');
+      // Metrics: counters kept per session, and they agree with the sum of the events.
+      t.ok(s.metricTotals, 'metric totals exposed');
+      t.ok(Math.abs((s.metricTotals?.costUsd ?? 0) - costSum) < 1e-9, 'metric cost = event cost');
+    });
+
+    t.test(`${version} ${encoding}: the peak, then the compaction, then the small context`, async (t) => {
+      const tr = new ContextTracker({ env: {} });
+      const marks: string[] = [];
+      replay(version, encoding, false, tr, (e, tr) => {
+        const s = tr.snapshot();
+        if (e.type === 'api_request' && e.sequence === x.mains.at(-2)?.seq) {
+          t.equal(s.contextTokens, x.peak, 'peak');
+          t.ok(s.contextTokens !== null && s.contextTokens >= s.autoCompactAt, 'peak is past the auto-compact point');
+          t.equal(s.turnsLeft, 0);
+          marks.push('peak');
+        }
+        if (e.type === 'compaction' && e.trigger === 'auto') {
+          t.equal(s.compactedSinceRequest, true, 'context figure is from before the compaction');
+          marks.push('auto');
+        }
+      });
+      t.same(marks, ['peak', 'auto']);
+    });
+  }
+
+  t.test(`${version} json with hooks: window, session and model from the hooks`, async (t) => {
+    const x = EXPECTED[version];
+    const tr = new ContextTracker({ env: {} });
+    replay(version, 'json', true, tr);
+    const s = tr.snapshot();
+    const sessionId = hookFiles(version)[0]?.payload['session_id'];
+    t.equal(s.claudeSessionId, sessionId, 'on screen: the SessionStart session');
+    t.equal(s.contextTokens, x.afterAuto);
+    t.equal(s.contextWindow, x.window);
+    // 2.1.330 has a status line relay (context_window_size 1,000,000); 2.1.197 has none.
+    t.equal(s.windowSource, version === '2.1.330' ? 'statusline' : 'known-model');
+  });
+}
+
+t.test('2.1.330: the status line alone gives the 1M window (model unknown to the table)', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  const statusline = hookFiles('2.1.330').find((h) => h.event === 'statusline');
+  t.ok(statusline);
+  tr.onHook('statusline', { ...statusline?.payload, model: { id: 'claude-unknown-model' } });
+  const s = tr.snapshot();
+  t.equal(s.contextWindow, 1_000_000);
+  t.equal(s.windowSource, 'statusline');
+  t.equal(s.autoCompactAt, 967_000);
+});
+
+t.test('the [1m] suffix, absent from the fixtures, is honoured from metrics and SessionStart', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onMetric(point({ 'session.id': 'S', type: 'input', model: 'claude-opus-4-8[1m]', query_source: 'main' }, 10));
+  t.equal(tr.snapshot().contextWindow, 1_000_000);
+  t.equal(tr.snapshot().windowSource, 'model-suffix');
+  const tr2 = new ContextTracker({ env: {} });
+  tr2.onHook('SessionStart', { session_id: 'S', source: 'startup', model: 'claude-opus-4-8[1m]' });
+  t.equal(tr2.snapshot().windowSource, 'model-suffix');
+  // The log event names the model without the suffix: same model, so the suffix still applies.
+  tr2.onEvent(ev(mainReq('S', 1, 50_000), 'claude-opus-4-8'));
+  t.equal(tr2.snapshot().contextWindow, 1_000_000);
+  // After a /model switch to another model the old suffix no longer applies.
+  tr2.onEvent(ev(mainReq('S', 2, 50_000), 'claude-sonnet-4-5'));
+  t.equal(tr2.snapshot().contextWindow, 200_000);
+  t.equal(tr2.snapshot().windowSource, 'known-model');
+});
+
+t.test('an observed automatic compaction gives the window of an unknown model', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onEvent(ev(mainReq('S', 1, 900_000), 'claude-mystery'));
+  t.equal(tr.snapshot().windowSource, 'default');
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'auto', success: 'true', pre_tokens: '967128', post_tokens: '2978' })));
+  const s = tr.snapshot();
+  t.equal(s.contextWindow, 1_000_000);
+  t.equal(s.windowSource, 'observed-compaction');
+  t.equal(s.autoCompactAt, 967_000, 'pre_tokens above the default point leaves it');
+});
+
+t.test('an automatic compaction below the computed point lowers it', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onEvent(ev(mainReq('S', 1, 150_000), 'claude-sonnet-5'));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'auto', success: true, pre_tokens: 152_000, post_tokens: 900 })));
+  t.equal(tr.snapshot().autoCompactAt, 152_000);
+  t.equal(tr.snapshot().autoCompactSource, 'observed-compaction');
+  // A failed or manual one says nothing about the point.
+  const tr2 = new ContextTracker({ env: {} });
+  tr2.onEvent(ev(mainReq('S', 1, 150_000), 'claude-sonnet-5'));
+  tr2.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'manual', success: 'true', pre_tokens: 100_000 })));
+  tr2.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 3, trigger: 'auto', success: 'false', pre_tokens: 90_000, error: 'Not enough messages to compact.' })));
+  t.equal(tr2.snapshot().autoCompactAt, 167_000);
+  t.same(tr2.snapshot().compactions.map((c) => [c.trigger, c.success, c.error]), [['manual', true, null], ['auto', false, 'Not enough messages to compact.']]);
+});
+
+t.test('the user override beats every source; bad overrides are refused with the value', async (t) => {
+  const tr = new ContextTracker({ env: {}, windowOverride: 500_000 });
+  replay('2.1.330', 'json', true, tr);
+  t.equal(tr.snapshot().contextWindow, 500_000);
+  t.equal(tr.snapshot().windowSource, 'user');
+  t.equal(tr.snapshot().autoCompactAt, 467_000);
+  t.throws(() => new ContextTracker({ env: {}, windowOverride: -5 }), /windowOverride.*-5/);
+  t.throws(() => new ContextTracker({ env: {}, windowOverride: 1.5 }), /1\.5/);
+  t.throws(() => new ContextTracker({ env: null as never }), /env/);
+});
+
+t.test('env settings reach the snapshot', async (t) => {
+  const tr = new ContextTracker({ env: { CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50' } });
+  tr.onEvent(ev(mainReq('S', 1, 10_000), 'claude-sonnet-5'));
+  t.equal(tr.snapshot().autoCompactAt, 90_000);
+  t.equal(tr.snapshot().autoCompactSource, 'env-pct');
+});
+
+t.test('out-of-order batches: the newest main request is the highest sequence, not the last to arrive', async (t) => {
+  const files = telemetryFiles('2.1.197', 'json');
+  const events = files.flatMap((f) => { const b = decodeFile(f); return b.signal === 'logs' ? b.records.map(toClaudeEvent) : []; });
+  const tr = new ContextTracker({ env: {} });
+  // Deliver the batches in reverse.
+  for (const e of [...events].reverse()) tr.onEvent(e);
+  const s = tr.snapshot();
+  t.equal(s.contextTokens, 30_798);
+  t.equal(s.mainRequests, 7);
+  t.same(s.compactions.map((c) => c.trigger), ['manual', 'auto'], 'compactions in sequence order');
+  t.equal(s.compactedSinceRequest, false);
+  t.equal(s.growthPerTurn, 138, 'turns rebuilt in sequence order: growths 100 and 176');
+  // Duplicates (an exporter retry) are not counted twice.
+  const costBefore = tr.runCostUsd();
+  for (const e of events) tr.onEvent(e);
+  t.equal(tr.runCostUsd(), costBefore);
+  t.equal(tr.snapshot().mainRequests, 7);
+});
+
+t.test('growth per turn and turns left on the 2.1.197 session', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  const seen: (number | null)[] = [];
+  replay('2.1.197', 'json', false, tr, (e, tr) => {
+    if (e.type === 'user_prompt') seen.push(tr.snapshot().growthPerTurn);
+  });
+  // Prompt 3 follows two sized turns (31,725 then 31,825): one growth of 100.
+  t.same(seen.slice(0, 3), [null, null, 100]);
+  const s = tr.snapshot();
+  t.equal(s.growthPerTurn, 138);
+  t.equal(s.growthHigh, 176);
+  t.equal(s.turnsLeft, Math.floor((167_000 - 30_798) / 138));
+});
+
+t.test('missing query_source: a plausible main moves the gauge, a title or sub-agent request does not', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  const req = (seq: number, size: number, extra: Record<string, unknown> = {}): ClaudeEvent =>
+    toClaudeEvent(rec({ 'event.name': 'api_request', 'session.id': 'S', 'event.sequence': seq, model: 'claude-sonnet-5',
+      input_tokens: String(size), output_tokens: '40', cache_read_tokens: '0', cache_creation_tokens: '0', cost_usd: '0.01', ...extra }));
+  tr.onEvent(req(1, 31_725));
+  t.equal(tr.snapshot().contextTokens, 31_725, 'first request of the session');
+  tr.onEvent(req(2, 400));
+  t.equal(tr.snapshot().contextTokens, 31_725, 'a small title request does not move it');
+  tr.onEvent(req(3, 15_000, { 'agent.name': 'general-purpose' }));
+  t.equal(tr.snapshot().contextTokens, 31_725, 'a request tagged with an agent is a sub-agent');
+  tr.onEvent(req(4, 20_000));
+  t.equal(tr.snapshot().contextTokens, 31_725, 'an untagged sub-agent request is smaller: not main');
+  tr.onEvent(req(5, 31_900));
+  t.equal(tr.snapshot().contextTokens, 31_900, 'the main conversation grows');
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 6, trigger: 'auto', success: 'true', pre_tokens: 31_940, post_tokens: 700 })));
+  tr.onEvent(req(7, 29_000));
+  t.equal(tr.snapshot().contextTokens, 29_000, 'the first request after a compaction is main');
+  t.equal(tr.snapshot().mainRequests, 3);
+  t.ok(Math.abs(tr.snapshot().costUsd - 0.06) < 1e-9, 'every request is paid for');
+});
+
+t.test('several Claude sessions: the on-screen one follows SessionStart; cost covers the run', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'claude-sonnet-5' });
+  tr.onEvent(ev(mainReq('A', 1, 120_000, 0.5), 'claude-sonnet-5'));
+  t.equal(tr.snapshot().claudeSessionId, 'A');
+  tr.onHook('SessionStart', { session_id: 'B', source: 'clear', model: 'claude-sonnet-5' });
+  let s = tr.snapshot();
+  t.equal(s.claudeSessionId, 'B');
+  t.equal(s.contextTokens, null, 'a fresh conversation');
+  t.equal(s.costUsd, 0.5, 'the run has cost 0.5 so far');
+  t.equal(s.sessionCostUsd, 0);
+  tr.onEvent(ev(mainReq('B', 1, 20_000, 0.25), 'claude-sonnet-5'));
+  // A late batch of the old session must not take over the screen nor the gauge.
+  tr.onEvent(ev(mainReq('A', 2, 130_000, 0.5, 10_000_000), 'claude-sonnet-5'));
+  s = tr.snapshot();
+  t.equal(s.claudeSessionId, 'B');
+  t.equal(s.contextTokens, 20_000);
+  t.equal(s.costUsd, 1.25);
+  t.equal(tr.runCostUsd(), 1.25);
+  t.equal(tr.snapshotFor('A').contextTokens, 130_000);
+  t.same(tr.sessionIds().sort(), ['A', 'B']);
+  // Without hooks the session with the newest event is on screen.
+  const tr2 = new ContextTracker({ env: {} });
+  tr2.onEvent(ev(mainReq('A', 1, 1000, 0, 1_000), 'm'));
+  tr2.onEvent(ev(mainReq('B', 1, 2000, 0, 2_000), 'm'));
+  tr2.onEvent(ev(mainReq('A', 2, 1500, 0, 1_500), 'm'));
+  t.equal(tr2.snapshot().claudeSessionId, 'B');
+  t.equal(new ContextTracker({ env: {} }).snapshot().claudeSessionId, null);
+});
+
+t.test('hooks with junk payloads are ignored', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onHook('SessionStart', null);
+  tr.onHook('SessionStart', 'x');
+  tr.onHook('statusline', { session_id: 'S', context_window: { context_window_size: 'lots' } });
+  t.equal(tr.snapshot().windowSource, 'default');
+  t.equal(tr.snapshot().contextWindow, 200_000);
+});
+
+// ---- helpers
+
+function rec(attributes: Record<string, unknown>, timeMs = 1_000): LogRecord {
+  return {
+    timeUnixNano: String(BigInt(timeMs) * 1_000_000n), observedTimeUnixNano: '0', severityText: '',
+    body: `claude_code.${String(attributes['event.name'])}`, attributes: attributes as LogRecord['attributes'],
+    resource: {}, scopeName: 'com.anthropic.claude_code.events', scopeVersion: 'x',
+  };
+}
+
+function mainReq(session: string, seq: number, context: number, cost = 0.01, timeMs = 1_000 + seq): LogRecord {
+  return rec({
+    'event.name': 'api_request', 'session.id': session, 'event.sequence': seq, query_source: 'repl_main_thread',
+    input_tokens: context, output_tokens: 40, cache_read_tokens: 0, cache_creation_tokens: 0, cost_usd: cost,
+  }, timeMs);
+}
+
+function ev(r: LogRecord, model: string): ClaudeEvent {
+  return toClaudeEvent({ ...r, attributes: { ...r.attributes, model } });
+}
+
+function point(attributes: Record<string, unknown>, value: number): MetricPoint {
+  return {
+    name: 'claude_code.token.usage', unit: 'tokens', kind: 'sum', temporality: 'delta', monotonic: true, value,
+    attributes: attributes as MetricPoint['attributes'], resource: {}, startTimeUnixNano: '1', timeUnixNano: '2',
+  };
+}
