@@ -12,6 +12,9 @@ import { FILE_MODE, GuardPathError, ensurePrivateDir, ensurePrivateFile } from '
 import type { LogEntry, StartRecord } from './records.js';
 import { newSessionId } from './id.js';
 import { redactArgs, stripForbiddenFields } from './redact.js';
+import { realTimers, type Timers } from './timers.js';
+
+export type { Timers } from './timers.js';
 
 /** Long enough to gather a burst of records into one write, far below what a user notices. */
 export const FLUSH_DELAY_MS = 50;
@@ -29,20 +32,6 @@ export interface LogFs {
   writeSync(fd: number, data: string): number;
   closeSync(fd: number): void;
 }
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const h = setTimeout(fn, ms);
-    h.unref?.();
-    return h;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 export interface SessionLogOptions {
   /** `paths.sessionsDir`; created 0700 if missing. */
