@@ -1,0 +1,166 @@
+// Typed views of what Claude Code writes on a hook command's standard input (and on the status-line
+// command's). The relays post those bytes unchanged to the receiver, which hands
+// (eventName, parsed JSON) to `parseHook`; the idle detector, the context tracker and the checkpoint
+// policy read the result. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
+// that is not recognisably one of these comes back as `{ type: 'unknown' }`.
+
+export interface SessionStartHook {
+  type: 'SessionStart';
+  sessionId: string | null;
+  transcriptPath: string | null;
+  cwd: string | null;
+  /** 'startup' | 'resume' | 'clear' | 'compact' as seen; kept open for future values. */
+  source: string | null;
+  model: string | null;
+}
+export interface UserPromptSubmitHook {
+  type: 'UserPromptSubmit';
+  sessionId: string | null;
+  promptId: string | null;
+  prompt: string | null;
+}
+export interface StopHook {
+  type: 'Stop';
+  sessionId: string | null;
+  promptId: string | null;
+  stopHookActive: boolean;
+  /** Background sub-agents still running when Claude stopped: more work will come back. */
+  runningSubagents: number;
+}
+export interface PreCompactHook {
+  type: 'PreCompact';
+  sessionId: string | null;
+  trigger: 'manual' | 'auto' | null;
+  customInstructions: string | null;
+}
+export interface SessionEndHook {
+  type: 'SessionEnd';
+  sessionId: string | null;
+  reason: string | null;
+}
+export interface StatusLineUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+}
+export interface StatusLineHook {
+  type: 'statusline';
+  sessionId: string | null;
+  version: string | null;
+  modelId: string | null;
+  modelName: string | null;
+  /** context_window.context_window_size, e.g. 1000000. */
+  contextWindowSize: number | null;
+  /** context_window.current_usage; null before the first request and in older versions. */
+  currentUsage: StatusLineUsage | null;
+  usedPercentage: number | null;
+  costUsd: number | null;
+}
+export interface UnknownHook {
+  type: 'unknown';
+  event: string;
+  payload: unknown;
+}
+
+export type HookEvent =
+  | SessionStartHook | UserPromptSubmitHook | StopHook | PreCompactHook | SessionEndHook | StatusLineHook | UnknownHook;
+
+/** The event names guard registers hooks for (plus 'statusline' for the status-line relay). */
+export const GUARD_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'] as const;
+export type GuardHookEvent = (typeof GUARD_HOOK_EVENTS)[number];
+export const STATUSLINE_EVENT = 'statusline';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(o: Obj, key: string): string | null {
+  const v = o[key];
+  return typeof v === 'string' ? v : null;
+}
+/** Numbers arrive as ints; older versions sent some as strings. */
+function num(o: Obj | null, key: string): number | null {
+  if (!o) return null;
+  const v = o[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+function obj(o: Obj, key: string): Obj | null {
+  const v = o[key];
+  return isObj(v) ? v : null;
+}
+
+/** Accepts the parsed JSON or the raw text the relay posted. */
+export function parseHook(event: string, payload: unknown): HookEvent {
+  let p: unknown = payload;
+  if (typeof p === 'string' || p instanceof Uint8Array) {
+    try {
+      p = JSON.parse(typeof p === 'string' ? p : Buffer.from(p).toString('utf8'));
+    } catch {
+      return { type: 'unknown', event, payload };
+    }
+  }
+  if (!isObj(p)) return { type: 'unknown', event, payload };
+  // The URL's event name decides; the body's hook_event_name must not contradict it.
+  const named = str(p, 'hook_event_name');
+  if (named !== null && event !== STATUSLINE_EVENT && named !== event) return { type: 'unknown', event, payload };
+  const sessionId = str(p, 'session_id');
+  switch (event) {
+    case 'SessionStart':
+      return {
+        type: 'SessionStart', sessionId, transcriptPath: str(p, 'transcript_path'), cwd: str(p, 'cwd'),
+        source: str(p, 'source'), model: str(p, 'model'),
+      };
+    case 'UserPromptSubmit':
+      return { type: 'UserPromptSubmit', sessionId, promptId: str(p, 'prompt_id'), prompt: str(p, 'prompt') };
+    case 'Stop': {
+      const tasks = Array.isArray(p['background_tasks']) ? p['background_tasks'] : [];
+      const running = tasks.filter((x) => isObj(x) && x['type'] === 'subagent' && x['status'] === 'running').length;
+      return {
+        type: 'Stop', sessionId, promptId: str(p, 'prompt_id'), stopHookActive: p['stop_hook_active'] === true,
+        runningSubagents: running,
+      };
+    }
+    case 'PreCompact': {
+      const trig = str(p, 'trigger');
+      return {
+        type: 'PreCompact', sessionId, trigger: trig === 'manual' || trig === 'auto' ? trig : null,
+        customInstructions: str(p, 'custom_instructions'),
+      };
+    }
+    case 'SessionEnd':
+      return { type: 'SessionEnd', sessionId, reason: str(p, 'reason') };
+    case STATUSLINE_EVENT:
+      return parseStatusLine(p, sessionId);
+    default:
+      return { type: 'unknown', event, payload };
+  }
+}
+
+function parseStatusLine(p: Obj, sessionId: string | null): StatusLineHook {
+  const model = obj(p, 'model');
+  const cw = obj(p, 'context_window');
+  const cu = cw ? obj(cw, 'current_usage') : null;
+  const cost = obj(p, 'cost');
+  return {
+    type: 'statusline',
+    sessionId,
+    version: str(p, 'version'),
+    modelId: model ? str(model, 'id') : null,
+    modelName: model ? str(model, 'display_name') : null,
+    contextWindowSize: num(cw, 'context_window_size'),
+    currentUsage: cu
+      ? {
+          inputTokens: num(cu, 'input_tokens') ?? 0,
+          outputTokens: num(cu, 'output_tokens') ?? 0,
+          cacheCreationTokens: num(cu, 'cache_creation_input_tokens') ?? 0,
+          cacheReadTokens: num(cu, 'cache_read_input_tokens') ?? 0,
+        }
+      : null,
+    usedPercentage: num(cw, 'used_percentage'),
+    costUsd: num(cost, 'total_cost_usd'),
+  };
+}

@@ -1,0 +1,113 @@
+// Is Claude idle? Pure: the caller feeds timestamped facts (hooks from the receiver, pty output
+// from the supervisor, keystrokes from the writer) into `applyIdleEvent`, asks `judgeIdle(facts,
+// now, hasUnsentInput)`, and sets a timer for the `recheckAt` it gets back (no clock in here).
+// The checkpoint policy reads the judgement; the footer and `guard ls` read `guardStateOf`.
+//
+// Idle means all three: Claude's turn has ended after the last submitted prompt (a Stop, or a
+// SessionStart that leaves Claude waiting: after /clear, a manual /compact, startup), the user
+// has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS.
+
+import type { GuardState } from './state.js';
+
+/** Claude redraws its spinner several times a second while it works and its input box right after
+ * a turn; 400 ms without a byte means the screen has settled and typing will not race a redraw. */
+export const OUTPUT_QUIET_MS = 400;
+
+/** An Enter that no UserPromptSubmit hook confirmed (a slash command such as /compact or /clear,
+ * or an Enter inside a menu) counts as finished once the screen has been still this long:
+ * running slash commands animate a spinner, so a longer silence means nothing is running. */
+export const UNCONFIRMED_ENTER_QUIET_MS = 2_000;
+
+export type IdleEvent =
+  /** A SessionStart hook. `source` 'compact' after an automatic compaction does not end a turn. */
+  | { type: 'sessionStart'; t: number; source: string | null }
+  /** A prompt submitted: `via: 'hook'` from UserPromptSubmit, `via: 'enter'` from an Enter the
+   * writer saw with text in the input box (the user's, or guard's own injected text). */
+  | { type: 'prompt'; t: number; via: 'hook' | 'enter' }
+  /** A Stop hook; `runningSubagents` from its background_tasks. */
+  | { type: 'stop'; t: number; runningSubagents?: number }
+  /** A PreCompact hook. */
+  | { type: 'preCompact'; t: number; trigger: 'manual' | 'auto' | null }
+  /** Bytes from the program's pty. */
+  | { type: 'output'; t: number }
+  /** Any keystroke the user typed (not an Enter that submitted). */
+  | { type: 'userInput'; t: number }
+  | { type: 'exit'; t: number };
+
+export interface IdleFacts {
+  started: boolean;
+  exited: boolean;
+  /** Newest submitted prompt, or -Infinity. */
+  lastPromptAt: number;
+  /** Whether a UserPromptSubmit hook arrived for that prompt. */
+  promptConfirmed: boolean;
+  /** Newest moment Claude's turn ended (Stop, or a SessionStart that leaves Claude waiting). */
+  lastSettleAt: number;
+  lastOutputAt: number;
+  lastUserInputAt: number;
+  lastPreCompactTrigger: 'manual' | 'auto' | null;
+}
+
+export type Activity = 'starting' | 'working' | 'idle';
+
+export interface IdleJudgement {
+  activity: Activity;
+  /** Claude's turn is over (it may still not be `idle`: the user is typing or the screen moves). */
+  waitingForInput: boolean;
+  /** When the judgement could change with no new event (the caller re-judges then); null: only an event can change it. */
+  recheckAt: number | null;
+}
+
+export function initialIdleFacts(): IdleFacts {
+  return {
+    started: false, exited: false, lastPromptAt: -Infinity, promptConfirmed: false, lastSettleAt: -Infinity,
+    lastOutputAt: -Infinity, lastUserInputAt: -Infinity, lastPreCompactTrigger: null,
+  };
+}
+
+export function applyIdleEvent(f: IdleFacts, e: IdleEvent): IdleFacts {
+  switch (e.type) {
+    case 'sessionStart': {
+      // After an automatic compaction Claude goes on to send the prompt that triggered it: no settle.
+      const settles = e.source !== 'compact' || f.lastPreCompactTrigger !== 'auto';
+      return { ...f, started: true, lastSettleAt: settles ? Math.max(f.lastSettleAt, e.t) : f.lastSettleAt, lastPreCompactTrigger: null };
+    }
+    case 'prompt':
+      return { ...f, started: true, lastPromptAt: Math.max(f.lastPromptAt, e.t), promptConfirmed: e.via === 'hook' };
+    case 'stop':
+      if ((e.runningSubagents ?? 0) > 0) return { ...f, started: true };
+      return { ...f, started: true, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
+    case 'preCompact':
+      return { ...f, lastPreCompactTrigger: e.trigger };
+    case 'output':
+      return { ...f, lastOutputAt: Math.max(f.lastOutputAt, e.t) };
+    case 'userInput':
+      return { ...f, lastUserInputAt: Math.max(f.lastUserInputAt, e.t) };
+    case 'exit':
+      return { ...f, exited: true };
+  }
+}
+
+export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, quietMs: number = OUTPUT_QUIET_MS): IdleJudgement {
+  if (f.exited) return { activity: 'working', waitingForInput: false, recheckAt: null };
+  if (!f.started) return { activity: 'starting', waitingForInput: false, recheckAt: null };
+  let waiting = f.lastSettleAt >= f.lastPromptAt;
+  let recheckAt: number | null = null;
+  if (!waiting && !f.promptConfirmed) {
+    const settleAt = Math.max(f.lastOutputAt, f.lastPromptAt) + UNCONFIRMED_ENTER_QUIET_MS;
+    if (now >= settleAt) waiting = true;
+    else recheckAt = settleAt;
+  }
+  if (!waiting) return { activity: 'working', waitingForInput: false, recheckAt };
+  const quietAt = f.lastOutputAt + quietMs;
+  if (now < quietAt) return { activity: 'working', waitingForInput: true, recheckAt: quietAt };
+  return { activity: hasUnsentInput ? 'working' : 'idle', waitingForInput: true, recheckAt: null };
+}
+
+/** What the footer and `guard ls` show. `checkpointing` comes from the policy. */
+export function guardStateOf(f: IdleFacts, j: IdleJudgement, checkpointing: boolean): GuardState {
+  if (f.exited) return 'exited';
+  if (checkpointing) return 'checkpointing';
+  if (j.activity === 'starting') return 'starting';
+  return j.waitingForInput ? 'idle' : 'working';
+}

@@ -1,0 +1,273 @@
+// The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop,
+// PreCompact and SessionEnd that run the hook relay, and optionally a status line that runs the
+// status-line relay (which still prints the user's own status line). Input: the user's claude
+// arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
+// settings files (for their status-line command). Output: the argument list to start Claude with.
+// Everything is pure except `prepareClaudeSettings`, whose file reads are injectable.
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GUARD_HOOK_EVENTS } from './hooks.js';
+import { USER_COMMAND_FLAG } from './relay/post.js';
+
+export interface HookCommand { type: string; command?: string; timeout?: number; [key: string]: unknown }
+export interface HookMatcher { matcher?: string; hooks: HookCommand[]; [key: string]: unknown }
+export interface StatusLineSetting { type: string; command?: string; padding?: number; [key: string]: unknown }
+export interface ClaudeSettings {
+  hooks?: Record<string, HookMatcher[]>;
+  statusLine?: StatusLineSetting;
+  [key: string]: unknown;
+}
+
+export interface RelayPaths {
+  /** The node binary that runs the relays (guard's own: process.execPath). */
+  node: string;
+  hookRelay: string;
+  statusLineRelay: string;
+}
+
+export const SETTINGS_FLAG = '--settings';
+/** Seconds Claude gives a hook before giving up on it; the relay itself stops within a second. */
+const HOOK_TIMEOUT_S = 5;
+
+export class SettingsError extends Error {
+  constructor(message: string, readonly file: string | null) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The compiled relays next to this module (dist/claude/relay/). Run from src/ under tsx, the
+ * same place in dist/ (the relays are started by a plain `node`, which cannot run .ts). */
+export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPaths {
+  let dir = join(dirname(fileURLToPath(moduleUrl)), 'relay');
+  if (fileURLToPath(moduleUrl).endsWith('.ts')) {
+    const i = dir.lastIndexOf(`${sep}src${sep}`);
+    if (i >= 0) dir = `${dir.slice(0, i)}${sep}dist${sep}${dir.slice(i + 5)}`;
+  }
+  return { node: process.execPath, hookRelay: join(dir, 'hook-relay.js'), statusLineRelay: join(dir, 'statusline-relay.js') };
+}
+
+/** POSIX shell quoting: Claude runs hook and status-line commands through a shell. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function hookRelayCommand(relay: RelayPaths, event: string): string {
+  return `${shellQuote(relay.node)} ${shellQuote(relay.hookRelay)} ${event}`;
+}
+
+export function statusLineRelayCommand(relay: RelayPaths, userCommand: string | null): string {
+  const base = `${shellQuote(relay.node)} ${shellQuote(relay.statusLineRelay)}`;
+  return userCommand ? `${base} ${USER_COMMAND_FLAG} ${Buffer.from(userCommand, 'utf8').toString('base64url')}` : base;
+}
+
+export interface GuardSettingsOptions {
+  relay: RelayPaths;
+  /** Add the status-line relay. */
+  statusLine: boolean;
+  /** The status line the user would otherwise see (see findUserStatusLine); kept by the relay. */
+  userStatusLine?: StatusLineSetting | null;
+}
+
+/** guard's own settings for the run, before merging with the user's `--settings`. */
+export function buildGuardSettings(opts: GuardSettingsOptions): ClaudeSettings {
+  const hooks: Record<string, HookMatcher[]> = {};
+  for (const event of GUARD_HOOK_EVENTS) {
+    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command: hookRelayCommand(opts.relay, event), timeout: HOOK_TIMEOUT_S }] }];
+  }
+  const settings: ClaudeSettings = { hooks };
+  if (opts.statusLine) {
+    const user = opts.userStatusLine ?? null;
+    const userCommand = user && typeof user.command === 'string' && user.command.trim() !== '' ? user.command : null;
+    // Keep the user's other status-line fields (padding…); only the command is guard's.
+    settings.statusLine = { ...(user ?? {}), type: 'command', command: statusLineRelayCommand(opts.relay, userCommand) };
+  }
+  return settings;
+}
+
+/** The user's settings with guard's hooks appended to each event's list and guard's status line
+ * (which runs the user's). Neither argument is modified. */
+export function mergeSettings(user: ClaudeSettings | null, guard: ClaudeSettings): ClaudeSettings {
+  const merged: ClaudeSettings = { ...(user ?? {}) };
+  const hooks: Record<string, HookMatcher[]> = { ...(user?.hooks ?? {}) };
+  for (const [event, list] of Object.entries(guard.hooks ?? {})) {
+    hooks[event] = [...(hooks[event] ?? []), ...list];
+  }
+  merged.hooks = hooks;
+  if (guard.statusLine) merged.statusLine = guard.statusLine;
+  return merged;
+}
+
+export interface SplitArgs {
+  /** The values of every `--settings X` / `--settings=X` before a `--`. */
+  values: string[];
+  /** The arguments without them. */
+  rest: string[];
+}
+
+export function splitSettingsArgs(args: readonly string[]): SplitArgs {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a === SETTINGS_FLAG) {
+      const v = args[i + 1];
+      if (v === undefined) throw new SettingsError(`${SETTINGS_FLAG} needs a value (a settings file or JSON)`, null);
+      values.push(v);
+      i++;
+    } else if (a.startsWith(`${SETTINGS_FLAG}=`)) {
+      values.push(a.slice(SETTINGS_FLAG.length + 1));
+    } else {
+      rest.push(a);
+    }
+  }
+  return { values, rest };
+}
+
+/** Claude's arguments with the user's `--settings` removed and the one merged settings passed first. */
+export function buildClaudeArgs(userArgs: readonly string[], settings: ClaudeSettings): string[] {
+  const { rest } = splitSettingsArgs(userArgs);
+  return [SETTINGS_FLAG, JSON.stringify(settings), ...rest];
+}
+
+export type ReadFile = (path: string) => string;
+const readUtf8: ReadFile = (p) => readFileSync(p, 'utf8');
+
+/** A `--settings` value: inline JSON when it starts with `{`, else a file relative to `cwd`. */
+export function loadSettingsValue(value: string, cwd: string, readFile: ReadFile = readUtf8): { settings: ClaudeSettings; file: string | null } {
+  if (value.trim().startsWith('{')) {
+    return { settings: parseSettingsText(value, null, 'the JSON given with --settings'), file: null };
+  }
+  const file = isAbsolute(value) ? value : resolve(cwd, value);
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    const why = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : String(err);
+    throw new SettingsError(`cannot read the settings file ${file} given with --settings (${why})`, file);
+  }
+  return { settings: parseSettingsText(text, file, `the settings file ${file}`), file };
+}
+
+function parseSettingsText(text: string, file: string | null, what: string): ClaudeSettings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(`${what} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, file);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(`${what} must hold a JSON object`, file);
+  }
+  const s = parsed as ClaudeSettings;
+  if (s.hooks !== undefined) {
+    if (typeof s.hooks !== 'object' || s.hooks === null || Array.isArray(s.hooks)) {
+      throw new SettingsError(`${what}: "hooks" must be an object of event names`, file);
+    }
+    for (const [event, list] of Object.entries(s.hooks)) {
+      if (!Array.isArray(list)) throw new SettingsError(`${what}: hooks.${event} must be a list`, file);
+    }
+  }
+  return s;
+}
+
+/** Claude's settings files that can hold a status line, highest precedence first (after the
+ * command line). Managed settings are out of reach: a status line there wins over ours anyway. */
+export function settingsFiles(cwd: string, home: string): string[] {
+  return [
+    join(cwd, '.claude', 'settings.local.json'),
+    join(cwd, '.claude', 'settings.json'),
+    join(home, '.claude', 'settings.json'),
+  ];
+}
+
+/** The status line the user would see without guard: from their `--settings`, else the first
+ * settings file that sets one. Unreadable or broken files are skipped (Claude reports those). */
+export function findUserStatusLine(userSettings: ClaudeSettings | null, cwd: string, home: string, readFile: ReadFile = readUtf8): StatusLineSetting | null {
+  const fromArg = statusLineOf(userSettings);
+  if (fromArg) return fromArg;
+  for (const file of settingsFiles(cwd, home)) {
+    let s: unknown;
+    try {
+      s = JSON.parse(readFile(file));
+    } catch {
+      continue;
+    }
+    const found = statusLineOf(s);
+    if (found) return found;
+  }
+  return null;
+}
+
+function statusLineOf(s: unknown): StatusLineSetting | null {
+  if (typeof s !== 'object' || s === null) return null;
+  const sl = (s as Record<string, unknown>)['statusLine'];
+  if (typeof sl !== 'object' || sl === null || Array.isArray(sl)) return null;
+  return sl as StatusLineSetting;
+}
+
+/** A setting that stops guard's hooks from running, in the user's settings files or `--settings`. */
+function hooksDisabledBy(userSettings: ClaudeSettings | null, userFile: string | null, cwd: string, home: string, readFile: ReadFile): string | null {
+  if (userSettings?.['disableAllHooks'] === true) return userFile ?? 'the --settings JSON';
+  for (const file of settingsFiles(cwd, home)) {
+    try {
+      const s: unknown = JSON.parse(readFile(file));
+      if (typeof s === 'object' && s !== null && (s as Record<string, unknown>)['disableAllHooks'] === true) return file;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+export interface PrepareOptions {
+  /** The arguments the user gave claude (after `guard claude`). */
+  userArgs: readonly string[];
+  cwd: string;
+  home?: string;
+  relay?: RelayPaths;
+  /** Add the status-line relay (default true). */
+  statusLine?: boolean;
+  readFile?: ReadFile;
+}
+
+export interface PreparedClaude {
+  args: string[];
+  settings: ClaudeSettings;
+  /** The user's settings file given with --settings, if any. */
+  userSettingsFile: string | null;
+  userStatusLine: StatusLineSetting | null;
+  /** Things the user should know (e.g. their settings disable hooks). */
+  warnings: string[];
+}
+
+/** Throws SettingsError (naming the file) when the user's `--settings` cannot be used. */
+export function prepareClaudeSettings(opts: PrepareOptions): PreparedClaude {
+  const readFile = opts.readFile ?? readUtf8;
+  const home = opts.home ?? homedir();
+  const relay = opts.relay ?? defaultRelayPaths();
+  const { values } = splitSettingsArgs(opts.userArgs);
+  let user: ClaudeSettings | null = null;
+  let userFile: string | null = null;
+  // Several --settings: the last one is the one Claude would use.
+  const last = values[values.length - 1];
+  if (last !== undefined) {
+    const loaded = loadSettingsValue(last, opts.cwd, readFile);
+    user = loaded.settings;
+    userFile = loaded.file;
+  }
+  const wantStatusLine = opts.statusLine ?? true;
+  const userStatusLine = wantStatusLine ? findUserStatusLine(user, opts.cwd, home, readFile) : null;
+  const settings = mergeSettings(user, buildGuardSettings({ relay, statusLine: wantStatusLine, userStatusLine }));
+  const warnings: string[] = [];
+  const disabledBy = hooksDisabledBy(user, userFile, opts.cwd, home, readFile);
+  if (disabledBy) warnings.push(`hooks are disabled by "disableAllHooks" in ${disabledBy}: guard cannot tell when Claude is idle and will not checkpoint`);
+  return { args: buildClaudeArgs(opts.userArgs, settings), settings, userSettingsFile: userFile, userStatusLine, warnings };
+}

@@ -1,0 +1,445 @@
+// The checkpoint policy: a pure state machine, `stepPolicy(state, input) → { state, actions }`.
+// Inputs are plain timestamped facts the caller gathers (context snapshots from the tracker, the
+// idle judgement from src/claude/idle.ts, parsed hooks, compaction events from telemetry, the
+// injector's and the file check's results, the user's commands, timer ticks); actions are plain
+// data the caller carries out (type through the injector, check the note file, append a log
+// record, show a notice). No clock, no I/O: time only ever comes from `input.t`.
+
+import type { ContextSnapshot } from '../context/snapshot.js';
+import type { CheckpointRecord } from '../log/records.js';
+import type { HookEvent } from '../claude/hooks.js';
+import type { Activity } from '../claude/idle.js';
+import { type PolicyConfig, type Strategy, fillTemplate, notePathAt, oneLine } from './config.js';
+
+/** Claude writing a note can take a long turn, permission prompts included. */
+export const NOTE_TIMEOUT_MS = 15 * 60_000;
+/** The SessionStart after /clear comes within a second or two; this is a dead Claude. */
+export const CLEAR_TIMEOUT_MS = 30_000;
+/** Compacting a near-full 1M context can take minutes. */
+export const COMPACT_TIMEOUT_MS = 10 * 60_000;
+/** The PreCompact hook and the telemetry `compaction` event report the same automatic compaction
+ * seconds apart (logs are exported in batches): count it once. */
+export const MISS_DEDUPE_MS = 60_000;
+/** One failed /compact is retried once at the next idle moment, then guard only warns. */
+export const MAX_COMPACT_ATTEMPTS = 2;
+
+export type Phase =
+  | 'watching'        // not armed
+  | 'armed'           // waiting for an idle moment (and the end of the cool-down)
+  | 'note-requested'  // handoff prompt typed; waiting for Claude's Stop and then idle
+  | 'checking-note'   // checkNote sent; waiting for its result
+  | 'note-ready'      // note is there; /clear at the next idle moment
+  | 'clearing'        // /clear typed; waiting for the new session's SessionStart
+  | 'resume-pending'  // fresh context; the resume prompt at the next idle moment
+  | 'compact-pending' // /compact at the next idle moment (first try, fallback, or retry)
+  | 'compacting';     // /compact typed; waiting for the compaction's result
+
+export type ArmReason = 'threshold' | 'forecast' | 'manual';
+
+export type PolicyInput =
+  | { type: 'context'; t: number; snapshot: ContextSnapshot }
+  /** The idle judgement (src/claude/idle.ts) whenever it is made. */
+  | { type: 'activity'; t: number; activity: Activity; hasUnsentInput: boolean }
+  | { type: 'hook'; t: number; hook: HookEvent }
+  /** A `compaction` event from telemetry. */
+  | { type: 'compaction'; t: number; trigger: 'manual' | 'auto'; success: boolean; error?: string | null }
+  /** The injector's answer to a `type` action (sent right after carrying it out). */
+  | { type: 'typed'; t: number; ok: boolean; reason?: string }
+  /** The answer to a `checkNote` action: `ok` when the file exists and is not empty. */
+  | { type: 'noteChecked'; t: number; path: string; ok: boolean; bytes?: number }
+  | { type: 'command'; t: number; command: 'now' | 'skip' }
+  /** A timer the caller set for `nextWakeAt(state)`. */
+  | { type: 'tick'; t: number };
+
+export type PolicyAction =
+  /** Type this text and submit it (the injector adds the Enter in the same write). */
+  | { type: 'type'; text: string }
+  /** Check that this file (relative to Claude's working directory) exists and is not empty. */
+  | { type: 'checkNote'; path: string }
+  | { type: 'log'; record: CheckpointRecord }
+  | { type: 'notice'; text: string };
+
+type TypingKind = 'handoff' | 'clear' | 'resume' | 'compact';
+
+export interface PolicyState {
+  readonly config: PolicyConfig;
+  phase: Phase;
+  phaseSince: number;
+  armReason: ArmReason | null;
+  /** The strategy of the checkpoint under way (a handoff can fall back to compact). */
+  running: Strategy | null;
+  notePath: string | null;
+  compactAttempts: number;
+  /** Once per fill-up: set when a checkpoint ran, was skipped or warned about; cleared when the
+   * context drops below the re-arm level. */
+  spent: boolean;
+  skipNext: boolean;
+  coolDownUntil: number;
+  lastMissAt: number;
+  /** A Stop arrived since guard typed the handoff prompt. */
+  sawStop: boolean;
+  /** Typed, waiting for the injector's answer. */
+  typing: TypingKind | null;
+  activity: Activity;
+  hasUnsentInput: boolean;
+  contextTokens: number | null;
+  /** Context in use plus the last output: what Claude compares with its auto-compact point. */
+  effectiveTokens: number | null;
+  autoCompactAt: number | null;
+  growthHigh: number | null;
+}
+
+export interface PolicyStep {
+  state: PolicyState;
+  actions: PolicyAction[];
+}
+
+export function initialPolicyState(config: PolicyConfig): PolicyState {
+  return {
+    config, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
+    spent: false, skipNext: false, coolDownUntil: -Infinity, lastMissAt: -Infinity, sawStop: false, typing: null,
+    activity: 'starting', hasUnsentInput: false, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
+    growthHigh: null,
+  };
+}
+
+const CHECKPOINTING: ReadonlySet<Phase> = new Set<Phase>([
+  'note-requested', 'checking-note', 'note-ready', 'clearing', 'resume-pending', 'compact-pending', 'compacting',
+]);
+
+export function isCheckpointing(s: PolicyState): boolean {
+  return CHECKPOINTING.has(s.phase);
+}
+
+export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
+  const s: PolicyState = { ...prev };
+  const out: PolicyAction[] = [];
+  const t = input.t;
+  const log = (phase: string, detail?: string, strategy?: Strategy): void => {
+    const record: CheckpointRecord = {
+      t: new Date(t).toISOString(), type: 'checkpoint', phase, strategy: strategy ?? s.running ?? s.config.strategy,
+      contextTokens: s.contextTokens,
+    };
+    if (s.notePath !== null && s.running === 'handoff') record.notePath = s.notePath;
+    if (detail !== undefined) record.detail = detail;
+    out.push({ type: 'log', record });
+  };
+  const notice = (text: string): void => { out.push({ type: 'notice', text }); };
+  const enter = (phase: Phase): void => { s.phase = phase; s.phaseSince = t; };
+  const finish = (coolDown: boolean): void => {
+    enter('watching');
+    s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0; s.sawStop = false; s.typing = null;
+    s.spent = true;
+    if (coolDown) s.coolDownUntil = t + s.config.coolDownMs;
+  };
+  const type = (kind: TypingKind, text: string): void => {
+    s.typing = kind;
+    out.push({ type: 'type', text: oneLine(text) });
+  };
+
+  switch (input.type) {
+    case 'context': {
+      const snap = input.snapshot;
+      s.contextTokens = snap.contextTokens;
+      s.effectiveTokens = snap.contextTokens === null ? null : snap.contextTokens + snap.lastOutputTokens;
+      s.autoCompactAt = snap.autoCompactAt > 0 ? snap.autoCompactAt : null;
+      s.growthHigh = snap.growthHigh;
+      break;
+    }
+    case 'activity':
+      s.activity = input.activity;
+      s.hasUnsentInput = input.hasUnsentInput;
+      break;
+    case 'hook': {
+      const h = input.hook;
+      if (h.type === 'Stop' && s.phase === 'note-requested' && s.typing === null) s.sawStop = true;
+      if (h.type === 'SessionStart' && h.source === 'clear' && s.phase === 'clearing') {
+        log('cleared');
+        enter('resume-pending');
+      }
+      if (h.type === 'SessionStart' && h.source === 'compact' && s.phase === 'compacting') {
+        log('compacted');
+        finish(true);
+      }
+      if (h.type === 'PreCompact' && h.trigger === 'auto') miss('PreCompact hook');
+      break;
+    }
+    case 'compaction':
+      if (input.trigger === 'auto') {
+        miss('compaction event');
+      } else if (s.phase === 'compacting') {
+        if (input.success) {
+          log('compacted');
+          finish(true);
+        } else if (s.compactAttempts < MAX_COMPACT_ATTEMPTS) {
+          log('failed', `compaction failed${input.error ? `: ${input.error}` : ''}; retrying at the next idle moment`);
+          enter('compact-pending');
+        } else {
+          log('failed', `compaction failed again${input.error ? `: ${input.error}` : ''}; giving up`);
+          notice(`guard: /compact failed twice${input.error ? ` (${input.error})` : ''}; compact or clear by hand`);
+          finish(true);
+        }
+      }
+      break;
+    case 'typed':
+      typed(input.ok, input.reason);
+      break;
+    case 'noteChecked':
+      if (s.phase === 'checking-note' && input.path === s.notePath) {
+        if (input.ok) {
+          log('note-written', input.bytes !== undefined ? `${input.bytes} bytes` : undefined);
+          enter('note-ready');
+        } else {
+          log('fallback', `no checkpoint note at ${input.path}; compacting instead`);
+          s.running = 'compact';
+          s.compactAttempts = 0;
+          enter('compact-pending');
+        }
+      }
+      break;
+    case 'command':
+      if (input.command === 'now') now();
+      else skip();
+      break;
+    case 'tick':
+      break;
+  }
+  timeouts();
+  arm();
+  fire();
+  return { state: s, actions: out };
+
+  function miss(source: string): void {
+    if (t - s.lastMissAt < MISS_DEDUPE_MS) return;
+    s.lastMissAt = t;
+    log('miss', `Claude compacted on its own (${source})`);
+    notice('guard: Claude compacted on its own before guard could checkpoint');
+    if (s.phase === 'armed' || s.phase === 'compact-pending') {
+      // The compaction emptied the context: this fill-up is over.
+      enter('watching');
+      s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0;
+      s.spent = true;
+    }
+  }
+
+  function typed(ok: boolean, reason: string | undefined): void {
+    const kind = s.typing;
+    if (kind === null) return;
+    s.typing = null;
+    if (!ok) {
+      // Nothing reached Claude: the phase has not moved; try again at the next idle moment.
+      if (kind === 'handoff') s.notePath = null;
+      if (kind === 'compact') s.compactAttempts = Math.max(0, s.compactAttempts - 1);
+      notice(`guard: did not type the ${kind === 'handoff' ? 'checkpoint' : kind} prompt${reason ? ` (${reason})` : ''}; will retry at the next idle moment`);
+      return;
+    }
+    // Claude is busy with what guard typed until the idle judgement says otherwise.
+    s.activity = 'working';
+    switch (kind) {
+      case 'handoff':
+        log('prompted');
+        enter('note-requested');
+        s.sawStop = false;
+        break;
+      case 'clear':
+        enter('clearing');
+        break;
+      case 'resume':
+        log('resumed');
+        finish(true);
+        break;
+      case 'compact':
+        log('compact-sent', s.compactAttempts > 1 ? `attempt ${s.compactAttempts}` : undefined);
+        enter('compacting');
+        break;
+    }
+  }
+
+  function now(): void {
+    if (s.phase !== 'watching' && s.phase !== 'armed') {
+      notice('guard: a checkpoint is already under way');
+      return;
+    }
+    s.skipNext = false;
+    s.armReason = 'manual';
+    s.running = s.config.strategy === 'off' ? 'handoff' : s.config.strategy;
+    if (s.phase === 'watching') {
+      enter('armed');
+      log('armed', 'checkpoint now (user)');
+    }
+  }
+
+  function skip(): void {
+    switch (s.phase) {
+      case 'watching':
+        s.skipNext = true;
+        notice('guard: the next checkpoint will be skipped');
+        return;
+      case 'clearing':
+        notice('guard: too late to skip: the context is being cleared');
+        return;
+      case 'resume-pending':
+        log('skipped', `resume skipped by the user; the note is at ${s.notePath ?? '?'}`);
+        notice(`guard: not resuming; the checkpoint note is at ${s.notePath ?? '?'}`);
+        finish(true);
+        return;
+      case 'armed':
+        log('skipped', 'skipped by the user');
+        finish(false);
+        return;
+      default:
+        log('skipped', `stopped by the user during ${s.phase}`);
+        finish(true);
+    }
+  }
+
+  function timeouts(): void {
+    const waited = t - s.phaseSince;
+    if (s.typing !== null) return;
+    if (s.phase === 'note-requested' && waited >= NOTE_TIMEOUT_MS) {
+      log('failed', 'Claude did not finish the checkpoint note in time');
+      notice('guard: the checkpoint note did not arrive; giving up on this checkpoint');
+      finish(true);
+    } else if (s.phase === 'clearing' && waited >= CLEAR_TIMEOUT_MS) {
+      log('failed', 'no new session after /clear');
+      notice('guard: /clear did not start a new session');
+      finish(true);
+    } else if (s.phase === 'compacting' && waited >= COMPACT_TIMEOUT_MS) {
+      if (s.compactAttempts < MAX_COMPACT_ATTEMPTS) {
+        log('failed', 'no compaction result in time; retrying at the next idle moment');
+        enter('compact-pending');
+      } else {
+        log('failed', 'no compaction result in time; giving up');
+        notice('guard: /compact did not complete; compact or clear by hand');
+        finish(true);
+      }
+    }
+  }
+
+  function arm(): void {
+    const eff = s.effectiveTokens;
+    const point = s.autoCompactAt;
+    if (point === null) return;
+    if (s.spent && (eff === null || eff < (s.config.rearmBelowPct / 100) * point)) s.spent = false;
+    if (s.phase !== 'watching' || s.spent || eff === null) return;
+    let reason: ArmReason | null = null;
+    if (eff >= (s.config.thresholdPct / 100) * point) reason = 'threshold';
+    else if (s.config.forecast && s.growthHigh !== null && s.growthHigh > 0 && eff + s.growthHigh >= point) reason = 'forecast';
+    if (reason === null) return;
+    const pct = Math.round((eff / point) * 100);
+    const why = reason === 'threshold'
+      ? `context at ${pct}% of the auto-compact point`
+      : `the next turn may cross the auto-compact point (context at ${pct}%)`;
+    if (s.skipNext) {
+      s.skipNext = false;
+      s.spent = true;
+      log('skipped', `${why}; skipped by the user`);
+      return;
+    }
+    if (s.config.strategy === 'off') {
+      s.spent = true;
+      log('warned', why, 'off');
+      notice(`guard: ${why}; strategy off, nothing will be done`);
+      return;
+    }
+    s.armReason = reason;
+    s.running = s.config.strategy;
+    enter('armed');
+    log('armed', why);
+  }
+
+  function fire(): void {
+    if (s.typing !== null) return;
+    const idle = s.activity === 'idle' && !s.hasUnsentInput;
+    if (s.phase === 'note-requested' && s.sawStop && s.activity === 'idle' && s.notePath !== null) {
+      enter('checking-note');
+      out.push({ type: 'checkNote', path: s.notePath });
+      return;
+    }
+    if (!idle) return;
+    switch (s.phase) {
+      case 'armed': {
+        if (s.armReason !== 'manual' && t < s.coolDownUntil) return;
+        const strategy = s.running ?? s.config.strategy;
+        if (strategy === 'handoff') {
+          s.running = 'handoff';
+          s.notePath = notePathAt(s.config.notePath, t);
+          type('handoff', fillTemplate(s.config.handoffTemplate, { path: s.notePath }));
+        } else {
+          s.running = 'compact';
+          enter('compact-pending');
+          typeCompact();
+        }
+        return;
+      }
+      case 'compact-pending':
+        typeCompact();
+        return;
+      case 'note-ready':
+        type('clear', '/clear');
+        return;
+      case 'resume-pending':
+        type('resume', fillTemplate(s.config.resumeTemplate, { path: s.notePath ?? '' }));
+        return;
+      default:
+        return;
+    }
+  }
+
+  function typeCompact(): void {
+    s.compactAttempts += 1;
+    const instr = oneLine(s.config.compactInstructions);
+    type('compact', instr ? `/compact ${instr}` : '/compact');
+  }
+}
+
+/** When the caller should send a `tick` (a timeout or the end of a cool-down); null: no timer needed. */
+export function nextWakeAt(s: PolicyState): number | null {
+  switch (s.phase) {
+    case 'armed':
+      return s.armReason !== 'manual' && Number.isFinite(s.coolDownUntil) ? s.coolDownUntil : null;
+    case 'note-requested': return s.phaseSince + NOTE_TIMEOUT_MS;
+    case 'clearing': return s.phaseSince + CLEAR_TIMEOUT_MS;
+    case 'compacting': return s.phaseSince + COMPACT_TIMEOUT_MS;
+    default: return null;
+  }
+}
+
+/** What the footer shows about the policy. */
+export interface PolicyView {
+  strategy: Strategy;
+  armed: boolean;
+  phase: Phase;
+  reason: ArmReason | null;
+  checkpointing: boolean;
+  /** The context (effective tokens) at which guard arms; null before the auto-compact point is known. */
+  armAt: number | null;
+  /** A few words on what guard will do next; null when nothing is planned. */
+  next: string | null;
+}
+
+export function policyView(s: PolicyState, now: number): PolicyView {
+  const strategy = s.running ?? s.config.strategy;
+  const armAt = s.autoCompactAt === null ? null : Math.round((s.config.thresholdPct / 100) * s.autoCompactAt);
+  let next: string | null = null;
+  switch (s.phase) {
+    case 'watching':
+      if (s.skipNext) next = 'next checkpoint skipped';
+      else if (s.spent) next = null;
+      else next = s.config.strategy === 'off' ? `warn at ${s.config.thresholdPct}%` : `${s.config.strategy} at ${s.config.thresholdPct}%`;
+      break;
+    case 'armed':
+      if (s.armReason !== 'manual' && now < s.coolDownUntil) next = `${strategy} after cool-down`;
+      else if (s.hasUnsentInput) next = `${strategy} once your input is sent`;
+      else next = `${strategy} at next idle`;
+      break;
+    case 'note-requested': next = 'Claude is writing the checkpoint note'; break;
+    case 'checking-note': next = 'checking the checkpoint note'; break;
+    case 'note-ready':
+    case 'clearing': next = 'clearing the context'; break;
+    case 'resume-pending': next = `resuming from ${s.notePath ?? 'the note'}`; break;
+    case 'compact-pending': next = s.compactAttempts > 0 ? 'retrying /compact at next idle' : '/compact at next idle'; break;
+    case 'compacting': next = 'compacting'; break;
+  }
+  return { strategy, armed: s.phase === 'armed', phase: s.phase, reason: s.armReason, checkpointing: isCheckpointing(s), armAt, next };
+}
