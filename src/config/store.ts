@@ -1,0 +1,80 @@
+// Reads and writes guard's config file. The one module that imports `conf`. Input: the config
+// folder from src/paths.ts (GUARD_HOME when set). Output: a validated GuardConfig (defaults for
+// what the file leaves out). The file is `config.json`, 0600, in a 0700 folder; `conf` is given
+// that folder through its `cwd` option, so it never picks a path of its own.
+import Conf from 'conf';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
+import { ConfigError, DEFAULT_CONFIG, checkValue, validateConfig, type ConfigKey, type GuardConfig } from './settings.js';
+
+const CONFIG_NAME = 'config';
+
+export interface ConfigStore {
+  readonly path: string;
+  /** The whole config, defaults filled in; throws ConfigError for a bad file. */
+  load(): GuardConfig;
+  /** Checks and stores one value (the file then holds it even if it equals the default). */
+  set<K extends ConfigKey>(key: K, value: GuardConfig[K]): void;
+  /** Removes a key from the file: it takes its default again. */
+  reset(key: ConfigKey): void;
+}
+
+export function configFilePath(configDir: string): string {
+  return path.join(configDir, `${CONFIG_NAME}.json`);
+}
+
+/** Opens (without creating) the config in `configDir`; the folder is made 0700 on first write. */
+export function openConfig(configDir: string): ConfigStore {
+  const file = configFilePath(configDir);
+  let conf: Conf<Record<string, unknown>> | null = null;
+  const store = (): Conf<Record<string, unknown>> => {
+    if (conf) return conf;
+    ensurePrivateDir(configDir);
+    try {
+      // No defaults handed to conf: a file holds only what the user set, so a changed default
+      // in a later guard reaches everyone who did not set that key.
+      conf = new Conf<Record<string, unknown>>({ cwd: configDir, configName: CONFIG_NAME, configFileMode: FILE_MODE, clearInvalidConfig: false });
+    } catch (err) {
+      throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
+    }
+    ensurePrivateFile(file);
+    return conf;
+  };
+  return {
+    path: file,
+    load() {
+      let raw: unknown;
+      try {
+        raw = store().store;
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
+      }
+      return validateConfig(raw, file);
+    },
+    set(key, value) {
+      checkValue(key, value, file);
+      validateConfig({ ...store().store, [key]: value }, file);
+      store().set(key, value);
+      ensurePrivateFile(file);
+    },
+    reset(key) {
+      store().delete(key);
+    },
+  };
+}
+
+/** The config in `configDir`, or the defaults when there is no file yet (nothing is created). */
+export function loadConfig(configDir: string, exists: (p: string) => boolean = defaultExists): GuardConfig {
+  if (!exists(configFilePath(configDir))) return { ...DEFAULT_CONFIG };
+  return openConfig(configDir).load();
+}
+
+function defaultExists(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
