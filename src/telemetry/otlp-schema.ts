@@ -373,3 +373,20 @@ export function decodeRpcStatusPb(body: Uint8Array): { code: number; message: st
   const m = RpcStatus.decode(body) as unknown as { code: number; message: string };
   return { code: m.code, message: m.message };
 }
+
+const REQUEST_TYPES = { logs: LogsRequest, metrics: MetricsRequest, traces: TraceRequest } as const;
+
+/**
+ * Encodes a request given in the OTLP JSON mapping (camelCase; int64 as strings or numbers; bytes
+ * base64) as protobuf. For tests, benches and tools that need protobuf bodies of known content.
+ */
+export function encodeRequestPb(signal: OtlpSignal, json: object): Uint8Array {
+  const type = REQUEST_TYPES[signal];
+  return type.encode(type.fromObject(json)).finish();
+}
+
+/** The reverse: a protobuf request as an OTLP-JSON-mapping object (int64 as strings, bytes base64). */
+export function requestPbToJson(signal: OtlpSignal, body: Uint8Array): Record<string, unknown> {
+  const type = REQUEST_TYPES[signal];
+  return type.toObject(type.decode(body), { longs: String, bytes: String, enums: Number }) as Record<string, unknown>;
+}
