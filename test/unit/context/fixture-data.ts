@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { decodeJsonLogs, decodeJsonMetrics } from '../../../src/telemetry/otlp-json.js';
 import { decodeProtobufLogs, decodeProtobufMetrics } from '../../../src/telemetry/otlp-protobuf.js';
 import type { TelemetryBatch } from '../../../src/telemetry/records.js';
+import type { ClaudeEvent } from '../../../src/claude/events.js';
+import type { ContextTracker } from '../../../src/context/tracker.js';
+import type { Test } from 'tap';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
 
@@ -137,4 +140,65 @@ export function interleave(files: FixtureFile[], hooks: HookFile[]): ({ kind: 't
   }
   for (; h < hooks.length; h++) out.push({ kind: 'hook', hook: hooks[h] as HookFile });
   return out;
+}
+
+/**
+ * Checks a replay as it goes: after each main request the gauge equals the hand-computed figure,
+ * other requests leave it alone; at the end, totals, compactions, window and metrics.
+ */
+export function replayChecker(t: Test, version: Version): {
+  onEvent(e: ClaudeEvent, tr: ContextTracker): void;
+  finish(tr: ContextTracker): void;
+} {
+  const x = EXPECTED[version];
+  const seenMains: number[] = [];
+  const marks: string[] = [];
+  let costSum = 0;
+  let prev: number | null = null;
+  return {
+    onEvent(e, tr) {
+      const s = tr.snapshot();
+      if (e.type === 'compaction' && e.trigger === 'auto') {
+        t.equal(s.compactedSinceRequest, true, 'after the auto compaction the figure is flagged as from before it');
+        marks.push('auto');
+      }
+      if (e.type !== 'api_request') return;
+      costSum += e.costUsd;
+      const main = x.mains.find((m) => m.seq === e.sequence);
+      if (main !== undefined) {
+        t.equal(e.thread, 'main', `seq ${e.sequence} is main`);
+        t.equal(s.contextTokens, main.context, `context after main request ${e.sequence}`);
+        seenMains.push(e.sequence as number);
+        if (main.context === x.peak) {
+          t.ok(s.contextTokens !== null && s.contextTokens >= s.autoCompactAt, 'the peak is past the auto-compact point');
+          marks.push('peak');
+        }
+      } else {
+        const other = x.others.find(([seq]) => seq === e.sequence);
+        t.ok(other, `seq ${e.sequence} is an expected non-main request`);
+        t.equal(e.thread, other?.[1], `seq ${e.sequence} thread`);
+        t.equal(s.contextTokens, prev, `${e.thread} request ${e.sequence} does not move the gauge`);
+      }
+      prev = s.contextTokens;
+    },
+    finish(tr) {
+      const s = tr.snapshot();
+      t.same(seenMains, x.mains.map((m) => m.seq), 'every main request seen, in order');
+      t.same(marks, ['peak', 'auto'], 'the peak, then the automatic compaction');
+      t.equal(s.contextTokens, x.afterAuto, 'context after the automatic compaction');
+      t.equal(s.mainRequests, x.mains.length);
+      t.equal(s.model, x.model);
+      t.ok(Math.abs(s.costUsd - costSum) < 1e-9, `cost ${s.costUsd} = sum of cost_usd ${costSum}`);
+      t.equal(s.costUsd, tr.runCostUsd());
+      t.same(s.compactions.map((c) => [c.trigger, c.success, c.preTokens, c.postTokens, c.error]), [
+        ['manual', true, x.manual.pre, x.manual.post, null],
+        ['auto', true, x.auto.pre, x.auto.post, null],
+      ], 'both compactions with trigger, pre and post tokens');
+      t.equal(s.compactedSinceRequest, false, 'the newest main request came after the compaction');
+      t.equal(s.contextWindow, x.window, 'window');
+      t.equal(s.autoCompactAt, x.autoCompactAt, 'auto-compact point');
+      t.equal(s.autoCompactSource, 'default');
+      t.ok(s.metricTotals !== undefined && Math.abs(s.metricTotals.costUsd - costSum) < 1e-9, 'metric cost counter = event cost');
+    },
+  };
 }
