@@ -1,0 +1,190 @@
+// The screen model: the program's pty bytes go into @xterm/headless (the only module that
+// imports it outside tests), which keeps the screen, the scrollback and the modes. Out of it
+// come: replies to the program's terminal queries (in the order the queries came, to the
+// writer with origin 'reply'), the window title, bells, and mode changes (for the outer
+// terminal). The renderer reads the buffer through `buffer` and `modes`.
+import xtermHeadless from '@xterm/headless';
+import { Emitter, Disposables, type Disposable } from '../supervisor/disposables.js';
+import { DEFAULT_MODES, type ProgramModes } from './modes.js';
+
+const { Terminal } = xtermHeadless;
+export type HeadlessTerminal = InstanceType<typeof Terminal>;
+export type ModelBuffer = HeadlessTerminal['buffer']['active'];
+export type ModelCell = NonNullable<ReturnType<ModelBuffer['getNullCell']>>;
+
+/** The outer terminal's colours (OSC 10/11 answer bodies, e.g. `rgb:ffff/ffff/ffff`). */
+export interface TerminalColours { fg: string; bg: string }
+
+export const DEFAULT_COLOURS: TerminalColours = { fg: 'rgb:ffff/ffff/ffff', bg: 'rgb:0000/0000/0000' };
+
+export interface ScreenModelOptions {
+  cols: number;
+  rows: number;
+  /** Lines of history kept for programs on the main screen. */
+  scrollback: number;
+  /** Answers for OSC 10/11 queries; may still be on its way (asked of the outer terminal). */
+  colours: Promise<TerminalColours>;
+  /** guard's version, for the XTVERSION answer. */
+  version: string;
+}
+
+const ST = '\x1b\\';
+
+/**
+ * Replies leave in the order the queries arrived even when one of them (a colour asked of the
+ * outer terminal) is not known yet.
+ */
+class ReplyQueue {
+  private queue: Array<string | Promise<string>> = [];
+  private flushing = false;
+  constructor(private readonly send: (s: string) => void) {}
+
+  push(r: string | Promise<string>): void {
+    if (typeof r === 'string' && this.queue.length === 0) { this.send(r); return; }
+    this.queue.push(r);
+    void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const head = this.queue[0] as string | Promise<string>;
+      const text = typeof head === 'string' ? head : await head.catch(() => '');
+      this.queue.shift();
+      if (text) this.send(text);
+    }
+    this.flushing = false;
+  }
+}
+
+export class ScreenModel implements Disposable {
+  readonly term: HeadlessTerminal;
+  private readonly subs = new Disposables();
+  private readonly replies: ReplyQueue;
+  private readonly replyEmitter = new Emitter<string>();
+  private readonly titleEmitter = new Emitter<string>();
+  private readonly bellEmitter = new Emitter<void>();
+  private readonly modesEmitter = new Emitter<ProgramModes>();
+  private readonly parsedEmitter = new Emitter<void>();
+  private tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
+  private lastModes: ProgramModes = DEFAULT_MODES;
+  private pendingBytes = 0;
+
+  constructor(private readonly opts: ScreenModelOptions) {
+    this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, allowProposedApi: true });
+    this.replies = new ReplyQueue((s) => this.replyEmitter.fire(s));
+    const t = this.term;
+    this.subs.add(t.onData((d) => this.replies.push(d)));
+    this.subs.add(t.onBinary((d) => this.replies.push(d)));
+    this.subs.add(t.onTitleChange((title) => this.titleEmitter.fire(title)));
+    this.subs.add(t.onBell(() => this.bellEmitter.fire()));
+    this.subs.add(t.onWriteParsed(() => { this.checkModes(); this.parsedEmitter.fire(); }));
+    this.installQueryHandlers();
+    this.installModeHooks();
+  }
+
+  /** Feeds the program's output; `done` runs once xterm has parsed it. */
+  write(data: Buffer | string, done?: () => void): void {
+    const n = data.length;
+    this.pendingBytes += n;
+    this.term.write(data, () => { this.pendingBytes -= n; done?.(); });
+  }
+
+  /** Bytes handed to xterm and not yet parsed. */
+  get backlog(): number { return this.pendingBytes; }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.term.cols && rows === this.term.rows) return;
+    this.term.resize(Math.max(1, cols), Math.max(1, rows));
+  }
+
+  get cols(): number { return this.term.cols; }
+  get rows(): number { return this.term.rows; }
+  get buffer(): ModelBuffer { return this.term.buffer.active; }
+
+  modes(): ProgramModes {
+    const m = this.term.modes;
+    return {
+      mouseTracking: m.mouseTrackingMode,
+      sgrMouse: this.tracked.sgrMouse,
+      bracketedPaste: m.bracketedPasteMode,
+      focusReports: m.sendFocusMode,
+      appCursorKeys: m.applicationCursorKeysMode,
+      appKeypad: m.applicationKeypadMode,
+      cursorVisible: this.tracked.cursorVisible,
+      cursorStyle: this.tracked.cursorStyle,
+      colorSchemeReports: this.tracked.colorSchemeReports,
+      synchronizedOutput: m.synchronizedOutputMode,
+      altScreen: this.term.buffer.active.type === 'alternate',
+    };
+  }
+
+  onReply(fn: (s: string) => void): Disposable { return this.replyEmitter.on(fn); }
+  onTitle(fn: (title: string) => void): Disposable { return this.titleEmitter.on(fn); }
+  onBell(fn: () => void): Disposable { return this.bellEmitter.on(fn); }
+  onModes(fn: (m: ProgramModes) => void): Disposable { return this.modesEmitter.on(fn); }
+  /** After each batch of output is parsed (the renderer schedules a frame). */
+  onParsed(fn: () => void): Disposable { return this.parsedEmitter.on(fn); }
+
+  dispose(): void { this.subs.dispose(); this.term.dispose(); }
+
+  private checkModes(): void {
+    const next = this.modes();
+    const prev = this.lastModes;
+    let same = true;
+    for (const k of Object.keys(next) as Array<keyof ProgramModes>) if (next[k] !== prev[k]) { same = false; break; }
+    if (same) return;
+    this.lastModes = next;
+    this.modesEmitter.fire(next);
+  }
+
+  /** Queries xterm does not answer itself. */
+  private installQueryHandlers(): void {
+    const p = this.term.parser;
+    // OSC 10/11 `?`: the outer terminal's colours. Anything else (setting a colour) is xterm's.
+    for (const [ident, key] of [[10, 'fg'], [11, 'bg']] as const) {
+      this.subs.add(p.registerOscHandler(ident, (data) => {
+        if (data !== '?') return false;
+        this.replies.push(this.opts.colours.then((c) => `\x1b]${ident};${c[key]}${ST}`, () => `\x1b]${ident};${DEFAULT_COLOURS[key]}${ST}`));
+        return true;
+      }));
+    }
+    // XTVERSION (CSI > 0 q): name and version.
+    this.subs.add(p.registerCsiHandler({ prefix: '>', final: 'q' }, (params) => {
+      if ((params[0] ?? 0) !== 0) return false;
+      this.replies.push(`\x1bP>|guard(${this.opts.version})${ST}`);
+      return true;
+    }));
+    // Kitty keyboard protocol query (CSI ? u): no answer means "not supported"; the program's
+    // next query (usually CSI c) is answered as usual.
+    this.subs.add(p.registerCsiHandler({ prefix: '?', final: 'u' }, () => true));
+  }
+
+  /** Modes xterm keeps but does not publish: watched on the way through (returning false lets xterm act too). */
+  private installModeHooks(): void {
+    const p = this.term.parser;
+    const setDec = (on: boolean) => (params: (number | number[])[]): boolean => {
+      for (const param of params) {
+        const n = typeof param === 'number' ? param : param[0];
+        if (n === 1006) this.tracked.sgrMouse = on;
+        else if (n === 25) this.tracked.cursorVisible = on;
+        else if (n === 2031) this.tracked.colorSchemeReports = on;
+      }
+      return false;
+    };
+    this.subs.add(p.registerCsiHandler({ prefix: '?', final: 'h' }, setDec(true)));
+    this.subs.add(p.registerCsiHandler({ prefix: '?', final: 'l' }, setDec(false)));
+    this.subs.add(p.registerCsiHandler({ intermediates: ' ', final: 'q' }, (params) => {
+      const n = params[0];
+      this.tracked.cursorStyle = typeof n === 'number' ? n : 0;
+      return false;
+    }));
+    const reset = (): boolean => {
+      this.tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
+      return false;
+    };
+    this.subs.add(p.registerEscHandler({ final: 'c' }, reset)); // RIS
+    this.subs.add(p.registerCsiHandler({ intermediates: '!', final: 'p' }, () => { this.tracked.cursorVisible = true; return false; })); // DECSTR
+  }
+}

@@ -1,0 +1,46 @@
+// The one way guard's parts hold listeners, timers and handlers: each registration returns a
+// Disposable, and a Disposables bag tears them all down in one place (reverse order).
+export interface Disposable { dispose(): void }
+
+export class Disposables implements Disposable {
+  private items: Disposable[] = [];
+  private disposed = false;
+
+  add<T extends Disposable>(d: T): T {
+    if (this.disposed) d.dispose();
+    else this.items.push(d);
+    return d;
+  }
+
+  /** Registers a plain teardown function. */
+  defer(fn: () => void): void { this.add({ dispose: fn }); }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.items.reverse()) {
+      try { d.dispose(); } catch { /* teardown goes on whatever one part throws */ }
+    }
+    this.items = [];
+  }
+}
+
+/** Subscribes to a Node EventEmitter and returns the unsubscription. */
+export function listen<A extends unknown[]>(
+  emitter: { on(ev: string, fn: (...a: A) => void): unknown; off(ev: string, fn: (...a: A) => void): unknown },
+  ev: string,
+  fn: (...a: A) => void,
+): Disposable {
+  emitter.on(ev, fn);
+  return { dispose: () => { emitter.off(ev, fn); } };
+}
+
+/** A tiny typed event: listeners in, fire out. */
+export class Emitter<T> {
+  private fns = new Set<(v: T) => void>();
+  on(fn: (v: T) => void): Disposable {
+    this.fns.add(fn);
+    return { dispose: () => { this.fns.delete(fn); } };
+  }
+  fire(v: T): void { for (const fn of [...this.fns]) fn(v); }
+}

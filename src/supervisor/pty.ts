@@ -1,0 +1,51 @@
+// The program's pseudo-terminal: the only module that imports node-pty. Spawns the resolved
+// program in a pty of the given size; its output arrives as raw bytes (Buffers, no decoding, so
+// pass-through is byte-exact and xterm decodes UTF-8 across chunk edges itself). Input reaches
+// it only through PtyWriter (writer.ts).
+import * as nodePty from 'node-pty';
+import type { Disposable } from './disposables.js';
+
+export interface PtyExit { exitCode: number; signal: number }
+
+export interface ProgramPty {
+  readonly pid: number;
+  onData(fn: (data: Buffer) => void): Disposable;
+  onExit(fn: (e: PtyExit) => void): Disposable;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  kill(signal: string): void;
+  /** Stops reading the program's output (back-pressure: the program blocks on write). */
+  pause(): void;
+  resume(): void;
+}
+
+export interface PtySpawnOptions {
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export type SpawnPty = (file: string, args: string[], opts: PtySpawnOptions) => ProgramPty;
+
+export const spawnPty: SpawnPty = (file, args, opts) => {
+  const p = nodePty.spawn(file, args, {
+    cols: Math.max(1, opts.cols),
+    rows: Math.max(1, opts.rows),
+    cwd: opts.cwd,
+    env: opts.env,
+    name: opts.env.TERM ?? 'xterm-256color',
+    encoding: null,
+  });
+  return {
+    pid: p.pid,
+    // With `encoding: null` node-pty hands over Buffers although its typings say string.
+    onData: (fn) => p.onData((d) => fn(d as unknown as Buffer)),
+    onExit: (fn) => p.onExit((e) => fn({ exitCode: e.exitCode, signal: e.signal ?? 0 })),
+    write: (d) => p.write(d),
+    resize: (c, r) => { try { p.resize(Math.max(1, c), Math.max(1, r)); } catch { /* pty already closed */ } },
+    kill: (s) => { try { p.kill(s); } catch { /* already gone */ } },
+    pause: () => p.pause(),
+    resume: () => p.resume(),
+  };
+};

@@ -1,0 +1,279 @@
+// Runs one program under guard: finds it, spawns it (a pty with guard's pane and footer; a pty
+// with plain pass-through for --no-footer; a plain child when stdout is not a terminal), wires
+// the user's terminal to it, and comes back with guard's exit status. Owns every way out: the
+// program's exit, SIGTERM/SIGHUP to guard, an exception inside guard. On each of them the user's
+// terminal is put back. The Claude integration plugs in through `footerSource`, `extraEnv` and
+// `onStart` (which gets the writer and the prefix-command registry).
+import { StringDecoder } from 'node:string_decoder';
+import { resolveProgram } from './resolve.js';
+import { exitStatus, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
+import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
+import { spawnChild } from './child.js';
+import { PtyWriter } from './writer.js';
+import { Disposables, Emitter, type Disposable } from './disposables.js';
+import { processTerminal, realClock, type TerminalIo, type Clock } from './terminal-io.js';
+import { PaneUi } from '../ui/pane-ui.js';
+import { programFooterSource, type FooterSource } from '../ui/footer-source.js';
+import { colorEnabled } from '../ui/footer.js';
+import { PrefixCommands } from '../input/commands.js';
+import { RESTORE_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor } from '../screen/modes.js';
+import { DEFAULT_COLOURS, type TerminalColours } from '../screen/model.js';
+import { queryOuterColours } from '../screen/outer-colours.js';
+
+export const GUARD_VERSION = '0.1.0';
+/** After SIGHUP, the program has this long to end before SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+/** Output the pty still delivers after the exit notice is drawn if it comes within this. */
+const EXIT_DRAIN_MS = 30;
+/** Lines of history kept for programs on the main screen. */
+export const SCROLLBACK_LINES = 10_000;
+/** The terminal guard emulates for the program (what the screen model understands). */
+export const PROGRAM_TERM = 'xterm-256color';
+
+/**
+ * What --no-footer mode puts back on exit: input modes a killed program may have left on.
+ * No screen switch: the program's output stays where the user can see it.
+ */
+const PASSTHROUGH_RESTORE = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1004l\x1b[?1l\x1b>\x1b[0m\x1b[?25h';
+
+export type SupervisedMode = 'ui' | 'passthrough' | 'child';
+
+export interface SupervisedSession {
+  readonly pid: number;
+  /** 'child' when stdout is not a terminal (no pty: writer is null). May change from 'ui' to 'passthrough' after a display error. */
+  readonly mode: SupervisedMode;
+  /** The only way to type into the program (null in 'child' mode). */
+  readonly writer: PtyWriter | null;
+  /** guard's prefix-key commands (Ctrl-G <key>): register 'c', 's' … here. */
+  readonly commands: PrefixCommands;
+  /** The program's raw output, as it arrives. */
+  onOutput(fn: (data: Buffer) => void): Disposable;
+  /** Fires once with guard's exit status for the program. */
+  onExit(fn: (status: number) => void): Disposable;
+  /** A short message in the footer for a few seconds. */
+  notice(text: string): void;
+  /** The pane's visible text, one string per row ([] when there is no pane). */
+  paneText(): string[];
+  /** Asks the program to end (SIGHUP, SIGKILL after KILL_GRACE_MS). */
+  terminate(): void;
+}
+
+export interface SupervisedOptions {
+  /** The program as the user typed it (looked up in PATH unless it has a slash). */
+  program: string;
+  args: string[];
+  /** false: --no-footer (plain pass-through). Default true. */
+  footer?: boolean;
+  /** What the footer shows; default: the program, its running time and state. */
+  footerSource?: FooterSource;
+  /** Added to the user's environment for the program (e.g. telemetry variables). */
+  extraEnv?: Record<string, string>;
+  /** Called once the program runs; what it returns is disposed when the run ends. */
+  onStart?(session: SupervisedSession): Disposable | void;
+  io?: TerminalIo;
+  clock?: Clock;
+  spawn?: SpawnPty;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runSupervised(o: SupervisedOptions): Promise<number> {
+  const io = o.io ?? processTerminal();
+  const env = o.env ?? process.env;
+  const cwd = o.cwd ?? process.cwd();
+  const resolved = resolveProgram(o.program, env, cwd);
+  if (!resolved.ok) {
+    if (resolved.reason === 'not-found') { io.stderr(`guard: ${o.program}: command not found\n`); return EXIT_NOT_FOUND; }
+    io.stderr(`guard: ${o.program}: permission denied\n`);
+    return EXIT_NOT_EXECUTABLE;
+  }
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...env, ...o.extraEnv })) if (v !== undefined) childEnv[k] = v;
+  if (!io.stdoutIsTTY) return runChild(o, io, resolved.file, cwd, childEnv);
+  return runPty(o, io, resolved.file, cwd, childEnv);
+}
+
+async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {
+  const subs = new Disposables();
+  const clock = o.clock ?? realClock;
+  const child = spawnChild(file, o.program, o.args, cwd, env);
+  const exitEmitter = new Emitter<number>();
+  const terminate = (): void => {
+    child.kill('SIGHUP');
+    subs.add(clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS));
+  };
+  subs.add(io.onSignal('SIGTERM', terminate));
+  subs.add(io.onSignal('SIGHUP', terminate));
+  // Ctrl-C on the terminal reaches the program directly (same process group); guard stays for its status.
+  subs.add(io.onSignal('SIGINT', () => {}));
+  subs.add(io.onSignal('SIGQUIT', () => {}));
+  const session: SupervisedSession = {
+    pid: child.pid, mode: 'child', writer: null, commands: new PrefixCommands(),
+    onOutput: () => ({ dispose() {} }),
+    onExit: (fn) => exitEmitter.on(fn),
+    notice: () => {},
+    paneText: () => [],
+    terminate,
+  };
+  startHook(o, session, subs, io);
+  const status = await child.exited;
+  exitEmitter.fire(status);
+  subs.dispose();
+  return status;
+}
+
+function startHook(o: SupervisedOptions, session: SupervisedSession, subs: Disposables, io: TerminalIo): void {
+  if (!o.onStart) return;
+  try {
+    const d = o.onStart(session);
+    if (d) subs.add(d);
+  } catch (err) {
+    io.stderr(`guard: start hook failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {
+  const clock = o.clock ?? realClock;
+  const subs = new Disposables();
+  const commands = new PrefixCommands();
+  const outputEmitter = new Emitter<Buffer>();
+  const exitEmitter = new Emitter<number>();
+  let mode: 'ui' | 'passthrough' = o.footer === false ? 'passthrough' : 'ui';
+  const footer = mode === 'ui'
+    ? o.footerSource ?? programFooterSource({ program: o.program, now: clock.now, setInterval: clock.setInterval, color: colorEnabled(env, true) })
+    : null;
+  if (footer) subs.add(footer);
+
+  const { cols, rows } = io.size();
+  const footerRows = footer ? footer.lines(cols).length : 0;
+  if (mode === 'ui') env = { ...env, TERM: PROGRAM_TERM };
+  const pty: ProgramPty = (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: Math.max(1, rows - footerRows), cwd, env });
+  const writer = new PtyWriter(pty);
+
+  let ui: PaneUi | null = null;
+  let uiStarted = false;
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    io.writeSync(uiStarted ? RESTORE_SEQUENCE : PASSTHROUGH_RESTORE);
+    io.setRawMode(false);
+  };
+  subs.add(io.onProcessExit(restore));
+
+  // Passing through: raw bytes both ways; the pty follows the terminal's whole size.
+  const decoder = new StringDecoder('utf8');
+  const passInput = (d: Buffer): void => writer.write(decoder.write(d), 'user');
+
+  let saidFallback = false;
+  const fallback = (err: unknown): void => {
+    if (mode !== 'ui' || !ui) return;
+    mode = 'passthrough';
+    const modes = ui.programModes();
+    const dead = ui;
+    ui = null;
+    try { dead.dispose(); } catch { /* it already failed */ }
+    const { cols: c, rows: r } = io.size();
+    let seq = RESTORE_SEQUENCE;
+    if (!saidFallback) {
+      saidFallback = true;
+      seq += `\r\nguard: the display failed (${err instanceof Error ? err.message : String(err)}); continuing without the footer\r\n`;
+    }
+    seq += diffOuterModes(OUTER_RESET, outerModesFor(modes, false));
+    if (modes.altScreen) seq += '\x1b[?1049h';
+    if (!modes.cursorVisible) seq += '\x1b[?25l';
+    io.writeSync(seq);
+    uiStarted = false;
+    restored = false;
+    // A size change makes a full-screen program redraw itself on the real terminal.
+    pty.resize(c, Math.max(1, r - 1));
+    subs.add(clock.setTimeout(() => pty.resize(c, r), 50));
+  };
+
+  let killTimer: Disposable | null = null;
+  const terminate = (): void => {
+    pty.kill('SIGHUP');
+    killTimer ??= subs.add(clock.setTimeout(() => pty.kill('SIGKILL'), KILL_GRACE_MS));
+  };
+  subs.add(io.onSignal('SIGTERM', terminate));
+  subs.add(io.onSignal('SIGHUP', terminate));
+  subs.add(io.onSignal('SIGINT', () => pty.kill('SIGINT')));
+  subs.add(io.onUncaught((err) => {
+    if (mode === 'ui') { fallback(err); return; }
+    io.writeSync(`\r\nguard: internal error: ${err instanceof Error ? err.message : String(err)}\r\n`);
+    terminate();
+  }));
+
+  if (io.stdinIsTTY) io.setRawMode(true);
+
+  let colours: Promise<TerminalColours> = Promise.resolve(DEFAULT_COLOURS);
+  let queryInput: ((d: Buffer) => void) | null = null;
+  if (mode === 'ui' && footer) {
+    if (io.stdinIsTTY) {
+      // The outer terminal is asked while the program starts; keys typed meanwhile are kept.
+      const answer = queryOuterColours({
+        write: (s) => io.write(s),
+        onData: (fn) => { queryInput = fn; return { dispose: () => { queryInput = null; } }; },
+        setTimer: clock.setTimeout,
+      });
+      colours = answer.then((a) => a.colours);
+      void answer.then((a) => { if (a.leftover.length > 0) routeInput(a.leftover); });
+    }
+    ui = new PaneUi({ pty, writer, io, clock, footer, commands, colours, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: fallback });
+    uiStarted = true;
+    try { ui.start(); } catch (err) { fallback(err); }
+  }
+
+  function routeInput(d: Buffer): void {
+    if (ui) ui.feedInput(d);
+    else passInput(d);
+  }
+  subs.add(io.onInput((d) => {
+    if (queryInput) { queryInput(d); return; }
+    routeInput(d);
+  }));
+  // Standard input that is a file or pipe: its end is an end-of-file for the program.
+  if (!io.stdinIsTTY) subs.add(io.onInputEnd(() => writer.write('\x04', 'user')));
+  subs.add(io.onResize(() => {
+    if (ui) ui.resize();
+    else { const s = io.size(); pty.resize(s.cols, s.rows); }
+  }));
+  subs.add(pty.onData((d) => {
+    if (ui) ui.feedOutput(d);
+    else io.write(d);
+    outputEmitter.fire(d);
+  }));
+
+  const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => { subs.add(pty.onExit(resolve)); });
+  const session: SupervisedSession = {
+    pid: pty.pid,
+    get mode() { return mode; },
+    writer,
+    commands,
+    onOutput: (fn) => outputEmitter.on(fn),
+    onExit: (fn) => exitEmitter.on(fn),
+    notice: (t) => { ui?.notice(t); },
+    paneText: () => ui?.paneText() ?? [],
+    terminate,
+  };
+  startHook(o, session, subs, io);
+
+  const e = await exited;
+  const status = exitStatus(e.exitCode, e.signal);
+  writer.close();
+  await new Promise<void>((r) => { subs.add(clock.setTimeout(r, EXIT_DRAIN_MS)); });
+  const endUi = ui as PaneUi | null;
+  if (endUi) {
+    try {
+      await endUi.drained();
+      footer?.programExited?.(e.signal ? null : e.exitCode, e.signal ? `signal ${e.signal}` : null);
+      endUi.flushFrame();
+    } catch { /* the terminal is restored below whatever happened */ }
+    endUi.dispose();
+  }
+  exitEmitter.fire(status);
+  subs.dispose();
+  restore();
+  io.pauseInput();
+  return status;
+}

@@ -1,0 +1,59 @@
+// The user's terminal and the process around guard, as one injectable object: stdin bytes,
+// stdout writes, size, raw mode, and the process signals guard answers to. The real one wraps
+// process.*; tests and benches can pass their own.
+import { writeSync } from 'node:fs';
+import { listen, type Disposable } from './disposables.js';
+
+export interface TerminalIo {
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  size(): { cols: number; rows: number };
+  setRawMode(on: boolean): void;
+  /** Buffered write (frames, pass-through bytes). */
+  write(data: string | Buffer): void;
+  /** Write that is done when it returns (the last words before exit). */
+  writeSync(data: string): void;
+  onInput(fn: (d: Buffer) => void): Disposable;
+  onInputEnd(fn: () => void): Disposable;
+  pauseInput(): void;
+  onResize(fn: () => void): Disposable;
+  onSignal(sig: NodeJS.Signals, fn: () => void): Disposable;
+  onProcessExit(fn: () => void): Disposable;
+  onUncaught(fn: (err: unknown) => void): Disposable;
+  stderr(text: string): void;
+}
+
+/** A terminal that reports no size: the classic default. */
+const FALLBACK_SIZE = { cols: 80, rows: 24 };
+
+export function processTerminal(): TerminalIo {
+  const { stdin, stdout } = process;
+  return {
+    stdinIsTTY: stdin.isTTY === true,
+    stdoutIsTTY: stdout.isTTY === true,
+    size: () => ({ cols: stdout.columns || FALLBACK_SIZE.cols, rows: stdout.rows || FALLBACK_SIZE.rows }),
+    setRawMode: (on) => { if (stdin.isTTY) { try { stdin.setRawMode(on); } catch { /* terminal gone */ } } },
+    write: (d) => { try { stdout.write(d); } catch { /* terminal gone */ } },
+    writeSync: (d) => { try { writeSync(1, d); } catch { /* terminal gone */ } },
+    onInput: (fn) => { const d = listen(stdin, 'data', fn); stdin.resume(); return d; },
+    onInputEnd: (fn) => listen(stdin, 'end', fn),
+    pauseInput: () => { stdin.pause(); },
+    onResize: (fn) => listen(stdout, 'resize', fn),
+    onSignal: (sig, fn) => { process.on(sig, fn); return { dispose: () => { process.off(sig, fn); } }; },
+    onProcessExit: (fn) => { process.on('exit', fn); return { dispose: () => { process.off('exit', fn); } }; },
+    onUncaught: (fn) => { process.on('uncaughtException', fn); return { dispose: () => { process.off('uncaughtException', fn); } }; },
+    stderr: (t) => { try { writeSync(2, t); } catch { /* nowhere to say it */ } },
+  };
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): Disposable;
+  setInterval(fn: () => void, ms: number): Disposable;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); return { dispose: () => clearTimeout(t) }; },
+  setInterval: (fn, ms) => { const t = setInterval(fn, ms); t.unref(); return { dispose: () => clearInterval(t) }; },
+};

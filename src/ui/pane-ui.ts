@@ -1,0 +1,253 @@
+// guard's split screen: the program's pane on top, the footer below. Program bytes come in from
+// the pty (feedOutput) into the screen model; frames go out to the user's terminal, at most
+// FRAME_RATE a second and only for what changed; the user's bytes come in (feedInput) and go
+// through the input router to the writer. It mirrors the program's modes on the user's
+// terminal, passes on the title and bells, keeps the scroll-back view, and follows resizes.
+// Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
+import { ScreenModel, type TerminalColours } from '../screen/model.js';
+import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
+import { Renderer } from './renderer.js';
+import type { FooterSource } from './footer-source.js';
+import { InputRouter, type ScrollControl } from '../input/router.js';
+import type { PrefixCommands } from '../input/commands.js';
+import type { ProgramPty } from '../supervisor/pty.js';
+import type { PtyWriter } from '../supervisor/writer.js';
+import type { TerminalIo, Clock } from '../supervisor/terminal-io.js';
+import { Disposables, type Disposable } from '../supervisor/disposables.js';
+
+/** At most this many frames a second: smoother than the eye needs, cheap when output floods. */
+export const FRAME_MS = 16;
+/** While output is still being parsed, a frame waits for it, but never longer than this. */
+export const MAX_FRAME_DELAY_MS = 100;
+/** A program's synchronized update (CSI ?2026h) holds frames back at most this long. */
+export const SYNC_OUTPUT_TIMEOUT_MS = 150;
+/** Stop reading the pty above this many unparsed bytes; resume below the low mark. */
+export const BACKLOG_HIGH = 1 << 20;
+export const BACKLOG_LOW = 128 << 10;
+/** How long a notice stays in the footer. */
+export const NOTICE_MS = 4000;
+
+export interface PaneUiDeps {
+  pty: ProgramPty;
+  writer: PtyWriter;
+  io: TerminalIo;
+  clock: Clock;
+  footer: FooterSource;
+  commands: PrefixCommands;
+  colours: Promise<TerminalColours>;
+  version: string;
+  scrollback: number;
+  onError(err: unknown): void;
+}
+
+export class PaneUi implements Disposable {
+  readonly model: ScreenModel;
+  private readonly renderer = new Renderer();
+  private readonly router: InputRouter;
+  private readonly subs = new Disposables();
+  private footerVisible = true;
+  private footerHeight = 0;
+  private paneRows: number;
+  private cols: number;
+  private scrollOffset = 0;
+  private lastBaseY = 0;
+  private frameTimer: Disposable | null = null;
+  private lastFrameAt = 0;
+  private syncSince: number | null = null;
+  private outer: OuterModes = OUTER_RESET;
+  private ptyPaused = false;
+  private noticeTimer: Disposable | null = null;
+  private disposed = false;
+
+  constructor(private readonly d: PaneUiDeps) {
+    const { cols, rows } = d.io.size();
+    this.cols = cols;
+    this.footerHeight = this.footerLines(cols).length;
+    this.paneRows = Math.max(1, rows - this.footerHeight);
+    this.model = new ScreenModel({ cols, rows: this.paneRows, scrollback: d.scrollback, colours: d.colours, version: d.version });
+    this.subs.add(this.model);
+    this.subs.add(this.model.onReply((r) => d.writer.write(r, 'reply')));
+    this.subs.add(this.model.onTitle((t) => this.guard(() => d.io.write(`\x1b]0;${t.replace(/[\x00-\x1f\x7f]/g, '')}\x07`))));
+    this.subs.add(this.model.onBell(() => this.guard(() => d.io.write('\x07'))));
+    this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
+    this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));
+    this.subs.add(d.footer.onChange(() => this.requestFrame()));
+    this.router = new InputRouter({
+      writer: d.writer,
+      modes: () => this.model.modes(),
+      paneRows: () => this.paneRows,
+      commands: d.commands,
+      scroll: this.scrollControl(),
+      notice: (t) => this.notice(t),
+      setTimer: (fn, ms) => d.clock.setTimeout(() => this.guard(fn), ms),
+    });
+    this.subs.add(this.router);
+    this.subs.add(d.commands.register('f', { description: 'show or hide the footer', run: () => this.toggleFooter() }));
+    this.subs.add(d.commands.register('[', { description: 'scroll back', run: () => this.scrollControl().page(1) }));
+    this.subs.add(d.commands.register('\x1b[5~', { description: 'scroll back', run: () => this.scrollControl().page(1) }));
+  }
+
+  /** The size the program should have (the pty is spawned with it). */
+  paneSize(): { cols: number; rows: number } { return { cols: this.cols, rows: this.paneRows }; }
+
+  /** Takes over the user's terminal and draws the first frame. */
+  start(): void {
+    this.d.io.write(ENTER_SEQUENCE);
+    this.applyModes(this.model.modes());
+    this.renderer.invalidate();
+    this.drawFrame();
+  }
+
+  feedOutput(data: Buffer): void {
+    this.model.write(data, () => {
+      if (this.ptyPaused && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
+      if (this.model.backlog === 0) this.requestFrame();
+    });
+    if (!this.ptyPaused && this.model.backlog > BACKLOG_HIGH) { this.ptyPaused = true; this.d.pty.pause(); }
+  }
+
+  feedInput(data: Buffer): void { this.guard(() => this.router.feed(data)); }
+
+  /** The user's terminal changed size: the model, the program and the screen follow at once. */
+  resize(): void {
+    this.guard(() => {
+      const { cols, rows } = this.d.io.size();
+      this.cols = cols;
+      this.footerHeight = this.footerVisible ? this.footerLines(cols).length : 0;
+      this.applySize(rows);
+    });
+  }
+
+  /** Resolves when every byte handed to feedOutput has been parsed. */
+  async drained(): Promise<void> {
+    while (this.model.backlog > 0) await new Promise<void>((r) => this.model.write('', r));
+  }
+
+  /** Draws what the model holds now (used at exit and by tests). */
+  flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.drawFrame(); }
+
+  notice(text: string): void {
+    this.d.footer.setNotice?.(text);
+    this.noticeTimer?.dispose();
+    this.noticeTimer = this.d.clock.setTimeout(() => { this.noticeTimer = null; this.d.footer.setNotice?.(undefined); }, NOTICE_MS);
+  }
+
+  /** The pane's visible text, one string per row (for callers that look for prompts). */
+  paneText(): string[] {
+    const buf = this.model.buffer;
+    const out: string[] = [];
+    for (let y = 0; y < this.paneRows; y++) out.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+    return out;
+  }
+
+  /** Modes the program has on, for the pass-through fallback to carry on with. */
+  programModes(): ProgramModes { return this.model.modes(); }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.frameTimer?.dispose();
+    this.noticeTimer?.dispose();
+    if (this.ptyPaused) { this.ptyPaused = false; this.d.pty.resume(); }
+    this.subs.dispose();
+  }
+
+  private guard(fn: () => void): void {
+    if (this.disposed) return;
+    try { fn(); } catch (err) { this.d.onError(err); }
+  }
+
+  private footerLines(width: number): string[] {
+    return this.footerVisible ? this.d.footer.lines(width) : [];
+  }
+
+  private applySize(rows: number): void {
+    this.paneRows = Math.max(1, rows - this.footerHeight);
+    this.model.resize(this.cols, this.paneRows);
+    this.d.pty.resize(this.cols, this.paneRows);
+    this.clampScroll();
+    this.renderer.invalidate();
+    this.flushFrame();
+  }
+
+  private toggleFooter(): void {
+    this.footerVisible = !this.footerVisible;
+    this.resize();
+  }
+
+  private applyModes(m: ProgramModes): void {
+    if (m.altScreen && this.scrollOffset > 0) { this.scrollOffset = 0; this.requestFrame(); }
+    const next = outerModesFor(m, true);
+    const seq = diffOuterModes(this.outer, next);
+    this.outer = next;
+    if (seq) this.d.io.write(seq);
+  }
+
+  private afterParse(): void {
+    const baseY = this.model.buffer.baseY;
+    if (this.scrollOffset > 0 && baseY !== this.lastBaseY) {
+      // Keep the history the user is reading still while new lines arrive below.
+      this.scrollOffset += baseY - this.lastBaseY;
+      this.clampScroll();
+    }
+    this.lastBaseY = baseY;
+    this.requestFrame();
+  }
+
+  private clampScroll(): void {
+    const buf = this.model.buffer;
+    const max = buf.type === 'normal' ? buf.baseY : 0;
+    this.scrollOffset = Math.max(0, Math.min(this.scrollOffset, max));
+  }
+
+  private scrollControl(): ScrollControl {
+    return {
+      scrolled: () => this.scrollOffset > 0,
+      canScroll: () => this.model.buffer.type === 'normal' && this.model.buffer.baseY > 0,
+      scrollBy: (n) => { this.scrollOffset += n; this.clampScroll(); this.requestFrame(); },
+      page: (dir) => { this.scrollOffset += dir * Math.max(1, this.paneRows - 1); this.clampScroll(); this.requestFrame(); },
+      live: () => { this.scrollOffset = 0; this.requestFrame(); },
+    };
+  }
+
+  private requestFrame(): void {
+    if (this.frameTimer || this.disposed) return;
+    const wait = Math.max(0, this.lastFrameAt + FRAME_MS - this.d.clock.now());
+    this.frameTimer = this.d.clock.setTimeout(() => { this.frameTimer = null; this.guard(() => this.maybeDraw()); }, wait);
+  }
+
+  private maybeDraw(): void {
+    const now = this.d.clock.now();
+    // A flood is being parsed: draw its end state rather than every step, but show progress.
+    if (this.model.backlog > 0 && now - this.lastFrameAt < MAX_FRAME_DELAY_MS) return;
+    if (this.model.modes().synchronizedOutput) {
+      this.syncSince ??= now;
+      if (now - this.syncSince < SYNC_OUTPUT_TIMEOUT_MS) { this.frameTimer = this.d.clock.setTimeout(() => { this.frameTimer = null; this.guard(() => this.maybeDraw()); }, FRAME_MS); return; }
+    } else this.syncSince = null;
+    this.drawFrame();
+  }
+
+  private drawFrame(): void {
+    if (this.disposed) return;
+    this.lastFrameAt = this.d.clock.now();
+    const footer = this.footerLines(this.cols);
+    if (footer.length !== this.footerHeight) {
+      // The footer grew or shrank (e.g. 1 → 2 lines): the pane gives or takes the rows.
+      this.footerHeight = footer.length;
+      this.applySize(this.d.io.size().rows);
+      return;
+    }
+    const buf = this.model.buffer;
+    const modes = this.model.modes();
+    const frame = this.renderer.frame({
+      buffer: buf,
+      cols: this.cols,
+      paneRows: this.paneRows,
+      scrollOffset: this.scrollOffset,
+      cursorVisible: modes.cursorVisible,
+      footer,
+      ...(this.scrollOffset > 0 ? { indicator: `[${this.scrollOffset}/${buf.baseY}]` } : {}),
+    }, buf.getNullCell());
+    this.d.io.write(frame);
+  }
+}
