@@ -1,0 +1,91 @@
+import t from 'tap';
+import {
+  OUTPUT_QUIET_MS, UNCONFIRMED_ENTER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
+  type IdleEvent, type IdleFacts,
+} from '../../src/claude/idle.js';
+
+function feed(events: IdleEvent[], f: IdleFacts = initialIdleFacts()): IdleFacts {
+  return events.reduce(applyIdleEvent, f);
+}
+
+t.test('starting until the first session or prompt', async (t) => {
+  const f = feed([{ type: 'output', t: 0 }]);
+  t.same(judgeIdle(f, 5000, false), { activity: 'starting', waitingForInput: false, recheckAt: null });
+  t.equal(guardStateOf(f, judgeIdle(f, 5000, false), false), 'starting');
+});
+
+t.test('idle after a Stop that follows the prompt, once the output is quiet', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' },
+    { type: 'prompt', t: 100, via: 'hook' },
+    { type: 'output', t: 150 },
+    { type: 'stop', t: 1000 },
+    { type: 'output', t: 1050 },
+  ]);
+  t.same(judgeIdle(f, 1100, false), { activity: 'working', waitingForInput: true, recheckAt: 1050 + OUTPUT_QUIET_MS },
+    'screen still moving: re-check when it has been quiet long enough');
+  t.same(judgeIdle(f, 1050 + OUTPUT_QUIET_MS, false), { activity: 'idle', waitingForInput: true, recheckAt: null });
+  t.equal(guardStateOf(f, judgeIdle(f, 5000, false), false), 'idle');
+  t.equal(guardStateOf(f, judgeIdle(f, 5000, false), true), 'checkpointing');
+});
+
+t.test('unsent input means not idle, though Claude waits', async (t) => {
+  const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 10, via: 'hook' }, { type: 'stop', t: 20 }]);
+  const j = judgeIdle(f, 5000, true);
+  t.equal(j.activity, 'working');
+  t.equal(j.waitingForInput, true);
+  t.equal(judgeIdle(f, 5000, false).activity, 'idle');
+});
+
+t.test('a prompt after the Stop means working; a stale Stop does not count', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'stop', t: 100 }, { type: 'prompt', t: 200, via: 'hook' },
+  ]);
+  t.same(judgeIdle(f, 99_999, false), { activity: 'working', waitingForInput: false, recheckAt: null });
+  t.equal(guardStateOf(f, judgeIdle(f, 99_999, false), false), 'working');
+});
+
+t.test('a Stop with a background sub-agent still running is not the end of the work', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 100, via: 'hook' }, { type: 'stop', t: 200, runningSubagents: 1 },
+  ]);
+  t.equal(judgeIdle(f, 10_000, false).activity, 'working');
+  t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 5000 }), 10_000, false).activity, 'idle');
+});
+
+t.test('after /clear or a manual /compact, the new SessionStart leaves Claude waiting', async (t) => {
+  const base: IdleEvent[] = [{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 10, via: 'hook' }, { type: 'stop', t: 20 }];
+  const cleared = feed([...base, { type: 'prompt', t: 1000, via: 'enter' }, { type: 'output', t: 1010 }, { type: 'sessionStart', t: 1200, source: 'clear' }]);
+  t.equal(judgeIdle(cleared, 1010 + OUTPUT_QUIET_MS, false).activity, 'idle');
+  const compacted = feed([...base, { type: 'prompt', t: 1000, via: 'enter' }, { type: 'preCompact', t: 1100, trigger: 'manual' },
+    { type: 'sessionStart', t: 5000, source: 'compact' }]);
+  t.equal(judgeIdle(compacted, 5001, false).activity, 'idle');
+});
+
+t.test('an automatic compaction mid-turn does not end the turn', async (t) => {
+  // The order captured in fixtures/claude-code-2.1.330/hooks/019..022.
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 100, via: 'hook' },
+    { type: 'preCompact', t: 200, trigger: 'auto' }, { type: 'sessionStart', t: 300, source: 'compact' },
+  ]);
+  t.equal(judgeIdle(f, 99_999, false).activity, 'working');
+  t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 400 }), 99_999, false).activity, 'idle');
+});
+
+t.test('an Enter no hook confirms (a slash command, a menu) settles after a long quiet', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'stop', t: 10 },
+    { type: 'prompt', t: 1000, via: 'enter' }, { type: 'output', t: 1500 },
+  ]);
+  t.same(judgeIdle(f, 2000, false), { activity: 'working', waitingForInput: false, recheckAt: 1500 + UNCONFIRMED_ENTER_QUIET_MS });
+  t.equal(judgeIdle(f, 1500 + UNCONFIRMED_ENTER_QUIET_MS, false).activity, 'idle');
+  const confirmed = applyIdleEvent(f, { type: 'prompt', t: 1100, via: 'hook' });
+  t.same(judgeIdle(confirmed, 60_000, false), { activity: 'working', waitingForInput: false, recheckAt: null },
+    'a UserPromptSubmit makes it a real turn: only a Stop ends it');
+});
+
+t.test('exit', async (t) => {
+  const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'exit', t: 10 }]);
+  t.equal(guardStateOf(f, judgeIdle(f, 20, false), false), 'exited');
+  t.not(judgeIdle(f, 20, false).activity, 'idle');
+});

@@ -1,0 +1,126 @@
+import t, { type Test } from 'tap';
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { join } from 'node:path';
+import { defaultRelayPaths } from '../../src/claude/settings.js';
+
+// The relays run as plain `node` processes in real use, so these tests run the compiled ones.
+const relay = defaultRelayPaths();
+const SRC = join(import.meta.dirname, '..', '..', 'src', 'claude', 'relay');
+for (const [js, ts] of [[relay.hookRelay, 'hook-relay.ts'], [relay.statusLineRelay, 'statusline-relay.ts'], [join(relay.hookRelay, '..', 'post.js'), 'post.ts']] as const) {
+  if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(SRC, ts)).mtimeMs) {
+    throw new Error(`${js} is missing or older than src/claude/relay/${ts}: run npx tsc -p tsconfig.json first`);
+  }
+}
+
+const STOP = JSON.stringify({ session_id: 's1', hook_event_name: 'Stop', stop_hook_active: false });
+
+interface Received { url: string; token: string | undefined; body: string }
+
+async function server(t: Test, handler: 'ok' | 'hang' = 'ok'): Promise<{ url: string; got: Received[]; srv: Server }> {
+  const got: Received[] = [];
+  const open = new Set<IncomingMessage>();
+  const srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      got.push({ url: req.url ?? '', token: req.headers['x-guard-token'] as string | undefined, body });
+      if (handler === 'ok') res.end('{}');
+      else open.add(req);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+  const port = (srv.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, got, srv };
+}
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(file: string, args: string[], env: Record<string, string>, stdin: string | null): Promise<Run> {
+  return new Promise((resolve) => {
+    const base = { ...process.env };
+    delete base['GUARD_RECEIVER_URL'];
+    delete base['GUARD_TOKEN'];
+    const child = spawn(process.execPath, [file, ...args], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // null: never close stdin, like a writer that hangs.
+    if (stdin !== null) child.stdin.end(stdin);
+    else t.teardown(() => child.stdin.destroy());
+  });
+}
+
+t.test('hook relay posts stdin with the token to /guard/hook/<Event>, silently', async (t) => {
+  const s = await server(t);
+  const r = await run(relay.hookRelay, ['Stop'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'tok-1' }, STOP);
+  t.same(r, { code: 0, stdout: '', stderr: '' });
+  t.same(s.got, [{ url: '/guard/hook/Stop', token: 'tok-1', body: STOP }]);
+});
+
+t.test('hook relay: receiver down → exit 0, nothing printed', async (t) => {
+  const s = await server(t);
+  await new Promise<void>((r) => s.srv.close(() => r()));
+  const r = await run(relay.hookRelay, ['Stop'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }, STOP);
+  t.same(r, { code: 0, stdout: '', stderr: '' });
+});
+
+t.test('hook relay: a receiver that never answers is abandoned; exit 0, silent', async (t) => {
+  const s = await server(t, 'hang');
+  const r = await run(relay.hookRelay, ['Stop'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }, STOP);
+  t.same(r, { code: 0, stdout: '', stderr: '' });
+  t.equal(s.got.length, 1, 'the request reached the server, which is still holding it open');
+});
+
+t.test('hook relay: a stdin that never closes is abandoned; nothing posted', async (t) => {
+  const s = await server(t);
+  const r = await run(relay.hookRelay, ['Stop'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }, null);
+  t.same(r, { code: 0, stdout: '', stderr: '' });
+  t.same(s.got, []);
+});
+
+t.test('hook relay: no env, bad url, bad event name → exit 0, silent, nothing posted', async (t) => {
+  const s = await server(t);
+  for (const [args, env] of [
+    [['Stop'], {}],
+    [['Stop'], { GUARD_RECEIVER_URL: 'not a url', GUARD_TOKEN: 'x' }],
+    [['../x'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }],
+    [[], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }],
+  ] as [string[], Record<string, string>][]) {
+    t.same(await run(relay.hookRelay, args, env, STOP), { code: 0, stdout: '', stderr: '' }, JSON.stringify(args));
+  }
+  t.same(s.got, []);
+});
+
+const STATUS = JSON.stringify({ session_id: 's1', model: { id: 'claude-sonnet-5-5' }, context_window: { context_window_size: 1000000 } });
+
+t.test("status-line relay: posts, then prints the user's own line from the same input", async (t) => {
+  const s = await server(t);
+  const userCmd = `node -e "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{const j=JSON.parse(d);process.stdout.write('my '+j.model.id+' token='+(process.env.GUARD_TOKEN??'none'))})"`;
+  const b64 = Buffer.from(userCmd).toString('base64url');
+  const r = await run(relay.statusLineRelay, ['--user-command-b64', b64], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'tok-2' }, STATUS);
+  t.same(r, { code: 0, stdout: 'my claude-sonnet-5-5 token=none', stderr: '' }, "the user's command does not see guard's token");
+  t.same(s.got, [{ url: '/guard/hook/statusline', token: 'tok-2', body: STATUS }]);
+});
+
+t.test('status-line relay: no user line prints nothing; the user command\'s exit code passes through', async (t) => {
+  const s = await server(t);
+  const r = await run(relay.statusLineRelay, [], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
+  t.same(r, { code: 0, stdout: '', stderr: '' });
+  t.equal(s.got.length, 1);
+  const failing = Buffer.from('echo partial; exit 3').toString('base64url');
+  const r2 = await run(relay.statusLineRelay, ['--user-command-b64', failing], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
+  t.same(r2, { code: 3, stdout: 'partial\n', stderr: '' });
+});
+
+t.test("status-line relay: the user's line still prints when the receiver is down", async (t) => {
+  const s = await server(t);
+  await new Promise<void>((r) => s.srv.close(() => r()));
+  const cmd = Buffer.from('echo still here').toString('base64url');
+  const r = await run(relay.statusLineRelay, ['--user-command-b64', cmd], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
+  t.same(r, { code: 0, stdout: 'still here\n', stderr: '' });
+});

@@ -1,0 +1,128 @@
+import t from 'tap';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  SettingsError, buildClaudeArgs, buildGuardSettings, defaultRelayPaths, findUserStatusLine, mergeSettings,
+  prepareClaudeSettings, shellQuote, splitSettingsArgs, statusLineRelayCommand, type ClaudeSettings, type RelayPaths,
+} from '../../src/claude/settings.js';
+
+const relay: RelayPaths = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/claude/relay/hook-relay.js', statusLineRelay: '/opt/guard dir/statusline-relay.js' };
+const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'];
+
+function settingsOf(args: string[]): ClaudeSettings {
+  const i = args.indexOf('--settings');
+  return JSON.parse(args[i + 1]!) as ClaudeSettings;
+}
+
+t.test('guard settings: one command hook per event running the relay with the event name', async (t) => {
+  const s = buildGuardSettings({ relay, statusLine: false });
+  t.same(Object.keys(s.hooks!).sort(), [...EVENTS].sort());
+  t.same(s.hooks!['Stop'], [{ matcher: '', hooks: [{ type: 'command', command: '/usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js Stop', timeout: 5 }] }]);
+  t.equal(s.statusLine, undefined);
+});
+
+t.test('the status-line relay carries the user command base64url and keeps padding', async (t) => {
+  const s = buildGuardSettings({ relay, statusLine: true, userStatusLine: { type: 'command', command: "echo 'hi' && date", padding: 2 } });
+  t.equal(s.statusLine!.padding, 2);
+  t.equal(s.statusLine!.type, 'command');
+  const cmd = s.statusLine!.command!;
+  t.ok(cmd.startsWith("/usr/bin/node '/opt/guard dir/statusline-relay.js' --user-command-b64 "), cmd);
+  const b64 = cmd.split(' ').pop()!;
+  t.equal(Buffer.from(b64, 'base64url').toString('utf8'), "echo 'hi' && date");
+  t.equal(statusLineRelayCommand(relay, null), "/usr/bin/node '/opt/guard dir/statusline-relay.js'");
+});
+
+t.test('shellQuote', async (t) => {
+  t.equal(shellQuote('/a/b.js'), '/a/b.js');
+  t.equal(shellQuote("/it's here"), `'/it'\\''s here'`);
+});
+
+t.test('no user --settings: guard settings go first, other args untouched', async (t) => {
+  const p = prepareClaudeSettings({ userArgs: ['--model', 'sonnet', 'do it'], cwd: '/nowhere', home: '/nohome', relay, statusLine: false, readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } });
+  t.equal(p.args[0], '--settings');
+  t.same(p.args.slice(2), ['--model', 'sonnet', 'do it']);
+  t.same(settingsOf(p.args), buildGuardSettings({ relay, statusLine: false }));
+  t.equal(p.userSettingsFile, null);
+});
+
+t.test('user inline --settings JSON (both forms) is merged: their hooks kept, guard appended', async (t) => {
+  const user = { model: 'opus', hooks: { Stop: [{ matcher: '', hooks: [{ type: 'command', command: 'notify-send done' }] }], PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'check' }] }] } };
+  for (const form of [['--settings', JSON.stringify(user)], [`--settings=${JSON.stringify(user)}`]]) {
+    const p = prepareClaudeSettings({ userArgs: ['-c', ...form, 'hello'], cwd: '/nowhere', home: '/nohome', relay, statusLine: false, readFile: () => { throw new Error('no'); } });
+    t.same(p.args.filter((a) => a.startsWith('--settings')), ['--settings'], 'exactly one --settings');
+    t.same(p.args.slice(2), ['-c', 'hello']);
+    const s = settingsOf(p.args);
+    t.equal(s['model'], 'opus', 'other user settings kept');
+    t.equal(s.hooks!['Stop']!.length, 2);
+    t.equal(s.hooks!['Stop']![0]!.hooks[0]!.command, 'notify-send done', "the user's hook first");
+    t.match(s.hooks!['Stop']![1]!.hooks[0]!.command, /hook-relay\.js Stop$/);
+    t.same(s.hooks!['PreToolUse'], user.hooks.PreToolUse);
+    t.match(s.hooks!['SessionEnd']![0]!.hooks[0]!.command, /hook-relay\.js SessionEnd$/);
+  }
+});
+
+t.test('user --settings file: merged; its status line is run by the relay', async (t) => {
+  const dir = t.testdir({ 'my.json': JSON.stringify({ statusLine: { type: 'command', command: 'my-line' }, hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'hello-hook' }] }] } }) });
+  const p = prepareClaudeSettings({ userArgs: ['--settings', 'my.json'], cwd: dir, home: join(dir, 'home'), relay, statusLine: true });
+  t.equal(p.userSettingsFile, join(dir, 'my.json'));
+  t.same(p.userStatusLine, { type: 'command', command: 'my-line' });
+  const s = settingsOf(p.args);
+  t.equal(s.hooks!['SessionStart']![0]!.hooks[0]!.command, 'hello-hook');
+  t.equal(s.hooks!['SessionStart']!.length, 2);
+  t.equal(Buffer.from(s.statusLine!.command!.split(' ').pop()!, 'base64url').toString(), 'my-line');
+  t.same(p.args.length, 2);
+});
+
+t.test('bad user settings: clear errors naming the file', async (t) => {
+  const dir = t.testdir({ 'bad.json': '{ nope', 'list.json': '[1]', 'hooks.json': '{"hooks":{"Stop":{}}}' });
+  const run = (v: string): unknown => prepareClaudeSettings({ userArgs: ['--settings', v], cwd: dir, home: dir, relay, statusLine: false });
+  t.throws(() => run('bad.json'), { name: 'SettingsError', message: new RegExp(`settings file ${join(dir, 'bad.json')} is not valid JSON`) });
+  t.throws(() => run('list.json'), { message: /list\.json must hold a JSON object/ });
+  t.throws(() => run('hooks.json'), { message: /hooks\.json: hooks\.Stop must be a list/ });
+  t.throws(() => run('missing.json'), { message: new RegExp(`cannot read the settings file ${join(dir, 'missing.json')} .*ENOENT`) });
+  t.throws(() => run('{"hooks": '), { message: /the JSON given with --settings is not valid JSON/ });
+  t.throws(() => splitSettingsArgs(['--settings']), SettingsError);
+  try { run('bad.json'); } catch (err) { t.equal((err as SettingsError).file, join(dir, 'bad.json')); }
+});
+
+t.test('args after -- are the program\'s, even if they look like --settings', async (t) => {
+  t.same(splitSettingsArgs(['--settings', '{}', '--', '--settings', 'x']), { values: ['{}'], rest: ['--', '--settings', 'x'] });
+  t.same(buildClaudeArgs(['a', '--settings=x.json', 'b'], {}), ['--settings', '{}', 'a', 'b']);
+});
+
+t.test('the user status line is found by precedence: --settings, local, project, user', async (t) => {
+  const dir = t.testdir({
+    proj: { '.claude': { 'settings.json': JSON.stringify({ statusLine: { type: 'command', command: 'project' } }), 'settings.local.json': '{ broken' } },
+    home: { '.claude': { 'settings.json': JSON.stringify({ statusLine: { type: 'command', command: 'user' } }) } },
+    bare: {},
+  });
+  const proj = join(dir, 'proj');
+  const home = join(dir, 'home');
+  t.equal(findUserStatusLine({ statusLine: { type: 'command', command: 'arg' } }, proj, home)?.command, 'arg');
+  t.equal(findUserStatusLine(null, proj, home)?.command, 'project', 'a broken local file is skipped');
+  t.equal(findUserStatusLine(null, join(dir, 'bare'), home)?.command, 'user');
+  writeFileSync(join(proj, '.claude', 'settings.local.json'), JSON.stringify({ statusLine: { type: 'command', command: 'local' } }));
+  t.equal(findUserStatusLine(null, proj, home)?.command, 'local');
+  t.equal(findUserStatusLine(null, join(dir, 'bare'), join(dir, 'bare')), null);
+});
+
+t.test('a user setting that disables hooks is reported', async (t) => {
+  const dir = t.testdir({ '.claude': { 'settings.json': '{"disableAllHooks": true}' } });
+  mkdirSync(join(dir, 'h'));
+  const p = prepareClaudeSettings({ userArgs: [], cwd: dir, home: join(dir, 'h'), relay, statusLine: false });
+  t.match(p.warnings, [/disableAllHooks.*settings\.json/]);
+});
+
+t.test('mergeSettings does not modify its inputs', async (t) => {
+  const user: ClaudeSettings = { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'u' }] }] } };
+  const before = JSON.stringify(user);
+  mergeSettings(user, buildGuardSettings({ relay, statusLine: true }));
+  t.equal(JSON.stringify(user), before);
+});
+
+t.test('default relay paths point at the compiled relays in dist', async (t) => {
+  const p = defaultRelayPaths();
+  t.match(p.hookRelay, /[/\\]dist[/\\]claude[/\\]relay[/\\]hook-relay\.js$/);
+  t.match(p.statusLineRelay, /[/\\]dist[/\\]claude[/\\]relay[/\\]statusline-relay\.js$/);
+  t.equal(p.node, process.execPath);
+});
