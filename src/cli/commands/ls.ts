@@ -1,5 +1,68 @@
-// Placeholder: `guard ls` is being built.
-export async function lsCommand(args: string[]): Promise<number> {
-  process.stderr.write(`guard ls: not implemented yet (${args.length} args)\n`);
-  return 2;
+// `guard ls [--json]`: reads the live registry under the state folder (src/registry), dropping
+// entries of guards that are gone, and prints the running sessions: a table, or with `--json` the
+// PRODUCT.md contract (an array of objects with id, pid, program, cwd, claudeSessionId, model,
+// contextTokens, contextWindow, autoCompactAt, costUsd, state, …).
+import * as os from 'node:os';
+import { resolvePaths, GuardPathError } from '../../paths.js';
+import { listLive, type LiveEntry } from '../../registry/live.js';
+import { table, tildePath } from '../../log/format.js';
+import { formatCost, formatTokens } from '../../ui/footer.js';
+
+const HELP = `usage: guard ls [--json]
+  the guarded sessions running now on this machine
+  --json      a JSON array
+`;
+
+export interface LsCommandIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const processIo = (): LsCommandIo => ({
+  env: process.env,
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+});
+
+/** `121.4k / 167k (73%)`, against the auto-compact point. */
+export function contextCell(e: Pick<LiveEntry, 'contextTokens' | 'autoCompactAt'>): string {
+  if (e.contextTokens === null) return '-';
+  if (e.autoCompactAt === null || e.autoCompactAt <= 0) return formatTokens(e.contextTokens);
+  return `${formatTokens(e.contextTokens)} / ${formatTokens(e.autoCompactAt)} (${Math.round((e.contextTokens / e.autoCompactAt) * 100)}%)`;
+}
+
+export function liveTable(entries: LiveEntry[], home: string): string {
+  return table(['ID', 'PID', 'PROGRAM', 'STATE', 'CONTEXT', 'COST', 'CWD'], entries.map((e) => [
+    e.id, String(e.pid), e.program, e.state, contextCell(e), formatCost(typeof e.costUsd === 'number' ? e.costUsd : 0), tildePath(e.cwd, home),
+  ]));
+}
+
+export async function lsCommand(args: string[], io: LsCommandIo = processIo()): Promise<number> {
+  let json = false;
+  for (const a of args) {
+    if (a === '--json') json = true;
+    else if (a === '-h' || a === '--help') {
+      io.stdout(HELP);
+      return 0;
+    } else {
+      io.stderr(`guard ls: unknown argument ${JSON.stringify(a)}\n${HELP}`);
+      return 2;
+    }
+  }
+  const { liveDir } = resolvePaths({ env: io.env });
+  let entries: LiveEntry[];
+  try {
+    entries = listLive(liveDir);
+  } catch (err) {
+    if (err instanceof GuardPathError) {
+      io.stderr(err.message + '\n');
+      return 1;
+    }
+    throw err;
+  }
+  if (json) io.stdout(JSON.stringify(entries, null, 2) + '\n');
+  else if (entries.length === 0) io.stdout('no guarded sessions running\n');
+  else io.stdout(liveTable(entries, os.homedir()));
+  return 0;
 }
