@@ -12,19 +12,20 @@ const HELP = `usage: guard log [--json] [ID|latest]
   --json      one JSON object per line
 `;
 
-export interface LogCommandIo {
+/** Where a command reads its environment and writes its output (tests pass their own). */
+export interface CommandIo {
   env: NodeJS.ProcessEnv;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
 }
 
-const processIo = (): LogCommandIo => ({
+export const processIo = (): CommandIo => ({
   env: process.env,
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
 });
 
-export async function logCommand(args: string[], io: LogCommandIo = processIo()): Promise<number> {
+export async function logCommand(args: string[], io: CommandIo = processIo()): Promise<number> {
   let json = false;
   let ref: string | null = null;
   for (const a of args) {

@@ -7,23 +7,12 @@ import { resolvePaths, GuardPathError } from '../../paths.js';
 import { listLive, type LiveEntry } from '../../registry/live.js';
 import { table, tildePath } from '../../log/format.js';
 import { formatCost, formatTokens } from '../../ui/footer.js';
+import { processIo, type CommandIo } from './log.js';
 
 const HELP = `usage: guard ls [--json]
   the guarded sessions running now on this machine
   --json      a JSON array
 `;
-
-export interface LsCommandIo {
-  env: NodeJS.ProcessEnv;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
-
-const processIo = (): LsCommandIo => ({
-  env: process.env,
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-});
 
 /** `121.4k / 167k (73%)`, against the auto-compact point. */
 export function contextCell(e: Pick<LiveEntry, 'contextTokens' | 'autoCompactAt'>): string {
@@ -38,7 +27,7 @@ export function liveTable(entries: LiveEntry[], home: string): string {
   ]));
 }
 
-export async function lsCommand(args: string[], io: LsCommandIo = processIo()): Promise<number> {
+export async function lsCommand(args: string[], io: CommandIo = processIo()): Promise<number> {
   let json = false;
   for (const a of args) {
     if (a === '--json') json = true;
