@@ -226,6 +226,9 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     const kind = s.typing;
     if (kind === null) return;
     s.typing = null;
+    // Whatever happened, wait for a fresh idle judgement before typing anything else: after a
+    // success Claude is busy with it, after a refusal typing again at once would only loop.
+    s.activity = 'working';
     if (!ok) {
       // Nothing reached Claude: the phase has not moved; try again at the next idle moment.
       if (kind === 'handoff') s.notePath = null;
@@ -233,8 +236,6 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       notice(`guard: did not type the ${kind === 'handoff' ? 'checkpoint' : kind} prompt${reason ? ` (${reason})` : ''}; will retry at the next idle moment`);
       return;
     }
-    // Claude is busy with what guard typed until the idle judgement says otherwise.
-    s.activity = 'working';
     switch (kind) {
       case 'handoff':
         log('prompted');

@@ -1,0 +1,325 @@
+import t from 'tap';
+import type { ContextSnapshot } from '../../src/context/snapshot.js';
+import type { HookEvent } from '../../src/claude/hooks.js';
+import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
+import {
+  CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
+  type PolicyAction, type PolicyInput, type PolicyState,
+} from '../../src/policy/policy.js';
+
+// 200k window, auto-compact point 167,000; the 80% threshold is 133,600.
+const POINT = 167_000;
+
+function snap(contextTokens: number | null, extra: Partial<ContextSnapshot> = {}): ContextSnapshot {
+  return {
+    claudeSessionId: 's1', model: 'claude-sonnet-5', contextTokens, lastOutputTokens: 0, contextWindow: 200_000,
+    windowSource: 'known-model', autoCompactAt: POINT, autoCompactSource: 'default', growthPerTurn: null, growthHigh: null,
+    turnsLeft: null, costUsd: 0, mainRequests: 1, compactions: [], ...extra,
+  };
+}
+
+class Sim {
+  s: PolicyState;
+  t = 1_000_000;
+  actions: PolicyAction[] = [];
+  constructor(config: Partial<PolicyConfig> = {}) {
+    this.s = initialPolicyState(makePolicyConfig(config));
+  }
+  send(input: Omit<PolicyInput, 't'> & { t?: number }): PolicyAction[] {
+    if (input.t !== undefined) this.t = input.t;
+    const r = stepPolicy(this.s, { ...input, t: this.t } as PolicyInput);
+    this.s = r.state;
+    this.actions.push(...r.actions);
+    return r.actions;
+  }
+  advance(ms: number): this { this.t += ms; return this; }
+  context(tokens: number | null, extra: Partial<ContextSnapshot> = {}): PolicyAction[] { return this.send({ type: 'context', snapshot: snap(tokens, extra) }); }
+  idle(): PolicyAction[] { return this.send({ type: 'activity', activity: 'idle', hasUnsentInput: false }); }
+  working(): PolicyAction[] { return this.send({ type: 'activity', activity: 'working', hasUnsentInput: false }); }
+  hook(hook: HookEvent): PolicyAction[] { return this.send({ type: 'hook', hook }); }
+  stop(): PolicyAction[] { return this.hook({ type: 'Stop', sessionId: 's1', promptId: null, stopHookActive: false, runningSubagents: 0 }); }
+  sessionStart(source: string): PolicyAction[] { return this.hook({ type: 'SessionStart', sessionId: 's2', transcriptPath: null, cwd: null, source, model: null }); }
+  /** Carries out a `type` action the way the caller does: answer the policy with `typed`. */
+  typed(ok = true): PolicyAction[] { return this.send({ type: 'typed', ok, ...(ok ? {} : { reason: 'unsent-input' }) }); }
+  phases(): string[] { return this.actions.flatMap((a) => (a.type === 'log' ? [a.record.phase] : [])); }
+}
+
+const typedTexts = (as: PolicyAction[]): string[] => as.flatMap((a) => (a.type === 'type' ? [a.text] : []));
+
+t.test('config checks name the bad value', async (t) => {
+  t.throws(() => makePolicyConfig({ strategy: 'nope' as never }), { message: /strategy must be one of handoff, compact, off; got "nope"/ });
+  t.throws(() => makePolicyConfig({ thresholdPct: 0 }), { message: /got 0/ });
+  t.throws(() => makePolicyConfig({ thresholdPct: 101 }), { message: /got 101/ });
+  t.throws(() => makePolicyConfig({ handoffTemplate: 'no placeholder' }), { message: /must contain \{path\}/ });
+  t.throws(() => makePolicyConfig({ notePath: 'notes/a b.md' }), { message: /"notes\/a b.md"/ });
+  t.equal(makePolicyConfig({ thresholdPct: undefined }).thresholdPct, 80, 'undefined means default');
+});
+
+t.test('the default handoff prompt has the phrase the API stand-in recognises', async (t) => {
+  const sim = new Sim();
+  sim.context(140_000);
+  const [text] = typedTexts(sim.idle());
+  t.match(text, /^Write a checkpoint note to \.guard\/checkpoints\/\S+\.md /);
+  const m = /write (?:a )?checkpoint note to (\S+\.md)/i.exec(text!);
+  t.ok(m);
+  t.equal(m![1], sim.s.notePath);
+  t.match(text, /goal.*done.*remains.*key files.*decisions.*next step/);
+  t.notMatch(text, /[\r\n]/);
+});
+
+t.test('arms at the threshold, not below', async (t) => {
+  const sim = new Sim();
+  sim.context(133_000);
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.actions, []);
+  sim.context(133_700);
+  t.equal(sim.s.phase, 'armed');
+  t.equal(sim.s.armReason, 'threshold');
+  t.same(sim.phases(), ['armed']);
+  t.match(policyView(sim.s, sim.t), { armed: true, strategy: 'handoff', next: 'handoff at next idle', armAt: 133_600 });
+});
+
+t.test('the last output counts toward the threshold, like Claude counts it', async (t) => {
+  const sim = new Sim();
+  sim.context(133_000, { lastOutputTokens: 700 });
+  t.equal(sim.s.phase, 'armed');
+});
+
+t.test('arms early when the forecast says the next turn crosses the auto-compact point', async (t) => {
+  const sim = new Sim();
+  sim.context(110_000, { growthHigh: 60_000 });
+  t.equal(sim.s.phase, 'armed');
+  t.equal(sim.s.armReason, 'forecast');
+  const off = new Sim({ forecast: false });
+  off.context(110_000, { growthHigh: 60_000 });
+  t.equal(off.s.phase, 'watching');
+  const small = new Sim();
+  small.context(100_000, { growthHigh: 20_000 });
+  t.equal(small.s.phase, 'watching');
+});
+
+t.test('never fires while Claude works or the user has unsent input', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  t.same(typedTexts(sim.working()), []);
+  t.same(typedTexts(sim.send({ type: 'activity', activity: 'idle', hasUnsentInput: true })), []);
+  t.equal(policyView(sim.s, sim.t).next, 'handoff once your input is sent');
+  t.same(typedTexts(sim.send({ type: 'activity', activity: 'starting', hasUnsentInput: false })), []);
+  t.equal(sim.s.phase, 'armed');
+  t.equal(typedTexts(sim.idle()).length, 1, 'fires at the next idle moment');
+});
+
+t.test('handoff: the full sequence', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  const [prompt] = typedTexts(sim.idle());
+  t.ok(prompt);
+  const path = sim.s.notePath!;
+  t.match(path, /^\.guard\/checkpoints\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.md$/);
+  t.equal(sim.s.phase, 'armed', 'nothing moves until the injector answers');
+  sim.typed();
+  t.equal(sim.s.phase, 'note-requested');
+  t.ok(isCheckpointing(sim.s));
+  // Claude works on the note; a stale idle judgement must not trigger the check before the Stop.
+  t.same(sim.idle(), []);
+  sim.working();
+  sim.advance(20_000).stop();
+  t.same(sim.actions.filter((a) => a.type === 'checkNote'), []);
+  const check = sim.idle();
+  t.same(check, [{ type: 'checkNote', path }]);
+  t.equal(sim.s.phase, 'checking-note');
+  const clear = sim.send({ type: 'noteChecked', path, ok: true, bytes: 900 });
+  t.same(typedTexts(clear), ['/clear']);
+  sim.typed();
+  t.equal(sim.s.phase, 'clearing');
+  sim.advance(800).sessionStart('clear');
+  t.equal(sim.s.phase, 'resume-pending');
+  sim.context(null, { claudeSessionId: 's2', mainRequests: 0 });
+  const [resume] = typedTexts(sim.idle());
+  t.equal(resume, `Continue from the checkpoint note in ${path}: read it first, then carry on with the next step it names.`);
+  sim.typed();
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
+  const logs = sim.actions.flatMap((a) => (a.type === 'log' ? [a.record] : []));
+  t.ok(logs.every((r) => r.type === 'checkpoint' && r.strategy === 'handoff' && /^\d{4}-.*Z$/.test(r.t)));
+  t.equal(logs[1]!.notePath, path);
+  t.equal(logs[1]!.contextTokens, 150_000);
+});
+
+t.test('handoff: a missing note falls back to compact', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.idle(); sim.typed(); sim.working(); sim.stop();
+  const [check] = sim.idle();
+  t.equal(check?.type, 'checkNote');
+  const path = sim.s.notePath!;
+  const acts = sim.send({ type: 'noteChecked', path, ok: false });
+  t.match(typedTexts(acts), [/^\/compact Keep the goal/], 'already idle: /compact typed at once');
+  sim.typed();
+  t.equal(sim.s.phase, 'compacting');
+  sim.send({ type: 'compaction', trigger: 'manual', success: true });
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'prompted', 'fallback', 'compact-sent', 'compacted']);
+  const logs = sim.actions.flatMap((a) => (a.type === 'log' ? [a.record] : []));
+  t.equal(logs[2]!.strategy, 'handoff', 'the handoff is what fell back');
+  t.equal(logs[3]!.strategy, 'compact');
+});
+
+t.test('compact: success on the manual compaction event, or on SessionStart(compact)', async (t) => {
+  for (const how of ['event', 'hook'] as const) {
+    const sim = new Sim({ strategy: 'compact', compactInstructions: 'keep\nthe tests' });
+    sim.context(150_000);
+    t.same(typedTexts(sim.idle()), ['/compact keep the tests'], 'instructions typed as one line');
+    sim.typed();
+    if (how === 'event') sim.send({ type: 'compaction', trigger: 'manual', success: true });
+    else sim.sessionStart('compact');
+    t.same(sim.phases(), ['armed', 'compact-sent', 'compacted'], how);
+    t.equal(sim.s.phase, 'watching');
+  }
+});
+
+t.test('compact: a failure is retried once at the next idle, then guard warns', async (t) => {
+  const sim = new Sim({ strategy: 'compact' });
+  sim.context(150_000);
+  sim.idle(); sim.typed();
+  sim.send({ type: 'compaction', trigger: 'manual', success: false, error: 'Not enough messages to compact.' });
+  t.equal(sim.s.phase, 'compact-pending');
+  t.same(typedTexts(sim.working()), [], 'not while working');
+  t.equal(typedTexts(sim.idle()).length, 1, 'retried at the next idle');
+  sim.typed();
+  sim.send({ type: 'compaction', trigger: 'manual', success: false, error: 'Not enough messages to compact.' });
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'compact-sent', 'failed', 'compact-sent', 'failed']);
+  t.match(sim.actions.filter((a) => a.type === 'notice'), [{ text: /failed twice.*Not enough messages/ }]);
+  t.same(typedTexts(sim.idle()), [], 'no third try in this fill-up');
+});
+
+t.test('compact: no result in time counts as a failure', async (t) => {
+  const sim = new Sim({ strategy: 'compact' });
+  sim.context(150_000);
+  sim.idle(); sim.typed(); sim.working();
+  t.equal(nextWakeAt(sim.s), sim.t + COMPACT_TIMEOUT_MS);
+  sim.advance(COMPACT_TIMEOUT_MS).send({ type: 'tick' });
+  t.equal(sim.s.phase, 'compact-pending');
+});
+
+t.test('once per fill-up: no re-arm until the context dropped well below', async (t) => {
+  const sim = new Sim({ strategy: 'compact', coolDownMs: 0 });
+  sim.context(150_000);
+  sim.idle(); sim.typed();
+  sim.send({ type: 'compaction', trigger: 'manual', success: false });
+  sim.idle(); sim.typed();
+  sim.send({ type: 'compaction', trigger: 'manual', success: false });
+  t.equal(sim.s.phase, 'watching');
+  sim.context(155_000);
+  t.equal(sim.s.phase, 'watching', 'still the same fill-up');
+  sim.context(100_000);
+  sim.context(140_000);
+  t.equal(sim.s.phase, 'watching', 'dropped, but not below the re-arm level');
+  sim.context(60_000);
+  sim.context(140_000);
+  t.equal(sim.s.phase, 'armed', 'a new fill-up arms again');
+});
+
+t.test('cool-down: armed again right after a checkpoint, fires only after it', async (t) => {
+  const sim = new Sim({ strategy: 'compact', coolDownMs: 60_000 });
+  sim.context(150_000);
+  sim.idle(); sim.typed();
+  sim.send({ type: 'compaction', trigger: 'manual', success: true });
+  sim.context(20_000);
+  sim.advance(10_000).context(150_000);
+  t.equal(sim.s.phase, 'armed');
+  t.same(typedTexts(sim.idle()), [], 'inside the cool-down');
+  t.equal(policyView(sim.s, sim.t).next, 'compact after cool-down');
+  t.equal(nextWakeAt(sim.s), sim.t + 50_000);
+  sim.advance(50_000);
+  t.equal(typedTexts(sim.send({ type: 'tick' })).length, 1, 'fires when the cool-down ends');
+});
+
+t.test('"checkpoint now" fires at the next idle whatever the context; "skip" drops an armed one', async (t) => {
+  const sim = new Sim();
+  sim.context(10_000);
+  sim.working();
+  sim.send({ type: 'command', command: 'now' });
+  t.equal(sim.s.phase, 'armed');
+  t.equal(sim.s.armReason, 'manual');
+  t.match(typedTexts(sim.idle()), [/^Write a checkpoint note to /]);
+
+  const sk = new Sim();
+  sk.context(150_000);
+  sk.send({ type: 'command', command: 'skip' });
+  t.equal(sk.s.phase, 'watching');
+  t.same(sk.phases(), ['armed', 'skipped']);
+  t.same(typedTexts(sk.idle()), []);
+  sk.context(160_000);
+  t.equal(sk.s.phase, 'watching', 'skipped for this fill-up');
+});
+
+t.test('"skip" ahead of time skips the next arming; "now" with strategy off runs a handoff', async (t) => {
+  const sim = new Sim();
+  sim.context(10_000);
+  sim.send({ type: 'command', command: 'skip' });
+  t.equal(policyView(sim.s, sim.t).next, 'next checkpoint skipped');
+  sim.context(150_000);
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['skipped']);
+
+  const off = new Sim({ strategy: 'off' });
+  off.send({ type: 'command', command: 'now' });
+  t.match(typedTexts(off.idle()), [/^Write a checkpoint note/]);
+});
+
+t.test('strategy off: a warning once per fill-up, never typing', async (t) => {
+  const sim = new Sim({ strategy: 'off' });
+  sim.context(150_000);
+  sim.idle();
+  sim.context(160_000);
+  sim.idle();
+  t.same(typedTexts(sim.actions), []);
+  t.same(sim.phases(), ['warned']);
+  t.equal(sim.actions.filter((a) => a.type === 'notice').length, 1);
+});
+
+t.test('an automatic compaction is a miss, recorded once for hook and telemetry', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.working();
+  sim.hook({ type: 'PreCompact', sessionId: 's1', trigger: 'auto', customInstructions: null });
+  sim.advance(5_000).send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(sim.phases(), ['armed', 'miss']);
+  t.equal(sim.s.phase, 'watching', 'the compaction ended this fill-up');
+  t.equal(sim.actions.filter((a) => a.type === 'notice').length, 1);
+  sim.advance(120_000).send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(sim.phases(), ['armed', 'miss', 'miss'], 'a later one is a new miss');
+});
+
+t.test('a refused injection changes nothing and is retried at the next idle', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.idle();
+  sim.typed(false);
+  t.equal(sim.s.phase, 'armed');
+  t.equal(sim.s.notePath, null);
+  t.same(sim.phases(), ['armed']);
+  t.equal(typedTexts(sim.idle()).length, 1);
+});
+
+t.test('no SessionStart after /clear: the checkpoint fails after a timeout', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.idle(); sim.typed(); sim.working(); sim.stop(); sim.idle();
+  sim.send({ type: 'noteChecked', path: sim.s.notePath!, ok: true });
+  sim.typed();
+  t.equal(sim.s.phase, 'clearing');
+  t.equal(nextWakeAt(sim.s), sim.t + CLEAR_TIMEOUT_MS);
+  sim.advance(CLEAR_TIMEOUT_MS).send({ type: 'tick' });
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases().slice(-1), ['failed']);
+});
+
+t.test('stepPolicy does not modify the state it is given', async (t) => {
+  const s0 = initialPolicyState(makePolicyConfig());
+  const before = JSON.stringify(s0);
+  stepPolicy(s0, { type: 'context', t: 1, snapshot: snap(150_000) });
+  t.equal(JSON.stringify(s0), before);
+});
