@@ -18,6 +18,8 @@ function snap(contextTokens: number | null, extra: Partial<ContextSnapshot> = {}
   };
 }
 
+type Untimed = PolicyInput extends infer I ? (I extends PolicyInput ? Omit<I, 't'> & { t?: number } : never) : never;
+
 class Sim {
   s: PolicyState;
   t = 1_000_000;
@@ -25,7 +27,7 @@ class Sim {
   constructor(config: Partial<PolicyConfig> = {}) {
     this.s = initialPolicyState(makePolicyConfig(config));
   }
-  send(input: Omit<PolicyInput, 't'> & { t?: number }): PolicyAction[] {
+  send(input: Untimed): PolicyAction[] {
     if (input.t !== undefined) this.t = input.t;
     const r = stepPolicy(this.s, { ...input, t: this.t } as PolicyInput);
     this.s = r.state;
