@@ -5,13 +5,16 @@
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { GuardState } from '../claude/state.js';
 
-/** What the checkpoint policy wants the user to see; all plain data. */
+/**
+ * What the checkpoint policy wants the user to see; all plain data. The policy's own
+ * `policyView()` (src/policy/policy.ts) has this shape and can be passed as it is.
+ */
 export interface FooterPolicy {
   /** The threshold was crossed and a checkpoint will fire at the next idle moment. */
   armed: boolean;
   strategy: 'handoff' | 'compact' | 'off';
-  /** Short text of what happens next, e.g. "handoff at idle", "writing note", "/compact sent". */
-  action?: string;
+  /** A few words on what guard does next, e.g. "handoff at next idle", "clearing the context". */
+  next?: string | null;
 }
 
 export interface FooterView {
@@ -184,13 +187,14 @@ const STATE_STYLE: Record<GuardState, Style | undefined> = {
 
 function stateText(view: FooterView, long: boolean): { text: string; style: Style | undefined } {
   const p = view.policy;
+  const next = p?.next ?? null;
   if (view.state === 'checkpointing') {
-    return { text: long && p?.action ? `checkpointing: ${p.action}` : 'checkpointing', style: 'magenta' };
+    return { text: long && next ? `checkpointing: ${next}` : 'checkpointing', style: 'magenta' };
   }
   if (p?.armed && p.strategy !== 'off') {
-    const action = p.action ?? `${p.strategy} at idle`;
-    return { text: long ? `${view.state} · checkpoint armed → ${action}` : `armed → ${p.strategy}`, style: 'yellow' };
+    return { text: long ? `${view.state} · checkpoint armed → ${next ?? `${p.strategy} at next idle`}` : `armed → ${p.strategy}`, style: 'yellow' };
   }
+  if (long && next) return { text: `${view.state} · ${next}`, style: STATE_STYLE[view.state] };
   if (long && p?.strategy === 'off') return { text: `${view.state} · checkpoints off`, style: STATE_STYLE[view.state] };
   return { text: view.state, style: STATE_STYLE[view.state] };
 }

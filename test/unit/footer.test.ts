@@ -12,7 +12,7 @@ function snap(over: Partial<ContextSnapshot> = {}): ContextSnapshot {
     growthPerTurn: 8200, growthHigh: 12_000, turnsLeft: 5, costUsd: 1.234, mainRequests: 10, compactions: [], ...over,
   };
 }
-const armed: FooterView = { snapshot: snap(), state: 'idle', policy: { armed: true, strategy: 'handoff', action: 'handoff at idle' } };
+const armed: FooterView = { snapshot: snap(), state: 'idle', policy: { armed: true, strategy: 'handoff', next: 'handoff at next idle' } };
 const plain = (v: FooterView, w: number): string => renderClaudeFooter(v, w, { color: false })[0]!;
 
 t.test('number formats', async (t) => {
@@ -48,13 +48,14 @@ t.test('display width counts wide characters and emoji as two cells', async (t) 
 
 t.test('the full footer at 200 columns shows every part', async (t) => {
   const line = plain(armed, 200);
-  t.equal(line, 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ +8.2k/turn ~5 turns │ $1.23 │ sonnet-5 200k │ idle · checkpoint armed → handoff at idle');
+  t.equal(line, 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ +8.2k/turn ~5 turns │ $1.23 │ sonnet-5 200k │ idle · checkpoint armed → handoff at next idle');
 });
 
 t.test('narrow widths drop parts in order and never exceed the width', async (t) => {
   const snapshots: Record<number, string> = {
-    120: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ +8.2k/turn ~5 turns │ $1.23 │ idle · checkpoint armed → handoff at idle',
-    100: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ $1.23 │ idle · checkpoint armed → handoff at idle',
+    130: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ +8.2k/turn ~5 turns │ $1.23 │ idle · checkpoint armed → handoff at next idle',
+    120: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ $1.23 │ idle · checkpoint armed → handoff at next idle',
+    100: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ idle · checkpoint armed → handoff at next idle',
     70: 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ armed → handoff',
     60: 'guard │ ████████████░░░░ 121.4k / 167k 73% │ armed → handoff',
     40: '121.4k / 167k 73% │ armed → handoff',
@@ -65,7 +66,7 @@ t.test('narrow widths drop parts in order and never exceed the width', async (t)
     armed,
     { snapshot: snap(), state: 'working', notice: 'Claude compacted on its own — 日本語 notice 🎉' },
     { snapshot: snap({ contextTokens: null, growthPerTurn: null, turnsLeft: null }), state: 'starting' },
-    { snapshot: snap({ contextTokens: 190_000, model: null }), state: 'checkpointing', policy: { armed: false, strategy: 'compact', action: '/compact sent' } },
+    { snapshot: snap({ contextTokens: 190_000, model: null }), state: 'checkpointing', policy: { armed: false, strategy: 'compact', next: 'waiting for the compaction' } },
   ];
   for (const v of views) {
     for (let w = 1; w <= 200; w++) {
@@ -84,6 +85,16 @@ t.test('narrow widths drop parts in order and never exceed the width', async (t)
     if (line.includes('sonnet-5')) t.ok(line.includes('$1.23'), `width ${w}: model shown only with cost`);
     if (line.includes('$1.23')) t.ok(line.includes('121.4k'), `width ${w}: cost shown only with tokens`);
   }
+});
+
+t.test('the policy line: what guard does next', async (t) => {
+  const v = (policy: FooterView['policy'], state: FooterView['state'] = 'idle'): string => plain({ snapshot: snap(), state, policy }, 200);
+  t.match(v({ armed: false, strategy: 'handoff', next: 'handoff at 80%' }), / │ idle · handoff at 80%$/);
+  t.match(v({ armed: false, strategy: 'off', next: null }), / │ idle · checkpoints off$/);
+  t.match(v({ armed: true, strategy: 'compact' }), / │ idle · checkpoint armed → compact at next idle$/);
+  t.match(v({ armed: true, strategy: 'off', next: 'warn at 80%' }), / │ idle · warn at 80%$/);
+  t.match(v({ armed: false, strategy: 'handoff', next: 'clearing the context' }, 'checkpointing'), / │ checkpointing: clearing the context$/);
+  t.match(v(undefined, 'working'), / │ working$/);
 });
 
 t.test('before the first request', async (t) => {
