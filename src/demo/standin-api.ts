@@ -12,7 +12,7 @@ import {
   type MessagesBody, type ScriptedAnswer, type ThreadKind,
 } from './standin-script.js';
 import {
-  DEFAULT_OUTPUT_TOKENS, DEFAULT_WINDOW, DEFAULT_WINDOW_1M, contextOf, promptTokens, promptTooLongMessage,
+  DEFAULT_MODELS_1M, DEFAULT_OUTPUT_TOKENS, DEFAULT_WINDOW, DEFAULT_WINDOW_1M, contextOf, promptTokens, promptTooLongMessage,
   splitUsage, windowForRequest, type Usage,
 } from './standin-usage.js';
 
@@ -29,7 +29,9 @@ export interface StandinOptions {
   window?: number;
   /** Window for `[1m]` models and requests with the `context-1m` beta (default 1,000,000). */
   window1m?: number;
-  /** Decides the window per request; return undefined to fall back to the two above. */
+  /** Models held to `window1m` (default: the 5.5 family, which Claude Code 2.1.330 treats as 1M). */
+  models1m?: RegExp;
+  /** Decides the window per request; return undefined to fall back to the rules above. */
   windowFor?: (model: string | null, anthropicBeta: string | undefined) => number | undefined;
   /** Extra tokens added to every main-conversation request (settable later). Default 0. */
   padPerRequest?: number;
@@ -90,6 +92,7 @@ export interface StandinApi {
   refuseWrites: boolean;
   window: number;
   window1m: number;
+  models1m: RegExp;
   /** Answered-or-refused `POST /v1/messages` requests, optionally of one thread. */
   messages(thread?: ThreadKind): StandinRequest[];
   /** The newest main-conversation request that was answered (status 200). */
@@ -132,6 +135,7 @@ class Standin implements StandinApi {
   refuseWrites: boolean;
   window: number;
   window1m: number;
+  models1m: RegExp;
   private readonly outputTokens: number;
   private readonly windowFor: StandinOptions['windowFor'];
   private readonly queued: Array<{ answer: ScriptedAnswer; thread: ThreadKind }> = [];
@@ -144,6 +148,7 @@ class Standin implements StandinApi {
   constructor(opts: StandinOptions) {
     this.window = checkCount('window', opts.window, DEFAULT_WINDOW);
     this.window1m = checkCount('window1m', opts.window1m, DEFAULT_WINDOW_1M);
+    this.models1m = opts.models1m ?? DEFAULT_MODELS_1M;
     this.padPerRequest = checkCount('padPerRequest', opts.padPerRequest, 0);
     this.latencyMs = checkCount('latencyMs', opts.latencyMs, 0);
     this.outputTokens = checkCount('outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);

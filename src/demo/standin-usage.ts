@@ -47,11 +47,21 @@ export function contextOf(u: Usage): number {
   return u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
 }
 
-export interface WindowOptions { window: number; window1m: number }
+/**
+ * Models that Claude Code 2.1.330 itself treats as 1M-context without sending the `context-1m`
+ * beta (its status line says 1,000,000 for opus, sonnet and haiku 5.5; 200,000 for
+ * claude-sonnet-4-5). Holding them to 200k would refuse prompts Claude thinks fit.
+ */
+export const DEFAULT_MODELS_1M = /^claude-(?:opus|sonnet|haiku)-5-5(?:$|[-[])/i;
 
-/** The window a request is held to: 1M for a `[1m]` model or the `context-1m` beta, else `window`. */
+export interface WindowOptions { window: number; window1m: number; models1m: RegExp }
+
+/**
+ * The window a request is held to: `window1m` for a `[1m]` model, the `context-1m` beta or a
+ * model matching `models1m`; else `window`.
+ */
 export function windowForRequest(model: string | null, anthropicBeta: string | undefined, opts: WindowOptions): number {
-  if (model !== null && /\[1m\]$/i.test(model)) return opts.window1m;
+  if (model !== null && (/\[1m\]$/i.test(model) || opts.models1m.test(model))) return opts.window1m;
   if (anthropicBeta !== undefined && /(^|,)\s*context-1m/i.test(anthropicBeta)) return opts.window1m;
   return opts.window;
 }

@@ -1,0 +1,114 @@
+// The real Claude Code (node_modules/.bin/claude) run directly — not under guard — in a 110x32
+// test terminal against the stand-in Messages API, with its telemetry sent to a tiny OTLP
+// collector. Proves the harness others build guard's e2e tests on: every scripted behaviour
+// works on the real binary, the screen shows what the stand-in reported, and Claude's own
+// api_request telemetry carries exactly the stand-in's token counts.
+import t from 'tap';
+import { startStandinApi, type StandinRequest, type ThreadKind } from '../../src/demo/standin-api.js';
+import { makeClaudeEnv, submitAndWait, telemetryEnv, waitForIdle, isIdle } from '../helpers/claude-env.js';
+import { startOtlpCapture } from '../helpers/otlp-capture.js';
+import { startTerminal } from '../helpers/terminal.js';
+
+const TOKEN = 'abc';
+const REPLY_RE = /Reply (\d+): context about (\d+) tokens\./;
+
+/** The "Reply N: context about X tokens." lines on screen, as [N, X]. */
+function replies(screen: string): Array<[number, number]> {
+  return [...screen.matchAll(new RegExp(REPLY_RE.source, 'g'))].map((m) => [Number(m[1]), Number(m[2])]);
+}
+function tuple(i: number, cr: number, cc: number, o: number): string { return `${i}/${cr}/${cc}/${o}`; }
+function threadOfQuerySource(qs: string): ThreadKind {
+  if (qs === 'repl_main_thread' || qs === 'sdk') return 'main';
+  if (qs === 'compact') return 'compact';
+  if (qs.startsWith('agent')) return 'subagent';
+  return 'side';
+}
+
+t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
+  const api = await startStandinApi();
+  const otlp = await startOtlpCapture('x-guard-token', TOKEN);
+  const env = await makeClaudeEnv({ apiUrl: api.url, extraEnv: telemetryEnv(otlp.url, TOKEN) });
+  const cmd = env.claudeCommand();
+  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: 110, rows: 32 });
+  t.teardown(async () => { term.dispose(); await api.close(); await otlp.close(); await env.cleanup(); });
+
+  // Start: the welcome and the prompt box, no first-run screen, no request yet.
+  const start = await term.waitFor((s) => s.includes('Claude Code') && isIdle(s), 30_000);
+  t.match(start, /Claude Code v2\.1\.330/, 'welcome banner');
+  t.notMatch(start, /theme|trust this folder|Do you want to use this API key/i, 'no first-run screen');
+  await waitForIdle(term);
+
+  // A plain turn: the reply on screen names the context the stand-in reported.
+  let s = await submitAndWait(term, 'hello', { until: REPLY_RE });
+  const hello = api.lastMain();
+  t.ok(hello, 'a main request arrived');
+  t.equal(hello?.prompt, 'hello');
+  t.same(replies(s).at(-1), [hello?.seq, hello?.contextTokens], 'screen shows the stand-in\'s context figure');
+  t.equal(hello?.headers['anthropic-version'], '2023-06-01');
+  t.equal(hello?.search, '?beta=true');
+  t.ok(hello?.stream, 'streamed');
+
+  // A tool call: Bash really runs the command; its output goes back in the next request.
+  s = await submitAndWait(term, 'TOOL:echo standin-$((6*7))', { until: 'Tool done.' });
+  const toolReqs = api.messages('main').filter((r) => r.seq > (hello?.seq ?? 0));
+  t.equal(toolReqs[0]?.answer?.kind, 'tool_use', 'the stand-in asked for a Bash call');
+  t.match(JSON.stringify(toolReqs[1]?.body?.messages?.at(-1)), /standin-42/, 'the tool result carries the command\'s output');
+  t.match(s, /standin-42|echo standin/, 'the tool call is on screen');
+
+  // A sub-agent: its requests are told apart from the main thread's and get plain replies.
+  const beforeAgent = api.requests.length;
+  await submitAndWait(term, 'AGENT go', { until: /Agent\(standin subagent\)/ });
+  const sub = await api.waitForRequest((r) => r.thread === 'subagent', 20_000);
+  // 2.1.330 runs sub-agents in the background: a notification turn follows the sub-agent's end.
+  await api.waitForRequest((r) => r.thread === 'main' && r.seq > sub.seq, 20_000);
+  s = await waitForIdle(term);
+  t.ok(api.requests.slice(beforeAgent).some((r) => r.answer?.kind === 'tool_use' && /^(Agent|Task)$/.test(r.answer.name)), 'Agent tool called');
+  t.match(sub.prompt, /\[standin-subagent\] go/, 'the sub-agent got the stand-in\'s task');
+  t.ok((sub.contextTokens ?? 0) < (hello?.contextTokens ?? 0), 'a sub-agent runs in its own, smaller context');
+  t.match(s, /Agent "standin subagent" finished|completed in background|Reply/, 'sub-agent end on screen');
+
+  // Padding: the context grows by the padding, the screen says so.
+  const beforePad = api.lastMain()?.contextTokens ?? 0;
+  s = await submitAndWait(term, 'PAD:150000 big read', { until: (x) => x.includes('PAD:150000') && /Reply \d+: context about 1\d{5} tokens/.test(x) });
+  const padded = api.lastMain();
+  t.equal(padded?.padding, 150_000, 'the PAD marker is counted');
+  t.ok((padded?.contextTokens ?? 0) >= beforePad + 150_000, `context grew past ${beforePad} + 150000: ${padded?.contextTokens}`);
+  t.same(replies(s).at(-1), [padded?.seq, padded?.contextTokens], 'screen shows the padded context');
+
+  // /compact: the compaction call is recognised, and the next main request is small again.
+  await submitAndWait(term, '/compact keep it', { until: /Compacted/ });
+  const compacts = api.messages('compact');
+  t.equal(compacts.length, 1, 'one compaction call');
+  t.equal(compacts[0]?.padding, 150_000, 'the compaction call carries the whole (padded) conversation');
+  s = await submitAndWait(term, 'after', { until: (x) => x.includes('after') && (replies(x).at(-1)?.[1] ?? 1e9) < 100_000 });
+  const after = api.lastMain();
+  t.equal(after?.padding, 0, 'the padding left with the compacted messages');
+  t.ok((after?.contextTokens ?? 1e9) < (padded?.contextTokens ?? 0) / 5, `context shrank: ${padded?.contextTokens} → ${after?.contextTokens}`);
+
+  // Over the window (1M for the default model in 2.1.330): the stand-in refuses as the API does.
+  s = await submitAndWait(term, 'PAD:1100000 too big', { until: /prompt is too long|Context limit reached|too long/i, timeoutMs: 40_000 });
+  const refused = api.requests.filter((r) => r.status === 400);
+  t.ok(refused.length >= 1, 'a request was refused');
+  const refusal = refused[0]?.answer;
+  t.match(refusal?.kind === 'error' ? refusal.message : '', /^prompt is too long: \d+ tokens > 1000000 maximum$/);
+  t.equal(refused[0]?.window, 1_000_000);
+
+  // Telemetry: Claude's api_request events carry exactly the stand-in's figures.
+  const answered = api.messages().filter((r) => r.status === 200);
+  const deadline = Date.now() + 15_000;
+  while (otlp.events('api_request').length < answered.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const events = otlp.events('api_request');
+  const fromApi = answered.map((r: StandinRequest) => tuple(r.usage!.input_tokens, r.usage!.cache_read_input_tokens, r.usage!.cache_creation_input_tokens, r.usage!.output_tokens)).sort();
+  const fromOtel = events.map((e) => tuple(Number(e.attrs.input_tokens), Number(e.attrs.cache_read_tokens), Number(e.attrs.cache_creation_tokens), Number(e.attrs.output_tokens))).sort();
+  t.same(fromOtel, fromApi, 'api_request token counts equal what the stand-in reported');
+  for (const e of events) {
+    const key = tuple(Number(e.attrs.input_tokens), Number(e.attrs.cache_read_tokens), Number(e.attrs.cache_creation_tokens), Number(e.attrs.output_tokens));
+    const r = answered.find((x) => tuple(x.usage!.input_tokens, x.usage!.cache_read_input_tokens, x.usage!.cache_creation_input_tokens, x.usage!.output_tokens) === key);
+    t.equal(r?.thread, threadOfQuerySource(String(e.attrs.query_source)), `thread guess for ${String(e.attrs.query_source)}`);
+  }
+  t.ok(otlp.posts.every((p) => p.authorized), 'every export carried the token header');
+  t.ok(otlp.events('api_error').length >= 1, 'the refusal shows up as api_error');
+  const sessionIds = new Set(otlp.events('api_request').map((e) => e.attrs['session.id']));
+  t.ok([...sessionIds].every((id) => answered.some((r) => r.sessionId === id)), 'telemetry session.id matches the x-claude-code-session-id header');
+  t.comment(`query sources: ${[...new Set(events.map((e) => String(e.attrs.query_source)))].join(', ')}`);
+});

@@ -1,0 +1,212 @@
+// An isolated world for one end-to-end test of the real Claude Code (node_modules/.bin/claude,
+// 2.1.330): a temporary HOME whose ~/.claude.json skips every first-run screen, a temporary
+// project folder, a temporary GUARD_HOME and TMPDIR, and an environment built from scratch
+// (no proxies, no user settings) that points Claude at a stand-in API on 127.0.0.1. Plus screen
+// helpers that tell when Claude is idle, and a way to type a prompt.
+//
+// What was found by running 2.1.330 under a 110x32 pty on this 2-core machine:
+// - Start: first output ~1.6 s after spawn, the prompt box ~2.4 s (up to ~4 s when the other
+//   core is busy). It sends NO request at start (no HEAD /, no title request) with
+//   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1; the first request is the first prompt's.
+// - First-run screens: with the ~/.claude.json written below there are none (no theme picker,
+//   no API-key question, no trust dialog). Nothing else was needed.
+// - The screen: the prompt box is a line starting with `❯` between two rules of `─`; under it
+//   `⏵⏵ accept edits on (shift+tab to cycle)`. While a turn runs, the footer line also says
+//   `esc to interrupt` and a spinner line shows `<glyph> <Verb>… (Ns · ↓ N tokens)`
+//   (glyphs · ✢ ✳ ✶ ✻ ✽ *). When the turn ends the spinner line becomes
+//   `✻ <Verb> for Ns · done H:MM AM` and `esc to interrupt` goes. So idle = prompt box
+//   visible, no `esc to interrupt`, no spinner line with `…`, and a quiet screen for a moment.
+// - Text typed while Claude works is queued and merged into the running turn: always wait for
+//   idle before submitting the next prompt (a `/clear` typed too early became part of a prompt).
+// - Sub-agents (Agent tool) run in the background in 2.1.330: the Agent call's tool result
+//   comes back at once ("Async agent launched"), the main thread answers, then a
+//   <task-notification> user message arrives when the sub-agent ends and the main thread
+//   answers again. The screen shows `Agent "…" finished` / `Task "…" completed in background`.
+// - Windows: 2.1.330 treats opus/sonnet/haiku 5.5 (the default model is claude-opus-5-5) as
+//   1,000,000-token windows WITHOUT sending the `context-1m` beta, and the `[1m]` suffix is
+//   stripped from the request's model; `--model claude-sonnet-4-5` is a 200,000 window.
+//   The stand-in's default table matches this.
+// - query_source values seen in telemetry: repl_main_thread, compact, agent:builtin:general-purpose
+//   (no generate_session_title with non-essential traffic disabled).
+// - The compaction call is detectable: its last user message says "Your task is to create a
+//   detailed summary of the conversation so far". /compact sends one such request; after it the
+//   conversation restarts with a user message "This session is being continued …" carrying the
+//   summary, and the last assistant message is kept verbatim (the PAD prompt itself is not).
+// - A prompt over the window (400 "prompt is too long") makes Claude compact on its own and
+//   retry; if still too long it shows "Context limit reached · /compact or /clear to continue".
+// - Root: --dangerously-skip-permissions is refused; `--permission-mode acceptEdits
+//   --allowedTools Bash Agent Write` runs the stand-in's Bash, Agent and Write calls unasked.
+import { mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestTerminal } from './terminal.js';
+
+/** The project's root (this file is test/helpers/claude-env.ts). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The real Claude Code, installed as a pinned devDependency. */
+export const CLAUDE_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'claude');
+/** guard's entry point (needs a fresh `npx tsc -p tsconfig.json`). */
+export const GUARD_BIN = join(REPO_ROOT, 'bin', 'guard.js');
+/** Any string works as a key against the stand-in; Claude remembers approval by its last 20 characters. */
+export const TEST_API_KEY = 'sk-ant-standin-test-key-000000000000000000000000';
+/** Lets every scripted tool call run unasked (root refuses --dangerously-skip-permissions). */
+export const CLAUDE_ARGS: readonly string[] = ['--permission-mode', 'acceptEdits', '--allowedTools', 'Bash', 'Agent', 'Write'];
+
+export interface ClaudeEnvOptions {
+  /** ANTHROPIC_BASE_URL: the stand-in's url. */
+  apiUrl: string;
+  /** Extra variables (e.g. telemetry); undefined removes one. */
+  extraEnv?: Record<string, string | undefined>;
+  /** Extra fields merged into ~/.claude.json. */
+  claudeJson?: Record<string, unknown>;
+}
+
+export interface ClaudeEnv {
+  /** The temporary folder holding everything below. */
+  root: string;
+  home: string;
+  /** The project folder Claude runs in (realpath, trusted). */
+  cwd: string;
+  guardHome: string;
+  tmp: string;
+  /** The full environment for the program (claude or guard): nothing from the parent but PATH. */
+  env: Record<string, string>;
+  claudeBin: string;
+  /** Arguments that let the stand-in's tool calls run. */
+  claudeArgs: string[];
+  /** `{ file, args }` to run claude directly (extra args after the standard ones). */
+  claudeCommand(extra?: string[]): { file: string; args: string[] };
+  /** `{ file, args }` to run `guard [guardArgs] claude [standard args] [extra]` with this node. */
+  guardCommand(guardArgs?: string[], extra?: string[]): { file: string; args: string[] };
+  /** Removes the temporary folder. */
+  cleanup(): Promise<void>;
+}
+
+/** Builds the isolated HOME, project, GUARD_HOME and environment for one test. */
+export async function makeClaudeEnv(opts: ClaudeEnvOptions): Promise<ClaudeEnv> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(opts.apiUrl)) throw new Error(`apiUrl must be http://127.0.0.1:PORT, got ${opts.apiUrl}`);
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'guard-claude-')));
+  const home = join(root, 'home');
+  const cwd = join(root, 'project');
+  const guardHome = join(root, 'guard-home');
+  const tmp = join(root, 'tmp');
+  for (const d of [home, cwd, guardHome, tmp]) await mkdir(d, { recursive: true });
+  const claudeJson = {
+    hasCompletedOnboarding: true,
+    // Claude asks once whether to use a custom ANTHROPIC_API_KEY; this answers "yes" in advance.
+    customApiKeyResponses: { approved: [TEST_API_KEY.slice(-20)], rejected: [] },
+    projects: { [cwd]: { hasTrustDialogAccepted: true, allowedTools: [] } },
+    ...opts.claudeJson,
+  };
+  await writeFile(join(home, '.claude.json'), JSON.stringify(claudeJson, null, 2));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    USER: process.env.USER ?? 'root',
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    TERM: 'xterm-256color',
+    TMPDIR: tmp,
+    GUARD_HOME: guardHome,
+    ANTHROPIC_BASE_URL: opts.apiUrl,
+    ANTHROPIC_API_KEY: TEST_API_KEY,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  };
+  for (const [k, v] of Object.entries(opts.extraEnv ?? {})) {
+    if (v === undefined) delete env[k]; else env[k] = v;
+  }
+  return {
+    root, home, cwd, guardHome, tmp, env, claudeBin: CLAUDE_BIN, claudeArgs: [...CLAUDE_ARGS],
+    claudeCommand: (extra = []) => ({ file: CLAUDE_BIN, args: [...CLAUDE_ARGS, ...extra] }),
+    guardCommand: (guardArgs = [], extra = []) => ({ file: process.execPath, args: [GUARD_BIN, ...guardArgs, 'claude', ...CLAUDE_ARGS, ...extra] }),
+    cleanup: () => rm(root, { recursive: true, force: true, maxRetries: 3 }),
+  };
+}
+
+/** The telemetry variables guard would set, pointing Claude at an OTLP receiver (JSON, fast export). */
+export function telemetryEnv(endpoint: string, token: string): Record<string, string> {
+  return {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_LOGS_EXPORT_INTERVAL: '300',
+    OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    OTEL_EXPORTER_OTLP_HEADERS: `x-guard-token=${token}`,
+  };
+}
+
+const RULE_RE = /^─{10,}$/;
+const PROMPT_BOX_RE = /^─{10,}\n❯/m;
+/** The spinner line of a running turn: a glyph, a verb and an ellipsis ("✶ Elucidating… (2s · ↓ 24 tokens)"). */
+const SPINNER_RE = /^[·✢✳✶✻✽*] \S[^\n]*…/m;
+const WORKING_HINT = 'esc to interrupt';
+
+/** Claude's prompt box (a `❯` line right under a rule) is on screen. */
+export function promptBoxVisible(screen: string): boolean { return PROMPT_BOX_RE.test(screen); }
+
+/** A turn is running: the spinner with its ellipsis, or `esc to interrupt` in Claude's footer. */
+export function isWorking(screen: string): boolean { return screen.includes(WORKING_HINT) || SPINNER_RE.test(screen); }
+
+/** Claude waits for input: the prompt box is there and nothing runs. */
+export function isIdle(screen: string): boolean { return promptBoxVisible(screen) && !isWorking(screen); }
+
+/** What is typed in the prompt box and not sent ('' when empty). */
+export function promptInput(screen: string): string {
+  const lines = screen.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    if (RULE_RE.test(lines[i - 1] ?? '') && (lines[i] ?? '').startsWith('❯')) return (lines[i] ?? '').slice(1).trim();
+  }
+  return '';
+}
+
+export interface WaitOptions { timeoutMs?: number; quietMs?: number }
+
+const POLL_MS = 50;
+/** How long the screen must stay idle and unchanged before we believe it (spinner frames are ~100 ms apart). */
+const DEFAULT_QUIET_MS = 400;
+
+/** Resolves with the screen once Claude has been idle, with an unchanged screen, for `quietMs`. */
+export async function waitForIdle(term: TestTerminal, opts: WaitOptions = {}): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const quietMs = opts.quietMs ?? DEFAULT_QUIET_MS;
+  const deadline = Date.now() + timeoutMs;
+  let since = 0;
+  let last = '';
+  for (;;) {
+    const s = await term.waitFor(() => true, timeoutMs);
+    if (isIdle(s) && s === last) {
+      if (since === 0) since = Date.now();
+      if (Date.now() - since >= quietMs) return s;
+    } else {
+      since = 0;
+    }
+    last = s;
+    if (Date.now() > deadline) throw new Error(`Claude not idle after ${timeoutMs} ms; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** Types `text` and Enter in ONE write (two writes can leave the text unsent). */
+export function submit(term: TestTerminal, text: string): void { term.write(`${text}\r`); }
+
+export interface TurnOptions extends WaitOptions {
+  /** Also wait for this on screen (e.g. /Reply \d+/) before waiting for idle. */
+  until?: string | RegExp | ((screen: string) => boolean);
+}
+
+/**
+ * Submits a prompt when Claude is idle and waits for the turn to end: the prompt box empties,
+ * `until` (if given) appears, then the screen is idle and quiet again.
+ */
+export async function submitAndWait(term: TestTerminal, text: string, opts: TurnOptions = {}): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  await waitForIdle(term, { timeoutMs, quietMs: opts.quietMs ?? 150 });
+  submit(term, text);
+  await term.waitFor((s) => promptInput(s) === '' && (isWorking(s) || s.includes(text.split('\n')[0]?.slice(0, 40) ?? '')), timeoutMs);
+  if (opts.until !== undefined) await term.waitFor(opts.until, timeoutMs);
+  return waitForIdle(term, opts);
+}
