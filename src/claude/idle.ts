@@ -5,7 +5,8 @@
 //
 // Idle means all three: Claude's turn has ended after the last submitted prompt (a Stop, or a
 // SessionStart that leaves Claude waiting: after /clear, a manual /compact, startup), the user
-// has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS.
+// has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS
+// (counted from the end of the turn at the earliest).
 
 import type { GuardState } from './state.js';
 
@@ -37,11 +38,17 @@ export type IdleEvent =
 export interface IdleFacts {
   started: boolean;
   exited: boolean;
+  /** Events applied so far: orders prompts and settles that share a millisecond. */
+  seq: number;
+  /** Order number of the newest submitted prompt (0: none). */
+  promptSeq: number;
   /** Newest submitted prompt, or -Infinity. */
   lastPromptAt: number;
   /** Whether a UserPromptSubmit hook arrived for that prompt. */
   promptConfirmed: boolean;
-  /** Newest moment Claude's turn ended (Stop, or a SessionStart that leaves Claude waiting). */
+  /** Order number of the newest end of a turn (Stop, or a SessionStart that leaves Claude waiting). */
+  settleSeq: number;
+  /** When that was, or -Infinity. */
   lastSettleAt: number;
   lastOutputAt: number;
   lastUserInputAt: number;
@@ -60,23 +67,25 @@ export interface IdleJudgement {
 
 export function initialIdleFacts(): IdleFacts {
   return {
-    started: false, exited: false, lastPromptAt: -Infinity, promptConfirmed: false, lastSettleAt: -Infinity,
+    started: false, exited: false, seq: 0, promptSeq: 0, lastPromptAt: -Infinity, promptConfirmed: false, settleSeq: 0, lastSettleAt: -Infinity,
     lastOutputAt: -Infinity, lastUserInputAt: -Infinity, lastPreCompactTrigger: null,
   };
 }
 
-export function applyIdleEvent(f: IdleFacts, e: IdleEvent): IdleFacts {
+export function applyIdleEvent(prev: IdleFacts, e: IdleEvent): IdleFacts {
+  const f = { ...prev, seq: prev.seq + 1 };
   switch (e.type) {
     case 'sessionStart': {
       // After an automatic compaction Claude goes on to send the prompt that triggered it: no settle.
       const settles = e.source !== 'compact' || f.lastPreCompactTrigger !== 'auto';
-      return { ...f, started: true, lastSettleAt: settles ? Math.max(f.lastSettleAt, e.t) : f.lastSettleAt, lastPreCompactTrigger: null };
+      if (!settles) return { ...f, started: true, lastPreCompactTrigger: null };
+      return { ...f, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t), lastPreCompactTrigger: null };
     }
     case 'prompt':
-      return { ...f, started: true, lastPromptAt: Math.max(f.lastPromptAt, e.t), promptConfirmed: e.via === 'hook' };
+      return { ...f, started: true, promptSeq: f.seq, lastPromptAt: Math.max(f.lastPromptAt, e.t), promptConfirmed: e.via === 'hook' };
     case 'stop':
       if ((e.runningSubagents ?? 0) > 0) return { ...f, started: true };
-      return { ...f, started: true, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
+      return { ...f, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
     case 'preCompact':
       return { ...f, lastPreCompactTrigger: e.trigger };
     case 'output':
@@ -91,7 +100,7 @@ export function applyIdleEvent(f: IdleFacts, e: IdleEvent): IdleFacts {
 export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, quietMs: number = OUTPUT_QUIET_MS): IdleJudgement {
   if (f.exited) return { activity: 'working', waitingForInput: false, recheckAt: null };
   if (!f.started) return { activity: 'starting', waitingForInput: false, recheckAt: null };
-  let waiting = f.lastSettleAt >= f.lastPromptAt;
+  let waiting = f.settleSeq >= f.promptSeq;
   let recheckAt: number | null = null;
   if (!waiting && !f.promptConfirmed) {
     const settleAt = Math.max(f.lastOutputAt, f.lastPromptAt) + UNCONFIRMED_ENTER_QUIET_MS;
@@ -99,7 +108,9 @@ export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, qu
     else recheckAt = settleAt;
   }
   if (!waiting) return { activity: 'working', waitingForInput: false, recheckAt };
-  const quietAt = f.lastOutputAt + quietMs;
+  // Quiet since the end of the turn too: Claude redraws its input box right after a Stop, and the
+  // hook can arrive before those bytes do.
+  const quietAt = Math.max(f.lastOutputAt, f.lastSettleAt) + quietMs;
   if (now < quietAt) return { activity: 'working', waitingForInput: true, recheckAt: quietAt };
   return { activity: hasUnsentInput ? 'working' : 'idle', waitingForInput: true, recheckAt: null };
 }

@@ -29,6 +29,18 @@ t.test('idle after a Stop that follows the prompt, once the output is quiet', as
   t.equal(guardStateOf(f, judgeIdle(f, 5000, false), true), 'checkpointing');
 });
 
+t.test('the quiet moment counts from the Stop even if the screen was already still', async (t) => {
+  const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 10, via: 'hook' }, { type: 'output', t: 20 }, { type: 'stop', t: 5000 }]);
+  t.same(judgeIdle(f, 5001, false), { activity: 'working', waitingForInput: true, recheckAt: 5000 + OUTPUT_QUIET_MS });
+  t.equal(judgeIdle(f, 5000 + OUTPUT_QUIET_MS, false).activity, 'idle');
+});
+
+t.test('events in the same millisecond keep their order', async (t) => {
+  const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 0, via: 'hook' }]);
+  t.equal(judgeIdle(f, 10_000, false).activity, 'working');
+  t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 0 }), 10_000, false).activity, 'idle');
+});
+
 t.test('unsent input means not idle, though Claude waits', async (t) => {
   const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 10, via: 'hook' }, { type: 'stop', t: 20 }]);
   const j = judgeIdle(f, 5000, true);
@@ -56,10 +68,10 @@ t.test('a Stop with a background sub-agent still running is not the end of the w
 t.test('after /clear or a manual /compact, the new SessionStart leaves Claude waiting', async (t) => {
   const base: IdleEvent[] = [{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 10, via: 'hook' }, { type: 'stop', t: 20 }];
   const cleared = feed([...base, { type: 'prompt', t: 1000, via: 'enter' }, { type: 'output', t: 1010 }, { type: 'sessionStart', t: 1200, source: 'clear' }]);
-  t.equal(judgeIdle(cleared, 1010 + OUTPUT_QUIET_MS, false).activity, 'idle');
+  t.equal(judgeIdle(cleared, 1200 + OUTPUT_QUIET_MS, false).activity, 'idle');
   const compacted = feed([...base, { type: 'prompt', t: 1000, via: 'enter' }, { type: 'preCompact', t: 1100, trigger: 'manual' },
     { type: 'sessionStart', t: 5000, source: 'compact' }]);
-  t.equal(judgeIdle(compacted, 5001, false).activity, 'idle');
+  t.equal(judgeIdle(compacted, 5000 + OUTPUT_QUIET_MS, false).activity, 'idle');
 });
 
 t.test('an automatic compaction mid-turn does not end the turn', async (t) => {

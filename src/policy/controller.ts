@@ -1,0 +1,195 @@
+// The imperative shell around the pure parts of checkpointing: it takes what `guard claude` sees
+// (hook posts from the receiver, pty output, the user's keystrokes, the tracker's snapshots,
+// telemetry compactions, the user's guard commands), keeps the idle facts (src/claude/idle.ts)
+// and the policy state (./policy.ts), and carries out the policy's actions: typing through the
+// injector, checking the note, appending log records, showing notices. Clock, timers, the file
+// check and the writer are injected. The footer reads `guardState` and `view`.
+
+import type { ContextSnapshot } from '../context/snapshot.js';
+import type { CheckpointRecord } from '../log/records.js';
+import type { Timers } from '../log/timers.js';
+import { parseHook, type HookEvent } from '../claude/hooks.js';
+import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from '../claude/idle.js';
+import type { GuardState } from '../claude/state.js';
+import type { PolicyConfig } from './config.js';
+import { Injector, type InjectWriter } from './injector.js';
+import {
+  initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy, type PolicyInput, type PolicyState, type PolicyView,
+} from './policy.js';
+
+export interface NoteCheck { ok: boolean; bytes?: number }
+
+export interface CheckpointDeps {
+  writer: InjectWriter;
+  clock(): number;
+  timers: Timers;
+  /** Does the note (path relative to Claude's working directory) exist with content? */
+  checkNote(path: string): Promise<NoteCheck>;
+  log(record: CheckpointRecord): void;
+  notice(text: string): void;
+  /** Something the footer shows changed (state, armed, next action). */
+  onChange?(): void;
+}
+
+type Untimed<I> = I extends PolicyInput ? Omit<I, 't'> : never;
+
+export class CheckpointController {
+  private facts: IdleFacts = initialIdleFacts();
+  private policy: PolicyState;
+  private readonly injector: Injector;
+  private judgement: IdleJudgement = { activity: 'starting', waitingForInput: false, recheckAt: null };
+  /** The activity last told to the policy; null forces the next judgement through. */
+  private told: string | null = null;
+  private recheck: { at: number; handle: unknown } | null = null;
+  private wake: { at: number; handle: unknown } | null = null;
+  /** Whether the user had unsent text after their previous keystroke (so an Enter submits it). */
+  private hadUnsent = false;
+  private disposed = false;
+
+  constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
+    this.policy = initialPolicyState(config);
+    this.injector = new Injector(deps.writer);
+  }
+
+  get guardState(): GuardState {
+    return guardStateOf(this.facts, this.judgement, isCheckpointing(this.policy));
+  }
+
+  get view(): PolicyView {
+    return policyView(this.policy, this.deps.clock());
+  }
+
+  /** A hook (or status-line) post from the receiver. Returns the parsed event for other uses. */
+  hook(event: string, payload: unknown): HookEvent {
+    const hook = parseHook(event, payload);
+    if (this.disposed) return hook;
+    const t = this.deps.clock();
+    const idle = idleEventOf(hook, t);
+    if (idle) this.facts = applyIdleEvent(this.facts, idle);
+    this.injector.onHook(hook);
+    this.step({ type: 'hook', hook });
+    this.judge();
+    return hook;
+  }
+
+  /** Bytes arrived from Claude's pty. Cheap: called for every chunk. */
+  output(): void {
+    if (this.disposed) return;
+    this.facts = applyIdleEvent(this.facts, { type: 'output', t: this.deps.clock() });
+    this.judge();
+  }
+
+  /** The user's own bytes, as the writer reports them (PtyWriter.onUserInput). */
+  userInput(data: string): void {
+    if (this.disposed) return;
+    const t = this.deps.clock();
+    const submitted = this.hadUnsent && /[\r\n]/.test(data);
+    this.hadUnsent = this.deps.writer.hasUnsentInput();
+    this.facts = applyIdleEvent(this.facts, submitted ? { type: 'prompt', t, via: 'enter' } : { type: 'userInput', t });
+    this.judge();
+  }
+
+  snapshot(snapshot: ContextSnapshot): void {
+    this.step({ type: 'context', snapshot });
+  }
+
+  /** A telemetry `compaction` event. */
+  compaction(trigger: 'manual' | 'auto', success: boolean, error: string | null = null): void {
+    this.step({ type: 'compaction', trigger, success, error });
+  }
+
+  /** guard's prefix-key commands: "checkpoint now" and "skip this one". */
+  command(command: 'now' | 'skip'): void {
+    this.step({ type: 'command', command });
+    this.judge();
+  }
+
+  exit(): void {
+    this.facts = applyIdleEvent(this.facts, { type: 'exit', t: this.deps.clock() });
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of [this.recheck, this.wake]) if (timer) this.deps.timers.clearTimeout(timer.handle);
+    this.recheck = null;
+    this.wake = null;
+  }
+
+  private step(input: Untimed<PolicyInput>): void {
+    if (this.disposed) return;
+    const r = stepPolicy(this.policy, { ...input, t: this.deps.clock() } as PolicyInput);
+    this.policy = r.state;
+    for (const a of r.actions) {
+      switch (a.type) {
+        case 'type': {
+          const res = this.injector.inject(a.text);
+          if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: this.deps.clock(), via: 'enter' });
+          this.told = null; // the policy now assumes 'working' until told again
+          this.step(res.ok ? { type: 'typed', ok: true } : { type: 'typed', ok: false, reason: res.reason });
+          break;
+        }
+        case 'checkNote': {
+          const path = a.path;
+          this.deps.checkNote(path).then(
+            (c) => { this.step({ type: 'noteChecked', path, ok: c.ok, ...(c.bytes !== undefined ? { bytes: c.bytes } : {}) }); this.judge(); },
+            () => { this.step({ type: 'noteChecked', path, ok: false }); this.judge(); },
+          );
+          break;
+        }
+        case 'log':
+          this.deps.log(a.record);
+          break;
+        case 'notice':
+          this.deps.notice(a.text);
+          break;
+      }
+    }
+    if (this.policy.phase === 'watching') this.injector.reset();
+    this.scheduleWake();
+    this.deps.onChange?.();
+  }
+
+  /** Re-judges idleness; tells the policy when it changed; sets the re-check timer. */
+  private judge(): void {
+    if (this.disposed) return;
+    const now = this.deps.clock();
+    const unsent = this.deps.writer.hasUnsentInput();
+    const before = this.judgement;
+    this.judgement = judgeIdle(this.facts, now, unsent);
+    const key = `${this.judgement.activity}/${unsent}`;
+    if (key !== this.told) {
+      this.told = key;
+      this.step({ type: 'activity', activity: this.judgement.activity, hasUnsentInput: unsent });
+    } else if (before.waitingForInput !== this.judgement.waitingForInput) {
+      this.deps.onChange?.();
+    }
+    const at = this.judgement.recheckAt;
+    // One pending timer is enough: when it fires it re-judges and sets the next one.
+    if (at !== null && (this.recheck === null || at < this.recheck.at)) {
+      if (this.recheck) this.deps.timers.clearTimeout(this.recheck.handle);
+      const handle = this.deps.timers.setTimeout(() => { this.recheck = null; this.judge(); }, Math.max(0, at - now));
+      this.recheck = { at, handle };
+    }
+  }
+
+  private scheduleWake(): void {
+    const at = nextWakeAt(this.policy);
+    if (this.wake && this.wake.at === at) return;
+    if (this.wake) this.deps.timers.clearTimeout(this.wake.handle);
+    this.wake = null;
+    if (at === null || this.disposed) return;
+    const handle = this.deps.timers.setTimeout(() => { this.wake = null; this.step({ type: 'tick' }); this.judge(); }, Math.max(0, at - this.deps.clock()));
+    this.wake = { at, handle };
+  }
+}
+
+function idleEventOf(h: HookEvent, t: number): IdleEvent | null {
+  switch (h.type) {
+    case 'SessionStart': return { type: 'sessionStart', t, source: h.source };
+    case 'UserPromptSubmit': return { type: 'prompt', t, via: 'hook' };
+    case 'Stop': return { type: 'stop', t, runningSubagents: h.runningSubagents };
+    case 'PreCompact': return { type: 'preCompact', t, trigger: h.trigger };
+    default: return null;
+  }
+}

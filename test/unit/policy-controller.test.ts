@@ -1,0 +1,170 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContextSnapshot } from '../../src/context/snapshot.js';
+import type { CheckpointRecord } from '../../src/log/records.js';
+import type { Timers } from '../../src/log/timers.js';
+import { OUTPUT_QUIET_MS } from '../../src/claude/idle.js';
+import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
+import { CheckpointController, type NoteCheck } from '../../src/policy/controller.js';
+import { noteChecker } from '../../src/policy/note-file.js';
+
+const HOOKS = join(import.meta.dirname, '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(HOOKS, name), 'utf8'));
+
+class FakeTimers implements Timers {
+  now = 1_700_000_000_000;
+  private next = 1;
+  pending = new Map<number, { at: number; fn: () => void }>();
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.next++;
+    this.pending.set(id, { at: this.now + ms, fn });
+    return id;
+  }
+  clearTimeout(h: unknown): void { this.pending.delete(h as number); }
+  /** Moves the clock, firing due timers in order. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      const due = [...this.pending.entries()].filter(([, v]) => v.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.pending.delete(due[0]);
+      this.now = Math.max(this.now, due[1].at);
+      due[1].fn();
+    }
+    this.now = end;
+  }
+}
+
+class FakeWriter {
+  writes: string[] = [];
+  unsent = false;
+  write(data: string): void { this.writes.push(data); }
+  hasUnsentInput(): boolean { return this.unsent; }
+}
+
+function snap(contextTokens: number | null): ContextSnapshot {
+  return {
+    claudeSessionId: 's1', model: 'claude-sonnet-5', contextTokens, lastOutputTokens: 0, contextWindow: 200_000,
+    windowSource: 'known-model', autoCompactAt: 167_000, autoCompactSource: 'default', growthPerTurn: null, growthHigh: null,
+    turnsLeft: null, costUsd: 0, mainRequests: 1, compactions: [],
+  };
+}
+
+function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }) {
+  const timers = new FakeTimers();
+  const writer = new FakeWriter();
+  const records: CheckpointRecord[] = [];
+  const notices: string[] = [];
+  const checked: string[] = [];
+  const c = new CheckpointController(makePolicyConfig(config), {
+    writer, timers, clock: () => timers.now,
+    checkNote: async (p) => { checked.push(p); return note; },
+    log: (r) => records.push(r), notice: (n) => notices.push(n),
+  });
+  const settle = async (): Promise<void> => { await new Promise((r) => setImmediate(r)); };
+  return { c, timers, writer, records, notices, checked, settle, phases: () => records.map((r) => r.phase) };
+}
+
+t.test('handoff end to end through hooks, output and timers', async (t) => {
+  const { c, timers, writer, checked, settle, phases } = setup();
+  t.equal(c.guardState, 'starting');
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  c.output();
+  t.equal(c.guardState, 'working');
+  c.snapshot(snap(150_000));
+  t.equal(c.view.armed, true);
+  timers.advance(5_000);
+  t.same(writer.writes, [], 'armed, but Claude is working: nothing typed');
+  c.hook('Stop', fixture('003-Stop.json'));
+  c.output();
+  timers.advance(OUTPUT_QUIET_MS - 1);
+  t.same(writer.writes, [], 'the screen has not settled yet');
+  timers.advance(1);
+  t.equal(writer.writes.length, 1);
+  t.match(writer.writes[0], /^Write a checkpoint note to \.guard\/checkpoints\/\S+\.md .*\r$/);
+  t.equal(c.guardState, 'checkpointing');
+  // Claude answers the note prompt.
+  c.hook('UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
+  c.output();
+  timers.advance(3_000);
+  t.same(checked, [], 'no check before the Stop');
+  c.hook('Stop', fixture('006-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  await settle();
+  t.equal(checked.length, 1);
+  t.match(checked[0], /^\.guard\/checkpoints\//);
+  t.same(writer.writes.slice(1), ['/clear\r']);
+  // Nothing else is typed until the new session starts.
+  timers.advance(10_000);
+  t.equal(writer.writes.length, 2);
+  c.hook('SessionStart', { session_id: 'new', hook_event_name: 'SessionStart', source: 'clear', model: 'claude-sonnet-5' });
+  c.snapshot(snap(null));
+  c.output();
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(writer.writes.length, 3);
+  t.match(writer.writes[2], new RegExp(`^Continue from the checkpoint note in ${checked[0]!.replace(/\./g, '\\.')}.*\\r$`));
+  t.same(phases(), ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
+  t.equal(c.guardState, 'working');
+  c.exit();
+  t.equal(c.guardState, 'exited');
+});
+
+t.test('the user typing holds the checkpoint; their Enter submits and guard waits for the next idle', async (t) => {
+  const { c, timers, writer, phases } = setup();
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  c.snapshot(snap(150_000));
+  writer.unsent = true;
+  c.userInput('fix the bug');
+  timers.advance(10_000);
+  t.same(writer.writes, [], 'unsent input: nothing typed');
+  t.equal(c.view.next, 'handoff once your input is sent');
+  writer.unsent = false;
+  c.userInput('\r');
+  c.output();
+  timers.advance(1_000);
+  t.same(writer.writes, [], 'the Enter made Claude busy');
+  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  timers.advance(60_000);
+  t.same(writer.writes, [], 'still working: no Stop yet');
+  c.hook('Stop', fixture('003-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(writer.writes.length, 1);
+  t.same(phases(), ['armed', 'prompted']);
+});
+
+t.test('compact strategy: typed, compaction event succeeds, miss on an automatic one', async (t) => {
+  const { c, timers, writer, phases, notices } = setup({ strategy: 'compact' });
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  c.snapshot(snap(150_000));
+  timers.advance(OUTPUT_QUIET_MS);
+  t.match(writer.writes, [/^\/compact Keep the goal.*\r$/]);
+  c.compaction('manual', true);
+  t.same(phases(), ['armed', 'compact-sent', 'compacted']);
+  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  t.same(phases().slice(-1), ['miss']);
+  t.match(notices, [/compacted on its own/]);
+});
+
+t.test('a missing note falls back to /compact', async (t) => {
+  const { c, timers, writer, settle, phases } = setup({}, { ok: false });
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  c.snapshot(snap(150_000));
+  timers.advance(OUTPUT_QUIET_MS);
+  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  c.hook('Stop', fixture('003-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  await settle();
+  t.match(writer.writes[1], /^\/compact /);
+  t.same(phases(), ['armed', 'prompted', 'fallback', 'compact-sent']);
+});
+
+t.test('noteChecker: exists with content, empty, missing', async (t) => {
+  const dir = t.testdir({ '.guard': { checkpoints: { 'a.md': '# Checkpoint note\n\nGoal: x\n', 'empty.md': '' } } });
+  const check = noteChecker(dir);
+  t.match(await check('.guard/checkpoints/a.md'), { ok: true, bytes: 27 });
+  t.match(await check('.guard/checkpoints/empty.md'), { ok: false, bytes: 0 });
+  t.same(await check('.guard/checkpoints/none.md'), { ok: false });
+  t.match(await check(join(dir, '.guard/checkpoints/a.md')), { ok: true });
+});
