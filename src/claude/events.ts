@@ -123,12 +123,12 @@ export function classifyRequest(querySource: string | null, hasAgentTag: boolean
 
 export function toClaudeEvent(rec: LogRecord): ClaudeEvent {
   const a = rec.attributes;
-  const base: EventBase = {
-    sessionId: str(a['session.id']),
-    t: eventTime(a['event.timestamp'], rec.timeUnixNano, rec.observedTimeUnixNano),
-    sequence: num(a['event.sequence']),
-    promptId: str(a['prompt.id']),
-  };
+  // The common fields are listed in every literal below rather than spread from one object:
+  // object spread costs microseconds per event on Node 20 here, and this runs per log record.
+  const sessionId = str(a['session.id']);
+  const t = eventTime(a['event.timestamp'], rec.timeUnixNano, rec.observedTimeUnixNano);
+  const sequence = num(a['event.sequence']);
+  const promptId = str(a['prompt.id']);
   const name = eventName(rec);
   switch (name) {
     case 'api_request': {
@@ -136,7 +136,7 @@ export function toClaudeEvent(rec: LogRecord): ClaudeEvent {
       const agentName = str(a['agent.name']) ?? str(a['agent_id']);
       const { thread, guessed } = classifyRequest(querySource, agentName !== null);
       return {
-        ...base, type: 'api_request', thread, threadGuessed: guessed, querySource,
+        sessionId, t, sequence, promptId, type: 'api_request', thread, threadGuessed: guessed, querySource,
         model: str(a['model']),
         inputTokens: num(a['input_tokens']) ?? 0,
         outputTokens: num(a['output_tokens']) ?? 0,
@@ -149,7 +149,7 @@ export function toClaudeEvent(rec: LogRecord): ClaudeEvent {
     }
     case 'compaction':
       return {
-        ...base, type: 'compaction',
+        sessionId, t, sequence, promptId, type: 'compaction',
         trigger: str(a['trigger']) === 'auto' ? 'auto' : 'manual',
         // A compaction record without `success` that carries no error is taken as succeeded.
         success: bool(a['success']) ?? str(a['error']) === null,
@@ -159,29 +159,29 @@ export function toClaudeEvent(rec: LogRecord): ClaudeEvent {
         error: str(a['error']),
       };
     case 'user_prompt':
-      return { ...base, type: 'user_prompt', promptLength: num(a['prompt_length']), commandName: str(a['command_name']) };
+      return { sessionId, t, sequence, promptId, type: 'user_prompt', promptLength: num(a['prompt_length']), commandName: str(a['command_name']) };
     case 'tool_result':
       return {
-        ...base, type: 'tool_result', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
+        sessionId, t, sequence, promptId, type: 'tool_result', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
         success: bool(a['success']), durationMs: num(a['duration_ms']),
       };
     case 'tool_decision':
       return {
-        ...base, type: 'tool_decision', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
+        sessionId, t, sequence, promptId, type: 'tool_decision', toolName: str(a['tool_name']), toolUseId: str(a['tool_use_id']),
         decision: str(a['decision']), source: str(a['source']),
       };
     case 'subagent_completed':
       return {
-        ...base, type: 'subagent_completed', agentType: str(a['agent_type']), model: str(a['model']),
+        sessionId, t, sequence, promptId, type: 'subagent_completed', agentType: str(a['agent_type']), model: str(a['model']),
         totalTokens: num(a['total_tokens']), durationMs: num(a['duration_ms']),
       };
     case 'api_error':
       return {
-        ...base, type: 'api_error', model: str(a['model']), error: str(a['error']),
+        sessionId, t, sequence, promptId, type: 'api_error', model: str(a['model']), error: str(a['error']),
         statusCode: num(a['status_code']), durationMs: num(a['duration_ms']), querySource: str(a['query_source']),
       };
     default:
-      return { ...base, type: 'unknown', name, attributes: a };
+      return { sessionId, t, sequence, promptId, type: 'unknown', name, attributes: a };
   }
 }
 

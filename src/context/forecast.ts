@@ -51,20 +51,25 @@ export function turnGrowths(marks: readonly TimelineMark[]): number[] {
 
 /** Nearest-rank percentile of a non-empty list (p in [0, 1]). */
 export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.slice().sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
   return sorted[rank] as number;
 }
 
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.slice().sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Whole turns that still fit before `point` at the median pace; 0 once at or past it. */
 export function forecast(marks: readonly TimelineMark[], contextNow: number | null, point: number): Forecast {
-  const recent = turnGrowths(marks).slice(-RECENT_TURNS);
+  return forecastFromGrowths(turnGrowths(marks), contextNow, point);
+}
+
+/** The same from growths already computed (the tracker caches them between snapshots). */
+export function forecastFromGrowths(growths: readonly number[], contextNow: number | null, point: number): Forecast {
+  const recent = growths.slice(-RECENT_TURNS);
   if (recent.length === 0) return { growthPerTurn: null, growthHigh: null, turnsLeft: null };
   const growthPerTurn = median(recent);
   const growthHigh = percentile(recent, HIGH_PERCENTILE);

@@ -59,7 +59,8 @@ export class MetricCounters {
   }
 
   totals(): MetricTotals {
-    const t = { ...this.delta };
+    const d = this.delta;
+    const t: MetricTotals = { costUsd: d.costUsd, input: d.input, output: d.output, cacheRead: d.cacheRead, cacheCreation: d.cacheCreation };
     for (const { counter, series } of this.cumulative.values()) t[counter] += series.carried + series.value;
     return t;
   }

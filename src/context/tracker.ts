@@ -23,13 +23,19 @@ import { str, num } from '../claude/events.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
 import { autoCompactPoint, inferWindow, type Env, type WindowResult } from './window.js';
-import { forecast, type TimelineMark } from './forecast.js';
+import { forecastFromGrowths, turnGrowths, RECENT_TURNS, type TimelineMark } from './forecast.js';
 import { MetricCounters, TOKEN_METRIC, COST_METRIC } from './metrics.js';
 
 /** Bucket for records that carry no session id. */
 const NO_SESSION = '';
 /** Metric query_source of the main conversation (logs say repl_main_thread/sdk, metrics say main). */
 const METRIC_MAIN_SOURCE = 'main';
+/**
+ * Turns of timeline kept per session: the forecast reads only the last RECENT_TURNS growths, and
+ * twice that leaves room for turns without a main request (/compact). Older marks are dropped so
+ * a snapshot costs the same in a session's 1,000th turn as in its 10th.
+ */
+const TURNS_KEPT = RECENT_TURNS * 2;
 
 export interface ContextTrackerOptions {
   /** The environment Claude Code runs with (auto-compact settings are read from it). */
@@ -59,6 +65,11 @@ interface SessionState {
   costUsd: number;
   seenSequences: Set<number>;
   timeline: { key: OrderKey; mark: TimelineMark }[];
+  /** Prompt marks in the timeline, and whether older ones were dropped. */
+  promptMarks: number;
+  pruned: boolean;
+  /** turnGrowths(timeline), kept until the timeline changes: snapshots are frequent. */
+  growths: number[] | null;
   compactions: { key: OrderKey; seen: CompactionSeen }[];
   newestCompactionKey: OrderKey | null;
   statuslineWindow: number | null;
@@ -103,7 +114,7 @@ export class ContextTracker {
     }
     if (e.type === 'api_request') this.onRequest(s, e, key);
     else if (e.type === 'compaction') this.onCompaction(s, e, key);
-    else if (e.type === 'user_prompt') insertSorted(s.timeline, { key, mark: { kind: 'prompt' } });
+    else if (e.type === 'user_prompt') this.mark(s, key, { kind: 'prompt' });
   }
 
   onMetric(p: MetricPoint): void {
@@ -173,7 +184,7 @@ export class ContextTracker {
     const point = autoCompactPoint(win.window, this.env, this.lowestAutoPre.get(win.window));
     const main = s?.newestMain ?? null;
     const contextTokens = main?.context ?? null;
-    const fc = forecast(s?.timeline.map((m) => m.mark) ?? [], contextTokens, point.at);
+    const fc = forecastFromGrowths(s === null ? [] : this.growthsOf(s), contextTokens, point.at);
     const snap: ContextSnapshot = {
       claudeSessionId: sessionId,
       model: main?.model ?? s?.hookModel ?? null,
@@ -188,7 +199,7 @@ export class ContextTracker {
       turnsLeft: fc.turnsLeft,
       costUsd: this.runCostUsd(),
       mainRequests: s?.mainRequests ?? 0,
-      compactions: s?.compactions.map((c) => ({ ...c.seen })) ?? [],
+      compactions: s?.compactions.map((c) => copyCompaction(c.seen)) ?? [],
       sessionCostUsd: s?.costUsd ?? 0,
       contextAt: main?.key.t ?? null,
       compactedSinceRequest: s !== null && s.newestCompactionKey !== null && (main === null || before(main.key, s.newestCompactionKey)),
@@ -203,7 +214,7 @@ export class ContextTracker {
     const context = e.inputTokens + e.cacheReadTokens + e.cacheCreationTokens;
     if (e.threadGuessed && !this.plausiblyMain(s, context, key)) return;
     s.mainRequests += 1;
-    insertSorted(s.timeline, { key, mark: { kind: 'main', context } });
+    this.mark(s, key, { kind: 'main', context });
     if (s.newestMain === null || before(s.newestMain.key, key)) {
       s.newestMain = { key, context, output: e.outputTokens, model: e.model };
     }
@@ -223,7 +234,7 @@ export class ContextTracker {
     };
     insertSorted(s.compactions, { key, seen });
     if (!e.success) return;
-    insertSorted(s.timeline, { key, mark: { kind: 'compaction' } });
+    this.mark(s, key, { kind: 'compaction' });
     if (s.newestCompactionKey === null || before(s.newestCompactionKey, key)) s.newestCompactionKey = key;
     if (e.trigger === 'auto' && e.preTokens !== null && e.preTokens > 0) {
       // The window in force when it happened, before this compaction informs it.
@@ -231,6 +242,29 @@ export class ContextTracker {
       s.maxAutoPreTokens = Math.max(s.maxAutoPreTokens ?? 0, e.preTokens);
       const low = this.lowestAutoPre.get(window);
       if (low === undefined || e.preTokens < low) this.lowestAutoPre.set(window, e.preTokens);
+    }
+  }
+
+  private growthsOf(s: SessionState): number[] {
+    s.growths ??= turnGrowths(s.timeline.map((m) => m.mark));
+    return s.growths;
+  }
+
+  private mark(s: SessionState, key: OrderKey, mark: TimelineMark): void {
+    const first = s.timeline[0];
+    if (s.pruned && first !== undefined && before(key, first.key)) return; // older than what is kept
+    insertSorted(s.timeline, { key, mark });
+    s.growths = null;
+    if (mark.kind !== 'prompt') return;
+    s.promptMarks += 1;
+    if (s.promptMarks <= TURNS_KEPT) return;
+    // Drop the oldest turn: everything before the second prompt mark.
+    const second = s.timeline.findIndex((m, i) => i > 0 && m.mark.kind === 'prompt');
+    const drop = s.timeline[0]?.mark.kind === 'prompt' ? second : s.timeline.findIndex((m) => m.mark.kind === 'prompt');
+    if (drop > 0) {
+      s.promptMarks -= s.timeline.slice(0, drop).filter((m) => m.mark.kind === 'prompt').length;
+      s.timeline.splice(0, drop);
+      s.pruned = true;
     }
   }
 
@@ -249,7 +283,7 @@ export class ContextTracker {
     if (s === undefined) {
       s = {
         id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
-        seenSequences: new Set(), timeline: [], compactions: [], newestCompactionKey: null,
+        seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
         statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, metrics: null,
       };
       this.sessions.set(id, s);
@@ -263,4 +297,8 @@ function insertSorted<T extends { key: OrderKey }>(list: T[], item: T): void {
   let i = list.length;
   while (i > 0 && before(item.key, (list[i - 1] as T).key)) i--;
   list.splice(i, 0, item);
+}
+
+function copyCompaction(c: CompactionSeen): CompactionSeen {
+  return { t: c.t, trigger: c.trigger, success: c.success, preTokens: c.preTokens, postTokens: c.postTokens, error: c.error };
 }
