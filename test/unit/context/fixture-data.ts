@@ -154,6 +154,7 @@ export function replayChecker(t: Test, version: Version): {
   const seenMains: number[] = [];
   const marks: string[] = [];
   let costSum = 0;
+  const tokenSums = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
   let prev: number | null = null;
   return {
     onEvent(e, tr) {
@@ -164,6 +165,10 @@ export function replayChecker(t: Test, version: Version): {
       }
       if (e.type !== 'api_request') return;
       costSum += e.costUsd;
+      tokenSums.input += e.inputTokens;
+      tokenSums.output += e.outputTokens;
+      tokenSums.cacheRead += e.cacheReadTokens;
+      tokenSums.cacheCreation += e.cacheCreationTokens;
       const main = x.mains.find((m) => m.seq === e.sequence);
       if (main !== undefined) {
         t.equal(e.thread, 'main', `seq ${e.sequence} is main`);
@@ -199,6 +204,8 @@ export function replayChecker(t: Test, version: Version): {
       t.equal(s.autoCompactAt, x.autoCompactAt, 'auto-compact point');
       t.equal(s.autoCompactSource, 'default');
       t.ok(s.metricTotals !== undefined && Math.abs(s.metricTotals.costUsd - costSum) < 1e-9, 'metric cost counter = event cost');
+      t.same({ input: s.metricTotals?.input, output: s.metricTotals?.output, cacheRead: s.metricTotals?.cacheRead, cacheCreation: s.metricTotals?.cacheCreation },
+        tokenSums, 'metric token counters = sums over the request events');
     },
   };
 }

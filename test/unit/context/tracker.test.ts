@@ -156,6 +156,25 @@ t.test('growth per turn and turns left on the 2.1.197 session', async (t) => {
   t.equal(s.turnsLeft, Math.floor((167_000 - 30_798) / 138));
 });
 
+t.test('a long session: the forecast reads the recent turns, old turns are dropped, counts stay whole', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  let seq = 0;
+  let ctx = 10_000;
+  const prompt = (s: number): ClaudeEvent => toClaudeEvent(rec({ 'event.name': 'user_prompt', 'session.id': 'S', 'event.sequence': s }, 1_000 + s));
+  for (let i = 0; i < 60; i++) {
+    tr.onEvent(prompt(++seq));
+    ctx += i < 45 ? 1_000 : 10;
+    tr.onEvent(ev(mainReq('S', ++seq, ctx), 'claude-sonnet-5'));
+  }
+  const s = tr.snapshot();
+  t.equal(s.mainRequests, 60);
+  t.equal(s.contextTokens, ctx);
+  t.equal(s.growthPerTurn, 10, 'the last turns grew by 10');
+  // A very old prompt arriving late changes nothing.
+  tr.onEvent(prompt(0));
+  t.equal(tr.snapshot().growthPerTurn, 10);
+});
+
 t.test('missing query_source: a plausible main moves the gauge, a title or sub-agent request does not', async (t) => {
   const tr = new ContextTracker({ env: {} });
   const req = (seq: number, size: number, extra: Record<string, unknown> = {}): ClaudeEvent =>
