@@ -4,7 +4,7 @@
 // string of escape sequences per frame, containing only the rows that changed since the last
 // frame. Our own SGR output rather than blessed: blessed reduces colours to 256 and keeps its
 // own screen copy, which would make every frame cost a second diff and lose 24-bit colours.
-import { sgrFor, F_BOLD, F_DIM, F_ITALIC, F_UNDERLINE, F_BLINK, F_INVERSE, F_INVISIBLE, F_STRIKE, F_OVERLINE } from './sgr.js';
+import { sgrFor, COLOR_VALUE_MASK, F_BOLD, F_DIM, F_ITALIC, F_UNDERLINE, F_BLINK, F_INVERSE, F_INVISIBLE, F_STRIKE, F_OVERLINE } from './sgr.js';
 import type { ModelBuffer, ModelCell } from '../screen/model.js';
 
 type Line = NonNullable<ReturnType<ModelBuffer['getLine']>>;
@@ -44,6 +44,16 @@ function flagsOf(c: ModelCell): number {
   return f;
 }
 
+function colourKey(mode: number, value: number): number {
+  return mode === 0 ? 0 : mode | (value & COLOR_VALUE_MASK);
+}
+
+function sameAttrs(c: ModelCell, fg: number, bg: number, flags: number, isDefault: boolean): boolean {
+  if (c.isAttributeDefault()) return isDefault;
+  return !isDefault && colourKey(c.getFgColorMode(), c.getFgColor()) === fg
+    && colourKey(c.getBgColorMode(), c.getBgColor()) === bg && flagsOf(c) === flags;
+}
+
 /**
  * One row as text + SGR, starting and ending with default attributes. Trailing blank cells
  * with default attributes become one erase-to-end-of-line.
@@ -68,8 +78,9 @@ export function renderLine(line: Line | undefined, cols: number, cell: ModelCell
     if (c.isAttributeDefault()) {
       if (!penIsDefault) { out += RESET; penIsDefault = true; pen = penBg = penFlags = -1; }
     } else {
-      const fg = c.getFgColorMode() | c.getFgColor();
-      const bg = c.getBgColorMode() | c.getBgColor();
+      // Default colours read as mode 0 and value -1: keep them 0 so no colour is written.
+      const fg = colourKey(c.getFgColorMode(), c.getFgColor());
+      const bg = colourKey(c.getBgColorMode(), c.getBgColor());
       const flags = flagsOf(c);
       if (penIsDefault || fg !== pen || bg !== penBg || flags !== penFlags) {
         out += sgrFor(fg, bg, flags);
@@ -77,7 +88,17 @@ export function renderLine(line: Line | undefined, cols: number, cell: ModelCell
       }
     }
     const ch = c.getChars();
-    out += ch === '' ? ' ' : ch;
+    if (ch !== '') { out += ch; continue; }
+    // A run of erased cells: erase them (with the current background) rather than write spaces,
+    // so they stay empty, as in the program's own terminal, then step over them.
+    let n = 1;
+    while (x + n <= last) {
+      const next = line.getCell(x + n, cell);
+      if (!next || next.getChars() !== '' || next.getWidth() !== 1 || !sameAttrs(next, pen, penBg, penFlags, penIsDefault)) break;
+      n++;
+    }
+    out += `\x1b[${n}X\x1b[${n}C`;
+    x += n - 1;
   }
   if (!penIsDefault) out += RESET;
   if (last < cols - 1) out += ERASE_LINE_RIGHT;

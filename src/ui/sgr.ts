@@ -7,7 +7,7 @@ export const COLOR_MODE_P16 = 0x1000000;
 export const COLOR_MODE_P256 = 0x2000000;
 export const COLOR_MODE_RGB = 0x3000000;
 const COLOR_MODE_MASK = 0x3000000;
-const COLOR_VALUE_MASK = 0xffffff;
+export const COLOR_VALUE_MASK = 0xffffff;
 
 export const F_BOLD = 1;
 export const F_DIM = 2;

@@ -1,0 +1,216 @@
+// guard <program> end to end: bin/guard.js runs in the test terminal (a real pty, its screen
+// rebuilt by @xterm/headless), and the tests look at that screen, its modes and the exit status.
+// Needs a fresh `npx tsc -p tsconfig.json`.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+
+const GUARD = ['bin/guard.js'];
+const NODE = process.execPath;
+
+function guard(args: string[], cols = 60, rows = 12, env?: Record<string, string | undefined>): TestTerminal {
+  return startTerminal({ file: NODE, args: [...GUARD, ...args], cols, rows, ...(env ? { env } : {}) });
+}
+
+/** A program that shows every byte it reads, after writing `setup` (escape sequences) and "ready". */
+function inputEcho(setup: string): string[] {
+  const src = `
+    process.stdin.setRawMode(true);
+    process.stdout.write(${JSON.stringify(setup)} + 'ready\\r\\n');
+    let acc = '';
+    process.stdin.on('data', (d) => {
+      acc += d.toString('latin1');
+      process.stdout.write('got ' + JSON.stringify(acc) + '\\r\\n');
+      if (acc.includes('q')) { process.stdout.write('\\x1b[?1000l\\x1b[?1006l'); process.exit(0); }
+    });`;
+  return [NODE, '-e', src];
+}
+
+type Cell = { ch: string; w: number; fg: number; bg: number; attrs: string };
+function cells(term: TestTerminal, rows: number): Cell[][] {
+  const buf = term.term.buffer.active;
+  const out: Cell[][] = [];
+  const cell = buf.getNullCell();
+  for (let y = 0; y < rows; y++) {
+    const line = buf.getLine(buf.viewportY + y);
+    const row: Cell[] = [];
+    for (let x = 0; x < term.term.cols; x++) {
+      const c = line?.getCell(x, cell);
+      if (!c) continue;
+      row.push({
+        ch: c.getChars(), w: c.getWidth(),
+        fg: c.getFgColorMode() | c.getFgColor(), bg: c.getBgColorMode() | c.getBgColor(),
+        attrs: [c.isBold(), c.isDim(), c.isItalic(), c.isUnderline(), c.isInverse(), c.isStrikethrough()].map((v) => (v ? 1 : 0)).join(''),
+      });
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+function cursorHidden(term: TestTerminal): boolean {
+  const core = (term.term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core;
+  return core?.coreService?.isCursorHidden === true;
+}
+
+t.test('exit status: the program\'s code, 128 + signal, 127 for a missing program', async (t) => {
+  const a = guard(['sh', '-c', 'exit 7']);
+  t.teardown(() => a.dispose());
+  t.equal((await a.waitExit()).exitCode, 7);
+
+  const b = guard(['sh', '-c', 'kill -KILL $$']);
+  t.teardown(() => b.dispose());
+  t.equal((await b.waitExit()).exitCode, 128 + 9);
+
+  const c = guard(['no-such-program-xyz', 'arg']);
+  t.teardown(() => c.dispose());
+  t.equal((await c.waitExit()).exitCode, 127);
+  t.match(c.screen(), 'guard: no-such-program-xyz: command not found');
+  t.notMatch(c.raw, '\x1b[?1049h', 'the terminal was not taken over');
+});
+
+t.test('a coloured program renders cell for cell as in a bare terminal, footer below', async (t) => {
+  const script = [
+    'printf "\\033[31mred\\033[0m \\033[1;32mbold green\\033[0m \\033[3;4mital-under\\033[0m \\033[7minv\\033[0m \\033[2mdim\\033[0m\\n"',
+    'printf "\\033[38;5;208m256-orange\\033[48;5;22m on green\\033[0m \\033[38;2;10;200;30mtrue\\033[48;2;90;0;90mcolour\\033[0m\\n"',
+    'printf "wide: 中文字 emoji: 🙂🚀 end\\n"',
+    'printf "\\033[44m\\033[K blue line\\033[0m\\n"',
+    'printf "\\033[9mstrike\\033[0m \\033[95mbright\\033[0m \\033[1;33mbold-yellow\\033[0m\\n"',
+    'printf "\\033[6;20Hplaced END"',
+    'sleep 3',
+  ].join('; ');
+  const cols = 60, rows = 12;
+  const bare = startTerminal({ file: 'sh', args: ['-c', script], cols, rows: rows - 1 });
+  const g = guard(['sh', '-c', script], cols, rows);
+  t.teardown(() => { bare.dispose(); g.dispose(); });
+  await bare.waitFor('END');
+  await g.waitFor((s) => s.includes('END') && /sh/.test(s.split('\n')[rows - 1] ?? ''));
+  const want = cells(bare, rows - 1);
+  const got = cells(g, rows - 1);
+  for (let y = 0; y < rows - 1; y++) t.same(got[y], want[y], `row ${y}: ${bare.lines()[y]}`);
+  const footer = g.lines()[rows - 1] ?? '';
+  t.match(footer, /guard.*sh.*running/, 'the footer row shows the program and its state');
+  g.kill('SIGTERM');
+});
+
+t.test('piped output passes the program\'s bytes through untouched', async (t) => {
+  const args = ['printf', 'a\\nb\\033[31mc\\r\\n\\tz\\377'];
+  const bare = spawnSync(args[0] as string, args.slice(1));
+  const viaGuard = spawnSync(NODE, [...GUARD, ...args]);
+  t.equal(viaGuard.status, 0);
+  t.same(viaGuard.stdout, bare.stdout);
+  const code = spawnSync(NODE, [...GUARD, 'sh', '-c', 'exit 5']);
+  t.equal(code.status, 5);
+});
+
+t.test('--no-footer passes output through on a terminal and keeps the exit status', async (t) => {
+  const g = guard(['--no-footer', 'sh', '-c', 'stty size; printf "plain \\033[32mgreen\\033[0m\\n"; exit 4'], 50, 8);
+  t.teardown(() => g.dispose());
+  t.equal((await g.waitExit()).exitCode, 4);
+  t.match(g.screen(), /^8 50\nplain green/, 'the program had the whole terminal');
+});
+
+t.test('bad guard options are refused with the bad value', async (t) => {
+  const r = spawnSync(NODE, [...GUARD, '--threshold', 'lots', 'sh']);
+  t.equal(r.status, 2);
+  t.match(r.stderr.toString(), '"lots"');
+});
+
+t.test('resizing reaches the program at once and redraws at the new size', async (t) => {
+  const g = guard(['sh', '-c', 'trap "stty size" WINCH; stty size; while :; do sleep 0.05; done'], 60, 12);
+  t.teardown(() => g.dispose());
+  await g.waitFor('11 60');
+  g.resize(70, 16);
+  await g.waitFor('15 70');
+  await g.waitFor((s) => /guard.*sh/.test(s.split('\n')[15] ?? ''));
+  t.pass('the program saw 15 rows (16 less the footer) and the footer moved to the last row');
+});
+
+t.test('mouse reports reach a program that asked, at its coordinates; the footer is guard\'s', async (t) => {
+  const rows = 12;
+  const g = guard(inputEcho('\x1b[?1000h\x1b[?1006h'), 60, rows);
+  t.teardown(() => g.dispose());
+  await g.waitFor('ready');
+  await g.waitFor(() => g.term.modes.mouseTrackingMode === 'vt200');
+  g.write(`\x1b[<0;10;${rows}M`); // on the footer: guard's
+  g.write('\x1b[<0;5;3M');
+  await g.waitFor('got');
+  await g.waitFor('"\\u001b[<0;5;3M"');
+  t.notMatch(g.screen(), `;${rows}M`, 'the footer click did not reach the program');
+  g.write('q');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('a program that asked for X10 mouse encoding gets X10 bytes', async (t) => {
+  const g = guard(inputEcho('\x1b[?1000h'), 60, 12);
+  t.teardown(() => g.dispose());
+  await g.waitFor('ready');
+  g.write('\x1b[<0;5;3M');
+  await g.waitFor('got');
+  t.match(g.screen(), `"\\u001b[M %#"`, 'button 0 at column 5, row 3: bytes 32, 37, 35');
+  g.write('q');
+  await g.waitExit();
+});
+
+t.test('after exit the outer terminal is back in its normal modes', async (t) => {
+  const setup = '\x1b[?1049h\x1b[?1000h\x1b[?1002h\x1b[?1006h\x1b[?2004h\x1b[?1004h\x1b[?25l\x1b[?1h';
+  const g = guard(['sh', '-c', `printf '${setup.replace(/\x1b/g, '\\033')}'; echo full-screen; sleep 0.5; kill -KILL $$`], 60, 12);
+  t.teardown(() => g.dispose());
+  await g.waitFor('full-screen');
+  await g.waitFor(() => g.term.modes.bracketedPasteMode && g.term.modes.mouseTrackingMode === 'drag' && g.term.modes.sendFocusMode);
+  t.equal(g.term.buffer.active.type, 'alternate', 'guard draws on the alternate screen');
+  t.equal((await g.waitExit()).exitCode, 137);
+  const m = g.term.modes;
+  t.equal(g.term.buffer.active.type, 'normal');
+  t.equal(m.mouseTrackingMode, 'none');
+  t.equal(m.bracketedPasteMode, false);
+  t.equal(m.sendFocusMode, false);
+  t.equal(m.applicationCursorKeysMode, false);
+  t.equal(cursorHidden(g), false, 'cursor visible');
+});
+
+t.test('queries are answered: CSI c after CSI ?u, XTVERSION, background colour', async (t) => {
+  const src = `
+    process.stdin.setRawMode(true);
+    let acc = '';
+    process.stdin.on('data', (d) => {
+      acc += d.toString('latin1');
+      if (/\\x1b\\[\\?[\\d;]*c/.test(acc)) { process.stdout.write('replies ' + JSON.stringify(acc) + '\\r\\n'); setTimeout(() => process.exit(0), 100); }
+    });
+    process.stdout.write('\\x1b[>0q\\x1b]11;?\\x1b\\\\\\x1b[?u\\x1b[c');`;
+  const g = guard([NODE, '-e', src], 100, 12);
+  t.teardown(() => g.dispose());
+  const screen = await g.waitFor('replies');
+  t.match(screen, '\\u001bP>|guard(');
+  t.match(screen, '\\u001b]11;rgb:');
+  t.match(screen, /\\u001b\[\?[\d;]*c/);
+  t.ok(screen.indexOf('guard(') < screen.indexOf(']11;') && screen.indexOf(']11;') < screen.indexOf('[?1;'), 'answers in the order asked');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('the prefix key: Ctrl-G Ctrl-G sends one Ctrl-G; Ctrl-G f hides the footer', async (t) => {
+  const g = guard(inputEcho(''), 60, 12);
+  t.teardown(() => g.dispose());
+  await g.waitFor('ready');
+  g.write('\x07\x07');
+  await g.waitFor('got "\\u0007"');
+  g.write('a');
+  await g.waitFor('got "\\u0007a"');
+  g.write('\x07f');
+  await g.waitFor((s) => !/guard/.test(s.split('\n')[11] ?? ''));
+  g.write('b');
+  await g.waitFor('got "\\u0007ab"');
+  t.notMatch(g.screen(), 'u0007f', 'Ctrl-G f went to guard, not the program');
+  g.write('q');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('SIGTERM to guard ends the program and restores the terminal', async (t) => {
+  const g = guard(['sh', '-c', 'echo started; while :; do sleep 0.05; done'], 60, 12);
+  t.teardown(() => g.dispose());
+  await g.waitFor('started');
+  g.kill('SIGTERM');
+  const e = await g.waitExit();
+  t.equal(e.exitCode, 128 + 1, 'the program ended by SIGHUP');
+  t.equal(g.term.buffer.active.type, 'normal');
+});
