@@ -53,6 +53,15 @@ export class SessionNotFoundError extends Error {
   }
 }
 
+/** The time an id was made (`20261124-044512-ab12` → 2026-11-24T04:45:12.000Z); null if it is not one. */
+export function idTime(id: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
 export function parseLog(text: string): ParsedLog {
   const entries: LogEntry[] = [];
   let malformed = 0;

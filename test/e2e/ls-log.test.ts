@@ -15,7 +15,9 @@ const GUARD = path.join(ROOT, 'bin/guard.js');
 
 function guard(home: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, GUARD_HOME: home, TZ: 'UTC', NO_COLOR: '1' };
-  const r = spawnSync(process.execPath, [GUARD, ...args], { env, encoding: 'utf8', timeout: 20_000 });
+  // Generous: the machine running the suite may be busy; a hang still ends the test.
+  const r = spawnSync(process.execPath, [GUARD, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`guard ${args.join(' ')}: ${r.error.message}; stderr: ${r.stderr}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -135,6 +137,7 @@ t.test('guard log --json latest prints the run\'s records per the contract; list
   const list = guard(home, ['log', '--json']);
   const sums = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   t.same(sums.map((s) => s.id), [log.id, '20261124-040000-0000']);
+  t.match(sums[0], { t: '2026-11-24T05:00:00.000Z', type: 'session' }, 'list lines carry t and type too');
   t.match(sums[0], { program: 'claude', cwd: '/work/proj', exitCode: 0, peakContextTokens: 132_100, checkpoints: 1, compactions: 1, costUsd: 1.25, durationMs: 25_000, malformed: 1 });
   t.match(sums[1], { program: 'sh', exitCode: 7 });
   const table = guard(home, ['log']).stdout;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SessionLog, FLUSH_DELAY_MS, type Timers, type LogFs } from '../../src/log/session-log.js';
-import { parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../src/log/reader.js';
+import { idTime, parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../src/log/reader.js';
 import { newSessionId, SESSION_ID_RE } from '../../src/log/id.js';
 import { redactArgs, REDACTED } from '../../src/log/redact.js';
 import { GuardPathError } from '../../src/paths.js';
@@ -34,6 +34,8 @@ t.test('session ids sort by time and carry a random tail', async (t) => {
   t.equal(id, '20261124-044512-ab12');
   t.match(newSessionId(Date.now()), SESSION_ID_RE);
   t.ok(newSessionId(Date.UTC(2026, 0, 1)) < newSessionId(Date.UTC(2026, 0, 2)));
+  t.equal(idTime(id), '2026-11-24T04:45:12.000Z');
+  t.equal(idTime('nonsense'), null);
 });
 
 t.test('records are queued, written in one batch, 0600 in a 0700 folder', async (t) => {

@@ -3,7 +3,7 @@
 // PRODUCT.md contract: each with `t` and `type`), otherwise a readable timeline.
 import * as os from 'node:os';
 import { resolvePaths, GuardPathError } from '../../paths.js';
-import { listSessions, readSession, summarize, SessionNotFoundError } from '../../log/reader.js';
+import { idTime, listSessions, readSession, summarize, SessionNotFoundError } from '../../log/reader.js';
 import { sessionsTable, timeline } from '../../log/format.js';
 
 const HELP = `usage: guard log [--json] [ID|latest]
@@ -47,7 +47,8 @@ export async function logCommand(args: string[], io: CommandIo = processIo()): P
   try {
     if (ref === null) {
       const list = listSessions(sessionsDir);
-      if (json) for (const s of list) io.stdout(JSON.stringify(s) + '\n');
+      // Every --json line has `t` and `type` (PRODUCT.md), the list's lines too.
+      if (json) for (const s of list) io.stdout(JSON.stringify({ t: s.startedAt ?? idTime(s.id), type: 'session', ...s }) + '\n');
       else if (list.length === 0) io.stdout(`no sessions recorded yet (${sessionsDir})\n`);
       else io.stdout(sessionsTable(list, home));
       return 0;
