@@ -2,7 +2,8 @@
 // metrics, trace, common, resource; plus google.rpc.Status for error replies), written here as
 // .proto text and parsed once with protobufjs at load time. Kept in TypeScript because tsc does not
 // copy .proto files to dist/. Field numbers were checked against the captured bodies in
-// fixtures/*/otlp-protobuf/. This is the only module that imports protobufjs: otlp-protobuf.ts
+// fixtures/*/otlp-protobuf/ (enums are declared int32: same varint on the wire, no enum objects).
+// This is the only module that imports protobufjs: otlp-protobuf.ts
 // flattens what these decoders return, and receiver.ts sends the encoded responses.
 
 import protobuf from 'protobufjs';
@@ -284,7 +285,14 @@ const MetricsResponse = root.lookupType('opentelemetry.proto.collector.metrics.v
 const TraceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 const RpcStatus = root.lookupType('google.rpc.Status');
 
-// ---- Shapes of the decoded messages (protobufjs camelCases field names; absent fields read as
+/** The field number of `field` in message `typeName` (e.g. 'opentelemetry.proto.logs.v1.LogRecord'). */
+export function schemaFieldNumber(typeName: string, field: string): number {
+  const f = root.lookupType(typeName).fields[field];
+  if (f === undefined) throw new RangeError(`schemaFieldNumber: ${typeName} has no field ${field}`);
+  return f.id;
+}
+
+// ---- Shapes of the decoded metrics messages (protobufjs camelCases field names; absent fields read as
 // the proto3 default from the prototype; 64-bit fields are `long` objects since `long` is installed).
 
 /** A 64-bit integer as protobufjs returns it (a `long` Long), or a number if `long` is missing. */
@@ -304,16 +312,6 @@ export interface PbAnyValue {
 }
 export interface PbResource { attributes: PbKeyValue[] }
 export interface PbScope { name: string; version: string }
-export interface PbLogRecord {
-  timeUnixNano: PbInt64;
-  observedTimeUnixNano: PbInt64;
-  severityText: string;
-  body?: PbAnyValue | null;
-  attributes: PbKeyValue[];
-}
-export interface PbLogsRequest {
-  resourceLogs: { resource?: PbResource | null; scopeLogs: { scope?: PbScope | null; logRecords: PbLogRecord[] }[] }[];
-}
 export interface PbNumberDataPoint {
   attributes: PbKeyValue[];
   startTimeUnixNano: PbInt64;
@@ -338,9 +336,6 @@ export interface PbMetricsRequest {
 
 // protobufjs's generated decoders check wire types and lengths and throw plain Errors/RangeErrors
 // on malformed input; callers turn those into OtlpDecodeError.
-export function decodeLogsRequestPb(body: Uint8Array): PbLogsRequest {
-  return LogsRequest.decode(body) as unknown as PbLogsRequest;
-}
 export function decodeMetricsRequestPb(body: Uint8Array): PbMetricsRequest {
   return MetricsRequest.decode(body) as unknown as PbMetricsRequest;
 }

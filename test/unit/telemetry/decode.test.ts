@@ -6,8 +6,8 @@ import t from 'tap';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeTelemetry, OtlpDecodeError, type DecodeStats } from '../../../src/telemetry/decode.js';
 import { decodeJsonLogs, decodeJsonMetrics } from '../../../src/telemetry/otlp-json.js';
-import { decodeProtobufLogs, decodeProtobufMetrics } from '../../../src/telemetry/otlp-protobuf.js';
-import { encodeRequestPb, requestPbToJson } from '../../../src/telemetry/otlp-schema.js';
+import { decodeProtobufLogs, decodeProtobufMetrics, LOG_FIELDS } from '../../../src/telemetry/otlp-protobuf.js';
+import { encodeRequestPb, requestPbToJson, schemaFieldNumber } from '../../../src/telemetry/otlp-schema.js';
 import type { LogRecord, MetricPoint } from '../../../src/telemetry/records.js';
 import { fixtureBodies, VERSIONS, type Encoding } from './fixtures.js';
 
@@ -242,4 +242,46 @@ t.test('malformed bodies throw OtlpDecodeError with a short reason', async (t) =
       t.ok((err as OtlpDecodeError).reason.length < 200, `${what}: reason is short`);
     }
   }
+});
+
+t.test('the protobuf log fast path uses the schema field numbers', async (t) => {
+  const pkg: Record<string, string> = {
+    ExportLogsServiceRequest: 'opentelemetry.proto.collector.logs.v1',
+    ResourceLogs: 'opentelemetry.proto.logs.v1', ScopeLogs: 'opentelemetry.proto.logs.v1', LogRecord: 'opentelemetry.proto.logs.v1',
+    Resource: 'opentelemetry.proto.resource.v1',
+  };
+  for (const [message, fields] of Object.entries(LOG_FIELDS)) {
+    for (const [name, id] of Object.entries(fields)) {
+      t.equal(id, schemaFieldNumber(`${pkg[message] ?? 'opentelemetry.proto.common.v1'}.${message}`, name), `${message}.${name}`);
+    }
+  }
+});
+
+t.test('many distinct short strings (cache collisions) all decode to themselves', async (t) => {
+  const attributes = Array.from({ length: 3000 }, (_, i) => ({ key: `k${String(i).padStart(4, '0')}`, value: { stringValue: `v${(i * 7919) % 10007}` } }));
+  const req = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes }, { attributes: attributes.slice().reverse() }] }] }] };
+  const fromPb = decodeProtobufLogs(encodeRequestPb('logs', req));
+  t.strictSame(fromPb, decodeJsonLogs(JSON.stringify(req)));
+  t.equal(Object.keys(fromPb[1]!.attributes).length, 3000);
+  t.equal(fromPb[1]!.attributes['k0042'], `v${(42 * 7919) % 10007}`);
+  const utf8 = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes: [{ key: 'ключ', value: { stringValue: 'значение ✳' } }, { key: 'ключ2', value: { stringValue: '' } }] }] }] }] };
+  t.strictSame(decodeProtobufLogs(encodeRequestPb('logs', utf8))[0]!.attributes, { 'ключ': 'значение ✳', 'ключ2': '' });
+});
+
+t.test('fields on the wire in unusual order: resource and scope after the records', async (t) => {
+  // Hand-built: ResourceLogs { scope_logs(2) { log_records(2) {...}, scope(1) {name} }, resource(1) {...} }
+  const kv = encodeRequestPb('logs', { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cc' } }] }, scopeLogs: [{ scope: { name: 'sc', version: 'v' }, logRecords: [{ severityText: 'X' }] }] }] });
+  const normal = decodeProtobufLogs(kv);
+  const len = (n: number): number[] => [n];
+  const resource = Buffer.from([0x0a, ...len(16), 0x0a, 14, 0x0a, 12, ...Buffer.from('service.name'), 0x12, 0]);
+  const scopeMsg = Buffer.from([0x0a, 2, ...Buffer.from('sc'), 0x12, 1, ...Buffer.from('v')]);
+  const logRecordMsg = Buffer.from([0x1a, 1, ...Buffer.from('X')]);
+  const scopeLogs = Buffer.from([0x12, logRecordMsg.length, ...logRecordMsg, 0x0a, scopeMsg.length, ...scopeMsg]);
+  const resourceLogs = Buffer.concat([Buffer.from([0x12, scopeLogs.length]), scopeLogs, resource]);
+  const body = Buffer.concat([Buffer.from([0x0a, resourceLogs.length]), resourceLogs]);
+  const reordered = decodeProtobufLogs(body);
+  t.equal(reordered[0]?.scopeName, 'sc');
+  t.equal(reordered[0]?.scopeVersion, 'v');
+  t.strictSame(reordered[0]?.resource, { 'service.name': null }, 'resource attributes applied to earlier records');
+  t.equal(normal[0]?.scopeName, 'sc');
 });
