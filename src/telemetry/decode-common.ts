@@ -21,6 +21,12 @@ export interface DecodeStats {
   skippedDataPoints: number;
 }
 
+/**
+ * Arrays/kvlists nested deeper than this are refused. Real attributes nest a level or two; 32 value
+ * levels stay inside protobufjs's own limit of 100 message levels (metrics path, test encoders).
+ */
+export const MAX_VALUE_DEPTH = 32;
+
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 /** Sets attrs[key] = value; `__proto__` as a key becomes a plain own property, not a prototype. */

@@ -6,7 +6,7 @@
 // same content. Pure.
 
 import type { AttrValue, Attributes, LogRecord, MetricPoint } from './records.js';
-import { EMPTY_ATTRIBUTES, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
+import { EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export function decodeJsonLogs(body: Uint8Array | string): LogRecord[] {
           timeUnixNano: nanos(field(rec, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
           observedTimeUnixNano: nanos(field(rec, 'observedTimeUnixNano', 'observed_time_unix_nano'), 'observedTimeUnixNano'),
           severityText: stringField(rec, 'severityText', 'severity_text'),
-          body: body === undefined || body === null ? null : anyValue(body),
+          body: body === undefined || body === null ? null : anyValue(body, 0),
           attributes: attributesOf(field(rec, 'attributes', 'attributes')),
           resource,
           scopeName,
@@ -163,7 +163,7 @@ function scopeOf(container: Obj): { name: string; version: string } {
   return { name: stringField(s, 'name', 'name'), version: stringField(s, 'version', 'version') };
 }
 
-function attributesOf(list: unknown): Attributes {
+function attributesOf(list: unknown, depth = 0): Attributes {
   const attrs: Attributes = {};
   if (list === undefined || list === null) return attrs;
   if (!Array.isArray(list)) throw new OtlpDecodeError('attributes is not an array');
@@ -172,14 +172,15 @@ function attributesOf(list: unknown): Attributes {
     const key = kv.key;
     if (typeof key !== 'string') throw new OtlpDecodeError('attribute key is not a string');
     const value = kv.value;
-    putAttr(attrs, key, value === undefined || value === null ? null : anyValue(value));
+    putAttr(attrs, key, value === undefined || value === null ? null : anyValue(value, depth));
   }
   return attrs;
 }
 
 const DECIMAL = /^-?\d+$/;
 
-function anyValue(raw: unknown): AttrValue {
+function anyValue(raw: unknown, depth = 0): AttrValue {
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError('values nested too deep');
   const v = asObject(raw, 'AnyValue');
   let x: unknown;
   if ((x = field(v, 'stringValue', 'string_value')) !== undefined) {
@@ -194,10 +195,10 @@ function anyValue(raw: unknown): AttrValue {
   if ((x = field(v, 'doubleValue', 'double_value')) !== undefined) return doubleOf(x, 'doubleValue');
   if ((x = field(v, 'arrayValue', 'array_value')) !== undefined) {
     const values = arrayField(asObject(x, 'arrayValue'), 'values', 'values');
-    return values.map(anyValue);
+    return values.map((item) => anyValue(item, depth + 1));
   }
   if ((x = field(v, 'kvlistValue', 'kvlist_value')) !== undefined) {
-    return attributesOf(field(asObject(x, 'kvlistValue'), 'values', 'values') ?? []);
+    return attributesOf(field(asObject(x, 'kvlistValue'), 'values', 'values'), depth + 1);
   }
   if ((x = field(v, 'bytesValue', 'bytes_value')) !== undefined) {
     if (typeof x !== 'string') throw new OtlpDecodeError('bytesValue is not a base64 string');

@@ -5,7 +5,7 @@
 // and flattened. Must produce exactly what otlp-json.ts produces for the same content. Pure.
 
 import type { AttrValue, Attributes, LogRecord, MetricPoint } from './records.js';
-import { EMPTY_ATTRIBUTES, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
+import { EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
 import { decodeMetricsRequestPb, type PbAnyValue, type PbInt64, type PbKeyValue, type PbNumberDataPoint, type PbResource } from './otlp-schema.js';
 import { PbReader, uint64Decimal, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './pb-wire.js';
 
@@ -26,9 +26,6 @@ export const LOG_FIELDS = {
   ArrayValue: { values: 1 },
   KeyValueList: { values: 1 },
 } as const;
-
-/** Nested arrays/kvlists deeper than this are refused (protobufjs has a similar recursion limit). */
-const MAX_DEPTH = 64;
 
 /** Decodes an ExportLogsServiceRequest in the protobuf encoding. Throws OtlpDecodeError. */
 export function decodeProtobufLogs(body: Uint8Array): LogRecord[] {
@@ -140,7 +137,7 @@ function keyValue(r: PbReader, end: number, into: Attributes, depth: number): vo
 
 /** An AnyValue message: the last oneof member on the wire wins; none set is null. */
 function anyValueMessage(r: PbReader, end: number, depth: number): AttrValue {
-  if (depth > MAX_DEPTH) throw new OtlpDecodeError('invalid protobuf: values nested too deep');
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError('invalid protobuf: values nested too deep');
   const F = LOG_FIELDS.AnyValue;
   let value: AttrValue = null;
   while (r.pos < end) {

@@ -263,7 +263,7 @@ function readBody(req: IncomingMessage, gzip: boolean, limit: number): Promise<B
     });
     source.on('end', () => finish(Buffer.concat(chunks, bodyBytes)));
     req.on('error', () => finish(ABORTED));
-    req.on('aborted', () => finish(ABORTED));
+    req.on('close', () => { if (!req.readableEnded) finish(ABORTED); });
   });
 }
 

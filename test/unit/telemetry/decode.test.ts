@@ -285,3 +285,18 @@ t.test('fields on the wire in unusual order: resource and scope after the record
   t.strictSame(reordered[0]?.resource, { 'service.name': null }, 'resource attributes applied to earlier records');
   t.equal(normal[0]?.scopeName, 'sc');
 });
+
+t.test('nesting depth is limited the same way in both encodings', async (t) => {
+  const nested = (depth: number): object => {
+    let v: object = { stringValue: 'leaf' };
+    for (let i = 0; i < depth; i++) v = i % 2 ? { arrayValue: { values: [v] } } : { kvlistValue: { values: [{ key: 'k', value: v }] } };
+    return { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: v }] }] }] };
+  };
+  const ok = nested(32);
+  t.strictSame(decodeProtobufLogs(encodeRequestPb('logs', ok)), decodeJsonLogs(JSON.stringify(ok)), '32 levels decode, identically');
+  const deep = nested(33);
+  t.throws(() => decodeJsonLogs(JSON.stringify(deep)), OtlpDecodeError, 'JSON: too deep');
+  t.throws(() => decodeProtobufLogs(encodeRequestPb('logs', deep)), OtlpDecodeError, 'protobuf: too deep');
+  const veryDeep = '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":' + '{"arrayValue":{"values":['.repeat(5000) + ']}}'.repeat(5000) + '}]}]}]}';
+  t.throws(() => decodeJsonLogs(veryDeep), OtlpDecodeError, 'no stack overflow on absurd nesting');
+});

@@ -4,6 +4,8 @@
 
 import t, { type Test } from 'tap';
 import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { startReceiver, TOKEN_HEADER, type Receiver } from '../../../src/telemetry/receiver.js';
 import { decodeResponsePb, decodeRpcStatusPb } from '../../../src/telemetry/otlp-schema.js';
 import type { TelemetryBatch } from '../../../src/telemetry/records.js';
@@ -283,4 +285,15 @@ t.test('close() stops listening', async (t) => {
   await h.receiver.close();
   await h.receiver.close();
   await t.rejects(otlp(h, '/v1/logs', '{}'), 'no longer accepting connections');
+});
+
+t.test('a client that hangs up mid-body loses only its own request', async (t) => {
+  const h = await primed(t);
+  const socket = connect(h.receiver.port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(`POST /v1/logs HTTP/1.1\r\nhost: 127.0.0.1\r\n${TOKEN_HEADER}: ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"resourceLogs":[`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await stillWorks(t, h);
+  t.equal(h.batches.length, 2, 'the cut-off request delivered nothing');
 });
