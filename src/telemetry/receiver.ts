@@ -27,7 +27,9 @@ const HOOK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const OTLP_PATHS: Readonly<Record<string, OtlpSignal>> = { '/v1/logs': 'logs', '/v1/metrics': 'metrics', '/v1/traces': 'traces' };
 
 // google.rpc.Code values an OTLP server uses in its Status replies.
-const RPC_CODE = { INVALID_ARGUMENT: 3, INTERNAL: 13, UNAUTHENTICATED: 16, RESOURCE_EXHAUSTED: 8 } as const;
+const RPC_CODE = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, INTERNAL: 13 } as const;
+/** Reasons echo parser messages, which may quote the input: cut to keep error replies short. */
+const MAX_REASON_CHARS = 200;
 
 export interface ReceiverOptions {
   /** The per-run secret every request must carry in TOKEN_HEADER. */
@@ -175,7 +177,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
   }
 
-  function refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string): void {
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number, fullReason: string): void {
+    const reason = short(fullReason);
     reportError(new Error(`receiver: ${status} ${req.method ?? '?'} ${req.url ?? '?'}: ${reason}`));
     // The body was not read: close the connection rather than drain an unknown amount of input.
     if (!req.readableEnded) res.setHeader('connection', 'close');
@@ -189,7 +192,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     replyStatus(res, 413, encoding, RPC_CODE.RESOURCE_EXHAUSTED, reason);
   }
 
-  function refuseBadRequest(res: ServerResponse, encoding: 'json' | 'protobuf', reason: string): void {
+  function refuseBadRequest(res: ServerResponse, encoding: 'json' | 'protobuf', fullReason: string): void {
+    const reason = short(fullReason);
     reportError(new Error(`receiver: 400: ${reason}`));
     replyStatus(res, 400, encoding, RPC_CODE.INVALID_ARGUMENT, reason);
   }
@@ -265,6 +269,10 @@ function readBody(req: IncomingMessage, gzip: boolean, limit: number): Promise<B
     req.on('error', () => finish(ABORTED));
     req.on('close', () => { if (!req.readableEnded) finish(ABORTED); });
   });
+}
+
+function short(reason: string): string {
+  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
 }
 
 function digest(text: string): Buffer {

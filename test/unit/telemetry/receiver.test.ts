@@ -173,7 +173,11 @@ t.test('404 for an unknown path', async (t) => {
   for (const path of ['/v1/log', '/v1/logs/extra', '/', '/guard/hooks/Stop']) {
     const res = await otlp(h, path, smallLogs.body);
     t.equal(res.status, 404, path);
+    t.match(res.text, `no such path: ${path}`, 'says which path');
   }
+  const long = await otlp(h, `/${'x'.repeat(5000)}`, '{}');
+  t.equal(long.status, 404);
+  t.ok(long.text.length <= 201, 'the reason stays short');
   await stillWorks(t, h);
 });
 
