@@ -1,19 +1,15 @@
 // Decodes OTLP/HTTP protobuf request bodies (ExportLogsServiceRequest, ExportMetricsServiceRequest)
 // as POSTed by Claude Code's exporter to the receiver, into the plain records of records.ts:
-// 64-bit integers become numbers, nanosecond times exact decimal strings. Logs (the volume signal)
-// are read straight off the wire with pb-wire.ts; metrics are decoded by protobufjs (otlp-schema.ts)
-// and flattened. Must produce exactly what otlp-json.ts produces for the same content. Pure.
+// 64-bit integers become numbers, nanosecond times exact decimal strings. Read straight off the
+// wire with pb-wire.ts, without protobufjs message objects or 64-bit Longs (logs are the volume
+// signal); the field numbers below are checked against the schema in otlp-schema.ts by a unit test.
+// Must produce exactly what otlp-json.ts produces for the same content. Pure.
 
 import type { AttrValue, Attributes, LogRecord, MetricPoint } from './records.js';
 import { EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
-import { decodeMetricsRequestPb, type PbAnyValue, type PbInt64, type PbKeyValue, type PbNumberDataPoint, type PbResource } from './otlp-schema.js';
 import { PbReader, uint64Decimal, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './pb-wire.js';
 
-/**
- * Field numbers of the messages the log fast path reads (opentelemetry-proto; a unit test checks
- * them against otlp-schema.ts). Logs are the volume signal, so they skip protobufjs's message
- * objects and 64-bit Longs and go straight from the wire to flat records.
- */
+/** Field numbers of the logs messages (opentelemetry-proto). */
 export const LOG_FIELDS = {
   ExportLogsServiceRequest: { resourceLogs: 1 },
   ResourceLogs: { resource: 1, scopeLogs: 2 },
@@ -176,95 +172,130 @@ function kvlistValue(r: PbReader, end: number, depth: number): Attributes {
   return attrs;
 }
 
+/** Field numbers of the metrics messages (opentelemetry-proto; checked against otlp-schema.ts too). */
+export const METRIC_FIELDS = {
+  ExportMetricsServiceRequest: { resourceMetrics: 1 },
+  ResourceMetrics: { resource: 1, scopeMetrics: 2 },
+  ScopeMetrics: { metrics: 2 },
+  Metric: { name: 1, unit: 3, gauge: 5, sum: 7, histogram: 9, exponentialHistogram: 10, summary: 11 },
+  Sum: { dataPoints: 1, aggregationTemporality: 2, isMonotonic: 3 },
+  Gauge: { dataPoints: 1 },
+  NumberDataPoint: { attributes: 7, startTimeUnixNano: 2, timeUnixNano: 3, asDouble: 4, asInt: 6 },
+} as const;
+
 /** Decodes an ExportMetricsServiceRequest in the protobuf encoding. Throws OtlpDecodeError. */
 export function decodeProtobufMetrics(body: Uint8Array, stats?: DecodeStats): MetricPoint[] {
-  const req = wireDecode(() => decodeMetricsRequestPb(body));
+  const r = new PbReader(body);
+  const end = r.buf.length;
   const out: MetricPoint[] = [];
   const times = new NanosCache();
-  for (const rm of req.resourceMetrics) {
-    const resource = resourceAttributes(rm.resource);
-    for (const sm of rm.scopeMetrics) {
-      for (const metric of sm.metrics) {
-        const { name, unit } = metric;
-        switch (metric.data) {
-          case 'sum': {
-            const sum = metric.sum!;
-            const temporality = temporalityOf(sum.aggregationTemporality);
-            for (const dp of sum.dataPoints) {
-              out.push(numberPoint(dp, name, unit, 'sum', temporality, sum.isMonotonic, resource, times));
-            }
-            break;
-          }
-          case 'gauge':
-            for (const dp of metric.gauge!.dataPoints) {
-              out.push(numberPoint(dp, name, unit, 'gauge', 'unspecified', false, resource, times));
-            }
-            break;
-          case 'histogram': case 'exponentialHistogram': case 'summary':
-            if (stats) stats.skippedDataPoints += metric[metric.data]!.dataPoints.length;
-            break;
-          default:
-            break;
-        }
-      }
-    }
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag >>> 3 === METRIC_FIELDS.ExportMetricsServiceRequest.resourceMetrics && (tag & 7) === WIRE_LEN) {
+      resourceMetrics(r, r.lengthEnd(end), out, times, stats);
+    } else r.skip(tag & 7, end);
   }
   return out;
 }
 
-function wireDecode<T>(decode: () => T): T {
-  try {
-    return decode();
-  } catch (err) {
-    throw new OtlpDecodeError(`invalid protobuf: ${(err as Error).message}`);
+function resourceMetrics(r: PbReader, end: number, out: MetricPoint[], times: NanosCache, stats: DecodeStats | undefined): void {
+  const first = out.length;
+  let resource = EMPTY_ATTRIBUTES;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    const field = tag >>> 3;
+    if ((tag & 7) !== WIRE_LEN) r.skip(tag & 7, end);
+    else if (field === METRIC_FIELDS.ResourceMetrics.scopeMetrics) {
+      const scopeEnd = r.lengthEnd(end);
+      while (r.pos < scopeEnd) {
+        const t = r.uint32(scopeEnd);
+        if (t >>> 3 === METRIC_FIELDS.ScopeMetrics.metrics && (t & 7) === WIRE_LEN) metric(r, r.lengthEnd(scopeEnd), out, times, stats);
+        else r.skip(t & 7, scopeEnd);
+      }
+    } else if (field === METRIC_FIELDS.ResourceMetrics.resource) resource = resourceMessage(r, r.lengthEnd(end));
+    else r.skip(WIRE_LEN, end);
+  }
+  for (let i = first; i < out.length; i++) out[i]!.resource = resource;
+}
+
+/**
+ * One Metric: its Sum or Gauge points (the last data field on the wire wins, as for a oneof).
+ * Name, unit, temporality and monotonicity may follow the points on the wire, so they are filled
+ * in once the message is read.
+ */
+function metric(r: PbReader, end: number, out: MetricPoint[], times: NanosCache, stats: DecodeStats | undefined): void {
+  const F = METRIC_FIELDS.Metric;
+  let name = '';
+  let unit = '';
+  let points: MetricPoint[] = [];
+  let kind: MetricPoint['kind'] = 'gauge';
+  let temporality = 0;
+  let monotonic = false;
+  let skipped = 0;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    const field = tag >>> 3;
+    if ((tag & 7) !== WIRE_LEN) r.skip(tag & 7, end);
+    else if (field === F.name) name = r.repeatedString(end);
+    else if (field === F.unit) unit = r.repeatedString(end);
+    else if (field === F.sum || field === F.gauge) {
+      const dataEnd = r.lengthEnd(end);
+      kind = field === F.sum ? 'sum' : 'gauge';
+      points = [];
+      temporality = 0;
+      monotonic = false;
+      skipped = 0;
+      while (r.pos < dataEnd) {
+        const t = r.uint32(dataEnd);
+        const f = t >>> 3;
+        const wire = t & 7;
+        if (f === METRIC_FIELDS.Sum.dataPoints && wire === WIRE_LEN) points.push(numberPoint(r, r.lengthEnd(dataEnd), times));
+        else if (kind === 'sum' && f === METRIC_FIELDS.Sum.aggregationTemporality && wire === WIRE_VARINT) temporality = r.uint32(dataEnd);
+        else if (kind === 'sum' && f === METRIC_FIELDS.Sum.isMonotonic && wire === WIRE_VARINT) monotonic = r.uint32(dataEnd) !== 0;
+        else r.skip(wire, dataEnd);
+      }
+    } else if (field === F.histogram || field === F.exponentialHistogram || field === F.summary) {
+      // All three keep their data points in field 1; only counted.
+      const dataEnd = r.lengthEnd(end);
+      points = [];
+      skipped = 0;
+      while (r.pos < dataEnd) {
+        const t = r.uint32(dataEnd);
+        if (t >>> 3 === 1 && (t & 7) === WIRE_LEN) skipped++;
+        r.skip(t & 7, dataEnd);
+      }
+    } else r.skip(WIRE_LEN, end);
+  }
+  if (stats) stats.skippedDataPoints += skipped;
+  const t = kind === 'sum' ? temporalityOf(temporality) : 'unspecified';
+  for (const p of points) {
+    p.name = name;
+    p.unit = unit;
+    p.kind = kind;
+    p.temporality = t;
+    p.monotonic = kind === 'sum' && monotonic;
+    out.push(p);
   }
 }
 
-function numberPoint(
-  dp: PbNumberDataPoint, name: string, unit: string, kind: MetricPoint['kind'],
-  temporality: MetricPoint['temporality'], monotonic: boolean, resource: Attributes, times: NanosCache,
-): MetricPoint {
-  let value = 0;
-  if (dp.value === 'asDouble') value = dp.asDouble;
-  else if (dp.value === 'asInt') value = int64ToNumber(dp.asInt);
-  return {
-    name, unit, kind, temporality, monotonic, value,
-    attributes: attributesOf(dp.attributes),
-    resource,
-    startTimeUnixNano: times.decimal(dp.startTimeUnixNano),
-    timeUnixNano: times.decimal(dp.timeUnixNano),
+function numberPoint(r: PbReader, end: number, times: NanosCache): MetricPoint {
+  const F = METRIC_FIELDS.NumberDataPoint;
+  const p: MetricPoint = {
+    name: '', unit: '', kind: 'gauge', temporality: 'unspecified', monotonic: false, value: 0,
+    attributes: {}, resource: EMPTY_ATTRIBUTES, startTimeUnixNano: '0', timeUnixNano: '0',
   };
-}
-
-function resourceAttributes(resource: PbResource | null | undefined): Attributes {
-  return resource ? Object.freeze(attributesOf(resource.attributes)) : EMPTY_ATTRIBUTES;
-}
-
-function attributesOf(list: PbKeyValue[]): Attributes {
-  const attrs: Attributes = {};
-  for (let i = 0; i < list.length; i++) {
-    const kv = list[i]!;
-    putAttr(attrs, kv.key, kv.value ? anyValue(kv.value) : null);
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === F.attributes && wire === WIRE_LEN) keyValue(r, r.lengthEnd(end), p.attributes, 0);
+    else if (field === F.startTimeUnixNano && wire === WIRE_FIXED64) p.startTimeUnixNano = times.fromWire(r, end);
+    else if (field === F.timeUnixNano && wire === WIRE_FIXED64) p.timeUnixNano = times.fromWire(r, end);
+    else if (field === F.asDouble && wire === WIRE_FIXED64) p.value = r.double(end);
+    else if (field === F.asInt && wire === WIRE_FIXED64) p.value = r.sfixed64(end);
+    else r.skip(wire, end);
   }
-  return attrs;
-}
-
-function anyValue(v: PbAnyValue): AttrValue {
-  switch (v.value) {
-    case 'stringValue': return v.stringValue;
-    case 'intValue': return int64ToNumber(v.intValue);
-    case 'boolValue': return v.boolValue;
-    case 'doubleValue': return v.doubleValue;
-    case 'arrayValue': return v.arrayValue ? v.arrayValue.values.map(anyValue) : [];
-    case 'kvlistValue': return v.kvlistValue ? attributesOf(v.kvlistValue.values) : {};
-    // Copied so a record does not keep the whole request buffer alive.
-    case 'bytesValue': return new Uint8Array(v.bytesValue);
-    default: return null;
-  }
-}
-
-function int64ToNumber(v: PbInt64): number {
-  return typeof v === 'number' ? v : v.toNumber();
+  return p;
 }
 
 /**
@@ -276,13 +307,6 @@ class NanosCache {
   private lastHigh = 0;
   private lastText = '0';
 
-  /** From a protobufjs Long (metrics path). */
-  decimal(v: PbInt64): string {
-    if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
-    return this.text(v.low >>> 0, v.high >>> 0);
-  }
-
-  /** Straight from the wire (logs path). */
   fromWire(r: PbReader, end: number): string {
     r.fixed64(end);
     return this.text(r.low, r.high);

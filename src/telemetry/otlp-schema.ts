@@ -3,8 +3,9 @@
 // .proto text and parsed once with protobufjs at load time. Kept in TypeScript because tsc does not
 // copy .proto files to dist/. Field numbers were checked against the captured bodies in
 // fixtures/*/otlp-protobuf/ (enums are declared int32: same varint on the wire, no enum objects).
-// This is the only module that imports protobufjs: otlp-protobuf.ts
-// flattens what these decoders return, and receiver.ts sends the encoded responses.
+// This is the only module that imports protobufjs. Request bodies are decoded by otlp-protobuf.ts
+// straight from the wire (its field numbers are tested against this schema); this module encodes the
+// receiver's responses, validates trace bodies, and encodes/decodes requests for tests and tools.
 
 import protobuf from 'protobufjs';
 
@@ -292,54 +293,10 @@ export function schemaFieldNumber(typeName: string, field: string): number {
   return f.id;
 }
 
-// ---- Shapes of the decoded metrics messages (protobufjs camelCases field names; absent fields read as
-// the proto3 default from the prototype; 64-bit fields are `long` objects since `long` is installed).
-
-/** A 64-bit integer as protobufjs returns it (a `long` Long), or a number if `long` is missing. */
-export type PbInt64 = number | { low: number; high: number; unsigned: boolean; toNumber(): number; toString(radix?: number): string };
-
-export interface PbKeyValue { key: string; value?: PbAnyValue | null }
-export interface PbAnyValue {
-  /** Which oneof member is set (protobufjs virtual oneof property), undefined when none is. */
-  value?: 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
-  stringValue: string;
-  boolValue: boolean;
-  intValue: PbInt64;
-  doubleValue: number;
-  arrayValue?: { values: PbAnyValue[] } | null;
-  kvlistValue?: { values: PbKeyValue[] } | null;
-  bytesValue: Uint8Array;
-}
-export interface PbResource { attributes: PbKeyValue[] }
-export interface PbScope { name: string; version: string }
-export interface PbNumberDataPoint {
-  attributes: PbKeyValue[];
-  startTimeUnixNano: PbInt64;
-  timeUnixNano: PbInt64;
-  value?: 'asDouble' | 'asInt';
-  asDouble: number;
-  asInt: PbInt64;
-}
-export interface PbMetric {
-  name: string;
-  unit: string;
-  data?: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
-  gauge?: { dataPoints: PbNumberDataPoint[] } | null;
-  sum?: { dataPoints: PbNumberDataPoint[]; aggregationTemporality: number; isMonotonic: boolean } | null;
-  histogram?: { dataPoints: unknown[] } | null;
-  exponentialHistogram?: { dataPoints: unknown[] } | null;
-  summary?: { dataPoints: unknown[] } | null;
-}
-export interface PbMetricsRequest {
-  resourceMetrics: { resource?: PbResource | null; scopeMetrics: { scope?: PbScope | null; metrics: PbMetric[] }[] }[];
-}
-
-// protobufjs's generated decoders check wire types and lengths and throw plain Errors/RangeErrors
-// on malformed input; callers turn those into OtlpDecodeError.
-export function decodeMetricsRequestPb(body: Uint8Array): PbMetricsRequest {
-  return MetricsRequest.decode(body) as unknown as PbMetricsRequest;
-}
-/** Checks a trace request is well-formed protobuf (its content is ignored). */
+/**
+ * Checks a trace request is well-formed protobuf (its content is ignored). protobufjs throws plain
+ * Errors/RangeErrors on malformed input; the caller turns those into OtlpDecodeError.
+ */
 export function checkTraceRequestPb(body: Uint8Array): void {
   TraceRequest.decode(body);
 }

@@ -82,6 +82,12 @@ export class PbReader {
     this.pos += 8;
   }
 
+  /** An sfixed64 as a number (high * 2^32 + low, as long.js Long#toNumber). */
+  sfixed64(end: number): number {
+    this.fixed64(end);
+    return (this.high | 0) * TWO_POW_32 + this.low;
+  }
+
   double(end: number): number {
     if (this.pos + 8 > end) throw truncated();
     const v = this.buf.readDoubleLE(this.pos);

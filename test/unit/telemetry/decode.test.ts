@@ -6,7 +6,7 @@ import t from 'tap';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeTelemetry, OtlpDecodeError, type DecodeStats } from '../../../src/telemetry/decode.js';
 import { decodeJsonLogs, decodeJsonMetrics } from '../../../src/telemetry/otlp-json.js';
-import { decodeProtobufLogs, decodeProtobufMetrics, LOG_FIELDS } from '../../../src/telemetry/otlp-protobuf.js';
+import { decodeProtobufLogs, decodeProtobufMetrics, LOG_FIELDS, METRIC_FIELDS } from '../../../src/telemetry/otlp-protobuf.js';
 import { encodeRequestPb, requestPbToJson, schemaFieldNumber } from '../../../src/telemetry/otlp-schema.js';
 import type { LogRecord, MetricPoint } from '../../../src/telemetry/records.js';
 import { fixtureBodies, VERSIONS, type Encoding } from './fixtures.js';
@@ -184,7 +184,7 @@ const metricsRequest = {
         ] } },
         { name: 'cumulative.sum', unit: '', sum: { aggregationTemporality: 2, dataPoints: [{ asInt: 3 }] } },
         { name: 'unspecified.sum', sum: { dataPoints: [{ asDouble: 0 }] } },
-        { name: 'g', unit: 's', gauge: { dataPoints: [{ asDouble: -2, timeUnixNano: '5' }] } },
+        { name: 'g', unit: 's', gauge: { dataPoints: [{ asDouble: -2, timeUnixNano: '5' }, { asInt: '-5' }] } },
         { name: 'h', histogram: { aggregationTemporality: 1, dataPoints: [{ count: '2', bucketCounts: ['1', '1'], explicitBounds: [1] }, { count: '0' }] } },
         { name: 'summary', summary: { dataPoints: [{ count: '1', sum: 2 }] } },
       ],
@@ -200,6 +200,7 @@ t.test('Sum and Gauge points with temporality; histograms counted and skipped', 
     { name: 'cumulative.sum', unit: '', kind: 'sum', temporality: 'cumulative', monotonic: false, value: 3, attributes: {}, ...base, startTimeUnixNano: '0', timeUnixNano: '0' },
     { name: 'unspecified.sum', unit: '', kind: 'sum', temporality: 'unspecified', monotonic: false, value: 0, attributes: {}, ...base, startTimeUnixNano: '0', timeUnixNano: '0' },
     { name: 'g', unit: 's', kind: 'gauge', temporality: 'unspecified', monotonic: false, value: -2, attributes: {}, ...base, startTimeUnixNano: '0', timeUnixNano: '5' },
+    { name: 'g', unit: 's', kind: 'gauge', temporality: 'unspecified', monotonic: false, value: -5, attributes: {}, ...base, startTimeUnixNano: '0', timeUnixNano: '0' },
   ];
   const jsonStats: DecodeStats = { skippedDataPoints: 0 };
   t.strictSame(decodeJsonMetrics(JSON.stringify(metricsRequest), jsonStats), expected, 'JSON');
@@ -233,6 +234,11 @@ t.test('malformed bodies throw OtlpDecodeError with a short reason', async (t) =
       return decodeProtobufLogs(whole.subarray(0, whole.length - 7));
     }, /^invalid protobuf/],
     ['protobuf wrong wire type', () => decodeProtobufMetrics(Buffer.from([0x0d, 1, 2, 3, 4, 0x0a, 0x05])), /^invalid protobuf/],
+    ['protobuf metrics truncated', () => {
+      const whole = fixtureBodies(VERSIONS[1], 'protobuf').find((f) => f.signal === 'metrics')!.body;
+      return decodeProtobufMetrics(whole.subarray(0, whole.length - 3));
+    }, /^invalid protobuf/],
+    ['protobuf group wire type', () => decodeProtobufLogs(Buffer.from([0x0b, 0x0c])), /^invalid protobuf/],
   ];
   for (const [what, fn, reason] of bad) {
     t.throws(fn, OtlpDecodeError, what);
@@ -244,13 +250,17 @@ t.test('malformed bodies throw OtlpDecodeError with a short reason', async (t) =
   }
 });
 
-t.test('the protobuf log fast path uses the schema field numbers', async (t) => {
+t.test('the protobuf wire decoder uses the schema field numbers', async (t) => {
+  const logs = 'opentelemetry.proto.logs.v1';
+  const metrics = 'opentelemetry.proto.metrics.v1';
   const pkg: Record<string, string> = {
     ExportLogsServiceRequest: 'opentelemetry.proto.collector.logs.v1',
-    ResourceLogs: 'opentelemetry.proto.logs.v1', ScopeLogs: 'opentelemetry.proto.logs.v1', LogRecord: 'opentelemetry.proto.logs.v1',
+    ExportMetricsServiceRequest: 'opentelemetry.proto.collector.metrics.v1',
+    ResourceLogs: logs, ScopeLogs: logs, LogRecord: logs,
+    ResourceMetrics: metrics, ScopeMetrics: metrics, Metric: metrics, Sum: metrics, Gauge: metrics, NumberDataPoint: metrics,
     Resource: 'opentelemetry.proto.resource.v1',
   };
-  for (const [message, fields] of Object.entries(LOG_FIELDS)) {
+  for (const [message, fields] of [...Object.entries(LOG_FIELDS), ...Object.entries(METRIC_FIELDS)]) {
     for (const [name, id] of Object.entries(fields)) {
       t.equal(id, schemaFieldNumber(`${pkg[message] ?? 'opentelemetry.proto.common.v1'}.${message}`, name), `${message}.${name}`);
     }
