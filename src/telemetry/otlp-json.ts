@@ -182,25 +182,26 @@ const DECIMAL = /^-?\d+$/;
 function anyValue(raw: unknown, depth = 0): AttrValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError('values nested too deep');
   const v = asObject(raw, 'AnyValue');
+  // A member set to null counts as absent, as in the proto3 JSON mapping.
   let x: unknown;
-  if ((x = field(v, 'stringValue', 'string_value')) !== undefined) {
+  if ((x = field(v, 'stringValue', 'string_value')) != null) {
     if (typeof x !== 'string') throw new OtlpDecodeError('stringValue is not a string');
     return x;
   }
-  if ((x = field(v, 'intValue', 'int_value')) !== undefined) return int64Of(x, 'intValue');
-  if ((x = field(v, 'boolValue', 'bool_value')) !== undefined) {
+  if ((x = field(v, 'intValue', 'int_value')) != null) return int64Of(x, 'intValue');
+  if ((x = field(v, 'boolValue', 'bool_value')) != null) {
     if (typeof x !== 'boolean') throw new OtlpDecodeError('boolValue is not a boolean');
     return x;
   }
-  if ((x = field(v, 'doubleValue', 'double_value')) !== undefined) return doubleOf(x, 'doubleValue');
-  if ((x = field(v, 'arrayValue', 'array_value')) !== undefined) {
+  if ((x = field(v, 'doubleValue', 'double_value')) != null) return doubleOf(x, 'doubleValue');
+  if ((x = field(v, 'arrayValue', 'array_value')) != null) {
     const values = arrayField(asObject(x, 'arrayValue'), 'values', 'values');
     return values.map((item) => anyValue(item, depth + 1));
   }
-  if ((x = field(v, 'kvlistValue', 'kvlist_value')) !== undefined) {
+  if ((x = field(v, 'kvlistValue', 'kvlist_value')) != null) {
     return attributesOf(field(asObject(x, 'kvlistValue'), 'values', 'values'), depth + 1);
   }
-  if ((x = field(v, 'bytesValue', 'bytes_value')) !== undefined) {
+  if ((x = field(v, 'bytesValue', 'bytes_value')) != null) {
     if (typeof x !== 'string') throw new OtlpDecodeError('bytesValue is not a base64 string');
     return new Uint8Array(Buffer.from(x, 'base64'));
   }

@@ -109,6 +109,7 @@ const variantsRequest = {
           { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'x' }, { intValue: '1' }, { arrayValue: {} }] } } },
           { key: 'kv', value: { kvlistValue: { values: [{ key: 'inner', value: { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } } }] } } },
           { key: 'empty', value: {} },
+          { key: 'null-member', value: { stringValue: null, boolValue: true } },
           { key: '__proto__', value: { stringValue: 'not a prototype' } },
         ],
       }, {
@@ -125,7 +126,7 @@ const expectedVariants: LogRecord[] = [{
   body: 'claude_code.api_request',
   attributes: JSON.parse(JSON.stringify({
     s: 'text', 'i-string': 9007199254740991, 'i-number': 42, 'i-negative': -7, d: 0.25, b: false,
-    bytes: 'placeholder', arr: ['x', 1, []], kv: { inner: { deep: true } }, empty: null,
+    bytes: 'placeholder', arr: ['x', 1, []], kv: { inner: { deep: true } }, empty: null, 'null-member': true,
   })) as LogRecord['attributes'],
   resource: { 'service.name': 'claude-code' },
   scopeName: 'scope-a',
@@ -140,7 +141,7 @@ Object.defineProperty(expectedVariants[0]!.attributes, '__proto__', { value: 'no
 t.test('every AnyValue variant is flattened, in both encodings', async (t) => {
   const fromJson = decodeJsonLogs(JSON.stringify(variantsRequest));
   t.strictSame(fromJson, expectedVariants, 'JSON');
-  const fromPb = decodeProtobufLogs(encodeRequestPb('logs', variantsRequest));
+  const fromPb = decodeProtobufLogs(encodeRequestPb('logs', JSON.parse(JSON.stringify(variantsRequest), (_k, v: unknown) => v ?? undefined) as object));
   t.strictSame(fromPb, expectedVariants, 'protobuf');
   const attrs = fromJson[0]!.attributes;
   t.ok(Object.hasOwn(attrs, '__proto__'), '__proto__ key is an own property');
