@@ -4,8 +4,10 @@
 // works on the real binary, the screen shows what the stand-in reported, and Claude's own
 // api_request telemetry carries exactly the stand-in's token counts.
 import t from 'tap';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startStandinApi, type StandinRequest, type ThreadKind } from '../../src/demo/standin-api.js';
-import { makeClaudeEnv, submitAndWait, telemetryEnv, waitForIdle, isIdle } from '../helpers/claude-env.js';
+import { makeClaudeEnv, submit, submitAndWait, telemetryEnv, waitForIdle, isIdle } from '../helpers/claude-env.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startTerminal } from '../helpers/terminal.js';
 
@@ -30,7 +32,9 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
   const env = await makeClaudeEnv({ apiUrl: api.url, extraEnv: telemetryEnv(otlp.url, TOKEN) });
   const cmd = env.claudeCommand();
   const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: 110, rows: 32 });
-  t.teardown(async () => { term.dispose(); await api.close(); await otlp.close(); await env.cleanup(); });
+  t.teardown(async () => {
+    if (process.env.STANDIN_DEBUG) for (const r of api.requests) t.comment(`${r.seq} ${r.status} ${r.thread} pad=${r.padding} ctx=${r.contextTokens} ${JSON.stringify(r.prompt.slice(0, 60))} → ${JSON.stringify(r.answer).slice(0, 90)}`);
+    term.dispose(); await api.close(); await otlp.close(); await env.cleanup(); });
 
   // Start: the welcome and the prompt box, no first-run screen, no request yet.
   const start = await term.waitFor((s) => s.includes('Claude Code') && isIdle(s), 30_000);
@@ -85,13 +89,36 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
   t.equal(after?.padding, 0, 'the padding left with the compacted messages');
   t.ok((after?.contextTokens ?? 1e9) < (padded?.contextTokens ?? 0) / 5, `context shrank: ${padded?.contextTokens} → ${after?.contextTokens}`);
 
+  // The handoff guard performs: a checkpoint note written by Claude's Write tool, then /clear;
+  // the next request starts a new conversation (new session id) without the padding.
+  await submitAndWait(term, 'PAD:20000 more reading', { until: /PAD:20000[\s\S]*Reply \d+/ });
+  const beforeClear = api.lastMain();
+  t.equal(beforeClear?.padding, 20_000);
+  s = await submitAndWait(term, 'Please write a checkpoint note to .guard/checkpoints/cp1.md now', { until: 'Checkpoint note written' });
+  const noteReq = api.messages('main').find((r) => r.answer?.kind === 'tool_use' && r.answer.name === 'Write');
+  t.match(noteReq?.answer, { input: { file_path: `${env.cwd}/.guard/checkpoints/cp1.md` } }, 'Write aimed at the project folder');
+  const note = await readFile(join(env.cwd, '.guard/checkpoints/cp1.md'), 'utf8');
+  t.match(note, /## Goal[\s\S]*## Done[\s\S]*## Next/, 'the note is on disk with content');
+  await submitAndWait(term, '/clear', { until: (x) => !x.includes('Checkpoint note written') });
+  s = await submitAndWait(term, 'resume from .guard/checkpoints/cp1.md', { until: /resume from[\s\S]*Reply \d+/ });
+  const resumed = api.lastMain();
+  t.equal(resumed?.padding, 0, 'no padding after /clear');
+  t.ok((resumed?.contextTokens ?? 1e9) < (beforeClear?.contextTokens ?? 0) - 20_000, `context after /clear: ${resumed?.contextTokens}`);
+  t.not(resumed?.sessionId, beforeClear?.sessionId, '/clear starts a new session id');
+  t.equal(resumed?.body?.messages?.filter((m) => m.role === 'assistant').length, 0, 'a fresh conversation');
+
   // Over the window (1M for the default model in 2.1.330): the stand-in refuses as the API does.
-  s = await submitAndWait(term, 'PAD:1100000 too big', { until: /prompt is too long|Context limit reached|too long/i, timeoutMs: 40_000 });
-  const refused = api.requests.filter((r) => r.status === 400);
-  t.ok(refused.length >= 1, 'a request was refused');
-  const refusal = refused[0]?.answer;
+  // Claude then compacts on its own and retries; what it shows next varies (a reply, or
+  // "Context limit reached"), so only the stand-in's record and the telemetry are asserted.
+  const beforeBig = api.requests.length;
+  submit(term, 'PAD:1100000 too big');
+  const refusedReq = await api.waitForRequest((r) => r.seq > beforeBig && r.status === 400, 20_000);
+  await api.waitForRequest((r) => r.seq > refusedReq.seq && r.thread === 'compact', 20_000);
+  await waitForIdle(term);
+  const refusal = refusedReq.answer;
   t.match(refusal?.kind === 'error' ? refusal.message : '', /^prompt is too long: \d+ tokens > 1000000 maximum$/);
-  t.equal(refused[0]?.window, 1_000_000);
+  t.equal(refusedReq.window, 1_000_000);
+  t.equal(refusedReq.padding, 1_100_000);
 
   // Telemetry: Claude's api_request events carry exactly the stand-in's figures.
   const answered = api.messages().filter((r) => r.status === 200);
@@ -108,6 +135,7 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
   }
   t.ok(otlp.posts.every((p) => p.authorized), 'every export carried the token header');
   t.ok(otlp.events('api_error').length >= 1, 'the refusal shows up as api_error');
+  t.match(otlp.events('compaction').map((e) => e.attrs.trigger), ['manual', 'auto'], 'our /compact, then Claude\'s own after the refusal');
   const sessionIds = new Set(otlp.events('api_request').map((e) => e.attrs['session.id']));
   t.ok([...sessionIds].every((id) => answered.some((r) => r.sessionId === id)), 'telemetry session.id matches the x-claude-code-session-id header');
   t.comment(`query sources: ${[...new Set(events.map((e) => String(e.attrs.query_source)))].join(', ')}`);

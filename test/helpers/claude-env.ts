@@ -16,6 +16,8 @@
 //   (glyphs · ✢ ✳ ✶ ✻ ✽ *). When the turn ends the spinner line becomes
 //   `✻ <Verb> for Ns · done H:MM AM` and `esc to interrupt` goes. So idle = prompt box
 //   visible, no `esc to interrupt`, no spinner line with `…`, and a quiet screen for a moment.
+// - Typing: a write of 64+ bytes is taken as a paste, so `long text\r` in one write is NOT
+//   submitted (the Enter is pasted too); see submitBytes.
 // - Text typed while Claude works is queued and merged into the running turn: always wait for
 //   idle before submitting the next prompt (a `/clear` typed too early became part of a prompt).
 // - Sub-agents (Agent tool) run in the background in 2.1.330: the Agent call's tool result
@@ -190,8 +192,26 @@ export async function waitForIdle(term: TestTerminal, opts: WaitOptions = {}): P
   }
 }
 
-/** Types `text` and Enter in ONE write (two writes can leave the text unsent). */
-export function submit(term: TestTerminal, text: string): void { term.write(`${text}\r`); }
+/**
+ * Claude Code takes one read of 64 bytes or more as a paste: in `text\r` the Enter then becomes
+ * part of the pasted text and the prompt is NOT sent (seen on 2.1.330: 63 bytes submit, 65 do
+ * not). Below that, text and Enter in one write submit, as a fast typist would.
+ */
+export const PASTE_BYTES = 64;
+const PASTE_START = '\x1b[200~';
+const PASTE_END = '\x1b[201~';
+
+/**
+ * The bytes that type `text` and submit it in ONE write: short text as typed; longer text as a
+ * bracketed paste followed by Enter (6 of 6 long prompts submitted that way; the prompt reaches
+ * the API verbatim). Text and a separate Enter 10 ms later failed 1 time in 3.
+ */
+export function submitBytes(text: string): string {
+  return Buffer.byteLength(`${text}\r`) < PASTE_BYTES && !/[\r\n]/.test(text) ? `${text}\r` : `${PASTE_START}${text}${PASTE_END}\r`;
+}
+
+/** Types `text` and submits it, in one write (see submitBytes). */
+export function submit(term: TestTerminal, text: string): void { term.write(submitBytes(text)); }
 
 export interface TurnOptions extends WaitOptions {
   /** Also wait for this on screen (e.g. /Reply \d+/) before waiting for idle. */
