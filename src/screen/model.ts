@@ -91,6 +91,12 @@ export class ScreenModel implements Disposable {
     this.term.write(data, () => { this.pendingBytes -= n; done?.(); });
   }
 
+  /**
+   * The user just typed: xterm then parses the program's next output at once instead of on a
+   * timer (the echo of a keystroke is not delayed by a millisecond or more).
+   */
+  userTyped(): void { this.term.input('', true); }
+
   /** Bytes handed to xterm and not yet parsed. */
   get backlog(): number { return this.pendingBytes; }
 

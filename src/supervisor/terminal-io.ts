@@ -50,10 +50,13 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): Disposable;
   setInterval(fn: () => void, ms: number): Disposable;
+  /** Runs fn after pending I/O callbacks, without a timer's millisecond floor. */
+  setImmediate(fn: () => void): Disposable;
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); return { dispose: () => clearTimeout(t) }; },
   setInterval: (fn, ms) => { const t = setInterval(fn, ms); t.unref(); return { dispose: () => clearInterval(t) }; },
+  setImmediate: (fn) => { const t = setImmediate(fn); return { dispose: () => clearImmediate(t) }; },
 };

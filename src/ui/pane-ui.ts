@@ -58,6 +58,11 @@ export class PaneUi implements Disposable {
   private ptyPaused = false;
   private noticeTimer: Disposable | null = null;
   private disposed = false;
+  /** The footer's lines for `footerCacheWidth`, until the source says they changed. */
+  private footerCache: string[] | null = null;
+  private footerCacheWidth = -1;
+  /** The model or the view changed since the last frame (else a frame draws only the footer). */
+  private paneDirty = true;
 
   constructor(private readonly d: PaneUiDeps) {
     const { cols, rows } = d.io.size();
@@ -71,7 +76,8 @@ export class PaneUi implements Disposable {
     this.subs.add(this.model.onBell(() => this.guard(() => d.io.write('\x07'))));
     this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
     this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));
-    this.subs.add(d.footer.onChange(() => this.requestFrame()));
+    this.subs.add(d.footer.onChange(() => { this.footerCache = null; this.requestFrame(); }));
+    this.subs.add(d.writer.onUserInput(() => this.model.userTyped()));
     this.router = new InputRouter({
       writer: d.writer,
       modes: () => this.model.modes(),
@@ -92,6 +98,7 @@ export class PaneUi implements Disposable {
 
   /** Takes over the user's terminal and draws the first frame. */
   start(): void {
+    this.paneDirty = true;
     this.d.io.write(ENTER_SEQUENCE);
     this.applyModes(this.model.modes());
     this.renderer.invalidate();
@@ -101,7 +108,7 @@ export class PaneUi implements Disposable {
   feedOutput(data: Buffer): void {
     this.model.write(data, () => {
       if (this.ptyPaused && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
-      if (this.model.backlog === 0) this.requestFrame();
+      if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
     });
     if (!this.ptyPaused && this.model.backlog > BACKLOG_HIGH) { this.ptyPaused = true; this.d.pty.pause(); }
   }
@@ -158,7 +165,12 @@ export class PaneUi implements Disposable {
   }
 
   private footerLines(width: number): string[] {
-    return this.footerVisible ? this.d.footer.lines(width) : [];
+    if (!this.footerVisible) return [];
+    if (this.footerCache === null || this.footerCacheWidth !== width) {
+      this.footerCache = this.d.footer.lines(width);
+      this.footerCacheWidth = width;
+    }
+    return this.footerCache;
   }
 
   private applySize(rows: number): void {
@@ -167,16 +179,20 @@ export class PaneUi implements Disposable {
     this.d.pty.resize(this.cols, this.paneRows);
     this.clampScroll();
     this.renderer.invalidate();
+    this.paneDirty = true;
     this.flushFrame();
   }
 
   private toggleFooter(): void {
     this.footerVisible = !this.footerVisible;
+    this.footerCache = null;
     this.resize();
   }
 
   private applyModes(m: ProgramModes): void {
-    if (m.altScreen && this.scrollOffset > 0) { this.scrollOffset = 0; this.requestFrame(); }
+    if (m.altScreen && this.scrollOffset > 0) { this.scrollOffset = 0; this.paneDirty = true; this.requestFrame(); }
+    // Cursor visibility changes are drawn with the pane.
+    this.paneDirty = true;
     const next = outerModesFor(m, true);
     const seq = diffOuterModes(this.outer, next);
     this.outer = next;
@@ -191,10 +207,12 @@ export class PaneUi implements Disposable {
       this.clampScroll();
     }
     this.lastBaseY = baseY;
+    this.paneDirty = true;
     this.requestFrame();
   }
 
   private clampScroll(): void {
+    this.paneDirty = true;
     const buf = this.model.buffer;
     const max = buf.type === 'normal' ? buf.baseY : 0;
     this.scrollOffset = Math.max(0, Math.min(this.scrollOffset, max));
@@ -206,14 +224,16 @@ export class PaneUi implements Disposable {
       canScroll: () => this.model.buffer.type === 'normal' && this.model.buffer.baseY > 0,
       scrollBy: (n) => { this.scrollOffset += n; this.clampScroll(); this.requestFrame(); },
       page: (dir) => { this.scrollOffset += dir * Math.max(1, this.paneRows - 1); this.clampScroll(); this.requestFrame(); },
-      live: () => { this.scrollOffset = 0; this.requestFrame(); },
+      live: () => { this.scrollOffset = 0; this.paneDirty = true; this.requestFrame(); },
     };
   }
 
   private requestFrame(): void {
     if (this.frameTimer || this.disposed) return;
     const wait = Math.max(0, this.lastFrameAt + FRAME_MS - this.d.clock.now());
-    this.frameTimer = this.d.clock.setTimeout(() => { this.frameTimer = null; this.guard(() => this.maybeDraw()); }, wait);
+    // No frame for a while (e.g. a keystroke's echo): draw now, not after a timer's minimum delay.
+    const run = (): void => { this.frameTimer = null; this.guard(() => this.maybeDraw()); };
+    this.frameTimer = wait === 0 ? this.d.clock.setImmediate(run) : this.d.clock.setTimeout(run, wait);
   }
 
   private maybeDraw(): void {
@@ -229,6 +249,7 @@ export class PaneUi implements Disposable {
 
   private drawFrame(): void {
     if (this.disposed) return;
+    const drawnBefore = this.lastFrameAt;
     this.lastFrameAt = this.d.clock.now();
     const footer = this.footerLines(this.cols);
     if (footer.length !== this.footerHeight) {
@@ -239,7 +260,10 @@ export class PaneUi implements Disposable {
     }
     const buf = this.model.buffer;
     const modes = this.model.modes();
+    const paneDirty = this.paneDirty;
+    this.paneDirty = false;
     const frame = this.renderer.frame({
+      paneDirty,
       buffer: buf,
       cols: this.cols,
       paneRows: this.paneRows,
@@ -248,6 +272,7 @@ export class PaneUi implements Disposable {
       footer,
       ...(this.scrollOffset > 0 ? { indicator: `[${this.scrollOffset}/${buf.baseY}]` } : {}),
     }, buf.getNullCell());
-    this.d.io.write(frame);
+    if (frame) this.d.io.write(frame);
+    else this.lastFrameAt = drawnBefore;
   }
 }

@@ -17,6 +17,8 @@ export interface Frame {
   scrollOffset: number;
   cursorVisible: boolean;
   footer: string[];
+  /** false: only the footer may have changed; the pane's rows are not looked at. */
+  paneDirty?: boolean;
   /** Shown at the pane's top right while scrolled back, e.g. "[12/340]". */
   indicator?: string;
 }
@@ -116,7 +118,9 @@ export class Renderer {
 
   frame(f: Frame, cell: ModelCell): string {
     let out = SYNC_BEGIN + HIDE_CURSOR;
+    let paneDirty = f.paneDirty !== false;
     if (this.full || this.width !== f.cols) {
+      paneDirty = true;
       out += RESET + '\x1b[H\x1b[2J';
       this.rows = [];
       this.footerRows = [];
@@ -125,7 +129,7 @@ export class Renderer {
     }
     const buf = f.buffer;
     const top = Math.max(0, buf.baseY - f.scrollOffset);
-    for (let y = 0; y < f.paneRows; y++) {
+    for (let y = 0; paneDirty && y < f.paneRows; y++) {
       let text = renderLine(buf.getLine(top + y), f.cols, cell);
       if (y === 0 && f.indicator) text = overlayRight(text, f.indicator, f.cols);
       if (this.rows[y] !== text) {
@@ -133,15 +137,18 @@ export class Renderer {
         this.rows[y] = text;
       }
     }
-    this.rows.length = f.paneRows;
+    if (paneDirty) this.rows.length = f.paneRows;
+    let footerChanged = false;
     for (let i = 0; i < f.footer.length; i++) {
       const text = RESET + (f.footer[i] ?? '') + RESET + ERASE_LINE_RIGHT;
       if (this.footerRows[i] !== text) {
         out += cup(f.paneRows + i, 0) + text;
         this.footerRows[i] = text;
+        footerChanged = true;
       }
     }
     this.footerRows.length = f.footer.length;
+    if (!paneDirty && !footerChanged) return '';
     const cursorRow = buf.cursorY + (buf.baseY - top);
     const showCursor = f.cursorVisible && f.scrollOffset === 0 && cursorRow >= 0 && cursorRow < f.paneRows;
     if (showCursor) out += cup(cursorRow, Math.min(buf.cursorX, f.cols - 1)) + SHOW_CURSOR;

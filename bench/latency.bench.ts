@@ -1,0 +1,100 @@
+// Keystroke-to-echo latency that guard adds over a bare pty (p50/p99), and guard's idle cost
+// (CPU % and resident memory with an idle program). The outer terminal is a node-pty in this
+// process; the program is `cat` in raw mode, which echoes each key at once. guard runs from
+// bin/guard.js (needs `npx tsc -p tsconfig.json`). Figures only: no assertions.
+// Run alone: `npx tsx bench/latency.bench.ts`.
+import * as pty from 'node-pty';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SAMPLES = 300;
+/** Between keystrokes, like a fast typist; long enough that frames are never coalesced away. */
+const GAP_MS = 25;
+const SETTLE_MS = 1500;
+const IDLE_SECONDS = 5;
+/** Clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
+const CLOCK_TICKS = 100;
+const KEY = '~';
+const ECHO_PROGRAM = ['sh', '-c', 'stty raw -echo; echo ready; exec cat'];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function spawnOuter(file: string, args: string[]): { p: pty.IPty; next(): Promise<string>; output(): string } {
+  const p = pty.spawn(file, args, { cols: 100, rows: 30, cwd: ROOT, env: process.env as Record<string, string>, name: 'xterm-256color' });
+  let out = '';
+  let waiter: ((s: string) => void) | null = null;
+  p.onData((d) => { out += d; if (waiter) { const w = waiter; waiter = null; w(d); } });
+  return { p, next: () => new Promise((r) => { waiter = r; }), output: () => out };
+}
+
+async function waitFor(o: { output(): string }, text: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!o.output().includes(text)) { if (Date.now() > end) throw new Error(`no "${text}" within ${ms} ms`); await sleep(20); }
+}
+
+async function echoLatencies(file: string, args: string[]): Promise<number[]> {
+  const o = spawnOuter(file, args);
+  try {
+    await waitFor(o, 'ready');
+    await sleep(SETTLE_MS);
+    const samples: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const start = process.hrtime.bigint();
+      o.p.write(KEY);
+      for (;;) { const chunk = await o.next(); if (chunk.includes(KEY)) break; }
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      // Start a new line now and then so the echoed row stays short.
+      if (i % 50 === 49) { o.p.write('\r\n'); await sleep(GAP_MS); }
+      await sleep(GAP_MS);
+    }
+    return samples;
+  } finally {
+    o.p.kill('SIGKILL');
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function idleCost(): Promise<{ cpuPct: number; rss: number }> {
+  const o = spawnOuter(process.execPath, [join(ROOT, 'bin/guard.js'), 'sh', '-c', 'echo ready; exec sleep 60']);
+  try {
+    await waitFor(o, 'ready');
+    await sleep(SETTLE_MS);
+    const t0 = cpuTicks(o.p.pid);
+    const w0 = Date.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const cpu = (cpuTicks(o.p.pid) - t0) / CLOCK_TICKS;
+    return { cpuPct: (100 * cpu) / ((Date.now() - w0) / 1000), rss: rssMb(o.p.pid) };
+  } finally {
+    o.p.kill('SIGKILL');
+  }
+}
+
+export default async function latencyBench(): Promise<void> {
+  const bare = await echoLatencies(ECHO_PROGRAM[0] as string, ECHO_PROGRAM.slice(1));
+  const guard = await echoLatencies(process.execPath, [join(ROOT, 'bin/guard.js'), ...ECHO_PROGRAM]);
+  const line = (name: string, xs: number[]): string => `${name.padEnd(8)} p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms`;
+  process.stdout.write(`keystroke → echo, ${SAMPLES} keys, ${GAP_MS} ms apart\n${line('bare pty', bare)}\n${line('guard', guard)}\n`);
+  const addedP99 = pct(guard, 99) - pct(bare, 99);
+  process.stdout.write(`added by guard: p50 ${(pct(guard, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target ≤ 2 ms${addedP99 <= 2 ? ', met' : ', MISSED'})\n`);
+  const idle = await idleCost();
+  process.stdout.write(`guard idle over ${IDLE_SECONDS} s: CPU ${idle.cpuPct.toFixed(2)}% (target < 0.5%${idle.cpuPct < 0.5 ? ', met' : ', MISSED'}), RSS ${idle.rss.toFixed(1)} MB (target < 100 MB${idle.rss < 100 ? ', met' : ', MISSED'})\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await latencyBench();
