@@ -1,16 +1,19 @@
 // Throughput of the telemetry path that every Claude Code log export goes through: decode an OTLP
 // body (protobuf or JSON) into LogRecords, turn each into a ClaudeEvent (src/claude/events.ts) and
 // feed a ContextTracker (src/context/tracker.ts). Input: the captured fixture sessions, repeated
-// into exporter-sized batches. Output: log records per second on stdout, with `JSON.parse` of the
-// same JSON bytes as the baseline. Figures only, no assertions.
+// into exporter-sized batches. Output: log records per CPU second on stdout, with `JSON.parse` of
+// the same JSON bytes as the baseline, and the same work once more through the real receiver over
+// HTTP on 127.0.0.1. Figures only, no assertions.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
+import { Agent, request } from 'node:http';
 import { decodeJsonLogs } from '../src/telemetry/otlp-json.js';
 import { decodeProtobufLogs } from '../src/telemetry/otlp-protobuf.js';
 import { encodeRequestPb } from '../src/telemetry/otlp-schema.js';
 import type { LogRecord } from '../src/telemetry/records.js';
+import { startReceiver, TOKEN_HEADER } from '../src/telemetry/receiver.js';
 import { toClaudeEvent } from '../src/claude/events.js';
 import { ContextTracker } from '../src/context/tracker.js';
 
@@ -24,6 +27,8 @@ const TRIALS = 5;
 const TRIAL_MS = 400;
 /** event.sequence is shifted per copy so the tracker sees new events, not exporter retries. */
 const SEQUENCE_STRIDE = 10_000;
+
+const BENCH_TOKEN = 'bench-token';
 
 type JsonKv = { key: string; value: Record<string, unknown> };
 type JsonRecord = { attributes?: JsonKv[] } & Record<string, unknown>;
@@ -101,11 +106,44 @@ function measure(records: number, pass: () => void): number {
   return best;
 }
 
+/** measure() for a pass that is asynchronous (HTTP round trips). */
+async function measureAsync(records: number, pass: () => Promise<void>): Promise<number> {
+  await pass();
+  let best = 0;
+  for (let trial = 0; trial < TRIALS; trial++) {
+    let sweeps = 0;
+    const start = cpuMs();
+    let elapsed = 0;
+    do {
+      await pass();
+      sweeps++;
+      elapsed = cpuMs() - start;
+    } while (elapsed < TRIAL_MS);
+    best = Math.max(best, (records * sweeps) / (elapsed / 1000));
+  }
+  return best;
+}
+
+/** Posts one body to the receiver over a keep-alive connection; resolves with the status. */
+function postBody(agent: Agent, url: string, body: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/logs`, {
+      method: 'POST', agent,
+      headers: { [TOKEN_HEADER]: BENCH_TOKEN, 'content-type': 'application/x-protobuf', 'content-length': body.byteLength },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 function track(records: LogRecord[], tracker: ContextTracker): void {
   for (const rec of records) tracker.onEvent(toClaudeEvent(rec));
 }
 
-export default function telemetryBench(): void {
+export default async function telemetryBench(): Promise<void> {
   const { json, protobuf, records } = buildBatches();
   const mb = (bufs: Uint8Array[]): string => (bufs.reduce((s, b) => s + b.byteLength, 0) / 1e6).toFixed(1);
   process.stdout.write(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores; best of ${TRIALS} trials, per CPU second\n`);
@@ -122,9 +160,26 @@ export default function telemetryBench(): void {
   rows.push(['protobuf decode', measure(records, () => { for (const b of protobuf) sink += decodeProtobufLogs(b).length; })]);
   rows.push(['protobuf decode + events + tracker', measure(records, () => { const t = newTracker(); for (const b of protobuf) track(decodeProtobufLogs(b), t); sink += t.snapshot() ? 1 : 0; })]);
 
+  // The whole path as guard runs it; the client runs in this process too, so its CPU counts against.
+  let tracker = newTracker();
+  const receiver = await startReceiver({ token: BENCH_TOKEN, onTelemetry: (b) => { if (b.signal === 'logs') track(b.records, tracker); } });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    rows.push(['protobuf over HTTP: receiver + all above', await measureAsync(records, async () => {
+      tracker = newTracker();
+      for (const b of protobuf) {
+        const status = await postBody(agent, receiver.url, b);
+        if (status !== 200) throw new Error(`receiver answered ${status}`);
+      }
+    })]);
+  } finally {
+    agent.destroy();
+    await receiver.close();
+  }
+
   const baseline = rows[0]![1];
   for (const [name, rate] of rows) {
-    process.stdout.write(`${name.padEnd(38)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} records/s  ${(rate / baseline).toFixed(2)}x JSON.parse\n`);
+    process.stdout.write(`${name.padEnd(42)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} records/s  ${(rate / baseline).toFixed(2)}x JSON.parse\n`);
   }
   process.stdout.write(`(target: protobuf decode + events + tracker >= 50,000 records/s on one core; sink ${sink > 0 ? 'ok' : 'empty'})\n`);
 }
