@@ -1,0 +1,143 @@
+// The screen model (replies, modes), the outer-terminal modes it implies, the colour query at
+// start, and the renderer, checked by drawing a model into a second headless terminal.
+import t from 'tap';
+import xtermHeadless from '@xterm/headless';
+import { ScreenModel, DEFAULT_COLOURS, type TerminalColours } from '../../src/screen/model.js';
+import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../../src/screen/modes.js';
+import { parseColourReplies, queryOuterColours, COLOUR_QUERY } from '../../src/screen/outer-colours.js';
+import { Renderer, renderLine } from '../../src/ui/renderer.js';
+import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../src/ui/sgr.js';
+
+const { Terminal } = xtermHeadless;
+
+function model(colours: Promise<TerminalColours> = Promise.resolve(DEFAULT_COLOURS), cols = 40, rows = 10) {
+  const m = new ScreenModel({ cols, rows, scrollback: 100, colours, version: '9.9.9' });
+  const replies: string[] = [];
+  m.onReply((r) => replies.push(r));
+  const write = (s: string): Promise<void> => new Promise((r) => m.write(s, r));
+  return { m, replies, write };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+t.test('queries: DA1 after the kitty query, XTVERSION, colours, all in order', async (t) => {
+  let answer!: (c: TerminalColours) => void;
+  const colours = new Promise<TerminalColours>((r) => { answer = r; });
+  const { m, replies, write } = model(colours);
+  t.teardown(() => m.dispose());
+  await write('\x1b[?u\x1b[c');
+  t.same(replies, ['\x1b[?1;2c'], 'CSI ?u gets no answer; CSI c does');
+  await write('\x1b[>0q\x1b]11;?\x1b\\\x1b[c');
+  t.same(replies.slice(1), ['\x1bP>|guard(9.9.9)\x1b\\'], 'the DA1 answer waits behind the colour answer');
+  answer({ fg: 'rgb:1111/2222/3333', bg: 'rgb:aaaa/bbbb/cccc' });
+  await tick();
+  t.same(replies.slice(2), ['\x1b]11;rgb:aaaa/bbbb/cccc\x1b\\', '\x1b[?1;2c']);
+  await write('\x1b]10;?\x07');
+  await tick();
+  t.same(replies.at(-1), '\x1b]10;rgb:1111/2222/3333\x1b\\');
+});
+
+t.test('modes: mouse, SGR encoding, paste, focus, cursor keys, cursor visibility and shape', async (t) => {
+  const { m, write } = model();
+  t.teardown(() => m.dispose());
+  const seen: string[] = [];
+  m.onModes((x) => seen.push(x.mouseTracking));
+  t.same(m.modes(), DEFAULT_MODES);
+  await write('\x1b[?1003h\x1b[?1006h\x1b[?2004h\x1b[?1004h\x1b[?1h\x1b[?25l\x1b[5 q\x1b[?2031h\x1b[?1049h');
+  t.same(m.modes(), {
+    ...DEFAULT_MODES, mouseTracking: 'any', sgrMouse: true, bracketedPaste: true, focusReports: true,
+    appCursorKeys: true, cursorVisible: false, cursorStyle: 5, colorSchemeReports: true, altScreen: true,
+  });
+  t.same(seen, ['any'], 'one change event per parsed batch');
+  await write('\x1bc');
+  t.same(m.modes(), DEFAULT_MODES, 'RIS resets everything');
+});
+
+t.test('outer modes follow the program\'s; guard asks for button events when the program did not', async (t) => {
+  t.same(outerModesFor(DEFAULT_MODES, true).mouseTracking, 'vt200');
+  t.same(outerModesFor(DEFAULT_MODES, false), OUTER_RESET);
+  const on = outerModesFor({ ...DEFAULT_MODES, mouseTracking: 'drag', bracketedPaste: true, cursorStyle: 2 }, true);
+  t.equal(diffOuterModes(OUTER_RESET, on), '\x1b[?1002h\x1b[?1006h\x1b[?2004h\x1b[2 q');
+  t.equal(diffOuterModes(on, OUTER_RESET), '\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[0 q');
+  t.equal(diffOuterModes(on, on), '');
+});
+
+t.test('the colour query at start: answers parsed, typed keys kept, defaults on timeout', async (t) => {
+  const p = parseColourReplies('\x1b]10;rgb:ffff/0000/0000\x07x\x1b]11;rgb:0/0/0\x1b\\y\x1b[?62;22c');
+  t.same(p, { colours: { fg: 'rgb:ffff/0000/0000', bg: 'rgb:0/0/0' }, done: true, rest: 'xy' });
+  let feed!: (d: Buffer) => void;
+  let timeout!: () => void;
+  const written: string[] = [];
+  const io = {
+    write: (s: string) => { written.push(s); },
+    onData: (fn: (d: Buffer) => void) => { feed = fn; return { dispose() {} }; },
+    setTimer: (fn: () => void) => { timeout = fn; return { dispose() {} }; },
+  };
+  const answered = queryOuterColours(io);
+  t.same(written, [COLOUR_QUERY]);
+  feed(Buffer.from('\x1b]11;rgb:1/2/3\x1b\\a'));
+  feed(Buffer.from('\x1b[?1;2c'));
+  t.same(await answered, { colours: { fg: DEFAULT_COLOURS.fg, bg: 'rgb:1/2/3' }, leftover: Buffer.from('a') });
+  const silent = queryOuterColours(io);
+  timeout();
+  t.same((await silent).colours, DEFAULT_COLOURS);
+});
+
+t.test('sgrFor writes each colour kind as it was written', async (t) => {
+  t.equal(sgrFor(0, 0, 0), '\x1b[0m');
+  t.equal(sgrFor(COLOR_MODE_P16 | 1, COLOR_MODE_P16 | 12, F_BOLD), '\x1b[0;1;31;104m');
+  t.equal(sgrFor(COLOR_MODE_P256 | 208, 0, F_INVERSE), '\x1b[0;7;38;5;208m');
+  t.equal(sgrFor(COLOR_MODE_RGB | 0x0ac81e, COLOR_MODE_RGB | 0x5a005a, 0), '\x1b[0;38;2;10;200;30;48;2;90;0;90m');
+});
+
+type Snap = Array<[string, number, number, number, boolean, boolean, boolean]>;
+function snap(term: InstanceType<typeof Terminal>, rows: number): Snap[] {
+  const buf = term.buffer.active;
+  const cell = buf.getNullCell();
+  const out: Snap[] = [];
+  for (let y = 0; y < rows; y++) {
+    const line = buf.getLine(buf.baseY + y);
+    const row: Snap = [];
+    for (let x = 0; x < term.cols; x++) {
+      const c = line?.getCell(x, cell);
+      if (c) row.push([c.getChars(), c.getWidth(), c.getFgColorMode() | c.getFgColor(), c.getBgColorMode() | c.getBgColor(), !!c.isBold(), !!c.isItalic(), !!c.isInverse()]);
+    }
+    out.push(row);
+  }
+  return out;
+}
+const feedTerm = (term: InstanceType<typeof Terminal>, s: string): Promise<void> => new Promise((r) => term.write(s, r));
+
+t.test('renderer: a frame drawn into another terminal gives the same cells; unchanged rows are not redrawn', async (t) => {
+  const { m, write } = model(undefined, 30, 6);
+  const outer = new Terminal({ cols: 30, rows: 7, allowProposedApi: true });
+  t.teardown(() => { m.dispose(); outer.dispose(); });
+  await write('\x1b[31mred\x1b[0m \x1b[1;3mbi\x1b[0m\r\n中文🙂x\r\n\x1b[44m\x1b[K\x1b[38;2;1;2;3mrgb\x1b[0m\r\n\x1b[5;10H\x1b[7minv\x1b[0m');
+  const r = new Renderer();
+  const frame = r.frame({ buffer: m.buffer, cols: 30, paneRows: 6, scrollOffset: 0, cursorVisible: true, footer: ['footer line'] }, m.buffer.getNullCell());
+  await feedTerm(outer, frame);
+  t.same(snap(outer, 6), snap(m.term, 6));
+  t.equal(outer.buffer.active.getLine(6)?.translateToString(true), 'footer line');
+  t.equal(outer.buffer.active.cursorY, 4);
+  t.equal(outer.buffer.active.cursorX, 12);
+  await write('\x1b[2;1Hchanged');
+  const next = r.frame({ buffer: m.buffer, cols: 30, paneRows: 6, scrollOffset: 0, cursorVisible: true, footer: ['footer line'] }, m.buffer.getNullCell());
+  t.match(next, '\x1b[2;1H', 'the changed row is drawn');
+  t.notMatch(next, '\x1b[1;1H', 'the first row is not');
+  t.notMatch(next, 'footer line', 'nor the unchanged footer');
+  const quiet = r.frame({ buffer: m.buffer, cols: 30, paneRows: 6, scrollOffset: 0, cursorVisible: true, footer: ['footer line'], paneDirty: false }, m.buffer.getNullCell());
+  t.equal(quiet, '', 'nothing changed, nothing written');
+});
+
+t.test('renderer: scrolled back shows history and hides the cursor', async (t) => {
+  const { m, write } = model(undefined, 20, 3);
+  t.teardown(() => m.dispose());
+  await write('l1\r\nl2\r\nl3\r\nl4\r\nl5');
+  const outer = new Terminal({ cols: 20, rows: 4, allowProposedApi: true });
+  t.teardown(() => outer.dispose());
+  const frame = new Renderer().frame({ buffer: m.buffer, cols: 20, paneRows: 3, scrollOffset: 2, cursorVisible: true, footer: [], indicator: '[2/2]' }, m.buffer.getNullCell());
+  await feedTerm(outer, frame);
+  t.same([0, 1, 2].map((y) => outer.buffer.active.getLine(y)?.translateToString(true)), ['l1' + ' '.repeat(13) + '[2/2]', 'l2', 'l3']);
+  t.notMatch(frame, '\x1b[?25h');
+  t.equal(renderLine(undefined, 10, m.buffer.getNullCell()), '\x1b[K');
+});
