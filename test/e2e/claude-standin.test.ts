@@ -6,12 +6,10 @@
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startStandinApi, type StandinRequest, type ThreadKind } from '../../src/demo/standin-api.js';
-import { makeClaudeEnv, submit, submitAndWait, telemetryEnv, waitForIdle, isIdle } from '../helpers/claude-env.js';
-import { startOtlpCapture } from '../helpers/otlp-capture.js';
-import { startTerminal } from '../helpers/terminal.js';
+import type { StandinRequest, ThreadKind } from '../../src/demo/standin-api.js';
+import { submit, waitForIdle, isIdle } from '../helpers/claude-env.js';
+import { startClaudeSession } from '../helpers/claude-session.js';
 
-const TOKEN = 'abc';
 const REPLY_RE = /Reply (\d+): context about (\d+) tokens\./;
 
 /** The "Reply N: context about X tokens." lines on screen, as [N, X]. */
@@ -27,23 +25,23 @@ function threadOfQuerySource(qs: string): ThreadKind {
 }
 
 t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
-  const api = await startStandinApi();
-  const otlp = await startOtlpCapture('x-guard-token', TOKEN);
-  const env = await makeClaudeEnv({ apiUrl: api.url, extraEnv: telemetryEnv(otlp.url, TOKEN) });
-  const cmd = env.claudeCommand();
-  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: 110, rows: 32 });
+  const session = await startClaudeSession({ telemetry: true, waitReady: false });
+  const { api, env, term } = session;
+  const otlp = session.otlp!;
   t.teardown(async () => {
     if (process.env.STANDIN_DEBUG) for (const r of api.requests) t.comment(`${r.seq} ${r.status} ${r.thread} pad=${r.padding} ctx=${r.contextTokens} ${JSON.stringify(r.prompt.slice(0, 60))} → ${JSON.stringify(r.answer).slice(0, 90)}`);
-    term.dispose(); await api.close(); await otlp.close(); await env.cleanup(); });
+    await session.dispose();
+  });
 
   // Start: the welcome and the prompt box, no first-run screen, no request yet.
   const start = await term.waitFor((s) => s.includes('Claude Code') && isIdle(s), 30_000);
   t.match(start, /Claude Code v2\.1\.330/, 'welcome banner');
   t.notMatch(start, /theme|trust this folder|Do you want to use this API key/i, 'no first-run screen');
+  t.equal(api.requests.length, 0, 'no request before the first prompt');
   await waitForIdle(term);
 
   // A plain turn: the reply on screen names the context the stand-in reported.
-  let s = await submitAndWait(term, 'hello', { until: REPLY_RE });
+  let s = await session.turn('hello', { until: REPLY_RE });
   const hello = api.lastMain();
   t.ok(hello, 'a main request arrived');
   t.equal(hello?.prompt, 'hello');
@@ -53,7 +51,7 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
   t.ok(hello?.stream, 'streamed');
 
   // A tool call: Bash really runs the command; its output goes back in the next request.
-  s = await submitAndWait(term, 'TOOL:echo standin-$((6*7))', { until: 'Tool done.' });
+  s = await session.turn('TOOL:echo standin-$((6*7))', { until: 'Tool done.' });
   const toolReqs = api.messages('main').filter((r) => r.seq > (hello?.seq ?? 0));
   t.equal(toolReqs[0]?.answer?.kind, 'tool_use', 'the stand-in asked for a Bash call');
   t.match(JSON.stringify(toolReqs[1]?.body?.messages?.at(-1)), /standin-42/, 'the tool result carries the command\'s output');
@@ -61,7 +59,7 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
 
   // A sub-agent: its requests are told apart from the main thread's and get plain replies.
   const beforeAgent = api.requests.length;
-  await submitAndWait(term, 'AGENT go', { until: /Agent\(standin subagent\)/ });
+  await session.turn('AGENT go', { until: /Agent\(standin subagent\)/ });
   const sub = await api.waitForRequest((r) => r.thread === 'subagent', 20_000);
   // 2.1.330 runs sub-agents in the background: a notification turn follows the sub-agent's end.
   await api.waitForRequest((r) => r.thread === 'main' && r.seq > sub.seq, 20_000);
@@ -73,34 +71,34 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
 
   // Padding: the context grows by the padding, the screen says so.
   const beforePad = api.lastMain()?.contextTokens ?? 0;
-  s = await submitAndWait(term, 'PAD:150000 big read', { until: (x) => x.includes('PAD:150000') && /Reply \d+: context about 1\d{5} tokens/.test(x) });
+  s = await session.turn('PAD:150000 big read', { until: (x) => x.includes('PAD:150000') && /Reply \d+: context about 1\d{5} tokens/.test(x) });
   const padded = api.lastMain();
   t.equal(padded?.padding, 150_000, 'the PAD marker is counted');
   t.ok((padded?.contextTokens ?? 0) >= beforePad + 150_000, `context grew past ${beforePad} + 150000: ${padded?.contextTokens}`);
   t.same(replies(s).at(-1), [padded?.seq, padded?.contextTokens], 'screen shows the padded context');
 
   // /compact: the compaction call is recognised, and the next main request is small again.
-  await submitAndWait(term, '/compact keep it', { until: /Compacted/ });
+  await session.turn('/compact keep it', { until: /Compacted/ });
   const compacts = api.messages('compact');
   t.equal(compacts.length, 1, 'one compaction call');
   t.equal(compacts[0]?.padding, 150_000, 'the compaction call carries the whole (padded) conversation');
-  s = await submitAndWait(term, 'after', { until: (x) => x.includes('after') && (replies(x).at(-1)?.[1] ?? 1e9) < 100_000 });
+  s = await session.turn('after', { until: (x) => x.includes('after') && (replies(x).at(-1)?.[1] ?? 1e9) < 100_000 });
   const after = api.lastMain();
   t.equal(after?.padding, 0, 'the padding left with the compacted messages');
   t.ok((after?.contextTokens ?? 1e9) < (padded?.contextTokens ?? 0) / 5, `context shrank: ${padded?.contextTokens} → ${after?.contextTokens}`);
 
   // The handoff guard performs: a checkpoint note written by Claude's Write tool, then /clear;
   // the next request starts a new conversation (new session id) without the padding.
-  await submitAndWait(term, 'PAD:20000 more reading', { until: /PAD:20000[\s\S]*Reply \d+/ });
+  await session.turn('PAD:20000 more reading', { until: /PAD:20000[\s\S]*Reply \d+/ });
   const beforeClear = api.lastMain();
   t.equal(beforeClear?.padding, 20_000);
-  s = await submitAndWait(term, 'Please write a checkpoint note to .guard/checkpoints/cp1.md now', { until: 'Checkpoint note written' });
+  s = await session.turn('Please write a checkpoint note to .guard/checkpoints/cp1.md now', { until: 'Checkpoint note written' });
   const noteReq = api.messages('main').find((r) => r.answer?.kind === 'tool_use' && r.answer.name === 'Write');
   t.match(noteReq?.answer, { input: { file_path: `${env.cwd}/.guard/checkpoints/cp1.md` } }, 'Write aimed at the project folder');
   const note = await readFile(join(env.cwd, '.guard/checkpoints/cp1.md'), 'utf8');
   t.match(note, /## Goal[\s\S]*## Done[\s\S]*## Next/, 'the note is on disk with content');
-  await submitAndWait(term, '/clear', { until: (x) => !x.includes('Checkpoint note written') });
-  s = await submitAndWait(term, 'resume from .guard/checkpoints/cp1.md', { until: /resume from[\s\S]*Reply \d+/ });
+  await session.turn('/clear', { until: (x) => !x.includes('Checkpoint note written') });
+  s = await session.turn('resume from .guard/checkpoints/cp1.md', { until: /resume from[\s\S]*Reply \d+/ });
   const resumed = api.lastMain();
   t.equal(resumed?.padding, 0, 'no padding after /clear');
   t.ok((resumed?.contextTokens ?? 1e9) < (beforeClear?.contextTokens ?? 0) - 20_000, `context after /clear: ${resumed?.contextTokens}`);

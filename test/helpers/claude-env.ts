@@ -72,7 +72,7 @@ export interface ClaudeEnv {
   cwd: string;
   guardHome: string;
   tmp: string;
-  /** The full environment for the program (claude or guard): nothing from the parent but PATH. */
+  /** The full environment for the program (claude or guard): nothing from the parent but PATH (with node_modules/.bin first). */
   env: Record<string, string>;
   claudeBin: string;
   /** Arguments that let the stand-in's tool calls run. */
@@ -103,7 +103,8 @@ export async function makeClaudeEnv(opts: ClaudeEnvOptions): Promise<ClaudeEnv> 
   };
   await writeFile(join(home, '.claude.json'), JSON.stringify(claudeJson, null, 2));
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    // The project's node_modules/.bin first, so that `guard … claude` finds the pinned Claude Code.
+    PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
     HOME: home,
     USER: process.env.USER ?? 'root',
     SHELL: '/bin/bash',
