@@ -1,0 +1,69 @@
+// Scroll back for a program on the main screen, and the fall-back to pass-through when guard's
+// own display fails. Needs a fresh `npx tsc -p tsconfig.json` for bin/guard.js.
+import t from 'tap';
+import { startTerminal } from '../helpers/terminal.js';
+import { runSupervised } from '../../src/supervisor/supervise.js';
+import { Emitter } from '../../src/supervisor/disposables.js';
+import type { TerminalIo } from '../../src/supervisor/terminal-io.js';
+
+t.test('Shift-PgUp shows the pane\'s history; any key returns to live and reaches the program', async (t) => {
+  const src = `
+    for (let i = 1; i <= 60; i++) process.stdout.write('line ' + i + '\\r\\n');
+    process.stdout.write('bottom\\r\\n');
+    process.stdin.setRawMode(true);
+    process.stdin.on('data', (d) => { process.stdout.write('got ' + JSON.stringify(d.toString()) + '\\r\\n'); if (d.includes('q')) process.exit(0); });`;
+  const g = startTerminal({ file: process.execPath, args: ['bin/guard.js', process.execPath, '-e', src], cols: 40, rows: 12 });
+  t.teardown(() => g.dispose());
+  await g.waitFor('bottom');
+  t.notMatch(g.screen(), /line 40\n/);
+  g.write('\x1b[5;2~');
+  const back = await g.waitFor(/\[\d+\/\d+\]/);
+  t.match(back, /line 4\d\n/, 'an earlier page of output is shown');
+  g.write('\x1b[5;2~');
+  await g.waitFor(/line 3\d\n/);
+  g.write('x');
+  await g.waitFor('got "x"');
+  t.notMatch(g.screen(), /\[\d+\/\d+\]/, 'back to live');
+  g.write('q');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('an error in guard\'s display falls back to pass-through, once, and the program goes on', async (t) => {
+  const out: string[] = [];
+  const input = new Emitter<Buffer>();
+  const io: TerminalIo = {
+    stdinIsTTY: false,
+    stdoutIsTTY: true,
+    size: () => ({ cols: 40, rows: 10 }),
+    setRawMode: () => {},
+    write: (d) => { out.push(String(d)); },
+    writeSync: (d) => { out.push(d); },
+    onInput: (fn) => input.on(fn),
+    onInputEnd: () => ({ dispose() {} }),
+    pauseInput: () => {},
+    onResize: () => ({ dispose() {} }),
+    onSignal: () => ({ dispose() {} }),
+    onProcessExit: () => ({ dispose() {} }),
+    onUncaught: () => ({ dispose() {} }),
+    stderr: (s) => { out.push(s); },
+  };
+  let calls = 0;
+  const changed = new Emitter<void>();
+  const footerSource = {
+    lines: () => { if (++calls > 2) throw new Error('footer exploded'); return ['footer']; },
+    onChange: (fn: () => void) => changed.on(fn),
+    dispose: () => {},
+  };
+  const status = await runSupervised({
+    program: 'sh',
+    args: ['-c', 'sleep 0.3; echo after-the-error; sleep 0.3; exit 3'],
+    footerSource,
+    io,
+    onStart: () => { setTimeout(() => changed.fire(), 100); },
+  });
+  t.equal(status, 3, 'the program ran to its end');
+  const all = out.join('');
+  t.equal(all.split('the display failed').length - 1, 1, 'said once');
+  t.match(all, 'footer exploded');
+  t.match(all.slice(all.indexOf('the display failed')), 'after-the-error', 'output after the error passes through');
+});
