@@ -41,6 +41,8 @@ export interface StandinOptions {
   refuseWrites?: boolean;
   /** Output tokens reported per answer. Default 40. */
   outputTokens?: number;
+  /** Keep each request's parsed body in `requests` (default true; `guard demo` may turn it off to save memory). */
+  recordBodies?: boolean;
   /** Port to listen on (default 0: a free one). */
   port?: number;
 }
@@ -55,7 +57,7 @@ export interface StandinRequest {
   /** The query string with its `?`, e.g. `?beta=true`; '' if none. */
   search: string;
   headers: Record<string, string>;
-  /** The parsed JSON body (Messages API requests), else null. */
+  /** The parsed JSON body (Messages API requests, unless recordBodies is false), else null. */
   body: MessagesBody | null;
   bodyChars: number;
   model: string | null;
@@ -137,6 +139,7 @@ class Standin implements StandinApi {
   window1m: number;
   models1m: RegExp;
   private readonly outputTokens: number;
+  private readonly recordBodies: boolean;
   private readonly windowFor: StandinOptions['windowFor'];
   private readonly queued: Array<{ answer: ScriptedAnswer; thread: ThreadKind }> = [];
   private readonly listeners = new Set<RequestListener>();
@@ -153,6 +156,7 @@ class Standin implements StandinApi {
     this.latencyMs = checkCount('latencyMs', opts.latencyMs, 0);
     this.outputTokens = checkCount('outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
     this.refuseWrites = opts.refuseWrites ?? false;
+    this.recordBodies = opts.recordBodies ?? true;
     this.windowFor = opts.windowFor;
     this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
     this.server.keepAliveTimeout = 60_000;
@@ -191,6 +195,7 @@ class Standin implements StandinApi {
   }
 
   private record(r: StandinRequest): void {
+    if (!this.recordBodies) r.body = null;
     this.requests.push(r);
     for (const l of [...this.listeners]) { try { l(r); } catch { /* a test's listener must not break the server */ } }
   }

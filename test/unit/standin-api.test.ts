@@ -239,6 +239,12 @@ t.test('scripting and records through the server', async (t) => {
   t.same(api.requests.map((r) => r.seq), api.requests.map((_, i) => i + 1), 'records numbered in order');
   t.ok(api.requests.every((r) => r.usage === null || r.contextTokens === contextOf(r.usage)));
   await t.rejects(api.waitForRequest(() => false, 50), /no matching request/);
+  t.ok(api.requests.at(-1)?.body, 'bodies recorded by default');
+  const lean = await startStandinApi({ recordBodies: false });
+  t.teardown(() => lean.close());
+  await post(lean, body([user('PAD:10 x')]));
+  t.equal(lean.requests[0]?.body, null, 'recordBodies: false drops the body');
+  t.equal(lean.requests[0]?.padding, 10, 'but keeps what was computed from it');
   await t.rejects(startStandinApi({ latencyMs: -1 }), /latencyMs.*-1/);
   await t.rejects(startStandinApi({ port: 70000 }), /70000/);
 });
