@@ -35,6 +35,8 @@ export const DEFAULT_RESUME_TEMPLATE =
   'Continue from the checkpoint note in {path}: read it first, then carry on with the next step it names.';
 export const DEFAULT_COMPACT_INSTRUCTIONS =
   'Keep the goal, what is done and what remains, the key files, the decisions made and the exact next step.';
+/** Longest prompt guard types (src/policy/injector.ts checks it again): Claude wraps longer pastes in tags. */
+export const MAX_TYPED_CHARS = 800;
 export const DEFAULT_NOTE_PATH = '.guard/checkpoints/{time}.md';
 
 export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
@@ -71,6 +73,15 @@ export function makePolicyConfig(partial: Partial<PolicyConfig> = {}): PolicyCon
   }
   if (!c.resumeTemplate.includes('{path}')) {
     throw new Error(`the resume template must contain {path}; got ${JSON.stringify(c.resumeTemplate)}`);
+  }
+  // Measured with a long note path: the prompts must stay short enough to be typed as one paste.
+  const longPath = notePathAt(c.notePath, 0);
+  for (const [name, text] of [
+    ['handoff template', fillTemplate(c.handoffTemplate, { path: longPath })],
+    ['resume template', fillTemplate(c.resumeTemplate, { path: longPath })],
+    ['compact instructions', `/compact ${oneLine(c.compactInstructions)}`],
+  ] as const) {
+    if (text.length > MAX_TYPED_CHARS) throw new Error(`the ${name} is too long to type into Claude (${text.length} characters, at most ${MAX_TYPED_CHARS})`);
   }
   if (!/\.md$/i.test(c.notePath) || /\s/.test(c.notePath)) {
     throw new Error(`the note path must end in .md and contain no spaces; got ${JSON.stringify(c.notePath)}`);

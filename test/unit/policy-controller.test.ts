@@ -39,7 +39,8 @@ class FakeTimers implements Timers {
 class FakeWriter {
   writes: string[] = [];
   unsent = false;
-  write(data: string): void { this.writes.push(data); }
+  /** What was typed, without the bracketed-paste wrapping the injector adds. */
+  write(data: string): void { this.writes.push(data.replace('\x1b[200~', '').replace('\x1b[201~', '')); }
   hasUnsentInput(): boolean { return this.unsent; }
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Injector, type InjectWriter } from '../../src/policy/injector.js';
+import { Injector, MAX_INJECT_CHARS, type InjectWriter } from '../../src/policy/injector.js';
 
 class FakeWriter implements InjectWriter {
   writes: { data: string; origin: string }[] = [];
@@ -12,11 +12,13 @@ class FakeWriter implements InjectWriter {
   hasUnsentInput(): boolean { return this.unsent; }
 }
 
-t.test('text and Enter go out as one write, marked as guard\'s', async (t) => {
+const typed = (text: string): string => `\x1b[200~${text}\x1b[201~\r`;
+
+t.test('text goes out as a bracketed paste with the Enter after it, in one write, marked as guard\'s', async (t) => {
   const w = new FakeWriter();
   const inj = new Injector(w);
   t.same(inj.inject('/compact keep the tests'), { ok: true, text: '/compact keep the tests' });
-  t.same(w.writes, [{ data: '/compact keep the tests\r', origin: 'guard' }]);
+  t.same(w.writes, [{ data: '\x1b[200~/compact keep the tests\x1b[201~\r', origin: 'guard' }]);
 });
 
 t.test('refuses while the user has unsent input, and writes nothing', async (t) => {
@@ -36,7 +38,7 @@ t.test('after /clear nothing is typed until the new SessionStart', async (t) => 
   t.match(inj.inject('still not'), { ok: false, reason: 'awaiting-session-start' });
   inj.onHook({ type: 'SessionStart', sessionId: 'new', transcriptPath: null, cwd: null, source: 'clear', model: null });
   t.match(inj.inject('Continue from the checkpoint note'), { ok: true });
-  t.same(w.writes.map((x) => x.data), ['/clear\r', 'Continue from the checkpoint note\r']);
+  t.same(w.writes.map((x) => x.data), [typed('/clear'), typed('Continue from the checkpoint note')]);
   inj.inject('/clear');
   inj.reset();
   t.equal(inj.waitingForSessionStart, false);
@@ -47,6 +49,10 @@ t.test('rejects empty or multi-line text and reports a failed write', async (t) 
   const inj = new Injector(w);
   t.match(inj.inject(''), { ok: false, reason: 'empty' });
   t.match(inj.inject('a\nb'), { ok: false, reason: 'empty' });
+  t.match(inj.inject('a\x1b[201~b'), { ok: false, reason: 'empty' }, 'nothing can end the paste early');
+  t.match(inj.inject('x'.repeat(MAX_INJECT_CHARS + 1)), { ok: false, reason: 'too-long' });
+  t.match(inj.inject('x'.repeat(MAX_INJECT_CHARS)), { ok: true });
+  w.writes = [];
   w.fail = true;
   t.match(inj.inject('x'), { ok: false, reason: 'write-failed', detail: 'pty closed' });
   t.same(w.writes, []);

@@ -55,6 +55,8 @@ t.test('config checks name the bad value', async (t) => {
   t.throws(() => makePolicyConfig({ handoffTemplate: 'no placeholder' }), { message: /must contain \{path\}/ });
   t.throws(() => makePolicyConfig({ notePath: 'notes/a b.md' }), { message: /"notes\/a b.md"/ });
   t.equal(makePolicyConfig({ thresholdPct: undefined }).thresholdPct, 80, 'undefined means default');
+  t.throws(() => makePolicyConfig({ compactInstructions: 'keep '.repeat(200) }), { message: /compact instructions is too long to type into Claude \(1008 characters, at most 800\)/ });
+  t.throws(() => makePolicyConfig({ resumeTemplate: `{path} ${'x'.repeat(800)}` }), { message: /resume template is too long/ });
 });
 
 t.test('the default handoff prompt has the phrase the API stand-in recognises', async (t) => {

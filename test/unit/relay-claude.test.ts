@@ -1,0 +1,141 @@
+// The real Claude Code (the project's install) with guard's --settings, against the Messages API
+// stand-in: guard's hooks and status line reach a receiver through the compiled relays, the
+// user's own --settings hook and status line still run, and the checkpoint controller carries a
+// whole handoff (note, /clear, resume) through the real program.
+import t, { type Test } from 'tap';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
+import { defaultRelayPaths, prepareClaudeSettings } from '../../src/claude/settings.js';
+import { CheckpointController } from '../../src/policy/controller.js';
+import { makePolicyConfig } from '../../src/policy/config.js';
+import { noteChecker } from '../../src/policy/note-file.js';
+import { realTimers } from '../../src/log/timers.js';
+import type { CheckpointRecord } from '../../src/log/records.js';
+import type { ContextSnapshot } from '../../src/context/snapshot.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
+const relay = defaultRelayPaths();
+if (!existsSync(relay.hookRelay) || statSync(relay.hookRelay).mtimeMs < statSync(join(ROOT, 'src', 'claude', 'relay', 'hook-relay.ts')).mtimeMs) {
+  throw new Error('the compiled relays are missing or stale: run npx tsc -p tsconfig.json first');
+}
+const KEY = 'sk-ant-test-000000000000000000000000';
+const TOKEN = 'test-token';
+
+interface Posted { event: string; body: Record<string, unknown> }
+
+async function receiver(t: Test, onHook: (event: string, body: unknown) => void = () => {}): Promise<{ url: string; got: Posted[] }> {
+  const got: Posted[] = [];
+  const srv = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c: Buffer) => { b += c.toString(); });
+    req.on('end', () => {
+      if (req.headers['x-guard-token'] !== TOKEN) { res.statusCode = 401; res.end(); return; }
+      const event = (req.url ?? '').replace(/^\/guard\/hook\//, '');
+      const body = JSON.parse(b) as Record<string, unknown>;
+      got.push({ event, body });
+      res.end('{}');
+      onHook(event, body);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+  return { url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, got };
+}
+
+
+
+async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: string) => void, receiverUrl: string): Promise<{ term: TestTerminal; api: StandinApi; cwd: string }> {
+  const api = await startStandinApi({});
+  t.teardown(() => api.close());
+  const home = mkdtempSync(join(tmpdir(), 'guard-relay-home-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'guard-relay-proj-'));
+  t.teardown(() => { rmSync(home, { recursive: true, force: true }); rmSync(cwd, { recursive: true, force: true }); });
+  writeFileSync(join(home, '.claude.json'), JSON.stringify({
+    hasCompletedOnboarding: true, customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
+    projects: { [cwd]: { hasTrustDialogAccepted: true } },
+  }));
+  mkdirSync(join(home, '.claude'));
+  setup(home, cwd);
+  const prep = prepareClaudeSettings({ userArgs: userArgs.map((a) => a.replace('$CWD', cwd)), cwd, home, relay });
+  const term = startTerminal({
+    file: CLAUDE, args: prep.args, cwd, cols: 110, rows: 32,
+    env: {
+      ...process.env, HOME: home, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: KEY, TERM: 'xterm-256color',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', GUARD_RECEIVER_URL: receiverUrl, GUARD_TOKEN: TOKEN,
+    },
+  });
+  t.teardown(() => term.dispose());
+  return { term, api, cwd };
+}
+
+t.test("guard's hooks and status line reach the receiver; the user's hook and status line still run", async (t) => {
+  const r = await receiver(t);
+  const { term, cwd } = await claude(t, ['--settings', '$CWD/mine.json', '--permission-mode', 'acceptEdits'], (home, cwd) => {
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ statusLine: { type: 'command', command: 'echo "USERLINE $(wc -c) bytes"' } }));
+    writeFileSync(join(cwd, 'mine.json'), JSON.stringify({ hooks: { Stop: [{ matcher: '', hooks: [{ type: 'command', command: `echo stopped >> ${join(cwd, 'user-hook.txt')}` }] }] } }));
+  }, r.url);
+  await term.waitFor(/USERLINE [1-9]\d* bytes/, 40_000);
+  term.write('hello\r');
+  await term.waitFor(/Reply \d+: context about/, 40_000);
+  await waitUntil(() => r.got.some((g) => g.event === 'Stop'), 20_000);
+  const events = r.got.map((g) => g.event);
+  t.equal(events[0], 'SessionStart');
+  t.match(r.got[0]!.body, { hook_event_name: 'SessionStart', source: 'startup' });
+  t.ok(events.includes('UserPromptSubmit'));
+  t.match(r.got.find((g) => g.event === 'UserPromptSubmit')!.body, { prompt: 'hello' });
+  t.ok(events.includes('Stop'));
+  t.ok(events.includes('statusline'));
+  t.match(r.got.find((g) => g.event === 'statusline')!.body, { context_window: { context_window_size: Number } });
+  await waitUntil(() => existsSync(join(cwd, 'user-hook.txt')), 20_000);
+  t.equal(readFileSync(join(cwd, 'user-hook.txt'), 'utf8'), 'stopped\n', "the user's own --settings Stop hook ran");
+  t.notMatch(term.screen(), /hook-relay|error/i, 'the relays print nothing into Claude');
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+function snap(contextTokens: number | null): ContextSnapshot {
+  return {
+    claudeSessionId: null, model: null, contextTokens, lastOutputTokens: 0, contextWindow: 200_000, windowSource: 'user',
+    autoCompactAt: 167_000, autoCompactSource: 'default', growthPerTurn: null, growthHigh: null, turnsLeft: null, costUsd: 0,
+    mainRequests: 0, compactions: [],
+  };
+}
+
+t.test('a handoff checkpoint through the real Claude Code', async (t) => {
+  let controller: CheckpointController | null = null;
+  const r = await receiver(t, (event, body) => controller?.hook(event, body));
+  const { term, api, cwd } = await claude(t, ['--permission-mode', 'acceptEdits'], () => {}, r.url);
+  const records: CheckpointRecord[] = [];
+  const c = new CheckpointController(makePolicyConfig({ coolDownMs: 0 }), {
+    writer: { write: (d) => term.write(d), hasUnsentInput: () => false },
+    clock: Date.now, timers: realTimers, checkNote: noteChecker(cwd), log: (rec) => records.push(rec), notice: () => {},
+  });
+  controller = c;
+  t.teardown(() => c.dispose());
+  term.proc.onData(() => c.output());
+  api.onRequest((req) => { if (req.thread === 'main' && req.status === 200) c.snapshot(snap(req.contextTokens)); });
+  // Claude's first status-line refresh means its input box is up and takes keys.
+  await waitUntil(() => r.got.some((g) => g.event === 'statusline'), 40_000);
+  term.write('PAD:140000 big read\r');
+  const resume = await api.waitForRequest((q) => q.thread === 'main' && /Continue from the checkpoint note in/.test(q.prompt), 90_000)
+    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nhooks: ${r.got.map((g) => g.event).join(' ')}\nscreen:\n${term.screen()}`); });
+  await term.waitFor(/Reply \d+: context about/, 20_000);
+  const phases = records.map((rec) => rec.phase);
+  t.same(phases, ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
+  const note = records.find((rec) => rec.phase === 'prompted')!.notePath!;
+  t.match(note, /^\.guard\/checkpoints\/.+\.md$/);
+  t.match(readFileSync(join(cwd, note), 'utf8'), /Checkpoint note/);
+  t.ok(resume.contextTokens! < 50_000, `the fresh context is small (${resume.contextTokens})`);
+  t.ok(resume.prompt.includes(note), 'the resume prompt names the note');
+});
