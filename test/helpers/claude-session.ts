@@ -36,6 +36,8 @@ export interface ClaudeSession {
 }
 
 export const TELEMETRY_TOKEN = 'guard-e2e-token';
+/** SIGTERM first (guard then ends Claude itself; SIGKILL would orphan Claude), SIGKILL after this. */
+const GRACEFUL_EXIT_MS = 3_000;
 
 export async function startClaudeSession(opts: ClaudeSessionOptions = {}): Promise<ClaudeSession> {
   const api = await startStandinApi(opts.standin);
@@ -50,6 +52,12 @@ export async function startClaudeSession(opts: ClaudeSessionOptions = {}): Promi
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
+    if (!term.exitedStatus) {
+      term.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([term.exited, new Promise((r) => { timer = setTimeout(r, GRACEFUL_EXIT_MS); })]);
+      clearTimeout(timer);
+    }
     term.dispose();
     await Promise.allSettled([api.close(), otlp?.close(), env.cleanup()]);
   };
