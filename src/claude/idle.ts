@@ -14,9 +14,10 @@ import type { GuardState } from './state.js';
  * a turn; 400 ms without a byte means the screen has settled and typing will not race a redraw. */
 export const OUTPUT_QUIET_MS = 400;
 
-/** An Enter that no UserPromptSubmit hook confirmed (a slash command such as /compact or /clear,
- * or an Enter inside a menu) counts as finished once the screen has been still this long:
- * running slash commands animate a spinner, so a longer silence means nothing is running. */
+/** An Enter that no UserPromptSubmit hook confirmed (a slash command such as /context or /model,
+ * or an Enter inside a menu) is shown as waiting for input once the screen has been still this
+ * long (running slash commands animate a spinner), but never counts as idle: guard only types
+ * after a Stop or SessionStart said Claude is back at its prompt. */
 export const UNCONFIRMED_ENTER_QUIET_MS = 2_000;
 
 export type IdleEvent =
@@ -100,14 +101,15 @@ export function applyIdleEvent(prev: IdleFacts, e: IdleEvent): IdleFacts {
 export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, quietMs: number = OUTPUT_QUIET_MS): IdleJudgement {
   if (f.exited) return { activity: 'working', waitingForInput: false, recheckAt: null };
   if (!f.started) return { activity: 'starting', waitingForInput: false, recheckAt: null };
-  let waiting = f.settleSeq >= f.promptSeq;
-  let recheckAt: number | null = null;
+  const waiting = f.settleSeq >= f.promptSeq;
   if (!waiting && !f.promptConfirmed) {
+    // Probably back at the prompt, but it could be a menu (/model, /resume): show it as waiting,
+    // never as idle, so guard does not type into it. The next Stop or SessionStart settles it.
     const settleAt = Math.max(f.lastOutputAt, f.lastPromptAt) + UNCONFIRMED_ENTER_QUIET_MS;
-    if (now >= settleAt) waiting = true;
-    else recheckAt = settleAt;
+    if (now >= settleAt) return { activity: 'working', waitingForInput: true, recheckAt: null };
+    return { activity: 'working', waitingForInput: false, recheckAt: settleAt };
   }
-  if (!waiting) return { activity: 'working', waitingForInput: false, recheckAt };
+  if (!waiting) return { activity: 'working', waitingForInput: false, recheckAt: null };
   // Quiet since the end of the turn too: Claude redraws its input box right after a Stop, and the
   // hook can arrive before those bytes do.
   const quietAt = Math.max(f.lastOutputAt, f.lastSettleAt) + quietMs;

@@ -124,8 +124,13 @@ export class CheckpointController {
       switch (a.type) {
         case 'type': {
           const res = this.injector.inject(a.text);
-          if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: this.deps.clock(), via: 'enter' });
-          this.told = null; // the policy now assumes 'working' until told again
+          const now = this.deps.clock();
+          if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });
+          // The policy takes Claude as working after any `typed` answer; the judgement agrees
+          // (after a refusal, `told` is cleared so that the next idle judgement goes through).
+          const unsent = this.deps.writer.hasUnsentInput();
+          this.judgement = judgeIdle(this.facts, now, unsent);
+          this.told = res.ok ? `${this.judgement.activity}/${unsent}` : null;
           this.step(res.ok ? { type: 'typed', ok: true } : { type: 'typed', ok: false, reason: res.reason });
           break;
         }

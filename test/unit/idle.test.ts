@@ -84,13 +84,16 @@ t.test('an automatic compaction mid-turn does not end the turn', async (t) => {
   t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 400 }), 99_999, false).activity, 'idle');
 });
 
-t.test('an Enter no hook confirms (a slash command, a menu) settles after a long quiet', async (t) => {
+t.test('an Enter no hook confirms (a slash command, a menu) shows as waiting after a long quiet, never idle', async (t) => {
   const f = feed([
     { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'stop', t: 10 },
     { type: 'prompt', t: 1000, via: 'enter' }, { type: 'output', t: 1500 },
   ]);
   t.same(judgeIdle(f, 2000, false), { activity: 'working', waitingForInput: false, recheckAt: 1500 + UNCONFIRMED_ENTER_QUIET_MS });
-  t.equal(judgeIdle(f, 1500 + UNCONFIRMED_ENTER_QUIET_MS, false).activity, 'idle');
+  const later = judgeIdle(f, 1500 + UNCONFIRMED_ENTER_QUIET_MS, false);
+  t.same(later, { activity: 'working', waitingForInput: true, recheckAt: null });
+  t.equal(guardStateOf(f, later, false), 'idle', 'the footer shows it as idle');
+  t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 9000 }), 9000 + OUTPUT_QUIET_MS, false).activity, 'idle', 'a Stop makes it idle');
   const confirmed = applyIdleEvent(f, { type: 'prompt', t: 1100, via: 'hook' });
   t.same(judgeIdle(confirmed, 60_000, false), { activity: 'working', waitingForInput: false, recheckAt: null },
     'a UserPromptSubmit makes it a real turn: only a Stop ends it');

@@ -112,10 +112,11 @@ function snap(contextTokens: number | null): ContextSnapshot {
   };
 }
 
-t.test('a handoff checkpoint through the real Claude Code', async (t) => {
+async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: StandinApi; term: TestTerminal; cwd: string; records: CheckpointRecord[]; hooks: string[] }> {
   let controller: CheckpointController | null = null;
   const r = await receiver(t, (event, body) => controller?.hook(event, body));
   const { term, api, cwd } = await claude(t, ['--permission-mode', 'acceptEdits'], () => {}, r.url);
+  api.refuseWrites = refuseWrites;
   const records: CheckpointRecord[] = [];
   const c = new CheckpointController(makePolicyConfig({ coolDownMs: 0 }), {
     writer: { write: (d) => term.write(d), hasUnsentInput: () => false },
@@ -128,8 +129,13 @@ t.test('a handoff checkpoint through the real Claude Code', async (t) => {
   // Claude's first status-line refresh means its input box is up and takes keys.
   await waitUntil(() => r.got.some((g) => g.event === 'statusline'), 40_000);
   term.write('PAD:140000 big read\r');
+  return { api, term, cwd, records, hooks: r.got.map((g) => g.event) };
+}
+
+t.test('a handoff checkpoint through the real Claude Code', async (t) => {
+  const { api, term, cwd, records, hooks } = await checkpointRun(t, false);
   const resume = await api.waitForRequest((q) => q.thread === 'main' && /Continue from the checkpoint note in/.test(q.prompt), 90_000)
-    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nhooks: ${r.got.map((g) => g.event).join(' ')}\nscreen:\n${term.screen()}`); });
+    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nhooks: ${hooks.join(' ')}\nscreen:\n${term.screen()}`); });
   await term.waitFor(/Reply \d+: context about/, 20_000);
   const phases = records.map((rec) => rec.phase);
   t.same(phases, ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
@@ -137,5 +143,18 @@ t.test('a handoff checkpoint through the real Claude Code', async (t) => {
   t.match(note, /^\.guard\/checkpoints\/.+\.md$/);
   t.match(readFileSync(join(cwd, note), 'utf8'), /Checkpoint note/);
   t.ok(resume.contextTokens! < 50_000, `the fresh context is small (${resume.contextTokens})`);
-  t.ok(resume.prompt.includes(note), 'the resume prompt names the note');
+  t.equal(resume.prompt, `Continue from the checkpoint note in ${note}: read it first, then carry on with the next step it names.`,
+    'the resume prompt reached the API exactly as typed');
+});
+
+t.test('a note never written falls back to /compact, through the real Claude Code', async (t) => {
+  const { api, term, records } = await checkpointRun(t, true);
+  await api.waitForRequest((q) => q.thread === 'compact', 90_000)
+    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nscreen:\n${term.screen()}`); });
+  await waitUntil(() => records.some((rec) => rec.phase === 'compacted'), 30_000)
+    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nscreen:\n${term.screen()}`); });
+  t.same(records.map((rec) => rec.phase), ['armed', 'prompted', 'fallback', 'compact-sent', 'compacted']);
+  term.write('after\r');
+  const next = await api.waitForRequest((q) => q.thread === 'main' && q.prompt === 'after', 30_000);
+  t.ok(next.contextTokens! < 100_000, `the context after compaction is smaller (${next.contextTokens})`);
 });
