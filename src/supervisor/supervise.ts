@@ -263,17 +263,20 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   writer.close();
   await new Promise<void>((r) => { subs.add(clock.setTimeout(r, EXIT_DRAIN_MS)); });
   const endUi = ui as PaneUi | null;
+  let leftBehind = '';
   if (endUi) {
     try {
       await endUi.drained();
       footer?.programExited?.(e.signal ? null : e.exitCode, e.signal ? `signal ${e.signal}` : null);
       endUi.flushFrame();
+      leftBehind = endUi.finalScreen();
     } catch { /* the terminal is restored below whatever happened */ }
     endUi.dispose();
   }
   exitEmitter.fire(status);
   subs.dispose();
   restore();
+  if (leftBehind) io.writeSync(leftBehind);
   io.pauseInput();
   return status;
 }

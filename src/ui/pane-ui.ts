@@ -6,7 +6,7 @@
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
 import { ScreenModel, type TerminalColours } from '../screen/model.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
-import { Renderer } from './renderer.js';
+import { Renderer, renderLine } from './renderer.js';
 import type { FooterSource } from './footer-source.js';
 import { InputRouter, type ScrollControl } from '../input/router.js';
 import type { PrefixCommands } from '../input/commands.js';
@@ -144,6 +144,24 @@ export class PaneUi implements Disposable {
     const buf = this.model.buffer;
     const out: string[] = [];
     for (let y = 0; y < this.paneRows; y++) out.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+    return out;
+  }
+
+  /**
+   * The program's last screen as plain lines with SGR (up to the last non-empty row or the
+   * cursor), for the user's main screen after guard leaves: a program that stayed on the main
+   * screen leaves its output behind as it would have bare. Empty for alternate-screen programs.
+   */
+  finalScreen(): string {
+    const buf = this.model.buffer;
+    if (buf.type !== 'normal') return '';
+    const cell = buf.getNullCell();
+    let last = buf.cursorX > 0 ? buf.cursorY : buf.cursorY - 1;
+    for (let y = this.paneRows - 1; y > last; y--) {
+      if ((buf.getLine(buf.baseY + y)?.translateToString(true) ?? '') !== '') { last = y; break; }
+    }
+    let out = '';
+    for (let y = 0; y <= last; y++) out += renderLine(buf.getLine(buf.baseY + y), this.cols, cell).replace(/\x1b\[K$/, '') + '\r\n';
     return out;
   }
 

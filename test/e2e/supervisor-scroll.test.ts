@@ -1,5 +1,6 @@
-// Scroll back for a program on the main screen, and the fall-back to pass-through when guard's
-// own display fails. Needs a fresh `npx tsc -p tsconfig.json` for bin/guard.js.
+// Scroll back for a program on the main screen, the title, paste and focus reports, what a
+// main-screen program leaves behind, and the fall-back to pass-through when guard's own display
+// fails. Needs a fresh `npx tsc -p tsconfig.json` for bin/guard.js.
 import t from 'tap';
 import { startTerminal } from '../helpers/terminal.js';
 import { runSupervised } from '../../src/supervisor/supervise.js';
@@ -26,6 +27,39 @@ t.test('Shift-PgUp shows the pane\'s history; any key returns to live and reache
   t.notMatch(g.screen(), /\[\d+\/\d+\]/, 'back to live');
   g.write('q');
   t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('title, bracketed paste and focus reports reach where they belong', async (t) => {
+  const src = `
+    process.stdin.setRawMode(true);
+    process.stdout.write('\\x1b]0;my title\\x07\\x1b[?2004h\\x1b[?1004hready\\r\\n');
+    let acc = '';
+    process.stdin.on('data', (d) => {
+      acc += d.toString();
+      process.stdout.write('got ' + JSON.stringify(acc) + '\\r\\n');
+      if (acc.includes('q')) { process.stdout.write('\\x1b[?2004l\\x1b[?1004l'); process.exit(0); }
+    });`;
+  const g = startTerminal({ file: process.execPath, args: ['bin/guard.js', process.execPath, '-e', src], cols: 60, rows: 10 });
+  t.teardown(() => g.dispose());
+  let title = '';
+  g.term.onTitleChange((s) => { title = s; });
+  await g.waitFor('ready');
+  await g.waitFor(() => g.term.modes.bracketedPasteMode && g.term.modes.sendFocusMode);
+  t.equal(title, 'my title');
+  g.write('\x1b[200~p\x07s\x1b[201~');
+  await g.waitFor('got "\\u001b[200~p\\u0007s\\u001b[201~"');
+  g.write('\x1b[I');
+  await g.waitFor('\\u001b[I"');
+  g.write('q');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
+t.test('a main-screen program leaves its last screen behind on the user\'s terminal', async (t) => {
+  const g = startTerminal({ file: process.execPath, args: ['bin/guard.js', 'sh', '-c', 'printf "first\\nsecond \\033[32mgreen\\033[0m\\n"'], cols: 40, rows: 8 });
+  t.teardown(() => g.dispose());
+  t.equal((await g.waitExit()).exitCode, 0);
+  t.same(g.lines().slice(0, 3), ['first', 'second green', '']);
+  t.equal(g.term.buffer.active.type, 'normal');
 });
 
 t.test('an error in guard\'s display falls back to pass-through, once, and the program goes on', async (t) => {
