@@ -325,7 +325,10 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     if (s.phase !== 'watching' || s.spent || eff === null) return;
     let reason: ArmReason | null = null;
     if (eff >= (s.config.thresholdPct / 100) * point) reason = 'threshold';
-    else if (s.config.forecast && s.growthHigh !== null && s.growthHigh > 0 && eff + s.growthHigh >= point) reason = 'forecast';
+    // Not below the re-arm level: one huge turn in the history must not checkpoint a near-empty
+    // context (the fill-up would count as over at once, and the next cool-down would fire again).
+    else if (s.config.forecast && s.growthHigh !== null && s.growthHigh > 0 && eff + s.growthHigh >= point
+      && eff >= (s.config.rearmBelowPct / 100) * point) reason = 'forecast';
     if (reason === null) return;
     const pct = Math.round((eff / point) * 100);
     const why = reason === 'threshold'

@@ -100,6 +100,9 @@ t.test('arms early when the forecast says the next turn crosses the auto-compact
   const small = new Sim();
   small.context(100_000, { growthHigh: 20_000 });
   t.equal(small.s.phase, 'watching');
+  const early = new Sim();
+  early.context(20_000, { growthHigh: 150_000 });
+  t.equal(early.s.phase, 'watching', 'not below the re-arm level, whatever the forecast');
 });
 
 t.test('never fires while Claude works or the user has unsent input', async (t) => {
