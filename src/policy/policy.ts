@@ -321,7 +321,15 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     const eff = s.effectiveTokens;
     const point = s.autoCompactAt;
     if (point === null) return;
-    if (s.spent && (eff === null || eff < (s.config.rearmBelowPct / 100) * point)) s.spent = false;
+    const dropped = eff === null || eff < (s.config.rearmBelowPct / 100) * point;
+    if (s.spent && dropped) s.spent = false;
+    if (s.phase === 'armed' && s.armReason !== 'manual' && dropped) {
+      // The user cleared or compacted on their own: nothing left to checkpoint.
+      log('disarmed', 'the context dropped before guard fired');
+      enter('watching');
+      s.armReason = null; s.running = null;
+      return;
+    }
     if (s.phase !== 'watching' || s.spent || eff === null) return;
     let reason: ArmReason | null = null;
     if (eff >= (s.config.thresholdPct / 100) * point) reason = 'threshold';

@@ -324,6 +324,23 @@ t.test('no SessionStart after /clear: the checkpoint fails after a timeout', asy
   t.same(sim.phases().slice(-1), ['failed']);
 });
 
+t.test('an armed checkpoint is dropped when the user clears or compacts first', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.working();
+  sim.context(null, { claudeSessionId: 's2' });
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'disarmed']);
+  t.same(typedTexts(sim.idle()), []);
+  sim.context(140_000);
+  t.equal(sim.s.phase, 'armed', 'a new fill-up arms again');
+  const manual = new Sim();
+  manual.context(10_000);
+  manual.send({ type: 'command', command: 'now' });
+  manual.context(5_000);
+  t.equal(manual.s.phase, 'armed', '"checkpoint now" stays armed whatever the context');
+});
+
 t.test('stepPolicy does not modify the state it is given', async (t) => {
   const s0 = initialPolicyState(makePolicyConfig());
   const before = JSON.stringify(s0);
