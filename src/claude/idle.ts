@@ -6,7 +6,7 @@
 // Idle means all three: Claude's turn has ended after the last submitted prompt (a Stop, or a
 // SessionStart that leaves Claude waiting: after /clear, a manual /compact, startup), the user
 // has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS
-// (counted from the end of the turn at the earliest).
+// (counted from the end of the turn at the earliest) and the keyboard for USER_QUIET_MS.
 
 import type { GuardState } from './state.js';
 
@@ -19,6 +19,10 @@ export const OUTPUT_QUIET_MS = 400;
  * long (running slash commands animate a spinner), but never counts as idle: guard only types
  * after a Stop or SessionStart said Claude is back at its prompt. */
 export const UNCONFIRMED_ENTER_QUIET_MS = 2_000;
+
+/** A keystroke of the user's (an arrow through history, a menu choice, a shortcut) means they are
+ * at the keyboard even when nothing counts as typed text: guard waits this long after the last. */
+export const USER_QUIET_MS = 2_000;
 
 export type IdleEvent =
   /** A SessionStart hook. `source` 'compact' after an automatic compaction does not end a turn. */
@@ -112,7 +116,7 @@ export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, qu
   if (!waiting) return { activity: 'working', waitingForInput: false, recheckAt: null };
   // Quiet since the end of the turn too: Claude redraws its input box right after a Stop, and the
   // hook can arrive before those bytes do.
-  const quietAt = Math.max(f.lastOutputAt, f.lastSettleAt) + quietMs;
+  const quietAt = Math.max(f.lastOutputAt + quietMs, f.lastSettleAt + quietMs, f.lastUserInputAt + USER_QUIET_MS);
   if (now < quietAt) return { activity: 'working', waitingForInput: true, recheckAt: quietAt };
   return { activity: hasUnsentInput ? 'working' : 'idle', waitingForInput: true, recheckAt: null };
 }

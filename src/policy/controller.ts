@@ -31,6 +31,11 @@ export interface CheckpointDeps {
   onChange?(): void;
 }
 
+/** Mouse reports (SGR and X10) and focus reports: the terminal's, not the user typing. With
+ * Claude's any-motion mouse tracking, merely moving the pointer sends these. */
+// eslint-disable-next-line no-control-regex
+const REPORTS_ONLY = /^(?:\x1b\[<\d+;\d+;\d+[Mm]|\x1b\[M[\s\S]{3}|\x1b\[[IO])+$/;
+
 type Untimed<I> = I extends PolicyInput ? Omit<I, 't'> : never;
 
 export class CheckpointController {
@@ -81,7 +86,7 @@ export class CheckpointController {
 
   /** The user's own bytes, as the writer reports them (PtyWriter.onUserInput). */
   userInput(data: string): void {
-    if (this.disposed) return;
+    if (this.disposed || REPORTS_ONLY.test(data)) return;
     const t = this.deps.clock();
     const submitted = this.hadUnsent && /[\r\n]/.test(data);
     this.hadUnsent = this.deps.writer.hasUnsentInput();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  OUTPUT_QUIET_MS, UNCONFIRMED_ENTER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
+  OUTPUT_QUIET_MS, UNCONFIRMED_ENTER_QUIET_MS, USER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
   type IdleEvent, type IdleFacts,
 } from '../../src/claude/idle.js';
 
@@ -39,6 +39,12 @@ t.test('events in the same millisecond keep their order', async (t) => {
   const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 0, via: 'hook' }]);
   t.equal(judgeIdle(f, 10_000, false).activity, 'working');
   t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 0 }), 10_000, false).activity, 'idle');
+});
+
+t.test('a recent keystroke (an arrow, a menu key) holds idleness back for a moment', async (t) => {
+  const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'stop', t: 10 }, { type: 'userInput', t: 5000 }]);
+  t.same(judgeIdle(f, 5100, false), { activity: 'working', waitingForInput: true, recheckAt: 5000 + USER_QUIET_MS });
+  t.equal(judgeIdle(f, 5000 + USER_QUIET_MS, false).activity, 'idle');
 });
 
 t.test('unsent input means not idle, though Claude waits', async (t) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ContextSnapshot } from '../../src/context/snapshot.js';
 import type { CheckpointRecord } from '../../src/log/records.js';
 import type { Timers } from '../../src/log/timers.js';
-import { OUTPUT_QUIET_MS } from '../../src/claude/idle.js';
+import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../src/claude/idle.js';
 import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
 import { CheckpointController, type NoteCheck } from '../../src/policy/controller.js';
 import { noteChecker } from '../../src/policy/note-file.js';
@@ -133,6 +133,24 @@ t.test('the user typing holds the checkpoint; their Enter submits and guard wait
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(writer.writes.length, 1);
   t.same(phases(), ['armed', 'prompted']);
+});
+
+t.test('mouse and focus reports are not the user at the keyboard; an arrow key is', async (t) => {
+  const { c, timers, writer } = setup();
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  c.userInput('\x1b[<35;10;5M\x1b[<35;11;5M');
+  c.userInput('\x1b[I');
+  c.snapshot(snap(150_000));
+  t.equal(writer.writes.length, 1, 'typed at once: only reports since the quiet moment');
+  const b = setup();
+  b.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  b.timers.advance(OUTPUT_QUIET_MS);
+  b.c.userInput('\x1b[A');
+  b.c.snapshot(snap(150_000));
+  t.equal(b.writer.writes.length, 0, 'an arrow key holds it back');
+  b.timers.advance(USER_QUIET_MS);
+  t.equal(b.writer.writes.length, 1);
 });
 
 t.test('compact strategy: typed, compaction event succeeds, miss on an automatic one', async (t) => {
