@@ -91,6 +91,7 @@ export class PaneUi implements Disposable {
     this.subs.add(d.commands.register('f', { description: 'show or hide the footer', run: () => this.toggleFooter() }));
     this.subs.add(d.commands.register('[', { description: 'scroll back', run: () => this.scrollControl().page(1) }));
     this.subs.add(d.commands.register('\x1b[5~', { description: 'scroll back', run: () => this.scrollControl().page(1) }));
+    this.subs.add(d.commands.register('?', { description: 'list these keys', run: () => this.notice(this.keyHelp()) }));
   }
 
   /** The size the program should have (the pty is spawned with it). */
@@ -163,6 +164,18 @@ export class PaneUi implements Disposable {
     let out = '';
     for (let y = 0; y <= last; y++) out += renderLine(buf.getLine(buf.baseY + y), this.cols, cell).replace(/\x1b\[K$/, '') + '\r\n';
     return out;
+  }
+
+  private keyHelp(): string {
+    const names: Record<string, string> = { '\x1b[5~': 'PgUp' };
+    const seen = new Set<string>();
+    const parts: string[] = ['Ctrl-G: Ctrl-G send Ctrl-G'];
+    for (const [key, cmd] of this.d.commands.list()) {
+      if (seen.has(cmd.description)) continue;
+      seen.add(cmd.description);
+      parts.push(`${names[key] ?? key} ${cmd.description}`);
+    }
+    return parts.join(' · ');
   }
 
   /** Modes the program has on, for the pass-through fallback to carry on with. */
@@ -267,8 +280,7 @@ export class PaneUi implements Disposable {
 
   private drawFrame(): void {
     if (this.disposed) return;
-    const drawnBefore = this.lastFrameAt;
-    this.lastFrameAt = this.d.clock.now();
+    const now = this.d.clock.now();
     const footer = this.footerLines(this.cols);
     if (footer.length !== this.footerHeight) {
       // The footer grew or shrank (e.g. 1 → 2 lines): the pane gives or takes the rows.
@@ -291,6 +303,8 @@ export class PaneUi implements Disposable {
       ...(this.scrollOffset > 0 ? { indicator: `[${this.scrollOffset}/${buf.baseY}]` } : {}),
     }, buf.getNullCell());
     if (frame) this.d.io.write(frame);
-    else this.lastFrameAt = drawnBefore;
+    // The frame rate limit is for the program's output; a footer-only frame (the clock) must not
+    // hold back the echo of the next keystroke.
+    if (paneDirty) this.lastFrameAt = now;
   }
 }
