@@ -67,6 +67,7 @@ export class ScreenModel implements Disposable {
   private readonly bellEmitter = new Emitter<void>();
   private readonly modesEmitter = new Emitter<ProgramModes>();
   private readonly parsedEmitter = new Emitter<void>();
+  private readonly outerEmitter = new Emitter<string>();
   private tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
   private lastModes: ProgramModes = DEFAULT_MODES;
   private pendingBytes = 0;
@@ -130,6 +131,8 @@ export class ScreenModel implements Disposable {
   onTitle(fn: (title: string) => void): Disposable { return this.titleEmitter.on(fn); }
   onBell(fn: () => void): Disposable { return this.bellEmitter.on(fn); }
   onModes(fn: (m: ProgramModes) => void): Disposable { return this.modesEmitter.on(fn); }
+  /** Sequences meant for the user's terminal itself (clipboard writes, OSC 52). */
+  onForOuter(fn: (seq: string) => void): Disposable { return this.outerEmitter.on(fn); }
   /** After each batch of output is parsed (the renderer schedules a frame). */
   onParsed(fn: () => void): Disposable { return this.parsedEmitter.on(fn); }
 
@@ -160,6 +163,11 @@ export class ScreenModel implements Disposable {
     this.subs.add(p.registerCsiHandler({ prefix: '>', final: 'q' }, (params) => {
       if ((params[0] ?? 0) !== 0) return false;
       this.replies.push(`\x1bP>|guard(${this.opts.version})${ST}`);
+      return true;
+    }));
+    // Clipboard writes (OSC 52) are for the user's terminal; queries of the clipboard are not passed on.
+    this.subs.add(p.registerOscHandler(52, (data) => {
+      if (!data.endsWith(';?')) this.outerEmitter.fire(`\x1b]52;${data}\x07`);
       return true;
     }));
     // Kitty keyboard protocol query (CSI ? u): no answer means "not supported"; the program's

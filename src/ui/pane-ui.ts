@@ -73,6 +73,7 @@ export class PaneUi implements Disposable {
     this.subs.add(this.model);
     this.subs.add(this.model.onReply((r) => d.writer.write(r, 'reply')));
     this.subs.add(this.model.onTitle((t) => this.guard(() => d.io.write(`\x1b]0;${t.replace(/[\x00-\x1f\x7f]/g, '')}\x07`))));
+    this.subs.add(this.model.onForOuter((seq) => this.guard(() => d.io.write(seq))));
     this.subs.add(this.model.onBell(() => this.guard(() => d.io.write('\x07'))));
     this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
     this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));

@@ -37,6 +37,16 @@ t.test('queries: DA1 after the kitty query, XTVERSION, colours, all in order', a
   t.same(replies.at(-1), '\x1b]10;rgb:1111/2222/3333\x1b\\');
 });
 
+t.test('clipboard writes (OSC 52) go to the user\'s terminal; clipboard reads do not', async (t) => {
+  const { m, write, replies } = model();
+  t.teardown(() => m.dispose());
+  const outer: string[] = [];
+  m.onForOuter((s) => outer.push(s));
+  await write('\x1b]52;c;aGVsbG8=\x07\x1b]52;c;?\x07');
+  t.same(outer, ['\x1b]52;c;aGVsbG8=\x07']);
+  t.same(replies, []);
+});
+
 t.test('modes: mouse, SGR encoding, paste, focus, cursor keys, cursor visibility and shape', async (t) => {
   const { m, write } = model();
   t.teardown(() => m.dispose());
