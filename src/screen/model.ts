@@ -76,7 +76,8 @@ export class ScreenModel implements Disposable {
     this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, allowProposedApi: true });
     this.replies = new ReplyQueue((s) => this.replyEmitter.fire(s));
     const t = this.term;
-    this.subs.add(t.onData((d) => this.replies.push(d)));
+    // Empty data comes from input('', true), guard's way of asking for parsing at once.
+    this.subs.add(t.onData((d) => { if (d) this.replies.push(d); }));
     this.subs.add(t.onBinary((d) => this.replies.push(d)));
     this.subs.add(t.onTitleChange((title) => this.titleEmitter.fire(title)));
     this.subs.add(t.onBell(() => this.bellEmitter.fire()));
@@ -89,6 +90,9 @@ export class ScreenModel implements Disposable {
   write(data: Buffer | string, done?: () => void): void {
     const n = data.length;
     this.pendingBytes += n;
+    // Parse now when nothing is queued (xterm would otherwise wait for a timer, ≥ 1 ms, per
+    // batch); with a queue, xterm's own time-sliced parsing continues as usual.
+    if (this.pendingBytes === n) this.term.input('', true);
     this.term.write(data, () => { this.pendingBytes -= n; done?.(); });
   }
 

@@ -25,8 +25,8 @@ export const GUARD_VERSION = '0.1.0';
 export const KILL_GRACE_MS = 2000;
 /** Output the pty still delivers after the exit notice is drawn if it comes within this. */
 const EXIT_DRAIN_MS = 30;
-/** Lines of history kept for programs on the main screen. */
-export const SCROLLBACK_LINES = 10_000;
+/** Lines of history kept for programs on the main screen (tmux keeps 2000; more costs parse speed and memory). */
+export const SCROLLBACK_LINES = 5_000;
 /** The terminal guard emulates for the program (what the screen model understands). */
 export const PROGRAM_TERM = 'xterm-256color';
 
