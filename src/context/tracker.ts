@@ -80,6 +80,15 @@ interface SessionState {
   metrics: MetricCounters | null;
 }
 
+export interface EventOutcome {
+  /** Seen before (same session and event.sequence): ignored. */
+  duplicate: boolean;
+  /** A request that moved (or could move) the main gauge. */
+  countedAsMain: boolean;
+}
+const DUPLICATE: EventOutcome = Object.freeze({ duplicate: true, countedAsMain: false });
+const NOT_A_REQUEST: EventOutcome = Object.freeze({ duplicate: false, countedAsMain: false });
+
 export class ContextTracker {
   private readonly env: Env;
   private readonly windowOverride: number | null;
@@ -100,11 +109,16 @@ export class ContextTracker {
     this.windowOverride = w ?? null;
   }
 
-  onEvent(e: ClaudeEvent): void {
+  /**
+   * Takes one event. Says whether it was new (an exporter retry is not) and, for a request,
+   * whether it now counts as the main conversation's, so the session log records the same
+   * thread the gauge used.
+   */
+  onEvent(e: ClaudeEvent): EventOutcome {
     const arrival = ++this.arrival;
     const s = this.session(e.sessionId ?? NO_SESSION);
     if (e.sequence !== null) {
-      if (s.seenSequences.has(e.sequence)) return; // an exporter retry: already counted
+      if (s.seenSequences.has(e.sequence)) return DUPLICATE; // an exporter retry: already counted
       s.seenSequences.add(e.sequence);
     }
     const key: OrderKey = { seq: e.sequence, t: e.t, arrival };
@@ -112,9 +126,10 @@ export class ContextTracker {
       s.lastT = e.t;
       s.lastArrival = arrival;
     }
-    if (e.type === 'api_request') this.onRequest(s, e, key);
-    else if (e.type === 'compaction') this.onCompaction(s, e, key);
+    if (e.type === 'api_request') return { duplicate: false, countedAsMain: this.onRequest(s, e, key) };
+    if (e.type === 'compaction') this.onCompaction(s, e, key);
     else if (e.type === 'user_prompt') this.mark(s, key, { kind: 'prompt' });
+    return NOT_A_REQUEST;
   }
 
   onMetric(p: MetricPoint): void {
@@ -208,16 +223,17 @@ export class ContextTracker {
     return snap;
   }
 
-  private onRequest(s: SessionState, e: ApiRequestEvent, key: OrderKey): void {
+  private onRequest(s: SessionState, e: ApiRequestEvent, key: OrderKey): boolean {
     s.costUsd += e.costUsd;
-    if (e.thread !== 'main') return;
+    if (e.thread !== 'main') return false;
     const context = e.inputTokens + e.cacheReadTokens + e.cacheCreationTokens;
-    if (e.threadGuessed && !this.plausiblyMain(s, context, key)) return;
+    if (e.threadGuessed && !this.plausiblyMain(s, context, key)) return false;
     s.mainRequests += 1;
     this.mark(s, key, { kind: 'main', context });
     if (s.newestMain === null || before(s.newestMain.key, key)) {
       s.newestMain = { key, context, output: e.outputTokens, model: e.model };
     }
+    return true;
   }
 
   private plausiblyMain(s: SessionState, context: number, key: OrderKey): boolean {

@@ -1,8 +1,19 @@
 // `guard [guard options] <program> [program args…]`: reads guard's own options (they stand
 // before the program's name; everything after it is the program's, untouched) and runs the
-// program supervised. --strategy, --threshold and --window are checked here and handed on in
-// RunOptions for the Claude integration, which is wired in by `runWith` hooks later.
-import { runSupervised, type SupervisedOptions } from '../../supervisor/supervise.js';
+// program supervised. Every run is recorded (session log, `guard ls` entry); a `claude` run also
+// gets the Claude integration (src/app/claude-run.ts), configured from guard's config file with
+// --strategy, --threshold and --window on top.
+import path from 'node:path';
+import os from 'node:os';
+import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
+import { startClaudeRun, type ClaudeRun } from '../../app/claude-run.js';
+import { SettingsError } from '../../claude/settings.js';
+import { startRunRecording } from '../../log/run-recording.js';
+import { resolvePaths, GuardPathError } from '../../paths.js';
+import { loadConfig } from '../../config/store.js';
+import { ConfigError, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
+import { makePolicyConfig, type PolicyConfig } from '../../policy/config.js';
+import { colorEnabled } from '../../ui/footer.js';
 
 export type Strategy = 'handoff' | 'compact' | 'off';
 const STRATEGIES: readonly Strategy[] = ['handoff', 'compact', 'off'];
@@ -72,23 +83,74 @@ export function parseRunArgs(argv: string[]): RunOptions {
   return o;
 }
 
-/**
- * SEAM for the Claude integration: given the parsed options, return extra SupervisedOptions
- * (footerSource, extraEnv, onStart …) or null for a plain program. Set by whoever wires claude.
- */
-export type Integration = (o: RunOptions) => Promise<Partial<SupervisedOptions> | null>;
-let integration: Integration | null = null;
-export function setIntegration(fn: Integration | null): void { integration = fn; }
+/** Where and how a run happens; the defaults are this process's. `guard demo` passes its own. */
+export interface RunContext {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Called once the Claude integration is set up (the demo's scripted user watches it). */
+  onClaudeRun?(run: ClaudeRun): void;
+}
 
-export async function runCommand(argv: string[]): Promise<number> {
+/** `claude`, however it was named: a path, or a wrapper such as claude.exe / claude.js. */
+export function isClaude(program: string): boolean {
+  return /^claude(?:\.(?:exe|js|cjs|mjs))?$/i.test(path.basename(program));
+}
+
+export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<number> {
+  const env = ctx.env ?? process.env;
+  const cwd = ctx.cwd ?? process.cwd();
   let o: RunOptions;
+  let policy: PolicyConfig;
+  let config: GuardConfig;
   try {
     o = parseRunArgs(argv);
+    config = loadConfig(resolvePaths({ env }).configDir);
+    policy = makePolicyConfig({
+      ...toPolicyConfig(config),
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.threshold !== undefined ? { thresholdPct: o.threshold } : {}),
+    });
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`guard: ${err.message}\n`);
+    if (!(err instanceof UsageError || err instanceof ConfigError || err instanceof GuardPathError)) throw err;
+    process.stderr.write(`guard: ${err.message.replace(/^guard: /, '')}\n`);
     return 2;
   }
-  const extra = integration ? await integration(o) : null;
-  return runSupervised({ ...extra, program: o.program, args: o.args, footer: o.footer });
+  const footer = o.footer && config.footer;
+  const recording = startRunRecording({ env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION });
+  for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
+
+  let claude: ClaudeRun | null = null;
+  if (isClaude(o.program)) {
+    const window = o.window ?? config.window ?? undefined;
+    try {
+      claude = await startClaudeRun({
+        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording,
+        ...(window !== undefined ? { windowOverride: window } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      process.stderr.write(`guard: ${err.message}\n`);
+      recording.finish({ code: 2, signal: null });
+      return 2;
+    }
+    for (const w of claude.warnings) process.stderr.write(`guard: ${w}\n`);
+    ctx.onClaudeRun?.(claude);
+  } else {
+    recording.live?.update({ state: 'running' });
+  }
+  let status = 1;
+  try {
+    status = await runSupervised({ ...claude?.supervised, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
+  } finally {
+    recording.finish({ code: status, signal: signalOf(status) });
+    await claude?.close();
+  }
+  return status;
+}
+
+/** 128 + n is how a shell reports a program ended by signal n. */
+function signalOf(status: number): string | null {
+  if (status <= 128 || status > 128 + 64) return null;
+  const n = status - 128;
+  return Object.entries(os.constants.signals).find(([, v]) => v === n)?.[0] ?? null;
 }

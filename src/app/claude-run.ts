@@ -1,0 +1,234 @@
+// `guard claude`: joins the stages of PRODUCT.md's data flow for one Claude Code run.
+//   OTLP and hook posts ─► receiver ─► decode ─► toClaudeEvent ─► ContextTracker ─► CheckpointController ─► PtyWriter
+//   tracker + controller ─► footer lines, `guard ls` entry, session log records
+// Input: the parsed run options and the run's recording (log + live entry). Output: the extra
+// SupervisedOptions (Claude's args with guard's --settings, its telemetry environment, the footer
+// source and the onStart wiring) and a close() for the receiver. Nothing here types into Claude
+// but the controller's injector, through the supervisor's writer.
+import { randomBytes } from 'node:crypto';
+import { startReceiver, TOKEN_HEADER, type Receiver } from '../telemetry/receiver.js';
+import type { TelemetryBatch } from '../telemetry/records.js';
+import { toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
+import { prepareClaudeSettings } from '../claude/settings.js';
+import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
+import { ContextTracker } from '../context/tracker.js';
+import type { ContextSnapshot } from '../context/snapshot.js';
+import { CheckpointController } from '../policy/controller.js';
+import type { PolicyConfig } from '../policy/config.js';
+import type { InjectWriter } from '../policy/injector.js';
+import { noteChecker } from '../policy/note-file.js';
+import { realTimers } from '../log/timers.js';
+import { compactionRecord, requestRecord } from '../log/from-events.js';
+import type { RunRecording } from '../log/run-recording.js';
+import type { LiveFields } from '../registry/live.js';
+import type { LogEntry } from '../log/records.js';
+import { renderClaudeFooter } from '../ui/footer.js';
+import type { FooterSource } from '../ui/footer-source.js';
+import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
+import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
+import type { GuardState } from '../claude/state.js';
+
+/**
+ * Claude Code batches log records and sends them every OTEL_LOGS_EXPORT_INTERVAL ms (default
+ * 5 s). The footer must move within a second of a request finishing, and the policy arms on
+ * these figures, so guard asks for half a second.
+ */
+const LOGS_EXPORT_INTERVAL_MS = 500;
+/** Metrics only back the per-session counters; every few seconds is plenty. */
+const METRICS_EXPORT_INTERVAL_MS = 5000;
+/** How long a notice stays in the footer. */
+const NOTICE_MS = 8000;
+
+export interface ClaudeRunOptions {
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  policy: PolicyConfig;
+  windowOverride?: number;
+  color: boolean;
+  recording: RunRecording;
+  /** Clock for the controller and the footer (tests). */
+  clock?: () => number;
+}
+
+export interface ClaudeRun {
+  /** What runSupervised needs on top of the program and its own options. */
+  supervised: Pick<SupervisedOptions, 'args' | 'extraEnv' | 'footerSource' | 'onStart'>;
+  /** Warnings to show the user once (e.g. their settings disable hooks). */
+  warnings: string[];
+  tracker: ContextTracker;
+  controller: CheckpointController;
+  /** Fires whenever the tracker's snapshot or guard's state may have changed. */
+  onChange(fn: () => void): Disposable;
+  /** Stops the receiver; call after the program ended. */
+  close(): Promise<void>;
+}
+
+/** Telemetry variables that send Claude's OTLP data, hooks and status line to guard's receiver. */
+export function telemetryEnv(receiver: Receiver, token: string): Record<string, string> {
+  const header = `${TOKEN_HEADER}=${token}`;
+  return {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_HEADERS: header,
+    // The per-signal settings win over the general ones in the exporter: a user who set them
+    // for their own collector would otherwise take Claude's data away from guard.
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${receiver.url}/v1/logs`,
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`,
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_LOGS_HEADERS: header,
+    OTEL_EXPORTER_OTLP_METRICS_HEADERS: header,
+    OTEL_LOGS_EXPORT_INTERVAL: String(LOGS_EXPORT_INTERVAL_MS),
+    OTEL_METRIC_EXPORT_INTERVAL: String(METRICS_EXPORT_INTERVAL_MS),
+    [RECEIVER_URL_ENV]: receiver.url,
+    [TOKEN_ENV]: token,
+  };
+}
+
+/** Throws SettingsError when the user's own --settings cannot be read. */
+export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
+  const clock = o.clock ?? Date.now;
+  const prepared = prepareClaudeSettings({ userArgs: o.args, cwd: o.cwd });
+  const token = randomBytes(24).toString('hex');
+  const changed = new Emitter<void>();
+  const subs = new Disposables();
+  const tracker = new ContextTracker({ env: o.env, ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}) });
+  const { log, live } = o.recording;
+  const append = (r: LogEntry): void => { log?.append(r); };
+
+  // The writer exists once the program runs; until then (and in 'child' mode, with no pty)
+  // nothing can be typed, and the injector is told the user has something unsent so it holds off.
+  let session: SupervisedSession | null = null;
+  const writer: InjectWriter = {
+    write: (data, origin) => { session?.writer?.write(data, origin); },
+    hasUnsentInput: () => session?.writer?.hasUnsentInput() ?? true,
+  };
+  let notice: { text: string; until: number } | undefined;
+  const controller = new CheckpointController(o.policy, {
+    writer,
+    clock,
+    timers: realTimers,
+    checkNote: noteChecker(o.cwd),
+    log: append,
+    notice: (text) => {
+      notice = { text, until: clock() + NOTICE_MS };
+      const h = realTimers.setTimeout(() => changed.fire(), NOTICE_MS + 50);
+      subs.add({ dispose: () => realTimers.clearTimeout(h) });
+      changed.fire();
+    },
+    onChange: () => changed.fire(),
+  });
+
+  let loggedSession: string | null = null;
+  let loggedWindow = '';
+  const afterUpdate = (): void => {
+    const snap = tracker.snapshot();
+    controller.snapshot(snap);
+    if (snap.claudeSessionId !== null && snap.claudeSessionId !== loggedSession) {
+      loggedSession = snap.claudeSessionId;
+      append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: snap.claudeSessionId, source: null, model: snap.model });
+    }
+    const windowKey = `${snap.contextWindow}/${snap.windowSource}/${snap.autoCompactAt}`;
+    if (windowKey !== loggedWindow) {
+      loggedWindow = windowKey;
+      append({ t: new Date(clock()).toISOString(), type: 'window', contextWindow: snap.contextWindow, source: snap.windowSource, autoCompactAt: snap.autoCompactAt });
+    }
+    live?.update(liveFields(snap, controller.guardState));
+    changed.fire();
+  };
+
+  const onTelemetry = (batch: TelemetryBatch): void => {
+    if (batch.signal === 'metrics') {
+      for (const p of batch.points) tracker.onMetric(p);
+      afterUpdate();
+      return;
+    }
+    for (const rec of batch.records) {
+      const e = toClaudeEvent(rec);
+      const outcome = tracker.onEvent(e);
+      if (outcome.duplicate) continue;
+      if (e.type === 'api_request') {
+        append(requestRecord(asLogged(e, outcome.countedAsMain)));
+      } else if (e.type === 'compaction') {
+        // An automatic compaction while guard checkpoints is a miss: guard meant to get there first.
+        const miss = e.trigger === 'auto' && o.policy.strategy !== 'off';
+        append(compactionRecord(e, miss ? { miss } : {}));
+        controller.compaction(e.trigger, e.success, e.error);
+      }
+    }
+    afterUpdate();
+  };
+
+  const onHook = (event: string, payload: unknown): void => {
+    tracker.onHook(event, payload);
+    const hook = controller.hook(event, payload);
+    if (hook.type === 'SessionStart' && hook.sessionId) {
+      loggedSession = hook.sessionId;
+      append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
+    }
+    afterUpdate();
+  };
+
+  const receiver = await startReceiver({ token, onTelemetry, onHook });
+
+  const footerSource: FooterSource = {
+    lines: (width) => {
+      const now = clock();
+      const text = notice && notice.until > now ? notice.text : undefined;
+      return renderClaudeFooter({ snapshot: tracker.snapshot(), state: controller.guardState, policy: controller.view, ...(text ? { notice: text } : {}) }, width, { color: o.color });
+    },
+    onChange: (fn) => changed.on(fn),
+    setNotice: (text) => { notice = text ? { text, until: clock() + NOTICE_MS } : undefined; changed.fire(); },
+    dispose: () => undefined,
+  };
+
+  const onStart = (s: SupervisedSession): Disposable => {
+    session = s;
+    const started = new Disposables();
+    started.add(s.onOutput(() => controller.output()));
+    if (s.writer) started.add(s.writer.onUserInput((d) => controller.userInput(d)));
+    started.add(s.commands.register('c', { description: 'checkpoint now', run: () => controller.command('now') }));
+    started.add(s.commands.register('s', { description: 'skip this checkpoint', run: () => controller.command('skip') }));
+    started.add(s.onExit(() => {
+      controller.exit();
+      live?.update({ state: 'exited' });
+    }));
+    live?.update({ pid: s.pid });
+    return started;
+  };
+
+  return {
+    supervised: { args: prepared.args, extraEnv: telemetryEnv(receiver, token), footerSource, onStart },
+    warnings: prepared.warnings,
+    tracker,
+    controller,
+    onChange: (fn) => changed.on(fn),
+    close: async () => {
+      controller.dispose();
+      subs.dispose();
+      await receiver.close();
+    },
+  };
+}
+
+/** The thread the log records is the one the gauge used: a guessed main request it rejected is a side one. */
+function asLogged(e: ApiRequestEvent, countedAsMain: boolean): ApiRequestEvent {
+  if (e.thread === 'main' && !countedAsMain) return { ...e, thread: 'side' };
+  return e;
+}
+
+function liveFields(snap: ContextSnapshot, state: GuardState): Partial<LiveFields> {
+  return {
+    claudeSessionId: snap.claudeSessionId,
+    model: snap.model,
+    contextTokens: snap.contextTokens,
+    contextWindow: snap.contextWindow,
+    autoCompactAt: snap.autoCompactAt,
+    costUsd: snap.costUsd,
+    state,
+  };
+}
