@@ -21,7 +21,7 @@ import { realTimers } from '../log/timers.js';
 import { compactionRecord, requestRecord } from '../log/from-events.js';
 import type { RunRecording } from '../log/run-recording.js';
 import type { LiveFields } from '../registry/live.js';
-import type { LogEntry } from '../log/records.js';
+import type { CheckpointRecord, LogEntry } from '../log/records.js';
 import { renderClaudeFooter } from '../ui/footer.js';
 import type { FooterSource } from '../ui/footer-source.js';
 import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
@@ -60,6 +60,10 @@ export interface ClaudeRun {
   controller: CheckpointController;
   /** Fires whenever the tracker's snapshot or guard's state may have changed. */
   onChange(fn: () => void): Disposable;
+  /** Fires with each checkpoint record the controller logs (phases: armed, prompted …). */
+  onCheckpoint(fn: (r: CheckpointRecord) => void): Disposable;
+  /** The running program (null before it starts). */
+  readonly session: SupervisedSession | null;
   /** Stops the receiver; call after the program ended. */
   close(): Promise<void>;
 }
@@ -95,6 +99,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const prepared = prepareClaudeSettings({ userArgs: o.args, cwd: o.cwd });
   const token = randomBytes(24).toString('hex');
   const changed = new Emitter<void>();
+  const checkpoints = new Emitter<CheckpointRecord>();
   const subs = new Disposables();
   const tracker = new ContextTracker({ env: o.env, ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}) });
   const { log, live } = o.recording;
@@ -113,7 +118,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     clock,
     timers: realTimers,
     checkNote: noteChecker(o.cwd),
-    log: append,
+    log: (r) => { append(r); checkpoints.fire(r); },
     notice: (text) => {
       notice = { text, until: clock() + NOTICE_MS };
       const h = realTimers.setTimeout(() => changed.fire(), NOTICE_MS + 50);
@@ -207,6 +212,8 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     tracker,
     controller,
     onChange: (fn) => changed.on(fn),
+    onCheckpoint: (fn) => checkpoints.on(fn),
+    get session() { return session; },
     close: async () => {
       controller.dispose();
       subs.dispose();
