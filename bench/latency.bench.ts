@@ -16,6 +16,8 @@ const WARMUP = 40;
 const GAP_MS = 25;
 const SETTLE_MS = 1500;
 const IDLE_SECONDS = 10;
+/** V8 shrinks the heap with a few collections in the first ~10 s after start; idle means after that. */
+const IDLE_SETTLE_MS = 15_000;
 /** Clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
 const CLOCK_TICKS = 100;
 const KEY = '~';
@@ -77,7 +79,7 @@ async function idleCost(): Promise<{ cpuPct: number; rss: number }> {
   const o = spawnOuter(process.execPath, [join(ROOT, 'bin/guard.js'), 'sh', '-c', 'echo ready; exec sleep 60']);
   try {
     await waitFor(o, 'ready');
-    await sleep(SETTLE_MS);
+    await sleep(IDLE_SETTLE_MS);
     const t0 = cpuTicks(o.p.pid);
     const w0 = Date.now();
     await sleep(IDLE_SECONDS * 1000);
