@@ -20,7 +20,7 @@ t.test('compact: guard types /compact before the auto-compact point; a manual co
   const s = await startClaudeSession({ guardArgs: ['--strategy', 'compact'], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
   const { api, term, env } = s;
   const footer = watchFooter(term);
-  t.teardown(async () => { footer.stop(); debugRequests(t, api); await s.dispose(); });
+  t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
   const compactCall = () => api.messages('compact')[0];
   let turns = 0;

@@ -28,7 +28,7 @@ t.test('handoff: guard checkpoints before the auto-compact point, the note is wr
   const footer = watchFooter(term);
   t.teardown(async () => {
     footer.stop();
-    debugRequests(t, api);
+    debugRequests(t, api, footer);
     await s.dispose();
   });
 

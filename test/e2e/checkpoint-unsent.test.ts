@@ -27,7 +27,7 @@ t.test('unsent input: guard types nothing over the user\'s text; it reaches the 
   const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
   const { api, term } = s;
   const footer = watchFooter(term);
-  t.teardown(async () => { footer.stop(); debugRequests(t, api); await s.dispose(); });
+  t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
   // Two steps below the threshold (about 60k and 100k with Claude's own ~20k).
   for (const step of [1, 2]) await s.turn(`PAD:${PAD_STEP} step ${step}`, { until: new RegExp(`step ${step}[\\s\\S]*Reply \\d+`) });

@@ -25,9 +25,12 @@ export interface FooterWatch {
   stop(): void;
 }
 
-/** The bottom rows of the screen, where guard draws its footer under the program's pane. */
+/** guard's footer: the bottom rows of the screen from the one that starts with "guard" (the
+ * program's pane ends above it; Claude's own hint line is often right above). '' when absent. */
 export function footerOf(term: TestTerminal): string {
-  return term.lines().slice(-FOOTER_ROWS).join('\n');
+  const rows = term.lines().slice(-FOOTER_ROWS);
+  const first = rows.findIndex((r) => /^\s*guard\b/.test(r));
+  return first < 0 ? '' : rows.slice(first).join('\n');
 }
 
 /** Samples guard's footer in the background and keeps each distinct text. */
@@ -74,9 +77,9 @@ export async function checkpointNotes(cwd: string): Promise<Array<{ name: string
 }
 
 /** Polls `pred` until it holds; rejects with `what` after `timeoutMs`. */
-export async function until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
+  while (!(await pred())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -89,7 +92,8 @@ export async function exitClaude(s: ClaudeSession, timeoutMs = 20_000): Promise<
 }
 
 /** With STANDIN_DEBUG set, lists every request the stand-in got as test comments (for a failing run). */
-export function debugRequests(t: { comment(...args: unknown[]): void }, api: StandinApi): void {
+export function debugRequests(t: { comment(...args: unknown[]): void }, api: StandinApi, footer?: FooterWatch): void {
   if (!process.env.STANDIN_DEBUG) return;
+  for (const f of footer?.seen ?? []) t.comment(`footer: ${f.replace(/\n/g, ' ⏎ ')}`);
   for (const r of api.requests) t.comment(`${r.seq} ${r.status} ${r.thread} ctx=${r.contextTokens} pad=${r.padding} ${JSON.stringify(r.prompt.slice(0, 80))}`);
 }
