@@ -285,6 +285,15 @@ export class ContextTracker {
   }
 
   private windowOf(s: SessionState | null): WindowResult {
+    const own = this.ownWindowOf(s);
+    if (own.source !== 'default') return own;
+    // A conversation started by /clear knows nothing of its own yet: it runs on the same model
+    // as the ones before it, so the newest window the run learned still holds.
+    const known = [...this.sessions.values()].reverse().filter((o) => o !== s).map((o) => this.ownWindowOf(o)).find((w) => w.source !== 'default');
+    return known ?? own;
+  }
+
+  private ownWindowOf(s: SessionState | null): WindowResult {
     return inferWindow({
       userOverride: this.windowOverride,
       statuslineWindow: s?.statuslineWindow ?? null,

@@ -263,3 +263,29 @@ function point(attributes: Record<string, unknown>, value: number): MetricPoint 
     attributes: attributes as MetricPoint['attributes'], resource: {}, startTimeUnixNano: '1', timeUnixNano: '2',
   };
 }
+
+t.test('onEvent says whether an event was new and whether a request counted as main', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  const req = (seq: number, size: number, source?: string): ClaudeEvent =>
+    toClaudeEvent(rec({ 'event.name': 'api_request', 'session.id': 'S', 'event.sequence': seq, model: 'claude-sonnet-5',
+      input_tokens: size, output_tokens: 40, cache_read_tokens: 0, cache_creation_tokens: 0, cost_usd: 0.01,
+      ...(source ? { query_source: source } : {}) }));
+  t.same(tr.onEvent(req(1, 30_000, 'repl_main_thread')), { duplicate: false, countedAsMain: true });
+  t.same(tr.onEvent(req(1, 30_000, 'repl_main_thread')), { duplicate: true, countedAsMain: false }, 'an exporter retry');
+  t.same(tr.onEvent(req(2, 500, 'generate_session_title')), { duplicate: false, countedAsMain: false });
+  t.same(tr.onEvent(req(3, 400)), { duplicate: false, countedAsMain: false }, 'a guessed main request the gauge rejected');
+  t.same(tr.onEvent(req(4, 31_000)), { duplicate: false, countedAsMain: true }, 'a guessed main request the gauge took');
+  t.equal(tr.snapshot().costUsd, 0.04, 'the retry was not paid twice');
+});
+
+t.test('after /clear the new conversation keeps the window the run already learned', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'mystery-model' });
+  tr.onHook('statusline', { session_id: 'A', context_window: { context_window_size: 500_000 }, model: { id: 'mystery-model' } });
+  t.same([tr.snapshot().contextWindow, tr.snapshot().windowSource], [500_000, 'statusline']);
+  tr.onHook('SessionStart', { session_id: 'B', source: 'clear' });
+  const s = tr.snapshot();
+  t.equal(s.claudeSessionId, 'B');
+  t.same([s.contextWindow, s.windowSource, s.autoCompactAt], [500_000, 'statusline', 467_000], 'not the 200k default');
+  t.equal(new ContextTracker({ env: {} }).snapshot().windowSource, 'default', 'a run that learned nothing still says default');
+});
