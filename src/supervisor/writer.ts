@@ -82,6 +82,9 @@ export class InputTracker {
         }
       }
     }
+    // An Esc at the end of a write is the Esc key itself (terminals send Alt+key in one piece):
+    // what is typed next is text, not the second half of a sequence.
+    if (this.state.k === 'esc') this.state = { k: 'normal' };
   }
 }
 

@@ -154,6 +154,11 @@ t.test('writer: unsent input follows typing, Enter, Ctrl-C, paste and escape seq
   t.equal(tr.hasUnsent(), true, 'a paste start split across writes');
   tr.feed('\x1b[201~\x15');
   t.equal(tr.hasUnsent(), false);
+  tr.feed('\x1b');
+  tr.feed('a');
+  t.equal(tr.hasUnsent(), true, 'Esc pressed, then a letter typed: the letter is text');
+  tr.feed('\r\x1bb');
+  t.equal(tr.hasUnsent(), false, 'Alt+b in one piece is a shortcut, not text');
 });
 
 t.test('writer: origins, user-input event, closed pty', async (t) => {
