@@ -38,11 +38,12 @@
 //   retry; if still too long it shows "Context limit reached · /compact or /clear to continue".
 // - Root: --dangerously-skip-permissions is refused; `--permission-mode acceptEdits
 //   --allowedTools Bash Agent Write` runs the stand-in's Bash, Agent and Write calls unasked.
-import { mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestTerminal } from './terminal.js';
+import { offlineClaudeEnv, writeOfflineClaudeHome } from '../../src/demo/offline-claude.js';
 
 /** The project's root (this file is test/helpers/claude-env.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,28 +95,17 @@ export async function makeClaudeEnv(opts: ClaudeEnvOptions): Promise<ClaudeEnv> 
   const guardHome = join(root, 'guard-home');
   const tmp = join(root, 'tmp');
   for (const d of [home, cwd, guardHome, tmp]) await mkdir(d, { recursive: true });
-  const claudeJson = {
-    hasCompletedOnboarding: true,
-    // Claude asks once whether to use a custom ANTHROPIC_API_KEY; this answers "yes" in advance.
-    customApiKeyResponses: { approved: [TEST_API_KEY.slice(-20)], rejected: [] },
-    projects: { [cwd]: { hasTrustDialogAccepted: true, allowedTools: [] } },
-    ...opts.claudeJson,
-  };
-  await writeFile(join(home, '.claude.json'), JSON.stringify(claudeJson, null, 2));
+  await writeOfflineClaudeHome(home, cwd, opts.claudeJson ?? {}, TEST_API_KEY);
   const env: Record<string, string> = {
     // The project's node_modules/.bin first, so that `guard … claude` finds the pinned Claude Code.
     PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
-    HOME: home,
     USER: process.env.USER ?? 'root',
     SHELL: '/bin/bash',
     LANG: 'C.UTF-8',
     TERM: 'xterm-256color',
     TMPDIR: tmp,
     GUARD_HOME: guardHome,
-    ANTHROPIC_BASE_URL: opts.apiUrl,
-    ANTHROPIC_API_KEY: TEST_API_KEY,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
+    ...offlineClaudeEnv(opts.apiUrl, home, TEST_API_KEY),
   };
   for (const [k, v] of Object.entries(opts.extraEnv ?? {})) {
     if (v === undefined) delete env[k]; else env[k] = v;
