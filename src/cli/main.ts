@@ -1,10 +1,8 @@
 // guard's command line: picks the subcommand and hands it the rest of argv. Each subcommand is
-// one file in ./commands. Anything that is not a subcommand is a program to run under guard:
-// `guard [guard options] <program> [program args…]`.
-import { runCommand } from './commands/run.js';
-import { lsCommand } from './commands/ls.js';
-import { logCommand } from './commands/log.js';
-import { demoCommand } from './commands/demo.js';
+// one file in ./commands, loaded only when used: `guard claude` starts Claude sooner when the
+// modules of `guard log` (and theirs) are not loaded. Anything that is not a subcommand is a
+// program to run under guard: `guard [guard options] <program> [program args…]`.
+import { GUARD_VERSION } from '../version.js';
 
 export const USAGE = `usage:
   guard [options] <program> [args…]   run a program (claude: with context tracking) under guard
@@ -18,12 +16,15 @@ options (before the program's name):
   --window N              the model's context window, overriding what guard infers
   -h, --help              this text
   -V, --version           guard's version
+keys while a program runs: Ctrl-G then c (checkpoint now), s (skip), f (footer), [ (scroll back), ? (help)
 `;
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  ls: lsCommand,
-  log: logCommand,
-  demo: demoCommand,
+type Command = (args: string[]) => Promise<number>;
+
+const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
+  ls: async () => (await import('./commands/ls.js')).lsCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -32,7 +33,12 @@ export async function main(argv: string[]): Promise<number> {
     (first === undefined ? process.stderr : process.stdout).write(USAGE);
     return first === undefined ? 2 : 0;
   }
-  const sub = SUBCOMMANDS[first];
-  if (sub) return sub(argv.slice(1));
+  if (first === '-V' || first === '--version') {
+    process.stdout.write(`guard ${GUARD_VERSION}\n`);
+    return 0;
+  }
+  const load = SUBCOMMANDS[first];
+  if (load) return (await load())(argv.slice(1));
+  const { runCommand } = await import('./commands/run.js');
   return runCommand(argv);
 }

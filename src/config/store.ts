@@ -4,11 +4,10 @@
 // that folder through its `cwd` option, so it never picks a path of its own.
 import Conf from 'conf';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
+import { CONFIG_NAME, configFilePath } from './load.js';
 import { ConfigError, DEFAULT_CONFIG, checkValue, validateConfig, type ConfigKey, type GuardConfig } from './settings.js';
 
-const CONFIG_NAME = 'config';
 
 export interface ConfigStore {
   readonly path: string;
@@ -20,9 +19,7 @@ export interface ConfigStore {
   reset(key: ConfigKey): void;
 }
 
-export function configFilePath(configDir: string): string {
-  return path.join(configDir, `${CONFIG_NAME}.json`);
-}
+export { configFilePath };
 
 /** Opens (without creating) the config in `configDir`; the folder is made 0700 on first write. */
 export function openConfig(configDir: string): ConfigStore {

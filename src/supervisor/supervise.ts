@@ -20,7 +20,8 @@ import { RESTORE_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor } from '..
 import { DEFAULT_COLOURS, type TerminalColours } from '../screen/model.js';
 import { queryOuterColours } from '../screen/outer-colours.js';
 
-export const GUARD_VERSION = '0.1.0';
+import { GUARD_VERSION } from '../version.js';
+export { GUARD_VERSION };
 /** After SIGHUP, the program has this long to end before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
 /** Output the pty still delivers after the exit notice is drawn if it comes within this. */

@@ -6,11 +6,11 @@
 import path from 'node:path';
 import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
-import { startClaudeRun, type ClaudeRun } from '../../app/claude-run.js';
+import type { ClaudeRun } from '../../app/claude-run.js';
 import { SettingsError } from '../../claude/settings.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
-import { loadConfig } from '../../config/store.js';
+import { loadConfigForRun } from '../../config/load.js';
 import { ConfigError, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
 import { makePolicyConfig, type PolicyConfig } from '../../policy/config.js';
 import { colorEnabled } from '../../ui/footer.js';
@@ -104,7 +104,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   let config: GuardConfig;
   try {
     o = parseRunArgs(argv);
-    config = loadConfig(resolvePaths({ env }).configDir);
+    config = await loadConfigForRun(resolvePaths({ env }).configDir);
     policy = makePolicyConfig({
       ...toPolicyConfig(config),
       ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
@@ -123,6 +123,8 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   if (isClaude(o.program)) {
     const window = o.window ?? config.window ?? undefined;
     try {
+      // Loaded only for claude: the receiver, decoders and policy are not needed by other programs.
+      const { startClaudeRun } = await import('../../app/claude-run.js');
       claude = await startClaudeRun({
         args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording,
         ...(window !== undefined ? { windowOverride: window } : {}),
