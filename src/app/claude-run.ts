@@ -4,9 +4,12 @@
 // Input: the parsed run options and the run's recording (log + live entry). Output: the extra
 // SupervisedOptions (Claude's args with guard's --settings, its telemetry environment, the footer
 // source and the onStart wiring) and a close() for the receiver. Nothing here types into Claude
-// but the controller's injector, through the supervisor's writer.
+// but the controller's injector, through the supervisor's writer. When the user's own environment
+// exports Claude's telemetry (their collector), the receiver's accepted bodies are forwarded there.
 import { randomBytes } from 'node:crypto';
 import { startReceiver, TOKEN_HEADER, type Receiver } from '../telemetry/receiver.js';
+import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
+import { startForwarder, type Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
 import { toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
 import { prepareClaudeSettings } from '../claude/settings.js';
@@ -49,6 +52,8 @@ export interface ClaudeRunOptions {
   recording: RunRecording;
   /** Clock for the controller and the footer (tests). */
   clock?: () => number;
+  /** Where close() reports telemetry that never reached the user's collector (default: stderr). */
+  stderr?: (text: string) => void;
 }
 
 export interface ClaudeRun {
@@ -68,8 +73,12 @@ export interface ClaudeRun {
   close(): Promise<void>;
 }
 
-/** Telemetry variables that send Claude's OTLP data, hooks and status line to guard's receiver. */
-export function telemetryEnv(receiver: Receiver, token: string): Record<string, string> {
+/**
+ * Telemetry variables that send Claude's OTLP data, hooks and status line to guard's receiver.
+ * `protocols`: for each signal guard forwards, the user's own protocol, so the bytes guard
+ * forwards are the ones Claude would have sent them (the receiver decodes both encodings).
+ */
+export function telemetryEnv(receiver: Receiver, token: string, protocols: Partial<Record<ForwardSignal, ForwardProtocol>> = {}): Record<string, string> {
   const header = `${TOKEN_HEADER}=${token}`;
   return {
     CLAUDE_CODE_ENABLE_TELEMETRY: '1',
@@ -82,8 +91,8 @@ export function telemetryEnv(receiver: Receiver, token: string): Record<string, 
     // for their own collector would otherwise take Claude's data away from guard.
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${receiver.url}/v1/logs`,
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`,
-    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf',
-    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocols.logs ?? 'http/protobuf',
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocols.metrics ?? 'http/protobuf',
     OTEL_EXPORTER_OTLP_LOGS_HEADERS: header,
     OTEL_EXPORTER_OTLP_METRICS_HEADERS: header,
     OTEL_LOGS_EXPORT_INTERVAL: String(LOGS_EXPORT_INTERVAL_MS),
@@ -113,18 +122,19 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     hasUnsentInput: () => session?.writer?.hasUnsentInput() ?? true,
   };
   let notice: { text: string; until: number } | undefined;
+  const showNotice = (text: string): void => {
+    notice = { text, until: clock() + NOTICE_MS };
+    const h = realTimers.setTimeout(() => changed.fire(), NOTICE_MS + 50);
+    subs.add({ dispose: () => realTimers.clearTimeout(h) });
+    changed.fire();
+  };
   const controller = new CheckpointController(o.policy, {
     writer,
     clock,
     timers: realTimers,
     checkNote: noteChecker(o.cwd),
     log: (r) => { append(r); checkpoints.fire(r); },
-    notice: (text) => {
-      notice = { text, until: clock() + NOTICE_MS };
-      const h = realTimers.setTimeout(() => changed.fire(), NOTICE_MS + 50);
-      subs.add({ dispose: () => realTimers.clearTimeout(h) });
-      changed.fire();
-    },
+    notice: showNotice,
     onChange: () => changed.fire(),
   });
 
@@ -178,7 +188,18 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     afterUpdate();
   };
 
-  const receiver = await startReceiver({ token, onTelemetry, onHook });
+  // The user's own collector, if their environment exports Claude's telemetry: read before guard's
+  // variables replace theirs in Claude's environment.
+  const forwarding = forwardPlanFromEnv(o.env, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
+  const forwarder: Forwarder | null = Object.keys(forwarding.targets).length === 0 ? null
+    : startForwarder({ targets: forwarding.targets, onProblem: (m) => showNotice(`telemetry ${m}`) });
+  const protocols: Partial<Record<ForwardSignal, ForwardProtocol>> = {};
+  for (const target of Object.values(forwarding.targets)) protocols[target.signal] = target.protocol;
+
+  const receiver = await startReceiver({
+    token, onTelemetry, onHook,
+    ...(forwarder ? { onAccepted: (signal: string, contentType: string, body: Buffer) => forwarder.accept(signal, contentType, body) } : {}),
+  });
 
   const footerSource: FooterSource = {
     lines: (width) => {
@@ -207,8 +228,8 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   };
 
   return {
-    supervised: { args: prepared.args, extraEnv: telemetryEnv(receiver, token), footerSource, onStart },
-    warnings: prepared.warnings,
+    supervised: { args: prepared.args, extraEnv: telemetryEnv(receiver, token, protocols), footerSource, onStart },
+    warnings: [...prepared.warnings, ...forwarding.warnings],
     tracker,
     controller,
     onChange: (fn) => changed.on(fn),
@@ -218,6 +239,11 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       controller.dispose();
       subs.dispose();
       await receiver.close();
+      const sent = await forwarder?.close();
+      if (sent !== undefined && sent.failed + sent.dropped > 0) {
+        (o.stderr ?? ((text) => { process.stderr.write(text); }))(
+          `guard: ${sent.failed + sent.dropped} telemetry export(s) did not reach your collector (${sent.firstProblem ?? 'unknown reason'})\n`);
+      }
     },
   };
 }

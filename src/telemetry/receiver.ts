@@ -1,7 +1,7 @@
 // guard's OTLP/HTTP receiver: one node:http server per guard run on 127.0.0.1 (free port). Claude
 // Code's exporters POST logs/metrics/traces here (JSON or protobuf, maybe gzipped), and guard's
 // hook and status-line relays POST what Claude wrote on their stdin. Decoded batches go to
-// `onTelemetry`, hook payloads to `onHook`. Answers like an OTLP collector: 200 with an empty
+// `onTelemetry`, hook payloads to `onHook`, and accepted OTLP bodies to `onAccepted` (forwarding). Answers like an OTLP collector: 200 with an empty
 // Export…ServiceResponse in the request's encoding, or a 4xx with a google.rpc.Status and a short
 // reason. A bad request never stops the server nor touches what earlier requests delivered.
 
@@ -41,6 +41,12 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Told about requests that were refused or whose callback threw (the receiver keeps running). */
   onError?(err: Error): void;
+  /**
+   * Each OTLP body the receiver accepted (token right, decoded, onTelemetry done), as sent but
+   * after gunzip, with its content-type: the forwarder re-sends it to the user's own collector.
+   * Called just before the 200; what it throws is reported to onError and changes nothing.
+   */
+  onAccepted?(signal: OtlpSignal, contentType: string, body: Buffer): void;
 }
 
 export interface Receiver {
@@ -58,6 +64,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   }
   if (typeof opts.onTelemetry !== 'function') throw new TypeError(`startReceiver: onTelemetry must be a function, got ${typeof opts.onTelemetry}`);
   if (opts.onHook !== undefined && typeof opts.onHook !== 'function') throw new TypeError(`startReceiver: onHook must be a function, got ${typeof opts.onHook}`);
+  if (opts.onAccepted !== undefined && typeof opts.onAccepted !== 'function') throw new TypeError(`startReceiver: onAccepted must be a function, got ${typeof opts.onAccepted}`);
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`startReceiver: maxBodyBytes must be a positive integer, got ${String(opts.maxBodyBytes)}`);
@@ -145,6 +152,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       replyStatus(res, 500, otlpEncoding, RPC_CODE.INTERNAL, 'receiver callback failed');
       return;
     }
+    const onAccepted = opts.onAccepted;
+    if (onAccepted !== undefined) deliver(() => onAccepted(signal, req.headers['content-type'] ?? '', body));
     if (otlpEncoding === 'json') reply(res, 200, 'application/json', '{}');
     else reply(res, 200, 'application/x-protobuf', encodeEmptyResponsePb(signal));
   }
