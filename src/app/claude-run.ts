@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { startReceiver, TOKEN_HEADER, type Receiver } from '../telemetry/receiver.js';
 import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
-import { startForwarder, type Forwarder } from '../telemetry/forwarder.js';
+import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
 import { toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
 import { prepareClaudeSettings } from '../claude/settings.js';
@@ -191,8 +191,9 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   // The user's own collector, if their environment exports Claude's telemetry: read before guard's
   // variables replace theirs in Claude's environment.
   const forwarding = forwardPlanFromEnv(o.env, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
+  // Loaded only when needed: undici alone adds ~130 ms to guard's start.
   const forwarder: Forwarder | null = Object.keys(forwarding.targets).length === 0 ? null
-    : startForwarder({ targets: forwarding.targets, onProblem: (m) => showNotice(`telemetry ${m}`) });
+    : (await import('../telemetry/forwarder.js')).startForwarder({ targets: forwarding.targets, onProblem: (m) => showNotice(`telemetry ${m}`) });
   const protocols: Partial<Record<ForwardSignal, ForwardProtocol>> = {};
   for (const target of Object.values(forwarding.targets)) protocols[target.signal] = target.protocol;
 
