@@ -1,0 +1,57 @@
+// `guard claude` on the REAL Claude Code (2.1.330) for a user who already exports Claude's
+// telemetry to their own collector (here a capture collector on 127.0.0.1 that requires the user's
+// header, in http/json): under guard their data keeps flowing — Claude's own api_request events
+// and metrics reach the collector with the user's header and never guard's token — while guard's
+// footer still follows the context. Needs a fresh `npx tsc -p tsconfig.json`.
+import t from 'tap';
+import { formatTokens } from '../../src/ui/footer.js';
+import { startOtlpCapture } from '../helpers/otlp-capture.js';
+import { startClaudeSession } from '../helpers/claude-session.js';
+
+const USER_HEADER = 'x-user-key';
+const USER_SECRET = 'user secret/1';
+/** guard asks Claude for metrics every 5 s; one export must arrive well within this. */
+const ARRIVAL_TIMEOUT_MS = 15_000;
+
+async function until(what: string, ok: () => boolean, timeoutMs = ARRIVAL_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+t.test("the user's collector keeps getting Claude's telemetry under guard", async (t) => {
+  const collector = await startOtlpCapture(USER_HEADER, USER_SECRET);
+  t.teardown(() => collector.close());
+  const session = await startClaudeSession({
+    guardArgs: [],
+    claudeArgs: ['--model', 'claude-sonnet-4-5'],
+    extraEnv: {
+      CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+      OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_HEADERS: `${USER_HEADER}=${encodeURIComponent(USER_SECRET)}`,
+    },
+  });
+  t.teardown(() => session.dispose());
+
+  await session.turn('hello');
+  const main = session.api.lastMain();
+  t.ok(main?.contextTokens, 'the stand-in answered a main request');
+  await until('the api_request event at the collector', () => collector.events('api_request').length > 0);
+  await until('a metrics export at the collector', () => collector.posts.some((p) => p.path === '/v1/metrics'));
+
+  t.ok(collector.posts.length > 0, 'exports arrived');
+  t.ok(collector.posts.every((p) => p.authorized), "every forwarded export carries the user's header, URL-decoded");
+  t.ok(collector.posts.every((p) => p.body !== null), 'and is JSON, as the user asked');
+  const api = collector.events('api_request').find((e) => e.attrs.query_source === 'repl_main_thread');
+  t.ok(api, "Claude's main api_request reached the user's collector");
+  t.equal(api?.attrs.input_tokens, main?.usage?.input_tokens, 'with the figures Claude sent');
+  t.ok(collector.events('user_prompt').length > 0, 'user_prompt too');
+
+  const footer = await session.term.waitFor((s) => s.includes(formatTokens(main!.contextTokens!)), 5_000);
+  t.ok(footer, "guard's own footer still follows the context");
+});
