@@ -6,14 +6,22 @@
 // terminal's modes after exit. Needs a fresh `npx tsc -p tsconfig.json`.
 //
 // One guard session carries the subtests in order (each Claude start costs ~3 s of a 2-core
-// machine), plus one bare Claude for the start-time comparison and the exit status, and one
-// small program with Claude's mouse modes for exact mouse bytes.
+// machine), plus one bare Claude for the start-time comparison and the exit status, one guard
+// session whose `claude` records what it is sent (the bytes that reach the real Claude: query
+// answers, mouse reports), and one small program with Claude's mouse modes for exact mouse bytes.
+//
+// Why the recording: Claude 2.1.330 reaches its prompt box even when nobody answers its
+// CSI ?u / CSI c (checked by disabling guard's replies), so "it starts" proves nothing about the
+// answers; and which row a mouse report named is only visible on screen for some rows.
 import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatTokens } from '../../src/ui/footer.js';
 import type { LiveEntry } from '../../src/registry/live.js';
-import { GUARD_BIN, isIdle, promptInput, waitForIdle } from '../helpers/claude-env.js';
+import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 
@@ -111,8 +119,8 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
   const { api, env, term } = session;
   t.teardown(() => session.dispose());
 
-  await t.test('Claude\'s queries are answered: it reaches its prompt box under guard', async (t) => {
-    // Claude sends CSI ?u then CSI c and waits for the device attributes; guard's screen model answers.
+  await t.test('Claude reaches its prompt box under guard; its modes are mirrored outside', async (t) => {
+    // The answers to Claude's queries themselves are checked on the wire in the recording test below.
     const t0 = Date.now();
     await term.waitFor((s) => s.includes('Claude Code') && isIdle(s), 30_000);
     const guardStartMs = Date.now() - t0;
@@ -253,6 +261,56 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     t.equal(cursorHidden(term), false, 'cursor visible');
     t.same(await guardLs(env.guardHome), [], 'guard ls shows nothing for the ended run');
   });
+});
+
+/**
+ * A `claude` for PATH that runs the real one inside script(1), which logs every byte sent to
+ * Claude's terminal to `log` and passes everything else through (its own pty, size and exit status).
+ */
+async function recordingClaude(dir: string, log: string): Promise<void> {
+  const src = `#!${process.execPath}
+const { spawnSync } = require('node:child_process');
+const q = (s) => "'" + s.replace(/'/g, "'\\\\''") + "'";
+const cmd = [${JSON.stringify(CLAUDE_BIN)}, ...process.argv.slice(2)].map(q).join(' ');
+const r = spawnSync('script', ['-q', '-e', '-f', '-I', ${JSON.stringify(log)}, '-O', '/dev/null', '-c', 'exec ' + cmd], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
+`;
+  await writeFile(join(dir, 'claude'), src);
+  await chmod(join(dir, 'claude'), 0o755);
+}
+
+t.test('what reaches the real Claude under guard: answers to its queries, mouse reports at the rows clicked', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'guard-claude-rec-'));
+  const log = join(dir, 'claude-input.log');
+  await recordingClaude(dir, log);
+  const session = await startClaudeSession({
+    guardArgs: [], claudeArgs: CLAUDE_ARGS, cols: COLS, rows: ROWS,
+    extraEnv: { PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+  });
+  const { term } = session;
+  t.teardown(async () => { await session.dispose(); await rm(dir, { recursive: true, force: true }); });
+  t.match(lastRow(term), /^guard │/, 'guard ran the recording claude as Claude (footer, telemetry setup)');
+  const sent = (): Promise<string> => readFile(log, 'latin1');
+  // script(1) writes its log as it goes; poll until the bytes are there.
+  const sentIncludes = async (what: string): Promise<boolean> => {
+    const deadline = Date.now() + 5_000;
+    while (!(await sent()).includes(what)) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  };
+  t.ok(await sentIncludes('\x1b[?1;2c'), 'Claude got the device-attributes answer (CSI ?1;2c) to its CSI c');
+  t.ok(await sentIncludes('\x1bP>|guard('), 'and guard\'s terminal version to its CSI >0q');
+  t.notMatch(await sent(), /\x1b\[\?\d+u/, 'no kitty-keyboard answer: Claude learns "no kitty protocol" from CSI c alone');
+
+  const lines = term.lines();
+  const row = promptRow(lines) + 1;
+  term.write(sgrMouse(0, 7, ROWS) + sgrMouse(0, 7, ROWS, true));
+  term.write(sgrMouse(0, 4, row) + sgrMouse(0, 4, row, true) + sgrMouse(WHEEL_UP, 30, 2));
+  t.ok(await sentIncludes(sgrMouse(0, 4, row) + sgrMouse(0, 4, row, true) + sgrMouse(WHEEL_UP, 30, 2)),
+    `the click at row ${row} and the wheel at row 2 reached Claude as sent (the pane starts at row 1)`);
+  t.notMatch(await sent(), `;${ROWS}M`, 'the click on the footer row did not');
 });
 
 t.test('a program with Claude\'s mouse modes gets the exact reports for its pane, none for the footer', async (t) => {
