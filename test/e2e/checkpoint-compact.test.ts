@@ -9,7 +9,7 @@ import t from 'tap';
 import { waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
 } from '../helpers/checkpoint.js';
 
 const PAD_STEP = 40_000;
@@ -26,7 +26,7 @@ t.test('compact: guard types /compact before the auto-compact point; a manual co
   let turns = 0;
   while (!compactCall() && turns < MAX_PAD_TURNS) {
     turns++;
-    await s.turn(`PAD:${PAD_STEP} step ${turns}`, { until: new RegExp(`step ${turns}[\\s\\S]*Reply \\d+`) });
+    await answeredTurn(s, `PAD:${PAD_STEP} step ${turns}`);
     if ((api.lastMain()?.contextTokens ?? 0) >= THRESHOLD) await api.waitForRequest((r) => r.thread === 'compact', 20_000);
   }
   const call = compactCall();
@@ -43,8 +43,8 @@ t.test('compact: guard types /compact before the auto-compact point; a manual co
   await waitForIdle(term);
 
   // The next prompt is answered, in a context a fraction of the size.
-  const screen = await s.turn('what next after compacting', { until: /what next after compacting[\s\S]*Reply \d+:/ });
-  const next = api.lastMain();
+  const next = await answeredTurn(s, 'what next after compacting');
+  const screen = term.screen();
   t.equal(next?.prompt, 'what next after compacting', 'the next prompt reached the API');
   t.match(screen, new RegExp(`Reply ${next?.seq}: context about ${next?.contextTokens} tokens`), 'and its answer is on screen');
   t.equal(next?.padding, 0, 'the padding left with the compacted messages');

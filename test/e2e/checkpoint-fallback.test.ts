@@ -9,7 +9,7 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, checkpointNotes, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
 } from '../helpers/checkpoint.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
@@ -22,8 +22,7 @@ t.test('fallback: no note after the handoff prompt, so guard compacts instead', 
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
-  await s.turn(`PAD:${PAD} big read`, { until: /big read[\s\S]*Reply \d+/ });
-  const before = api.lastMain();
+  const before = await answeredTurn(s, `PAD:${PAD} big read`);
   t.ok((before?.contextTokens ?? 0) >= THRESHOLD, `past the threshold: ${before?.contextTokens}`);
 
   // guard asks for the note; the stand-in's Claude declines in words; no Write happens.
@@ -39,8 +38,8 @@ t.test('fallback: no note after the handoff prompt, so guard compacts instead', 
   t.same(await checkpointNotes(env.cwd), [], 'no note was written');
   t.notOk(api.messages('main').some((r) => r.answer?.kind === 'tool_use' && r.answer.name === 'Write'), 'no Write tool call');
 
-  const screen = await s.turn('and now?', { until: /and now\?[\s\S]*Reply \d+:/ });
-  const next = api.lastMain();
+  const next = await answeredTurn(s, 'and now?');
+  const screen = term.screen();
   t.equal(next?.prompt, 'and now?');
   t.match(screen, new RegExp(`Reply ${next?.seq}: context about ${next?.contextTokens} tokens`), 'the next prompt is answered');
   t.ok((next?.contextTokens ?? Infinity) < (before?.contextTokens ?? 0) / 4, `context dropped: ${before?.contextTokens} → ${next?.contextTokens}`);

@@ -11,7 +11,7 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, checkpointNotes, debugRequests, checkpointPhases, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
 } from '../helpers/checkpoint.js';
 
 /** Big steps: few turns (each real-Claude turn costs seconds on this machine), still several below the point. */
@@ -38,7 +38,7 @@ t.test('handoff: guard checkpoints before the auto-compact point, the note is wr
   let turns = 0;
   while (!noteRequest() && turns < MAX_PAD_TURNS) {
     turns++;
-    await s.turn(`PAD:${PAD_STEP} step ${turns}`, { until: new RegExp(`step ${turns}[\\s\\S]*Reply \\d+`) });
+    await answeredTurn(s, `PAD:${PAD_STEP} step ${turns}`);
     if ((api.lastMain()?.contextTokens ?? 0) >= THRESHOLD) await api.waitForRequest((r) => NOTE_RE.test(r.prompt), 20_000);
   }
   const asked = noteRequest();
@@ -69,8 +69,8 @@ t.test('handoff: guard checkpoints before the auto-compact point, the note is wr
   t.equal(resume.padding, 0, 'no padding survived the handoff');
 
   // The next prompt the user types is answered.
-  const screen = await s.turn('what next after the checkpoint', { until: /what next after the checkpoint[\s\S]*Reply \d+:/ });
-  const next = api.lastMain();
+  const next = await answeredTurn(s, 'what next after the checkpoint');
+  const screen = term.screen();
   t.equal(next?.prompt, 'what next after the checkpoint', 'the user\'s next prompt reached the API');
   t.match(screen, new RegExp(`Reply ${next?.seq}: context about ${next?.contextTokens} tokens`), 'and its answer is on screen');
 

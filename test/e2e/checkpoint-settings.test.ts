@@ -11,7 +11,7 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { shellQuote } from '../../src/claude/settings.js';
 import { waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { AUTO_COMPACT_200K, debugRequests, until, watchFooter } from '../helpers/checkpoint.js';
+import { AUTO_COMPACT_200K, answeredTurn, debugRequests, until, watchFooter } from '../helpers/checkpoint.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 
@@ -32,7 +32,7 @@ t.test('the user\'s --settings hooks still run, and guard still sees idle and ch
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
-  await s.turn('hello with my own hooks', { until: /hello with my own hooks[\s\S]*Reply \d+/ });
+  await answeredTurn(s, 'hello with my own hooks');
   // guard's footer says idle only once its own Stop hook arrived (src/claude/idle.ts).
   await until(() => /\bidle\b/.test(footer.now()), 10_000, 'guard\'s footer to say idle');
   t.match(footer.now(), /\bidle\b/, 'guard saw the turn end: footer idle');
@@ -41,8 +41,8 @@ t.test('the user\'s --settings hooks still run, and guard still sees idle and ch
   t.same(got, ['user-prompt', 'user-stop'], 'the user\'s UserPromptSubmit and Stop hooks ran once each');
 
   // guard's checkpoint still works alongside them.
-  await s.turn('PAD:120000 big read', { until: /big read[\s\S]*Reply \d+/ });
-  t.ok((api.lastMain()?.contextTokens ?? 0) >= THRESHOLD, 'past the threshold');
+  const big = await answeredTurn(s, 'PAD:120000 big read');
+  t.ok((big.contextTokens ?? 0) >= THRESHOLD, `past the threshold: ${big.contextTokens}`);
   const asked = await api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 20_000);
   const resume = await api.waitForRequest((r) => r.thread === 'main' && /^Continue from the checkpoint note/.test(r.prompt), 45_000);
   t.ok(resume.seq > asked.seq, 'guard checkpointed (note, /clear, resume)');

@@ -10,7 +10,7 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
 } from '../helpers/checkpoint.js';
 
 const PAD_STEP = 40_000;
@@ -30,7 +30,7 @@ t.test('unsent input: guard types nothing over the user\'s text; it reaches the 
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
   // Two steps below the threshold (about 60k and 100k with Claude's own ~20k).
-  for (const step of [1, 2]) await s.turn(`PAD:${PAD_STEP} step ${step}`, { until: new RegExp(`step ${step}[\\s\\S]*Reply \\d+`) });
+  for (const step of [1, 2]) await answeredTurn(s, `PAD:${PAD_STEP} step ${step}`);
   t.ok((api.lastMain()?.contextTokens ?? Infinity) < THRESHOLD, `below the threshold after two steps: ${api.lastMain()?.contextTokens}`);
   t.match(footer.now(), /\bidle\b/, 'footer: idle');
   t.notMatch(footer.now(), /armed/, 'footer: not armed yet');

@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GUARD_BIN } from './claude-env.js';
+import { GUARD_BIN, submit, waitForIdle } from './claude-env.js';
 import type { ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
-import type { StandinApi } from '../../src/demo/standin-api.js';
+import type { StandinApi, StandinRequest } from '../../src/demo/standin-api.js';
 
 /** The auto-compact point of a 200,000-token window (window − 33,000; CLAUDE-CODE.md). */
 export const AUTO_COMPACT_200K = 167_000;
@@ -96,4 +96,20 @@ export function debugRequests(t: { comment(...args: unknown[]): void }, api: Sta
   if (!process.env.STANDIN_DEBUG) return;
   for (const f of footer?.seen ?? []) t.comment(`footer: ${f.replace(/\n/g, ' ⏎ ')}`);
   for (const r of api.requests) t.comment(`${r.seq} ${r.status} ${r.thread} ctx=${r.contextTokens} pad=${r.padding} ${JSON.stringify(r.prompt.slice(0, 80))}`);
+}
+
+/**
+ * Submits `text` at an idle prompt and waits for its own answer: the stand-in's main request
+ * carrying exactly that prompt, then "Reply <its seq>:" on screen, then an idle, quiet screen.
+ * (Matching the reply by its number, not by any "Reply" under the prompt, so an older reply on
+ * screen cannot end the wait early.) Returns the request.
+ */
+export async function answeredTurn(s: ClaudeSession, text: string, timeoutMs = 30_000): Promise<StandinRequest> {
+  await waitForIdle(s.term, { timeoutMs, quietMs: 150 });
+  const seen = s.api.requests.length;
+  submit(s.term, text);
+  const req = await s.api.waitForRequest((r) => r.seq > seen && r.thread === 'main' && r.prompt === text, timeoutMs);
+  await s.term.waitFor(new RegExp(`Reply ${req.seq}:`), timeoutMs);
+  await waitForIdle(s.term, { timeoutMs });
+  return req;
 }
