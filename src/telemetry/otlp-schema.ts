@@ -3,14 +3,16 @@
 // .proto text and parsed once with protobufjs at load time. Kept in TypeScript because tsc does not
 // copy .proto files to dist/. Field numbers were checked against the captured bodies in
 // fixtures/*/otlp-protobuf/ (enums are declared int32: same varint on the wire, no enum objects).
-// This is the only module that imports protobufjs. Request bodies are decoded by otlp-protobuf.ts
-// straight from the wire (its field numbers are tested against this schema); this module encodes the
-// receiver's responses, validates trace bodies, and encodes/decodes requests for tests and tools.
+// This is the only module that imports protobufjs. Its request types decode the bodies Claude Code
+// sends (otlp-protobuf.ts walks the result); it also encodes the receiver's responses, validates
+// trace bodies, and encodes/decodes requests for tests and tools.
 
 import protobuf from 'protobufjs';
 
 const OTLP_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 
 package opentelemetry.proto.common.v1;
 
@@ -37,7 +39,9 @@ message InstrumentationScope {
 `;
 
 const RESOURCE_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.resource.v1;
 message Resource {
   repeated opentelemetry.proto.common.v1.KeyValue attributes = 1;
@@ -46,7 +50,9 @@ message Resource {
 `;
 
 const LOGS_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.logs.v1;
 message LogsData { repeated ResourceLogs resource_logs = 1; }
 message ResourceLogs {
@@ -75,7 +81,9 @@ message LogRecord {
 `;
 
 const METRICS_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.metrics.v1;
 message MetricsData { repeated ResourceMetrics resource_metrics = 1; }
 message ResourceMetrics {
@@ -132,28 +140,28 @@ message HistogramDataPoint {
   fixed64 start_time_unix_nano = 2;
   fixed64 time_unix_nano = 3;
   fixed64 count = 4;
-  optional double sum = 5;
+  double sum = 5 [features.field_presence = EXPLICIT];
   repeated fixed64 bucket_counts = 6;
   repeated double explicit_bounds = 7;
   repeated Exemplar exemplars = 8;
   uint32 flags = 10;
-  optional double min = 11;
-  optional double max = 12;
+  double min = 11 [features.field_presence = EXPLICIT];
+  double max = 12 [features.field_presence = EXPLICIT];
 }
 message ExponentialHistogramDataPoint {
   repeated opentelemetry.proto.common.v1.KeyValue attributes = 1;
   fixed64 start_time_unix_nano = 2;
   fixed64 time_unix_nano = 3;
   fixed64 count = 4;
-  optional double sum = 5;
+  double sum = 5 [features.field_presence = EXPLICIT];
   sint32 scale = 6;
   fixed64 zero_count = 7;
   Buckets positive = 8;
   Buckets negative = 9;
   uint32 flags = 10;
   repeated Exemplar exemplars = 11;
-  optional double min = 12;
-  optional double max = 13;
+  double min = 12 [features.field_presence = EXPLICIT];
+  double max = 13 [features.field_presence = EXPLICIT];
   double zero_threshold = 14;
   message Buckets {
     sint32 offset = 1;
@@ -186,7 +194,9 @@ message Exemplar {
 `;
 
 const TRACE_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.trace.v1;
 message TracesData { repeated ResourceSpans resource_spans = 1; }
 message ResourceSpans {
@@ -238,7 +248,9 @@ message Status {
 `;
 
 const COLLECTOR_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.collector.logs.v1;
 message ExportLogsServiceRequest { repeated opentelemetry.proto.logs.v1.ResourceLogs resource_logs = 1; }
 message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
@@ -246,7 +258,9 @@ message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_
 `;
 
 const COLLECTOR_METRICS_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.collector.metrics.v1;
 message ExportMetricsServiceRequest { repeated opentelemetry.proto.metrics.v1.ResourceMetrics resource_metrics = 1; }
 message ExportMetricsServiceResponse { ExportMetricsPartialSuccess partial_success = 1; }
@@ -254,7 +268,9 @@ message ExportMetricsPartialSuccess { int64 rejected_data_points = 1; string err
 `;
 
 const COLLECTOR_TRACE_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package opentelemetry.proto.collector.trace.v1;
 message ExportTraceServiceRequest { repeated opentelemetry.proto.trace.v1.ResourceSpans resource_spans = 1; }
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
@@ -264,7 +280,9 @@ message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_messa
 // What an OTLP/HTTP server answers with on failure (OTLP spec: a google.rpc.Status in the
 // request's encoding). `details` (field 3, repeated Any) is never sent by guard, so it is left out.
 const RPC_STATUS_PROTO = `
-syntax = "proto3";
+edition = "2023";
+option features.field_presence = IMPLICIT;
+option features.utf8_validation = NONE;
 package google.rpc;
 message Status { int32 code = 1; string message = 2; }
 `;
@@ -285,13 +303,6 @@ const LogsResponse = root.lookupType('opentelemetry.proto.collector.logs.v1.Expo
 const MetricsResponse = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse');
 const TraceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 const RpcStatus = root.lookupType('google.rpc.Status');
-
-/** The field number of `field` in message `typeName` (e.g. 'opentelemetry.proto.logs.v1.LogRecord'). */
-export function schemaFieldNumber(typeName: string, field: string): number {
-  const f = root.lookupType(typeName).fields[field];
-  if (f === undefined) throw new RangeError(`schemaFieldNumber: ${typeName} has no field ${field}`);
-  return f.id;
-}
 
 /**
  * Checks a trace request is well-formed protobuf (its content is ignored). protobufjs throws plain
@@ -327,6 +338,9 @@ export function decodeRpcStatusPb(body: Uint8Array): { code: number; message: st
 }
 
 const REQUEST_TYPES = { logs: LogsRequest, metrics: MetricsRequest, traces: TraceRequest } as const;
+
+/** The Export…ServiceRequest types: `.decode(bytes)` gives the message tree otlp-protobuf.ts walks. */
+export const REQUEST_PB: Readonly<Record<OtlpSignal, Pick<protobuf.Type, 'decode'>>> = REQUEST_TYPES;
 
 /**
  * Encodes a request given in the OTLP JSON mapping (camelCase; int64 as strings or numbers; bytes

@@ -1,18 +1,21 @@
-// Decodes OTLP/HTTP JSON request bodies (ExportLogsServiceRequest, ExportMetricsServiceRequest) as
-// POSTed by Claude Code's exporter to the receiver, into the plain records of records.ts that the
-// event and context code consume. Follows the OTLP JSON mapping (camelCase field names, 64-bit
-// integers as decimal strings or numbers, enums as numbers) and, defensively, snake_case names,
-// enum names and numbers-as-strings. Must produce exactly what otlp-protobuf.ts produces for the
-// same content. Pure.
+// Turns a decoded OTLP request tree (ExportLogsServiceRequest, ExportMetricsServiceRequest) into the
+// plain records of records.ts that the event and context code consume. The tree is either the OTLP
+// JSON mapping as JSON.parse gives it (otlp-json.ts) or the message objects protobufjs decodes
+// (otlp-protobuf.ts): both have camelCase fields; 64-bit integers are decimal strings or numbers in
+// JSON and `Long`s from protobufjs; bytes are base64 in JSON and Uint8Array from protobufjs. Only a
+// node's own properties are read, because protobufjs puts proto3 defaults ("" , false, 0) on the
+// prototype: an own property is a field that was on the wire, in either encoding. Defensively,
+// snake_case names, enum names and numbers-as-strings are accepted. One walker for both encodings
+// is what makes them decode to identical records. Pure.
 
 import type { AttrValue, Attributes, LogRecord, MetricPoint } from './records.js';
 import { EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, OtlpDecodeError, putAttr, temporalityOf, type DecodeStats } from './decode-common.js';
 
 type Obj = Record<string, unknown>;
 
-/** Decodes an ExportLogsServiceRequest in the OTLP JSON encoding. Throws OtlpDecodeError. */
-export function decodeJsonLogs(body: Uint8Array | string): LogRecord[] {
-  const root = parseRoot(body);
+/** The log records of an ExportLogsServiceRequest tree. Throws OtlpDecodeError. */
+export function logsFromTree(tree: unknown): LogRecord[] {
+  const root = asObject(tree, 'request body');
   const out: LogRecord[] = [];
   for (const rl of arrayField(root, 'resourceLogs', 'resource_logs')) {
     const resourceLogs = asObject(rl, 'resourceLogs[]');
@@ -39,9 +42,9 @@ export function decodeJsonLogs(body: Uint8Array | string): LogRecord[] {
   return out;
 }
 
-/** Decodes an ExportMetricsServiceRequest in the OTLP JSON encoding. Throws OtlpDecodeError. */
-export function decodeJsonMetrics(body: Uint8Array | string, stats?: DecodeStats): MetricPoint[] {
-  const root = parseRoot(body);
+/** The number data points of an ExportMetricsServiceRequest tree. Throws OtlpDecodeError. */
+export function metricsFromTree(tree: unknown, stats?: DecodeStats): MetricPoint[] {
+  const root = asObject(tree, 'request body');
   const out: MetricPoint[] = [];
   for (const rm of arrayField(root, 'resourceMetrics', 'resource_metrics')) {
     const resourceMetrics = asObject(rm, 'resourceMetrics[]');
@@ -102,20 +105,9 @@ function numberPoint(
   };
 }
 
-function parseRoot(body: Uint8Array | string): Obj {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new OtlpDecodeError(`invalid JSON: ${(err as Error).message}`);
-  }
-  return asObject(parsed, 'request body');
-}
-
 function field(o: Obj, camel: string, snake: string): unknown {
-  const v = o[camel];
-  return v !== undefined || camel === snake ? v : o[snake];
+  if (Object.hasOwn(o, camel)) return o[camel];
+  return camel !== snake && Object.hasOwn(o, snake) ? o[snake] : undefined;
 }
 
 function asObject(v: unknown, what: string): Obj {
@@ -202,16 +194,26 @@ function anyValue(raw: unknown, depth = 0): AttrValue {
     return attributesOf(field(asObject(x, 'kvlistValue'), 'values', 'values'), depth + 1);
   }
   if ((x = field(v, 'bytesValue', 'bytes_value')) != null) {
+    if (x instanceof Uint8Array) return new Uint8Array(x);
     if (typeof x !== 'string') throw new OtlpDecodeError('bytesValue is not a base64 string');
     return new Uint8Array(Buffer.from(x, 'base64'));
   }
   return null;
 }
 
-/** An int64 sent as a number or a decimal string; as a number (token counts fit in 2^53). */
+/** The 64-bit integer protobufjs decodes (a `Long` from the long package). */
+interface Long64 { low: number; high: number; unsigned: boolean; toNumber(): number }
+
+function isLong(x: unknown): x is Long64 {
+  return typeof x === 'object' && x !== null && typeof (x as Long64).low === 'number' && typeof (x as Long64).high === 'number'
+    && typeof (x as Long64).toNumber === 'function';
+}
+
+/** An int64 sent as a number, a decimal string or a Long; as a number (token counts fit in 2^53). */
 function int64Of(x: unknown, what: string): number {
   if (typeof x === 'number' && Number.isInteger(x)) return x;
   if (typeof x === 'string' && DECIMAL.test(x)) return Number(x);
+  if (isLong(x)) return x.toNumber();
   throw new OtlpDecodeError(`${what} is not an integer`);
 }
 
@@ -235,5 +237,7 @@ function nanos(x: unknown, what: string): string {
   if (typeof x === 'number' && Number.isInteger(x) && x >= 0) {
     return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
   }
+  // fixed64: the two 32-bit halves, read as unsigned whatever the Long's own signedness.
+  if (isLong(x)) return x.high === 0 ? String(x.low >>> 0) : ((BigInt(x.high >>> 0) << 32n) | BigInt(x.low >>> 0)).toString();
   throw new OtlpDecodeError(`${what} is not an unsigned integer`);
 }
