@@ -129,7 +129,7 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     t.equal(term.term.modes.mouseTrackingMode, 'any', 'Claude\'s any-motion mouse tracking (?1003h) is mirrored on the outer terminal');
     t.ok(term.term.modes.bracketedPasteMode, 'bracketed paste mirrored');
     t.ok(term.term.modes.sendFocusMode, 'focus reports mirrored');
-    t.comment(`start to prompt box: bare ${bareStartMs} ms, under guard ${guardStartMs} ms (bare ran first, with a cold cache)`);
+    t.comment(`start to prompt box: bare ${bareStartMs} ms, under guard ${guardStartMs} ms (one sample each, bare first; noisy on a shared 2-core machine)`);
   });
 
   await t.test('the prompt box is whole above the footer', async (t) => {
