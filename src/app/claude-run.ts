@@ -84,11 +84,9 @@ export function telemetryEnv(receiver: Receiver, token: string, protocols: Parti
     CLAUDE_CODE_ENABLE_TELEMETRY: '1',
     OTEL_LOGS_EXPORTER: 'otlp',
     OTEL_METRICS_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_HEADERS: header,
-    // The per-signal settings win over the general ones in the exporter: a user who set them
-    // for their own collector would otherwise take Claude's data away from guard.
+    // Per-signal variables only. They win over the general ones in the exporter, so a user who set
+    // their own for a collector cannot take Claude's data away from guard; and the general ones
+    // stay the user's, so guard's token never reaches an endpoint of theirs (traces, say).
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${receiver.url}/v1/logs`,
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`,
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocols.logs ?? 'http/protobuf',
