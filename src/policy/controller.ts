@@ -11,6 +11,7 @@ import type { Timers } from '../log/timers.js';
 import { parseHook, type HookEvent } from '../claude/hooks.js';
 import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from '../claude/idle.js';
 import type { GuardState } from '../claude/state.js';
+import { InputTracker } from '../supervisor/writer.js';
 import type { PolicyConfig } from './config.js';
 import { Injector, type InjectWriter } from './injector.js';
 import {
@@ -88,7 +89,7 @@ export class CheckpointController {
   userInput(data: string): void {
     if (this.disposed || REPORTS_ONLY.test(data)) return;
     const t = this.deps.clock();
-    const submitted = this.hadUnsent && /[\r\n]/.test(data);
+    const submitted = /[\r\n]/.test(data) && (this.hadUnsent || submitsTypedText(data));
     this.hadUnsent = this.deps.writer.hasUnsentInput();
     this.facts = applyIdleEvent(this.facts, submitted ? { type: 'prompt', t, via: 'enter' } : { type: 'userInput', t });
     this.judge();
@@ -191,6 +192,28 @@ export class CheckpointController {
     if (at === null || this.disposed) return;
     const handle = this.deps.timers.setTimeout(() => { this.wake = null; this.step({ type: 'tick' }); this.judge(); }, Math.max(0, at - this.deps.clock()));
     this.wake = { at, handle };
+  }
+}
+
+/**
+ * Does this one write of the user's type text and send it (text and Enter that arrived in one read:
+ * a fast typist, a paste and Enter, a script)? Then it is a submitted prompt, not a keystroke: the
+ * writer's unsent flag is already back to false once the Enter is through, so the text before it
+ * is read here with a fresh tracker (an Enter inside a bracketed paste does not send).
+ */
+function submitsTypedText(data: string): boolean {
+  const tracker = new InputTracker();
+  let from = 0;
+  for (;;) {
+    const rel = data.slice(from).search(/[\r\n]/);
+    if (rel < 0) return false;
+    const enter = from + rel;
+    // Whole pieces, not single characters: the tracker takes an Esc at the end of a write as the Esc key.
+    tracker.feed(data.slice(from, enter));
+    const before = tracker.hasUnsent();
+    tracker.feed(data[enter] as string);
+    if (before && !tracker.hasUnsent()) return true;
+    from = enter + 1;
   }
 }
 

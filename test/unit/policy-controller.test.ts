@@ -135,6 +135,29 @@ t.test('the user typing holds the checkpoint; their Enter submits and guard wait
   t.same(phases(), ['armed', 'prompted']);
 });
 
+t.test('text and Enter in one write is a submitted prompt: guard waits for the turn even when the hook is late', async (t) => {
+  const { c, timers, writer } = setup();
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(c.guardState, 'idle');
+  c.userInput('hello\r'); // the writer's unsent flag is false again after the Enter
+  t.equal(c.guardState, 'working', 'working at once, before the UserPromptSubmit hook');
+  c.snapshot(snap(150_000));
+  timers.advance(10_000);
+  t.same(writer.writes, [], 'armed, the hook is late: still nothing typed (Claude may be working)');
+  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  c.hook('Stop', fixture('003-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(writer.writes.length, 1, 'typed after the turn ended');
+  const paste = setup();
+  paste.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  paste.timers.advance(OUTPUT_QUIET_MS);
+  paste.c.userInput('\x1b[200~line one\rline two\x1b[201~');
+  t.equal(paste.c.guardState, 'idle', 'an Enter inside a paste sends nothing');
+  paste.c.userInput('\x1b[200~a pasted prompt\x1b[201~\r');
+  t.equal(paste.c.guardState, 'working', 'a paste and its Enter in one write does');
+});
+
 t.test('mouse and focus reports are not the user at the keyboard; an arrow key is', async (t) => {
   const { c, timers, writer } = setup();
   c.hook('SessionStart', fixture('000-SessionStart.json'));
