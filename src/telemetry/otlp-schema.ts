@@ -339,6 +339,22 @@ export function decodeRpcStatusPb(body: Uint8Array): { code: number; message: st
 
 const REQUEST_TYPES = { logs: LogsRequest, metrics: MetricsRequest, traces: TraceRequest } as const;
 
+/** protobufjs's wire reader, for decoders that walk the bytes themselves (the logs hot path). */
+export type PbReader = protobuf.Reader;
+export function createReader(bytes: Uint8Array): PbReader { return protobuf.Reader.create(bytes); }
+
+/** The field numbers of a message of the schema by (camelCase) field name, e.g. fieldIds('opentelemetry.proto.logs.v1.LogRecord'). */
+export function fieldIds<K extends string>(typeName: string, names: readonly K[]): Readonly<Record<K, number>> {
+  const type = root.lookupType(typeName);
+  const ids = {} as Record<K, number>;
+  for (const name of names) {
+    const f = type.fields[name];
+    if (f === undefined) throw new RangeError(`fieldIds: ${typeName} has no field ${name}`);
+    ids[name] = f.id;
+  }
+  return Object.freeze(ids);
+}
+
 /** The Export…ServiceRequest types: `.decode(bytes)` gives the message tree otlp-protobuf.ts walks. */
 export const REQUEST_PB: Readonly<Record<OtlpSignal, Pick<protobuf.Type, 'decode'>>> = REQUEST_TYPES;
 

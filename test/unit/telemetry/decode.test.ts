@@ -7,7 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { decodeTelemetry, OtlpDecodeError, type DecodeStats } from '../../../src/telemetry/decode.js';
 import { decodeJsonLogs, decodeJsonMetrics } from '../../../src/telemetry/otlp-json.js';
 import { decodeProtobufLogs, decodeProtobufMetrics } from '../../../src/telemetry/otlp-protobuf.js';
-import { encodeRequestPb, requestPbToJson } from '../../../src/telemetry/otlp-schema.js';
+import { REQUEST_PB, encodeRequestPb, requestPbToJson } from '../../../src/telemetry/otlp-schema.js';
+import { logsFromTree } from '../../../src/telemetry/otlp-tree.js';
 import type { LogRecord, MetricPoint } from '../../../src/telemetry/records.js';
 import { fixtureBodies, VERSIONS, type Encoding } from './fixtures.js';
 
@@ -298,4 +299,14 @@ t.test('nesting depth is limited the same way in both encodings', async (t) => {
   t.throws(() => decodeProtobufLogs(encodeRequestPb('logs', deep)), OtlpDecodeError, 'protobuf: too deep');
   const veryDeep = '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":' + '{"arrayValue":{"values":['.repeat(5000) + ']}}'.repeat(5000) + '}]}]}]}';
   t.throws(() => decodeJsonLogs(veryDeep), OtlpDecodeError, 'no stack overflow on absurd nesting');
+});
+
+t.test('the logs reader gives exactly what protobufjs\'s full decode of the schema gives, on every fixture', async (t) => {
+  for (const version of VERSIONS) {
+    for (const f of fixtureBodies(version, 'protobuf').filter((b) => b.signal === 'logs')) {
+      const viaMessages = logsFromTree(REQUEST_PB.logs.decode(f.body));
+      t.ok(viaMessages.length > 0, `${version} ${f.file} has records`);
+      t.ok(isDeepStrictEqual(decodeProtobufLogs(f.body), viaMessages), `${version} ${f.file}`);
+    }
+  }
 });
