@@ -26,16 +26,19 @@ type ScanState =
 
 /**
  * Follows what the user typed since the last Enter. A count of typed characters, less
- * backspaces; Enter, Ctrl-C and Ctrl-U empty it. Escape sequences (arrows, mouse and focus
- * reports) are not typing; a bracketed paste is typing, and Enter inside a paste does not send.
+ * backspaces; Enter, Ctrl-C and Ctrl-U empty it. Escape sequences (mouse and focus reports,
+ * left/right arrows) are not typing; a bracketed paste is typing, and Enter inside a paste does
+ * not send. Up and Down may have recalled an earlier prompt into the box: guard cannot see the
+ * box, so until Enter, Ctrl-C or Ctrl-U it takes that as something unsent.
  */
 export class InputTracker {
   private state: ScanState = { k: 'normal' };
   private pending = 0;
+  private recalled = false;
 
-  hasUnsent(): boolean { return this.pending > 0 || this.state.k === 'paste'; }
+  hasUnsent(): boolean { return this.pending > 0 || this.recalled || this.state.k === 'paste'; }
 
-  reset(): void { this.pending = 0; }
+  reset(): void { this.pending = 0; this.recalled = false; }
 
   feed(data: string): void {
     for (let i = 0; i < data.length; i++) {
@@ -45,7 +48,7 @@ export class InputTracker {
       switch (s.k) {
         case 'normal':
           if (c === ESC) this.state = { k: 'esc' };
-          else if (c === 0x0d || c === 0x0a || c === 0x03 || c === 0x15) this.pending = 0;
+          else if (c === 0x0d || c === 0x0a || c === 0x03 || c === 0x15) this.reset();
           else if (c === 0x7f || c === 0x08) this.pending = Math.max(0, this.pending - 1);
           else if (c >= 0x20) this.pending++;
           break;
@@ -61,10 +64,14 @@ export class InputTracker {
             const full = s.params + ch;
             if (full === PASTE_START_PARAMS) this.state = { k: 'paste', tail: '' };
             else if (full === 'M') this.state = { k: 'skip', n: X10_PAYLOAD_BYTES };
-            else this.state = { k: 'normal' };
+            else {
+              if (full === 'A' || full === 'B') this.recalled = true;
+              this.state = { k: 'normal' };
+            }
           } else s.params += ch;
           break;
         case 'ss3':
+          if (ch === 'A' || ch === 'B') this.recalled = true; // application cursor keys
           this.state = { k: 'normal' };
           break;
         case 'string':

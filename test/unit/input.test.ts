@@ -141,8 +141,8 @@ t.test('writer: unsent input follows typing, Enter, Ctrl-C, paste and escape seq
   t.equal(tr.hasUnsent(), false, 'backspaced away');
   tr.feed('x\r');
   t.equal(tr.hasUnsent(), false, 'Enter sends');
-  tr.feed('\x1b[A\x1b[<0;3;4M\x1b[I\x1bOB');
-  t.equal(tr.hasUnsent(), false, 'arrows, mouse and focus reports are not typing');
+  tr.feed('\x1b[D\x1b[C\x1b[<0;3;4M\x1b[I\x1bOD');
+  t.equal(tr.hasUnsent(), false, 'left/right arrows, mouse and focus reports are not typing');
   tr.feed('\x1b[200~line1\rline2\x1b[201~');
   t.equal(tr.hasUnsent(), true, 'a paste with a newline inside is not sent');
   tr.feed('\x03');
@@ -159,6 +159,21 @@ t.test('writer: unsent input follows typing, Enter, Ctrl-C, paste and escape seq
   t.equal(tr.hasUnsent(), true, 'Esc pressed, then a letter typed: the letter is text');
   tr.feed('\r\x1bb');
   t.equal(tr.hasUnsent(), false, 'Alt+b in one piece is a shortcut, not text');
+});
+
+t.test('writer: Up/Down may have recalled a prompt into the box: unsent until Enter, Ctrl-C or Ctrl-U', async (t) => {
+  for (const [up, sent, name] of [['\x1b[A', '\r', 'Up then Enter'], ['\x1bOA', '\x03', 'application-mode Up then Ctrl-C'], ['\x1b[B', '\x15', 'Down then Ctrl-U']] as const) {
+    const tr = new InputTracker();
+    tr.feed(up);
+    t.equal(tr.hasUnsent(), true, `${name}: a recalled prompt may sit in the box`);
+    tr.feed('\x1b[<64;10;5M');
+    t.equal(tr.hasUnsent(), true, `${name}: still there after a wheel report`);
+    tr.feed(sent);
+    t.equal(tr.hasUnsent(), false, `${name}: gone`);
+  }
+  const w = new PtyWriter({ write: () => undefined });
+  w.write('\x1b[A', 'user');
+  t.equal(w.hasUnsentInput(), true, 'the writer tells the injector to hold off');
 });
 
 t.test('writer: origins, user-input event, closed pty', async (t) => {
