@@ -58,13 +58,18 @@ function layout(lines: string[]): { prompt: number; topRule: string; bottomRule:
 function gauge(tokens: number): string { return `${formatTokens(tokens)} / ${formatTokens(AUTO_COMPACT_AT)}`; }
 
 /** Resolves once the screen (minus the footer row) has not changed for `quietMs`. */
+/**
+ * Claude's pane once it has stopped changing, less its last line: that line holds Claude's mode
+ * hints, which change on their own (e.g. "← for agents" goes when a background sub-agent ends),
+ * so comparing screens over time compares the transcript and the prompt box.
+ */
 async function waitQuiet(term: TestTerminal, quietMs = 400, timeoutMs = 10_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let since = Date.now();
   for (;;) {
     await term.waitFor(() => true);
-    const pane = term.lines().slice(0, -1);
+    const pane = term.lines().slice(0, -2);
     const s = pane.join('\n');
     if (s !== last) { last = s; since = Date.now(); } else if (Date.now() - since >= quietMs) return pane;
     if (Date.now() > deadline) throw new Error(`screen never settled; screen:\n${term.screen()}`);
