@@ -214,11 +214,29 @@ function int64(r: PbReader): number {
 }
 
 const TWO_32 = 4_294_967_296;
+const TEN_DIGITS = 10_000_000_000;
+
+/**
+ * hi·2^32 split as q·10^10 + r, for the last upper half seen. Nanosecond times are above 2^53,
+ * past what a double holds exactly, but their upper half only changes every ~4.3 s, so the
+ * BigInt work is done once per upper half and each time is finished with exact double sums.
+ */
+let lastHi = -1;
+let lastQ = 0;
+let lastR = 0;
 
 /** A fixed64 nanosecond time as its exact decimal string (read as two little-endian halves). */
 function fixed64Decimal(r: PbReader): string {
   const lo = r.fixed32();
   const hi = r.fixed32();
   if (hi < 0x200000) return String(hi * TWO_32 + lo); // below 2^53: exact as a double
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  if (hi !== lastHi) {
+    const big = BigInt(hi) << 32n;
+    lastQ = Number(big / 10_000_000_000n);
+    lastR = Number(big % 10_000_000_000n);
+    lastHi = hi;
+  }
+  const sum = lastR + lo; // < 1.5·10^10: exact
+  const carry = sum >= TEN_DIGITS ? 1 : 0;
+  return String(lastQ + carry) + String(sum - carry * TEN_DIGITS).padStart(10, '0');
 }
