@@ -28,3 +28,13 @@ t.test('a bad guard option names the value and exits 2 without running anything'
   t.equal(r.status, 2);
   t.match(r.stderr, /--strategy must be one of handoff, compact, off, got "sometimes"/);
 });
+
+t.test('guard claude without Claude Code installed says how to install it, exits 127, and records nothing', async (t) => {
+  const { mkdtempSync, readdirSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const home = mkdtempSync(join(tmpdir(), 'guard-noclaude-'));
+  const r = spawnSync(process.execPath, [GUARD, 'claude', '--model', 'x'], { encoding: 'utf8', env: { PATH: '/nonexistent', GUARD_HOME: home } });
+  t.equal(r.status, 127);
+  t.match(r.stderr, /claude: command not found\. Install Claude Code \(npm install -g @anthropic-ai\/claude-code\)/);
+  t.notOk(existsSync(join(home, 'sessions')) && readdirSync(join(home, 'sessions')).length > 0, 'no session recorded');
+});

@@ -6,6 +6,8 @@
 import path from 'node:path';
 import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
+import { resolveProgram } from '../../supervisor/resolve.js';
+import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
 import type { ClaudeRun } from '../../app/claude-run.js';
 import { SettingsError } from '../../claude/settings.js';
 import { startRunRecording } from '../../log/run-recording.js';
@@ -114,6 +116,10 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     if (!(err instanceof UsageError || err instanceof ConfigError || err instanceof GuardPathError)) throw err;
     process.stderr.write(`guard: ${err.message.replace(/^guard: /, '')}\n`);
     return 2;
+  }
+  if (isClaude(o.program) && !resolveProgram(o.program, env, cwd).ok) {
+    process.stderr.write(`guard: ${o.program}: command not found. Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.\n`);
+    return EXIT_NOT_FOUND;
   }
   const footer = o.footer && config.footer;
   const recording = startRunRecording({ env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION });
