@@ -14,11 +14,9 @@ import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
 import { ConfigError, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
-import { makePolicyConfig, type PolicyConfig } from '../../policy/config.js';
+import { makePolicyConfig, STRATEGIES, type PolicyConfig, type Strategy } from '../../policy/config.js';
 import { colorEnabled } from '../../ui/footer.js';
 
-export type Strategy = 'handoff' | 'compact' | 'off';
-const STRATEGIES: readonly Strategy[] = ['handoff', 'compact', 'off'];
 
 export interface RunOptions {
   program: string;
