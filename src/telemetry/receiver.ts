@@ -11,8 +11,20 @@ import { createGunzip } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TelemetryBatch } from './records.js';
-import { decodeTelemetry, OtlpDecodeError, type OtlpEncoding } from './decode.js';
-import { checkTraceRequestPb, encodeEmptyResponsePb, encodeRpcStatusPb, type OtlpSignal } from './otlp-schema.js';
+import { OtlpDecodeError } from './decode-common.js';
+import type { OtlpEncoding } from './decode.js';
+import type { OtlpSignal } from './otlp-schema.js';
+import type * as CodecModule from './codec.js';
+
+type Codec = typeof CodecModule;
+/** Set once codec.js has loaded; every request awaits that before it decodes or replies. */
+let codec: Codec | null = null;
+let codecLoading: Promise<Codec> | null = null;
+/** Starts loading the decoders (once per process); guard starts Claude meanwhile. */
+function loadCodec(): Promise<Codec> {
+  codecLoading ??= import('./codec.js').then((m) => { codec = m; return m; });
+  return codecLoading;
+}
 
 /** The header carrying the per-run token (guard sets OTEL_EXPORTER_OTLP_HEADERS=x-guard-token=…). */
 export const TOKEN_HEADER = 'x-guard-token';
@@ -70,6 +82,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     throw new RangeError(`startReceiver: maxBodyBytes must be a positive integer, got ${String(opts.maxBodyBytes)}`);
   }
 
+  const codecReady = loadCodec();
+  // Should it ever fail to load, each request reports it (500); nothing may go unhandled meanwhile.
+  codecReady.catch(() => undefined);
   const tokenDigest = digest(opts.token);
   const reportError = (err: Error): void => {
     try { opts.onError?.(err); } catch { /* a faulty error sink must not take the receiver down */ }
@@ -89,6 +104,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await codecReady;
     if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest)) {
       refuse(req, res, 401, 'missing or wrong token');
       return;
@@ -140,7 +156,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     let batch: TelemetryBatch | undefined;
     try {
       if (signal === 'traces') checkTraces(otlpEncoding, body);
-      else batch = decodeTelemetry(signal, otlpEncoding, body);
+      else batch = codec!.decodeTelemetry(signal, otlpEncoding, body);
     } catch (err) {
       if (err instanceof OtlpDecodeError) {
         refuseBadRequest(res, otlpEncoding, err.reason);
@@ -155,7 +171,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     const onAccepted = opts.onAccepted;
     if (onAccepted !== undefined) deliver(() => onAccepted(signal, req.headers['content-type'] ?? '', body));
     if (otlpEncoding === 'json') reply(res, 200, 'application/json', '{}');
-    else reply(res, 200, 'application/x-protobuf', encodeEmptyResponsePb(signal));
+    else reply(res, 200, 'application/x-protobuf', codec!.encodeEmptyResponsePb(signal));
   }
 
   function handleHook(res: ServerResponse, event: string, body: Buffer): void {
@@ -317,7 +333,7 @@ function mediaType(contentType: string | undefined): string {
 function checkTraces(encoding: OtlpEncoding, body: Buffer): void {
   if (encoding === 'protobuf') {
     try {
-      checkTraceRequestPb(body);
+      codec!.checkTraceRequestPb(body);
     } catch (err) {
       throw new OtlpDecodeError(`invalid protobuf: ${(err as Error).message}`);
     }
@@ -332,7 +348,7 @@ function checkTraces(encoding: OtlpEncoding, body: Buffer): void {
 
 function replyStatus(res: ServerResponse, status: number, encoding: 'json' | 'protobuf', code: number, message: string): void {
   if (encoding === 'json') reply(res, status, 'application/json', JSON.stringify({ code, message }));
-  else reply(res, status, 'application/x-protobuf', encodeRpcStatusPb(code, message));
+  else reply(res, status, 'application/x-protobuf', codec!.encodeRpcStatusPb(code, message));
 }
 
 function reply(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {
