@@ -120,10 +120,13 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     hasUnsentInput: () => session?.writer?.hasUnsentInput() ?? true,
   };
   let notice: { text: string; until: number } | undefined;
+  // One timer redraws the footer when the newest notice expires; a newer notice replaces it.
+  let noticeTimer: unknown = null;
+  subs.add({ dispose: () => { if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer); } });
   const showNotice = (text: string): void => {
     notice = { text, until: clock() + NOTICE_MS };
-    const h = realTimers.setTimeout(() => changed.fire(), NOTICE_MS + 50);
-    subs.add({ dispose: () => realTimers.clearTimeout(h) });
+    if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer);
+    noticeTimer = realTimers.setTimeout(() => { noticeTimer = null; changed.fire(); }, NOTICE_MS + 50);
     changed.fire();
   };
   const controller = new CheckpointController(o.policy, {
@@ -135,6 +138,9 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     notice: showNotice,
     onChange: () => changed.fire(),
   });
+  // guard's state also moves on timers (quiet output → idle); `guard ls` must follow it too.
+  // The registry coalesces its writes, so this is cheap.
+  subs.add(changed.on(() => live?.update({ state: controller.guardState })));
 
   let loggedSession: string | null = null;
   let loggedWindow = '';
@@ -207,7 +213,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       return renderClaudeFooter({ snapshot: tracker.snapshot(), state: controller.guardState, policy: controller.view, ...(text ? { notice: text } : {}) }, width, { color: o.color });
     },
     onChange: (fn) => changed.on(fn),
-    setNotice: (text) => { notice = text ? { text, until: clock() + NOTICE_MS } : undefined; changed.fire(); },
+    setNotice: (text) => { if (text) showNotice(text); else { notice = undefined; changed.fire(); } },
     dispose: () => undefined,
   };
 
