@@ -4,7 +4,7 @@
 // bin/guard.js (needs `npx tsc -p tsconfig.json`). Figures only: no assertions.
 // Run alone: `npx tsx bench/latency.bench.ts`.
 import * as pty from 'node-pty';
-import { readFileSync } from 'node:fs';
+import { CLOCK_TICKS, cpuTicks, rssMb } from './proc.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
@@ -18,8 +18,6 @@ const SETTLE_MS = 1500;
 const IDLE_SECONDS = 10;
 /** V8 shrinks the heap with a few collections in the first ~10 s after start; idle means after that. */
 const IDLE_SETTLE_MS = 15_000;
-/** Clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
-const CLOCK_TICKS = 100;
 const KEY = '~';
 const ECHO_PROGRAM = ['sh', '-c', 'stty raw -echo; echo ready; exec cat'];
 
@@ -62,17 +60,6 @@ async function echoLatencies(file: string, args: string[]): Promise<number[]> {
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function idleCost(): Promise<{ cpuPct: number; rss: number }> {
