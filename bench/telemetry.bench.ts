@@ -89,33 +89,15 @@ function cpuMs(): number {
  * returns the best trial's records per CPU second: on a shared machine the best trial is the one
  * least disturbed by other processes.
  */
-function measure(records: number, pass: () => void): number {
-  pass(); // warm-up: JIT and caches
+async function measure(records: number, pass: () => void | Promise<void>): Promise<number> {
+  await pass(); // warm-up: JIT and caches
   let best = 0;
   for (let trial = 0; trial < TRIALS; trial++) {
     let sweeps = 0;
     const start = cpuMs();
     let elapsed = 0;
     do {
-      pass();
-      sweeps++;
-      elapsed = cpuMs() - start;
-    } while (elapsed < TRIAL_MS);
-    best = Math.max(best, (records * sweeps) / (elapsed / 1000));
-  }
-  return best;
-}
-
-/** measure() for a pass that is asynchronous (HTTP round trips). */
-async function measureAsync(records: number, pass: () => Promise<void>): Promise<number> {
-  await pass();
-  let best = 0;
-  for (let trial = 0; trial < TRIALS; trial++) {
-    let sweeps = 0;
-    const start = cpuMs();
-    let elapsed = 0;
-    do {
-      await pass();
+      await pass(); // a sweep covers thousands of records: the await's cost does not show
       sweeps++;
       elapsed = cpuMs() - start;
     } while (elapsed < TRIAL_MS);
@@ -152,20 +134,20 @@ export default async function telemetryBench(): Promise<void> {
   let sink = 0; // keeps results alive so nothing is optimised away
   const newTracker = (): ContextTracker => new ContextTracker({ env: {} });
   const rows: Array<[string, number]> = [];
-  rows.push(['JSON.parse only (baseline)', measure(records, () => { for (const b of json) sink += (JSON.parse(b.toString('utf8')) as { resourceLogs: unknown[] }).resourceLogs.length; })]);
-  rows.push(['JSON decode', measure(records, () => { for (const b of json) sink += decodeJsonLogs(b).length; })]);
-  rows.push(['JSON decode + events + tracker', measure(records, () => { const t = newTracker(); for (const b of json) track(decodeJsonLogs(b), t); sink += t.snapshot() ? 1 : 0; })]);
+  rows.push(['JSON.parse only (baseline)', await measure(records, () => { for (const b of json) sink += (JSON.parse(b.toString('utf8')) as { resourceLogs: unknown[] }).resourceLogs.length; })]);
+  rows.push(['JSON decode', await measure(records, () => { for (const b of json) sink += decodeJsonLogs(b).length; })]);
+  rows.push(['JSON decode + events + tracker', await measure(records, () => { const t = newTracker(); for (const b of json) track(decodeJsonLogs(b), t); sink += t.snapshot() ? 1 : 0; })]);
   const decoded = protobuf.map((b) => decodeProtobufLogs(b));
-  rows.push(['events + tracker only (pre-decoded)', measure(records, () => { const t = newTracker(); for (const recs of decoded) track(recs, t); sink += t.snapshot() ? 1 : 0; })]);
-  rows.push(['protobuf decode', measure(records, () => { for (const b of protobuf) sink += decodeProtobufLogs(b).length; })]);
-  rows.push(['protobuf decode + events + tracker', measure(records, () => { const t = newTracker(); for (const b of protobuf) track(decodeProtobufLogs(b), t); sink += t.snapshot() ? 1 : 0; })]);
+  rows.push(['events + tracker only (pre-decoded)', await measure(records, () => { const t = newTracker(); for (const recs of decoded) track(recs, t); sink += t.snapshot() ? 1 : 0; })]);
+  rows.push(['protobuf decode', await measure(records, () => { for (const b of protobuf) sink += decodeProtobufLogs(b).length; })]);
+  rows.push(['protobuf decode + events + tracker', await measure(records, () => { const t = newTracker(); for (const b of protobuf) track(decodeProtobufLogs(b), t); sink += t.snapshot() ? 1 : 0; })]);
 
   // The whole path as guard runs it; the client runs in this process too, so its CPU counts against.
   let tracker = newTracker();
   const receiver = await startReceiver({ token: BENCH_TOKEN, onTelemetry: (b) => { if (b.signal === 'logs') track(b.records, tracker); } });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    rows.push(['protobuf over HTTP: receiver + all above', await measureAsync(records, async () => {
+    rows.push(['protobuf over HTTP: receiver + all above', await measure(records, async () => {
       tracker = newTracker();
       for (const b of protobuf) {
         const status = await postBody(agent, receiver.url, b);
