@@ -18,7 +18,8 @@ import { ContextTracker } from '../context/tracker.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
 import { CheckpointController } from '../policy/controller.js';
 import type { PolicyConfig } from '../policy/config.js';
-import type { InjectWriter } from '../policy/injector.js';
+import type { InjectWriter, PromptScreen } from '../policy/injector.js';
+import { readPromptBox } from '../claude/prompt-box.js';
 import { noteChecker } from '../policy/note-file.js';
 import { realTimers } from '../log/timers.js';
 import { compactionRecord, requestRecord } from '../log/from-events.js';
@@ -113,11 +114,15 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const append = (r: LogEntry): void => { log?.append(r); };
 
   // The writer exists once the program runs; until then (and in 'child' mode, with no pty)
-  // nothing can be typed, and the injector is told the user has something unsent so it holds off.
+  // nothing can be typed: the keys' witness reports a box it cannot know, the screen's none.
   let session: SupervisedSession | null = null;
   const writer: InjectWriter = {
     write: (data, origin) => { session?.writer?.write(data, origin); },
-    hasUnsentInput: () => session?.writer?.hasUnsentInput() ?? true,
+    keyBox: () => session?.writer?.keyBox() ?? { box: { kind: 'unsure', why: 'Claude is not running in a pty' }, modal: null, mayHaveUnsent: true },
+    screenShowsEmpty: () => { session?.writer?.screenShowsEmpty(); },
+  };
+  const screen: PromptScreen = {
+    promptBox: () => (session && session.mode === 'ui' ? readPromptBox(session.paneText({ blankFaint: true })) : { kind: 'absent' }),
   };
   let notice: { text: string; until: number } | undefined;
   // One timer redraws the footer when the newest notice expires; a newer notice replaces it.
@@ -131,6 +136,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   };
   const controller = new CheckpointController(o.policy, {
     writer,
+    screen,
     clock,
     timers: realTimers,
     checkNote: noteChecker(o.cwd),

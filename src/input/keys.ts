@@ -148,3 +148,57 @@ export function encodeMouse(e: MouseEvent, sgr: boolean): string | null {
   if (b + X10_OFFSET > 127 || e.col + X10_OFFSET > 127 || e.row + X10_OFFSET > 127) return null;
   return '\x1b[M' + String.fromCharCode(b + X10_OFFSET, e.col + X10_OFFSET, e.row + X10_OFFSET);
 }
+
+/**
+ * A key as the kitty keyboard protocol reports it (`CSI code[:alternates] ; modifiers[:event] u`),
+ * sent once a program pushed its flags (Claude Code 2.1.330 pushes 5: disambiguate + alternate
+ * keys, after the terminal answered its `CSI ?u`). `mods` is the protocol's bit set less one
+ * (1 shift, 2 alt, 4 ctrl, 8 super …); `release` for key-release events (flag 2).
+ */
+export interface KittyKey { code: number; mods: number; release: boolean }
+
+const KITTY_KEY = /^\x1b\[(\d+)(?::[\d:]*)?(?:;(\d+)(?::(\d+))?)?(?:;[\d:]*)?u$/;
+export const KITTY_MOD_SHIFT = 1;
+export const KITTY_MOD_ALT = 2;
+export const KITTY_MOD_CTRL = 4;
+/** Modifier bits the protocol reports that do not change a key's meaning: Caps Lock, Num Lock. */
+const KITTY_LOCK_BITS = 64 | 128;
+const KITTY_EVENT_RELEASE = 3;
+
+/** The kitty-protocol key in `seq`, or null when it is not one. */
+export function kittyKey(seq: string): KittyKey | null {
+  const m = KITTY_KEY.exec(seq);
+  if (!m) return null;
+  const mods = Math.max(0, Number(m[2] ?? 1) - 1) & ~KITTY_LOCK_BITS;
+  return { code: Number(m[1]), mods, release: Number(m[3] ?? 1) === KITTY_EVENT_RELEASE };
+}
+
+/**
+ * The legacy bytes for a kitty-protocol key, where the key has them: Ctrl+letter → its control
+ * character, Esc, Enter, Tab and Backspace unmodified → ESC, CR, HT, DEL, plain or shifted text →
+ * the character. Null for anything else (Shift-Enter, Alt+key, function keys, releases), which
+ * has no legacy form that means the same.
+ */
+export function kittyToLegacy(k: KittyKey): string | null {
+  if (k.release) return null;
+  if (k.mods === KITTY_MOD_CTRL) {
+    if (k.code >= 0x61 && k.code <= 0x7a) return String.fromCharCode(k.code & 0x1f);
+    return null;
+  }
+  if (k.mods === 0) {
+    if (k.code === 27) return '\x1b';
+    if (k.code === 13) return '\r';
+    if (k.code === 9) return '\t';
+    if (k.code === 127) return '\x7f';
+  }
+  if ((k.mods === 0 || k.mods === KITTY_MOD_SHIFT) && k.code >= 0x20 && k.code !== 0x7f && k.code < 0xe000) {
+    return String.fromCodePoint(k.code);
+  }
+  return null;
+}
+
+/** The key's legacy meaning: `seq` itself, or the legacy form of a kitty-protocol report of it. */
+export function legacyKey(seq: string): string {
+  const k = seq.endsWith('u') ? kittyKey(seq) : null;
+  return (k && kittyToLegacy(k)) ?? seq;
+}

@@ -11,9 +11,9 @@ import type { Timers } from '../log/timers.js';
 import { parseHook, type HookEvent } from '../claude/hooks.js';
 import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from '../claude/idle.js';
 import type { GuardState } from '../claude/state.js';
-import { InputTracker } from '../supervisor/writer.js';
+import type { ScanResult } from '../input/unsent.js';
 import type { PolicyConfig } from './config.js';
-import { Injector, type InjectWriter } from './injector.js';
+import { Injector, type GateRefusal, type InjectWriter, type PromptScreen } from './injector.js';
 import {
   initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy, type PolicyInput, type PolicyState, type PolicyView,
 } from './policy.js';
@@ -22,6 +22,8 @@ export interface NoteCheck { ok: boolean; bytes?: number }
 
 export interface CheckpointDeps {
   writer: InjectWriter;
+  /** Claude's prompt box on guard's own screen (the injector's second witness). */
+  screen: PromptScreen;
   clock(): number;
   timers: Timers;
   /** Does the note (path relative to Claude's working directory) exist with content? */
@@ -32,10 +34,10 @@ export interface CheckpointDeps {
   onChange?(): void;
 }
 
-/** Mouse reports (SGR and X10) and focus reports: the terminal's, not the user typing. With
- * Claude's any-motion mouse tracking, merely moving the pointer sends these. */
-// eslint-disable-next-line no-control-regex
-const REPORTS_ONLY = /^(?:\x1b\[<\d+;\d+;\d+[Mm]|\x1b\[M[\s\S]{3}|\x1b\[[IO])+$/;
+/** How often guard looks at the screen again while only the prompt box keeps it from typing
+ * (a view is open, the box shows text): nothing else may wake the judgement while the screen is
+ * still, and a look costs a pass over the pane's rows. */
+export const SCREEN_RECHECK_MS = 1_000;
 
 type Untimed<I> = I extends PolicyInput ? Omit<I, 't'> : never;
 
@@ -48,13 +50,13 @@ export class CheckpointController {
   private told: string | null = null;
   private recheck: { at: number; handle: unknown } | null = null;
   private wake: { at: number; handle: unknown } | null = null;
-  /** Whether the user had unsent text after their previous keystroke (so an Enter submits it). */
-  private hadUnsent = false;
+  /** Why guard may not type, from the keys and the screen (null: nothing in the way). */
+  private unsent: GateRefusal | null = null;
   private disposed = false;
 
   constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
     this.policy = initialPolicyState(config);
-    this.injector = new Injector(deps.writer);
+    this.injector = new Injector(deps.writer, deps.screen);
   }
 
   get guardState(): GuardState {
@@ -85,13 +87,12 @@ export class CheckpointController {
     this.judge();
   }
 
-  /** The user's own bytes, as the writer reports them (PtyWriter.onUserInput). */
-  userInput(data: string): void {
-    if (this.disposed || REPORTS_ONLY.test(data)) return;
+  /** One write of the user's, as the writer's scanner read it (PtyWriter.onUserInput). Mouse
+   * and focus reports alone are the terminal's, not the user at the keyboard. */
+  userInput(w: ScanResult): void {
+    if (this.disposed || !w.keys) return;
     const t = this.deps.clock();
-    const submitted = /[\r\n]/.test(data) && (this.hadUnsent || submitsTypedText(data));
-    this.hadUnsent = this.deps.writer.hasUnsentInput();
-    this.facts = applyIdleEvent(this.facts, submitted ? { type: 'prompt', t, via: 'enter' } : { type: 'userInput', t });
+    this.facts = applyIdleEvent(this.facts, w.submitted ? { type: 'prompt', t, via: 'enter' } : { type: 'userInput', t });
     this.judge();
   }
 
@@ -134,9 +135,8 @@ export class CheckpointController {
           if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });
           // The policy takes Claude as working after any `typed` answer; the judgement agrees
           // (after a refusal, `told` is cleared so that the next idle judgement goes through).
-          const unsent = this.deps.writer.hasUnsentInput();
-          this.judgement = judgeIdle(this.facts, now, unsent);
-          this.told = res.ok ? `${this.judgement.activity}/${unsent}` : null;
+          this.judgement = this.judgeNow(now);
+          this.told = res.ok ? `${this.judgement.activity}/${this.unsent}` : null;
           this.step(res.ok ? { type: 'typed', ok: true } : { type: 'typed', ok: false, reason: res.reason });
           break;
         }
@@ -161,17 +161,34 @@ export class CheckpointController {
     this.deps.onChange?.();
   }
 
+  /**
+   * Idle as the facts say, and then, only when that is idle, the two witnesses of the prompt box
+   * (reading the screen costs a pass over the pane, so not on every output chunk). Before that,
+   * the keys alone say whether something may be unsent (for the footer).
+   */
+  private judgeNow(now: number): IdleJudgement {
+    const base = judgeIdle(this.facts, now, false);
+    if (base.activity !== 'idle') {
+      const keys = this.deps.writer.keyBox();
+      this.unsent = keys.box.kind === 'typed' || (keys.mayHaveUnsent && keys.box.kind === 'empty') ? 'unsent-input' : keys.modal !== null ? 'view-open' : null;
+      return base;
+    }
+    const gate = this.injector.gate();
+    this.unsent = gate.ok ? null : gate.reason;
+    if (gate.ok) return base;
+    return { activity: 'working', waitingForInput: true, recheckAt: now + SCREEN_RECHECK_MS };
+  }
+
   /** Re-judges idleness; tells the policy when it changed; sets the re-check timer. */
   private judge(): void {
     if (this.disposed) return;
     const now = this.deps.clock();
-    const unsent = this.deps.writer.hasUnsentInput();
     const before = this.judgement;
-    this.judgement = judgeIdle(this.facts, now, unsent);
-    const key = `${this.judgement.activity}/${unsent}`;
+    this.judgement = this.judgeNow(now);
+    const key = `${this.judgement.activity}/${this.unsent}`;
     if (key !== this.told) {
       this.told = key;
-      this.step({ type: 'activity', activity: this.judgement.activity, hasUnsentInput: unsent });
+      this.step({ type: 'activity', activity: this.judgement.activity, hasUnsentInput: this.unsent !== null, ...(this.unsent !== null ? { unsentReason: this.unsent } : {}) });
     } else if (before.waitingForInput !== this.judgement.waitingForInput) {
       this.deps.onChange?.();
     }
@@ -192,28 +209,6 @@ export class CheckpointController {
     if (at === null || this.disposed) return;
     const handle = this.deps.timers.setTimeout(() => { this.wake = null; this.step({ type: 'tick' }); this.judge(); }, Math.max(0, at - this.deps.clock()));
     this.wake = { at, handle };
-  }
-}
-
-/**
- * Does this one write of the user's type text and send it (text and Enter that arrived in one read:
- * a fast typist, a paste and Enter, a script)? Then it is a submitted prompt, not a keystroke: the
- * writer's unsent flag is already back to false once the Enter is through, so the text before it
- * is read here with a fresh tracker (an Enter inside a bracketed paste does not send).
- */
-function submitsTypedText(data: string): boolean {
-  const tracker = new InputTracker();
-  let from = 0;
-  for (;;) {
-    const rel = data.slice(from).search(/[\r\n]/);
-    if (rel < 0) return false;
-    const enter = from + rel;
-    // Whole pieces, not single characters: the tracker takes an Esc at the end of a write as the Esc key.
-    tracker.feed(data.slice(from, enter));
-    const before = tracker.hasUnsent();
-    tracker.feed(data[enter] as string);
-    if (before && !tracker.hasUnsent()) return true;
-    from = enter + 1;
   }
 }
 

@@ -1,20 +1,66 @@
 // The only code that types into Claude: it takes the policy's `type` actions and writes them through
-// the pty writer (src/supervisor/writer.ts, injected) as a bracketed paste plus Enter, and returns what happened so the caller can
-// hand it back to the policy as a `typed` input. It refuses when the user has typed something not
-// yet sent (guard's text would be mixed into theirs), and after `/clear` until the new session's
-// SessionStart arrived (Claude is not ready for a prompt before that).
+// the pty writer (src/supervisor/writer.ts, injected) as a bracketed paste plus Enter, and returns
+// what happened so the caller can hand it back to the policy as a `typed` input. Right before it
+// writes it asks two independent witnesses whether Claude's prompt box is empty: the user's keys
+// (the writer's scanner, src/input/unsent.ts) and guard's own screen model (the box as drawn,
+// src/claude/prompt-box.ts). It types only when the keys know of no unsent text and no open view,
+// and the screen shows the box empty; when they disagree it does not type. It also refuses after
+// `/clear` until the new session's SessionStart arrived (Claude is not ready for a prompt before).
 
 import type { HookEvent } from '../claude/hooks.js';
+import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { KeyBoxView } from '../input/unsent.js';
 import { MAX_TYPED_CHARS } from './config.js';
 
 export interface InjectWriter {
   write(data: string, origin: 'guard'): void;
-  hasUnsentInput(): boolean;
+  /** The prompt box as the user's keys left it. */
+  keyBox(): KeyBoxView;
+  /** The screen showed the box empty once the keys were quiet: an unsure key state is empty again. */
+  screenShowsEmpty(): void;
+}
+
+export interface PromptScreen {
+  /** Claude's prompt box as guard's screen model shows it now. */
+  promptBox(): PromptBoxView;
+}
+
+/** Why guard may not type now, from the two witnesses; the policy shows and logs it. */
+export type GateRefusal =
+  /** The keys know of text typed and not sent (or a paste under way). */
+  | 'unsent-input'
+  /** The keys opened a view over the prompt (history search, transcript, rewind, editor). */
+  | 'view-open'
+  /** The screen shows no prompt box (a view, a question, a menu). */
+  | 'prompt-not-visible'
+  /** The screen shows text in the box after keys guard could not follow. */
+  | 'prompt-not-empty'
+  /** The keys say the box is empty, the screen shows text in it. */
+  | 'keys-and-screen-disagree';
+
+export type Gate = { ok: true } | { ok: false; reason: GateRefusal; detail: string };
+
+/**
+ * May guard type now? Pure. Certain knowledge from the keys (typed text, an open view) always
+ * wins; a box the keys are unsure of is judged by the screen; a box both call empty is empty.
+ */
+export function typingGate(keys: KeyBoxView, screen: PromptBoxView): Gate {
+  if (keys.box.kind === 'typed') return { ok: false, reason: 'unsent-input', detail: 'text typed and not sent' };
+  if (keys.modal !== null) return { ok: false, reason: 'view-open', detail: `the ${keys.modal} view may be open` };
+  if (keys.mayHaveUnsent && keys.box.kind === 'empty') return { ok: false, reason: 'unsent-input', detail: 'a paste is under way' };
+  if (screen.kind === 'absent') return { ok: false, reason: 'prompt-not-visible', detail: 'Claude\'s prompt box is not on screen' };
+  if (screen.kind === 'text') {
+    const shown = JSON.stringify(screen.lines.join('⏎').slice(0, 40));
+    return keys.box.kind === 'empty'
+      ? { ok: false, reason: 'keys-and-screen-disagree', detail: `the screen shows ${shown} in the prompt box; the keys say it is empty` }
+      : { ok: false, reason: 'prompt-not-empty', detail: `the prompt box shows ${shown} (${keys.box.why})` };
+  }
+  return { ok: true };
 }
 
 export type InjectResult =
   | { ok: true; text: string }
-  | { ok: false; text: string; reason: 'unsent-input' | 'awaiting-session-start' | 'empty' | 'too-long' | 'write-failed'; detail?: string };
+  | { ok: false; text: string; reason: GateRefusal | 'awaiting-session-start' | 'empty' | 'too-long' | 'write-failed'; detail?: string };
 
 /** Claude Code 2.1.330 takes a write of about 70 characters or more as a paste, and an Enter
  * inside a paste is a newline, not "send" (lab-checked: 64 chars + Enter submitted, 70 did not).
@@ -31,7 +77,14 @@ export const MAX_INJECT_CHARS = MAX_TYPED_CHARS;
 export class Injector {
   private awaitingSessionStart = false;
 
-  constructor(private readonly writer: InjectWriter) {}
+  constructor(private readonly writer: InjectWriter, private readonly screen: PromptScreen) {}
+
+  /** The two witnesses, asked now (also for the idle judgement, so the policy waits rather than tries). */
+  gate(): Gate {
+    const g = typingGate(this.writer.keyBox(), this.screen.promptBox());
+    if (g.ok) this.writer.screenShowsEmpty();
+    return g;
+  }
 
   /** Types `text` and submits it. `text` must be one line (the policy makes it so). */
   inject(text: string): InjectResult {
@@ -39,7 +92,8 @@ export class Injector {
     if (text.length === 0 || /[\u0000-\u001f\u007f]/.test(text)) return { ok: false, text, reason: 'empty', detail: 'text must be one non-empty line without control characters' };
     if (text.length > MAX_INJECT_CHARS) return { ok: false, text, reason: 'too-long', detail: `${text.length} characters; at most ${MAX_INJECT_CHARS}` };
     if (this.awaitingSessionStart) return { ok: false, text, reason: 'awaiting-session-start' };
-    if (this.writer.hasUnsentInput()) return { ok: false, text, reason: 'unsent-input' };
+    const g = this.gate();
+    if (!g.ok) return { ok: false, text, reason: g.reason, detail: g.detail };
     try {
       this.writer.write(PASTE_START + text + PASTE_END + SUBMIT, 'guard');
     } catch (err) {

@@ -9,6 +9,7 @@ import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
 import type { HookEvent } from '../claude/hooks.js';
 import type { Activity } from '../claude/idle.js';
+import type { GateRefusal } from './injector.js';
 import { type PolicyConfig, type Strategy, fillTemplate, notePathAt, oneLine } from './config.js';
 
 /** Claude writing a note can take a long turn, permission prompts included. */
@@ -38,8 +39,9 @@ export type ArmReason = 'threshold' | 'forecast' | 'manual';
 
 export type PolicyInput =
   | { type: 'context'; t: number; snapshot: ContextSnapshot }
-  /** The idle judgement (src/claude/idle.ts) whenever it is made. */
-  | { type: 'activity'; t: number; activity: Activity; hasUnsentInput: boolean }
+  /** The idle judgement (src/claude/idle.ts) whenever it is made; `unsentReason` says what in
+   * the prompt box keeps guard from typing (the keys' and the screen's witness, ./injector.ts). */
+  | { type: 'activity'; t: number; activity: Activity; hasUnsentInput: boolean; unsentReason?: GateRefusal }
   | { type: 'hook'; t: number; hook: HookEvent }
   /** A `compaction` event from telemetry. */
   | { type: 'compaction'; t: number; trigger: 'manual' | 'auto'; success: boolean; error?: string | null }
@@ -82,6 +84,9 @@ export interface PolicyState {
   typing: TypingKind | null;
   activity: Activity;
   hasUnsentInput: boolean;
+  unsentReason: GateRefusal | null;
+  /** The last refusal logged for the checkpoint under way (one record per reason, not per retry). */
+  refusedFor: string | null;
   contextTokens: number | null;
   /** Context in use plus the last output: what Claude compares with its auto-compact point. */
   effectiveTokens: number | null;
@@ -98,7 +103,7 @@ export function initialPolicyState(config: PolicyConfig): PolicyState {
   return {
     config, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
     spent: false, skipNext: false, coolDownUntil: -Infinity, lastMissAt: -Infinity, sawStop: false, typing: null,
-    activity: 'starting', hasUnsentInput: false, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
+    activity: 'starting', hasUnsentInput: false, unsentReason: null, refusedFor: null, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
     growthHigh: null,
   };
 }
@@ -130,6 +135,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     enter('watching');
     s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0; s.sawStop = false; s.typing = null;
     s.spent = true;
+    s.refusedFor = null;
     if (coolDown) s.coolDownUntil = t + s.config.coolDownMs;
   };
   const type = (kind: TypingKind, text: string): void => {
@@ -149,6 +155,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     case 'activity':
       s.activity = input.activity;
       s.hasUnsentInput = input.hasUnsentInput;
+      s.unsentReason = input.hasUnsentInput ? input.unsentReason ?? 'unsent-input' : null;
       break;
     case 'hook': {
       const h = input.hook;
@@ -233,6 +240,12 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       // Nothing reached Claude: the phase has not moved; try again at the next idle moment.
       if (kind === 'handoff') s.notePath = null;
       if (kind === 'compact') s.compactAttempts = Math.max(0, s.compactAttempts - 1);
+      // The injector refused: say why in the log, once per reason for this checkpoint.
+      const refusal = `${kind}/${reason ?? ''}`;
+      if (s.refusedFor !== refusal) {
+        s.refusedFor = refusal;
+        log('refused', `did not type the ${kind === 'handoff' ? 'checkpoint' : kind} prompt: ${reason ?? 'unknown reason'}`);
+      }
       notice(`guard: did not type the ${kind === 'handoff' ? 'checkpoint' : kind} prompt${reason ? ` (${reason})` : ''}; will retry at the next idle moment`);
       return;
     }
@@ -442,7 +455,7 @@ export function policyView(s: PolicyState, now: number): PolicyView {
       break;
     case 'armed':
       if (s.armReason !== 'manual' && now < s.coolDownUntil) next = `${strategy} after cool-down`;
-      else if (s.hasUnsentInput) next = `${strategy} once your input is sent`;
+      else if (s.hasUnsentInput) next = `${strategy} ${waitingFor(s.unsentReason)}`;
       else next = `${strategy} at next idle`;
       break;
     case 'note-requested': next = 'Claude is writing the checkpoint note'; break;
@@ -454,4 +467,15 @@ export function policyView(s: PolicyState, now: number): PolicyView {
     case 'compacting': next = 'compacting'; break;
   }
   return { strategy, armed: s.phase === 'armed', phase: s.phase, reason: s.armReason, checkpointing: isCheckpointing(s), armAt, next };
+}
+
+/** What the footer says guard waits for, by what keeps it from typing. */
+function waitingFor(reason: GateRefusal | null): string {
+  switch (reason) {
+    case 'view-open':
+    case 'prompt-not-visible': return 'once Claude\'s prompt is back';
+    case 'prompt-not-empty': return 'once the prompt box is empty';
+    case 'keys-and-screen-disagree': return 'waits: the prompt box shows text guard did not see typed';
+    default: return 'once your input is sent';
+  }
 }

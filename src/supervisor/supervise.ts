@@ -53,8 +53,9 @@ export interface SupervisedSession {
   onExit(fn: (status: number) => void): Disposable;
   /** A short message in the footer for a few seconds. */
   notice(text: string): void;
-  /** The pane's visible text, one string per row ([] when there is no pane). */
-  paneText(): string[];
+  /** The pane's visible text, one string per row ([] when there is no pane); `blankFaint`:
+   * faint cells (placeholder hints) read as spaces. */
+  paneText(opts?: { blankFaint?: boolean }): string[];
   /** Asks the program to end (SIGHUP, SIGKILL after KILL_GRACE_MS). */
   terminate(): void;
 }
@@ -149,7 +150,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   const footerRows = footer ? footer.lines(cols).length : 0;
   if (mode === 'ui') env = { ...env, TERM: PROGRAM_TERM };
   const pty: ProgramPty = (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: Math.max(1, rows - footerRows), cwd, env });
-  const writer = new PtyWriter(pty);
+  const writer = new PtyWriter(pty, clock.now);
 
   let ui: PaneUi | null = null;
   let uiStarted = false;
@@ -254,7 +255,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     onOutput: (fn) => outputEmitter.on(fn),
     onExit: (fn) => exitEmitter.on(fn),
     notice: (t) => { ui?.notice(t); },
-    paneText: () => ui?.paneText() ?? [],
+    paneText: (opts) => ui?.paneText(opts) ?? [],
     terminate,
   };
   startHook(o, session, subs, io);

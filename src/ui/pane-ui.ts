@@ -141,11 +141,26 @@ export class PaneUi implements Disposable {
     this.noticeTimer = this.d.clock.setTimeout(() => { this.noticeTimer = null; this.d.footer.setNotice?.(undefined); }, NOTICE_MS);
   }
 
-  /** The pane's visible text, one string per row (for callers that look for prompts). */
-  paneText(): string[] {
+  /**
+   * The pane's visible text, one string per row (for callers that look for prompts). With
+   * `blankFaint`, faint (dimmed) cells read as spaces: programs draw placeholder hints faint.
+   */
+  paneText(opts: { blankFaint?: boolean } = {}): string[] {
     const buf = this.model.buffer;
     const out: string[] = [];
-    for (let y = 0; y < this.paneRows; y++) out.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+    for (let y = 0; y < this.paneRows; y++) {
+      const line = buf.getLine(buf.baseY + y);
+      if (!line) { out.push(''); continue; }
+      if (!opts.blankFaint) { out.push(line.translateToString(true)); continue; }
+      const cell = buf.getNullCell();
+      let text = '';
+      for (let x = 0; x < line.length; x++) {
+        line.getCell(x, cell);
+        if (cell.getWidth() === 0) continue; // the second half of a wide character
+        text += cell.isDim() ? ' '.repeat(cell.getWidth()) : cell.getChars() || ' ';
+      }
+      out.push(text.trimEnd());
+    }
     return out;
   }
 

@@ -8,6 +8,9 @@ import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../src/claude/idle.js';
 import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
 import { CheckpointController, type NoteCheck } from '../../src/policy/controller.js';
 import { noteChecker } from '../../src/policy/note-file.js';
+import { PtyWriter } from '../../src/supervisor/writer.js';
+import type { KeyBoxView } from '../../src/input/unsent.js';
+import type { PromptBoxView } from '../../src/claude/prompt-box.js';
 
 const HOOKS = join(import.meta.dirname, '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(HOOKS, name), 'utf8'));
@@ -36,12 +39,23 @@ class FakeTimers implements Timers {
   }
 }
 
-class FakeWriter {
+/** The real writer (its scanner reads the user's keys) over a sink that keeps what guard typed. */
+class TestWriter {
   writes: string[] = [];
-  unsent = false;
-  /** What was typed, without the bracketed-paste wrapping the injector adds. */
-  write(data: string): void { this.writes.push(data.replace('\x1b[200~', '').replace('\x1b[201~', '')); }
-  hasUnsentInput(): boolean { return this.unsent; }
+  readonly pty: PtyWriter;
+  constructor(now: () => number) {
+    this.pty = new PtyWriter({ write: (d) => { if (this.nextIsGuard) this.writes.push(String(d).replace('\x1b[200~', '').replace('\x1b[201~', '')); } }, now);
+  }
+  private nextIsGuard = false;
+  write(data: string, origin: 'guard'): void { this.nextIsGuard = true; this.pty.write(data, origin); this.nextIsGuard = false; }
+  keyBox(): KeyBoxView { return this.pty.keyBox(); }
+  screenShowsEmpty(): void { this.pty.screenShowsEmpty(); }
+}
+
+/** Claude's prompt box as the screen shows it; tests set it. */
+class FakeScreen {
+  box: PromptBoxView = { kind: 'empty' };
+  promptBox(): PromptBoxView { return this.box; }
 }
 
 function snap(contextTokens: number | null): ContextSnapshot {
@@ -54,17 +68,21 @@ function snap(contextTokens: number | null): ContextSnapshot {
 
 function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }) {
   const timers = new FakeTimers();
-  const writer = new FakeWriter();
+  const writer = new TestWriter(() => timers.now);
+  const screen = new FakeScreen();
   const records: CheckpointRecord[] = [];
   const notices: string[] = [];
   const checked: string[] = [];
   const c = new CheckpointController(makePolicyConfig(config), {
-    writer, timers, clock: () => timers.now,
+    writer, screen, timers, clock: () => timers.now,
     checkNote: async (p) => { checked.push(p); return note; },
     log: (r) => records.push(r), notice: (n) => notices.push(n),
   });
   const settle = async (): Promise<void> => { await new Promise((r) => setImmediate(r)); };
-  return { c, timers, writer, records, notices, checked, settle, phases: () => records.map((r) => r.phase) };
+  writer.pty.onUserInput((w) => c.userInput(w));
+  /** The user's bytes, through the writer as the input router sends them. */
+  const type = (data: string): void => writer.pty.write(data, 'user');
+  return { c, timers, writer, screen, type, records, notices, checked, settle, phases: () => records.map((r) => r.phase) };
 }
 
 t.test('handoff end to end through hooks, output and timers', async (t) => {
@@ -113,16 +131,16 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
 });
 
 t.test('the user typing holds the checkpoint; their Enter submits and guard waits for the next idle', async (t) => {
-  const { c, timers, writer, phases } = setup();
+  const { c, timers, writer, screen, type, phases } = setup();
   c.hook('SessionStart', fixture('000-SessionStart.json'));
   c.snapshot(snap(150_000));
-  writer.unsent = true;
-  c.userInput('fix the bug');
+  type('fix the bug');
+  screen.box = { kind: 'text', lines: ['fix the bug'] };
   timers.advance(10_000);
   t.same(writer.writes, [], 'unsent input: nothing typed');
   t.equal(c.view.next, 'handoff once your input is sent');
-  writer.unsent = false;
-  c.userInput('\r');
+  type('\r');
+  screen.box = { kind: 'empty' };
   c.output();
   timers.advance(1_000);
   t.same(writer.writes, [], 'the Enter made Claude busy');
@@ -136,11 +154,11 @@ t.test('the user typing holds the checkpoint; their Enter submits and guard wait
 });
 
 t.test('text and Enter in one write is a submitted prompt: guard waits for the turn even when the hook is late', async (t) => {
-  const { c, timers, writer } = setup();
+  const { c, timers, writer, type } = setup();
   c.hook('SessionStart', fixture('000-SessionStart.json'));
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(c.guardState, 'idle');
-  c.userInput('hello\r'); // the writer's unsent flag is false again after the Enter
+  type('hello\r'); // the box is empty again after the Enter
   t.equal(c.guardState, 'working', 'working at once, before the UserPromptSubmit hook');
   c.snapshot(snap(150_000));
   timers.advance(10_000);
@@ -152,28 +170,34 @@ t.test('text and Enter in one write is a submitted prompt: guard waits for the t
   const paste = setup();
   paste.c.hook('SessionStart', fixture('000-SessionStart.json'));
   paste.timers.advance(OUTPUT_QUIET_MS);
-  paste.c.userInput('\x1b[200~line one\rline two\x1b[201~');
+  paste.type('\x1b[200~line one\rline two\x1b[201~');
   t.equal(paste.c.guardState, 'idle', 'an Enter inside a paste sends nothing');
-  paste.c.userInput('\x1b[200~a pasted prompt\x1b[201~\r');
+  paste.type('\x1b[200~a pasted prompt\x1b[201~\r');
   t.equal(paste.c.guardState, 'working', 'a paste and its Enter in one write does');
 });
 
 t.test('mouse and focus reports are not the user at the keyboard; an arrow key is', async (t) => {
-  const { c, timers, writer } = setup();
+  const { c, timers, writer, type } = setup();
   c.hook('SessionStart', fixture('000-SessionStart.json'));
   timers.advance(OUTPUT_QUIET_MS);
-  c.userInput('\x1b[<35;10;5M\x1b[<35;11;5M');
-  c.userInput('\x1b[I');
+  type('\x1b[<35;10;5M\x1b[<35;11;5M');
+  type('\x1b[I');
   c.snapshot(snap(150_000));
   t.equal(writer.writes.length, 1, 'typed at once: only reports since the quiet moment');
   const b = setup();
   b.c.hook('SessionStart', fixture('000-SessionStart.json'));
   b.timers.advance(OUTPUT_QUIET_MS);
-  b.c.userInput('\x1b[A');
+  b.type('\x1b[A');
+  b.screen.box = { kind: 'text', lines: ['an earlier prompt'] };
   b.c.snapshot(snap(150_000));
   t.equal(b.writer.writes.length, 0, 'an arrow key holds it back');
   b.timers.advance(USER_QUIET_MS);
-  t.equal(b.writer.writes.length, 1);
+  t.equal(b.writer.writes.length, 0, 'Up recalled a prompt: the screen shows it, guard waits');
+  t.equal(b.c.view.next, 'handoff once the prompt box is empty');
+  b.type('\x1b[B');
+  b.screen.box = { kind: 'empty' };
+  b.timers.advance(USER_QUIET_MS);
+  t.equal(b.writer.writes.length, 1, 'Down emptied it again: the screen says so, guard types');
 });
 
 t.test('compact strategy: typed, compaction event succeeds, miss on an automatic one', async (t) => {

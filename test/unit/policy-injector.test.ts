@@ -1,36 +1,45 @@
 import t from 'tap';
-import { Injector, MAX_INJECT_CHARS, type InjectWriter } from '../../src/policy/injector.js';
+import { Injector, MAX_INJECT_CHARS, typingGate, type InjectWriter, type PromptScreen } from '../../src/policy/injector.js';
+import type { BoxState, KeyBoxView, ModalView } from '../../src/input/unsent.js';
+import type { PromptBoxView } from '../../src/claude/prompt-box.js';
 
 class FakeWriter implements InjectWriter {
   writes: { data: string; origin: string }[] = [];
-  unsent = false;
+  box: BoxState = { kind: 'empty' };
+  modal: ModalView | null = null;
   fail = false;
   write(data: string, origin: 'guard'): void {
     if (this.fail) throw new Error('pty closed');
     this.writes.push({ data, origin });
   }
-  hasUnsentInput(): boolean { return this.unsent; }
+  keyBox(): KeyBoxView { return { box: this.box, modal: this.modal, mayHaveUnsent: this.box.kind !== 'empty' || this.modal !== null }; }
+  screenShowsEmpty(): void { if (this.box.kind === 'unsure') this.box = { kind: 'empty' }; }
+}
+
+class FakeScreen implements PromptScreen {
+  box: PromptBoxView = { kind: 'empty' };
+  promptBox(): PromptBoxView { return this.box; }
 }
 
 const typed = (text: string): string => `\x1b[200~${text}\x1b[201~\r`;
 
 t.test('text goes out as a bracketed paste with the Enter after it, in one write, marked as guard\'s', async (t) => {
   const w = new FakeWriter();
-  const inj = new Injector(w);
+  const inj = new Injector(w, new FakeScreen());
   t.same(inj.inject('/compact keep the tests'), { ok: true, text: '/compact keep the tests' });
   t.same(w.writes, [{ data: '\x1b[200~/compact keep the tests\x1b[201~\r', origin: 'guard' }]);
 });
 
 t.test('refuses while the user has unsent input, and writes nothing', async (t) => {
   const w = new FakeWriter();
-  w.unsent = true;
-  t.match(new Injector(w).inject('hello'), { ok: false, reason: 'unsent-input' });
+  w.box = { kind: 'typed', text: 'fix th' };
+  t.match(new Injector(w, new FakeScreen()).inject('hello'), { ok: false, reason: 'unsent-input' });
   t.same(w.writes, []);
 });
 
 t.test('after /clear nothing is typed until the new SessionStart', async (t) => {
   const w = new FakeWriter();
-  const inj = new Injector(w);
+  const inj = new Injector(w, new FakeScreen());
   t.match(inj.inject('/clear'), { ok: true });
   t.equal(inj.waitingForSessionStart, true);
   t.match(inj.inject('Continue from the checkpoint note'), { ok: false, reason: 'awaiting-session-start' });
@@ -46,7 +55,7 @@ t.test('after /clear nothing is typed until the new SessionStart', async (t) => 
 
 t.test('rejects empty or multi-line text and reports a failed write', async (t) => {
   const w = new FakeWriter();
-  const inj = new Injector(w);
+  const inj = new Injector(w, new FakeScreen());
   t.match(inj.inject(''), { ok: false, reason: 'empty' });
   t.match(inj.inject('a\nb'), { ok: false, reason: 'empty' });
   t.match(inj.inject('a\x1b[201~b'), { ok: false, reason: 'empty' }, 'nothing can end the paste early');
@@ -56,4 +65,32 @@ t.test('rejects empty or multi-line text and reports a failed write', async (t) 
   w.fail = true;
   t.match(inj.inject('x'), { ok: false, reason: 'write-failed', detail: 'pty closed' });
   t.same(w.writes, []);
+});
+
+t.test('the two witnesses: keys and screen must both say the box is empty; certain keys win, doubt goes to the screen', async (t) => {
+  const keys = (box: BoxState, modal: ModalView | null = null): KeyBoxView => ({ box, modal, mayHaveUnsent: box.kind !== 'empty' || modal !== null });
+  const empty: PromptBoxView = { kind: 'empty' };
+  const text: PromptBoxView = { kind: 'text', lines: ['first line', ''] };
+  const absent: PromptBoxView = { kind: 'absent' };
+  t.same(typingGate(keys({ kind: 'empty' }), empty), { ok: true });
+  t.match(typingGate(keys({ kind: 'typed', text: 'a' }), empty), { ok: false, reason: 'unsent-input' }, 'typed text the screen does not show yet');
+  t.match(typingGate(keys({ kind: 'empty' }), text), { ok: false, reason: 'keys-and-screen-disagree' });
+  t.match(typingGate(keys({ kind: 'empty' }, 'history-search'), empty), { ok: false, reason: 'view-open' });
+  t.match(typingGate(keys({ kind: 'empty' }), absent), { ok: false, reason: 'prompt-not-visible' });
+  t.match(typingGate(keys({ kind: 'unsure', why: 'key ESC[D' }), text), { ok: false, reason: 'prompt-not-empty', detail: /first line/ });
+  t.same(typingGate(keys({ kind: 'unsure', why: 'key ESC[A' }), empty), { ok: true }, 'doubt from the keys, an empty box on screen');
+  t.match(typingGate({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: true }, empty), { ok: false, reason: 'unsent-input' }, 'a paste under way');
+
+  const w = new FakeWriter();
+  const screen = new FakeScreen();
+  const inj = new Injector(w, screen);
+  screen.box = text;
+  t.match(inj.inject('hello'), { ok: false, reason: 'keys-and-screen-disagree' });
+  w.box = { kind: 'unsure', why: 'key ESC[A' };
+  screen.box = absent;
+  t.match(inj.inject('hello'), { ok: false, reason: 'prompt-not-visible' });
+  t.same(w.writes, [], 'nothing typed while they disagree');
+  screen.box = empty;
+  t.match(inj.inject('hello'), { ok: true });
+  t.same(w.box, { kind: 'empty' }, 'the screen settled the keys\' doubt');
 });

@@ -2,6 +2,7 @@ import t from 'tap';
 import type { ContextSnapshot } from '../../src/context/snapshot.js';
 import type { HookEvent } from '../../src/claude/hooks.js';
 import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
+import type { GateRefusal } from '../../src/policy/injector.js';
 import {
   CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
   type PolicyAction, type PolicyInput, type PolicyState,
@@ -300,15 +301,37 @@ t.test('an automatic compaction is a miss, recorded once for hook and telemetry'
   t.same(sim.phases(), ['armed', 'miss', 'miss'], 'a later one is a new miss');
 });
 
-t.test('a refused injection changes nothing and is retried at the next idle', async (t) => {
+t.test('a refused injection changes nothing but the log (once per reason) and is retried at the next idle', async (t) => {
   const sim = new Sim();
   sim.context(150_000);
   sim.idle();
   sim.typed(false);
   t.equal(sim.s.phase, 'armed');
   t.equal(sim.s.notePath, null);
-  t.same(sim.phases(), ['armed']);
+  t.same(sim.phases(), ['armed', 'refused'], 'the refusal is logged');
+  const refused = sim.actions.flatMap((a) => (a.type === 'log' && a.record.phase === 'refused' ? [a.record] : []));
+  t.match(refused[0]?.detail, /did not type the checkpoint prompt: unsent-input/);
   t.equal(typedTexts(sim.idle()).length, 1);
+  sim.typed(false);
+  t.same(sim.phases(), ['armed', 'refused'], 'the same refusal again is not logged twice');
+  t.equal(typedTexts(sim.idle()).length, 1);
+  sim.send({ type: 'typed', ok: false, reason: 'keys-and-screen-disagree' });
+  t.same(sim.phases(), ['armed', 'refused', 'refused'], 'a new reason is');
+});
+
+t.test('the footer says what in the prompt box keeps guard from typing', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  const next = (reason?: GateRefusal): string | null => {
+    sim.send({ type: 'activity', activity: 'working', hasUnsentInput: true, ...(reason ? { unsentReason: reason } : {}) });
+    return policyView(sim.s, sim.t).next;
+  };
+  t.equal(next(), 'handoff once your input is sent');
+  t.equal(next('unsent-input'), 'handoff once your input is sent');
+  t.equal(next('view-open'), 'handoff once Claude\'s prompt is back');
+  t.equal(next('prompt-not-visible'), 'handoff once Claude\'s prompt is back');
+  t.equal(next('prompt-not-empty'), 'handoff once the prompt box is empty');
+  t.equal(next('keys-and-screen-disagree'), 'handoff waits: the prompt box shows text guard did not see typed');
 });
 
 t.test('no SessionStart after /clear: the checkpoint fails after a timeout', async (t) => {

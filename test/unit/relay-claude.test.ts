@@ -2,6 +2,7 @@
 // stand-in: guard's hooks and status line reach a receiver through the compiled relays, the
 // user's own --settings hook and status line still run, and the checkpoint controller carries a
 // whole handoff (note, /clear, resume) through the real program.
+import { readPromptBox } from '../../src/claude/prompt-box.js';
 import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -119,7 +120,8 @@ async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: Sta
   api.refuseWrites = refuseWrites;
   const records: CheckpointRecord[] = [];
   const c = new CheckpointController(makePolicyConfig({ coolDownMs: 0 }), {
-    writer: { write: (d) => term.write(d), hasUnsentInput: () => false },
+    writer: { write: (d) => term.write(d), keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => {} },
+    screen: { promptBox: () => readPromptBox(term.lines()) },
     clock: Date.now, timers: realTimers, checkNote: noteChecker(cwd), log: (rec) => records.push(rec), notice: () => {},
   });
   controller = c;

@@ -1,0 +1,51 @@
+// Claude Code's prompt box as guard's own screen model shows it (pure). Input: the pane's visible
+// rows as text, faint (dimmed) cells already blanked, since Claude draws its placeholder hints
+// faint and they are not typed text. Output: whether the box is on screen and empty, holds text,
+// or is not there at all (a view over it: history search, the transcript, a permission question,
+// a menu). The checkpoint injector types only into an empty box; this is the check that does not
+// depend on the user's keys (those are src/input/unsent.ts).
+//
+// What the box looks like (2.1.330, 110x32 and 80x24 panes, seen):
+//   ──────────────────────────────  (a rule; "─── History 2/2 ───" after Up recalls a prompt)
+//   ❯ first line                    (the prompt row: `❯`, a space, the text; `❯  ` when empty)
+//     second line                   (continuation rows, indented, one per further line)
+//   ──────────────────────────────  (a rule)
+//     ⏵⏵ accept edits on …          (one or two hint rows, then the pane ends)
+// Past prompts in the transcript also start with `❯`, but never right under a rule.
+
+export type PromptBoxView =
+  | { kind: 'empty' }
+  /** Something is typed: the box's lines as shown (continuation rows included). */
+  | { kind: 'text'; lines: string[] }
+  /** No prompt box at the bottom of the screen. */
+  | { kind: 'absent' };
+
+const PROMPT_MARK = '❯';
+/** A rule: box-drawing dashes across the row, perhaps with a label between them. */
+const RULE = /^─{3,}(?:.*─{3,})?\s*$/;
+/** Rows Claude draws under the box (mode hints, notices); the box is never higher than this. */
+export const MAX_ROWS_BELOW_BOX = 4;
+/** A box taller than this is not a box (a long paste shows as one "[Pasted text]" row). */
+const MAX_BOX_ROWS = 40;
+
+export function readPromptBox(rows: readonly string[]): PromptBoxView {
+  let last = rows.length - 1;
+  while (last >= 0 && (rows[last] ?? '').trim() === '') last--;
+  // The bottom rule: within the last rows that have anything on them.
+  let bottom = -1;
+  for (let i = last; i >= 0 && i >= last - MAX_ROWS_BELOW_BOX; i--) {
+    if (RULE.test(rows[i] ?? '')) { bottom = i; break; }
+  }
+  if (bottom < 1) return { kind: 'absent' };
+  // Up from it: continuation rows, then the prompt row right under the top rule.
+  for (let i = bottom - 1; i >= 1 && bottom - i <= MAX_BOX_ROWS; i--) {
+    const row = rows[i] ?? '';
+    if (RULE.test(row)) return { kind: 'absent' };
+    if (!row.startsWith(PROMPT_MARK) || !RULE.test(rows[i - 1] ?? '')) continue;
+    const first = row.slice(PROMPT_MARK.length).trim();
+    const rest = rows.slice(i + 1, bottom).map((r) => r.trim());
+    if (first === '' && rest.length === 0) return { kind: 'empty' };
+    return { kind: 'text', lines: [first, ...rest] };
+  }
+  return { kind: 'absent' };
+}
