@@ -4,7 +4,7 @@
 // not ask for the mouse). Mouse events for the program are re-encoded the way it asked (SGR or
 // X10); focus reports reach it only if it asked for them.
 import { StringDecoder } from 'node:string_decoder';
-import { KeyTokenizer, encodeMouse, PASTE_START, PASTE_END, type InputToken, type MouseEvent } from './keys.js';
+import { KeyTokenizer, encodeMouse, legacyKey, PASTE_START, PASTE_END, type InputToken, type MouseEvent } from './keys.js';
 import { PREFIX_KEY, type PrefixCommands } from './commands.js';
 import type { PtyWriter } from '../supervisor/writer.js';
 import type { ProgramModes } from '../screen/modes.js';
@@ -87,11 +87,14 @@ export class InputRouter implements Disposable {
     }
   }
 
-  private key(k: string): void {
+  private key(raw: string): void {
     const { scroll } = this.d;
+    // guard's own keys mean the same under the kitty keyboard protocol (Ctrl-G arrives as
+    // CSI 103;5u once Claude pushed its flags); the program gets the bytes as they came.
+    const k = legacyKey(raw);
     if (this.prefixPending) {
       this.prefixPending = false;
-      if (k === PREFIX_KEY) { this.out += PREFIX_KEY; return; }
+      if (k === PREFIX_KEY) { this.out += raw; return; }
       const cmd = this.d.commands.get(k);
       if (cmd) { this.flushOut(); cmd.run(); }
       else this.d.notice(`guard: no command on Ctrl-G ${printable(k)}`);
@@ -109,7 +112,7 @@ export class InputRouter implements Disposable {
       scroll.page(1);
       return;
     }
-    this.out += k;
+    this.out += raw;
   }
 
   private paste(data: string, start: boolean, end: boolean): void {

@@ -26,7 +26,12 @@ export interface ScreenModelOptions {
   colours: Promise<TerminalColours>;
   /** guard's version, for the XTVERSION answer. */
   version: string;
+  /** Whether the outer terminal speaks the kitty keyboard protocol (asked at start; default no). */
+  kittyKeyboard?: Promise<boolean>;
 }
+
+/** Kitty keyboard flag stacks are bounded; the protocol lets a terminal drop the oldest entries. */
+export const KITTY_STACK_MAX = 16;
 
 const ST = '\x1b\\';
 
@@ -69,6 +74,8 @@ export class ScreenModel implements Disposable {
   private readonly parsedEmitter = new Emitter<void>();
   private readonly outerEmitter = new Emitter<string>();
   private tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
+  /** Kitty keyboard flags the program pushed, one stack per screen as the protocol keeps them. */
+  private kittyStacks: Record<'normal' | 'alternate', number[]> = { normal: [], alternate: [] };
   private lastModes: ProgramModes = DEFAULT_MODES;
   private pendingBytes = 0;
 
@@ -128,6 +135,7 @@ export class ScreenModel implements Disposable {
       colorSchemeReports: this.tracked.colorSchemeReports,
       synchronizedOutput: m.synchronizedOutputMode,
       altScreen: this.term.buffer.active.type === 'alternate',
+      kittyFlags: this.kittyStack().at(-1) ?? 0,
     };
   }
 
@@ -174,9 +182,52 @@ export class ScreenModel implements Disposable {
       if (!data.endsWith(';?')) this.outerEmitter.fire(`\x1b]52;${data}\x07`);
       return true;
     }));
-    // Kitty keyboard protocol query (CSI ? u): no answer means "not supported"; the program's
-    // next query (usually CSI c) is answered as usual.
-    this.subs.add(p.registerCsiHandler({ prefix: '?', final: 'u' }, () => true));
+    this.installKittyKeyboard();
+  }
+
+  /**
+   * The kitty keyboard protocol: the query (CSI ? u) is answered only when the user's terminal
+   * speaks the protocol (no answer means "not supported"; the program's next query, usually CSI c,
+   * is answered as usual), with the flags this program has on; push (CSI > f u), pop (CSI < n u)
+   * and set (CSI = f ; mode u) keep its flags, which the pane mirrors onto the outer terminal.
+   */
+  private installKittyKeyboard(): void {
+    const p = this.term.parser;
+    const supported = this.opts.kittyKeyboard;
+    // Known as soon as the outer terminal answered; until then an answer waits in the reply queue.
+    let known: boolean | null = supported ? null : false;
+    void supported?.then((yes) => { known = yes; }, () => { known = false; });
+    const num = (v: number | number[] | undefined, d: number): number => (typeof v === 'number' ? v : v?.[0] ?? d);
+    const answer = (): string => `\x1b[?${this.kittyStack().at(-1) ?? 0}u`;
+    this.subs.add(p.registerCsiHandler({ prefix: '?', final: 'u' }, () => {
+      if (known === true) this.replies.push(answer());
+      else if (known === null && supported) this.replies.push(supported.then((yes) => (yes ? answer() : ''), () => ''));
+      return true;
+    }));
+    this.subs.add(p.registerCsiHandler({ prefix: '>', final: 'u' }, (params) => {
+      const stack = this.kittyStack();
+      stack.push(num(params[0], 0));
+      if (stack.length > KITTY_STACK_MAX) stack.shift();
+      return true;
+    }));
+    this.subs.add(p.registerCsiHandler({ prefix: '<', final: 'u' }, (params) => {
+      const stack = this.kittyStack();
+      stack.splice(Math.max(0, stack.length - Math.max(1, num(params[0], 1))));
+      return true;
+    }));
+    this.subs.add(p.registerCsiHandler({ prefix: '=', final: 'u' }, (params) => {
+      const stack = this.kittyStack();
+      const flags = num(params[0], 0);
+      const top = stack.at(-1) ?? 0;
+      const mode = num(params[1], 1);
+      const next = mode === 2 ? top | flags : mode === 3 ? top & ~flags : flags;
+      if (stack.length === 0) stack.push(next); else stack[stack.length - 1] = next;
+      return true;
+    }));
+  }
+
+  private kittyStack(): number[] {
+    return this.kittyStacks[this.term.buffer.active.type === 'alternate' ? 'alternate' : 'normal'];
   }
 
   /** Modes xterm keeps but does not publish: watched on the way through (returning false lets xterm act too). */
@@ -200,6 +251,7 @@ export class ScreenModel implements Disposable {
     }));
     const reset = (): boolean => {
       this.tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
+      this.kittyStacks = { normal: [], alternate: [] };
       return false;
     };
     this.subs.add(p.registerEscHandler({ final: 'c' }, reset)); // RIS

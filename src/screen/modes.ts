@@ -18,12 +18,14 @@ export interface ProgramModes {
   colorSchemeReports: boolean;
   synchronizedOutput: boolean;
   altScreen: boolean;
+  /** The kitty keyboard protocol flags the program has on (the top of the active screen's stack; 0: none). */
+  kittyFlags: number;
 }
 
 export const DEFAULT_MODES: ProgramModes = {
   mouseTracking: 'none', sgrMouse: false, bracketedPaste: false, focusReports: false,
   appCursorKeys: false, appKeypad: false, cursorVisible: true, cursorStyle: 0,
-  colorSchemeReports: false, synchronizedOutput: false, altScreen: false,
+  colorSchemeReports: false, synchronizedOutput: false, altScreen: false, kittyFlags: 0,
 };
 
 /** What guard asks of the outer terminal (cursor visibility is the renderer's, per frame). */
@@ -35,11 +37,13 @@ export interface OuterModes {
   appKeypad: boolean;
   cursorStyle: number;
   colorSchemeReports: boolean;
+  /** Kitty keyboard flags guard pushed on the outer terminal for the program (0: none pushed). */
+  kittyFlags: number;
 }
 
 export const OUTER_RESET: OuterModes = {
   mouseTracking: 'none', bracketedPaste: false, focusReports: false,
-  appCursorKeys: false, appKeypad: false, cursorStyle: 0, colorSchemeReports: false,
+  appCursorKeys: false, appKeypad: false, cursorStyle: 0, colorSchemeReports: false, kittyFlags: 0,
 };
 
 const MOUSE_MODE_NUMBER: Record<Exclude<MouseTracking, 'none'>, number> = { x10: 9, vt200: 1000, drag: 1002, any: 1003 };
@@ -47,8 +51,9 @@ const MOUSE_MODE_NUMBER: Record<Exclude<MouseTracking, 'none'>, number> = { x10:
 /**
  * The outer terminal's modes for a program's modes. When the program has not asked for the
  * mouse, guard asks for button events itself (wheel scrolls guard's history, footer clicks).
+ * Kitty keyboard flags are mirrored only onto a terminal that said it speaks the protocol.
  */
-export function outerModesFor(p: ProgramModes, guardWantsMouse: boolean): OuterModes {
+export function outerModesFor(p: ProgramModes, guardWantsMouse: boolean, outerKitty = false): OuterModes {
   return {
     mouseTracking: p.mouseTracking !== 'none' ? p.mouseTracking : guardWantsMouse ? 'vt200' : 'none',
     bracketedPaste: p.bracketedPaste,
@@ -57,6 +62,7 @@ export function outerModesFor(p: ProgramModes, guardWantsMouse: boolean): OuterM
     appKeypad: p.appKeypad,
     cursorStyle: p.cursorStyle,
     colorSchemeReports: p.colorSchemeReports,
+    kittyFlags: outerKitty ? p.kittyFlags : 0,
   };
 }
 
@@ -77,6 +83,13 @@ export function diffOuterModes(prev: OuterModes, next: OuterModes): string {
   if (prev.appKeypad !== next.appKeypad) out += next.appKeypad ? '\x1b=' : '\x1b>';
   if (prev.cursorStyle !== next.cursorStyle) out += `\x1b[${next.cursorStyle} q`;
   if (prev.colorSchemeReports !== next.colorSchemeReports) out += dec(2031, next.colorSchemeReports);
+  if (prev.kittyFlags !== next.kittyFlags) {
+    // Push the program's flags over the terminal's own, pop them off when it clears them, and
+    // change them in place in between (CSI = flags ; 1 u sets all bits), so one pop restores.
+    if (prev.kittyFlags === 0) out += `\x1b[>${next.kittyFlags}u`;
+    else if (next.kittyFlags === 0) out += '\x1b[<u';
+    else out += `\x1b[=${next.kittyFlags};1u`;
+  }
   return out;
 }
 

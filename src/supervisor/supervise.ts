@@ -18,7 +18,7 @@ import { colorEnabled } from '../ui/footer.js';
 import { PrefixCommands } from '../input/commands.js';
 import { RESTORE_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor } from '../screen/modes.js';
 import { DEFAULT_COLOURS, type TerminalColours } from '../screen/model.js';
-import { queryOuterColours } from '../screen/outer-colours.js';
+import { queryOuterTerminal } from '../screen/outer-query.js';
 
 import { GUARD_VERSION } from '../version.js';
 export { GUARD_VERSION };
@@ -209,19 +209,21 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   if (io.stdinIsTTY) io.setRawMode(true);
 
   let colours: Promise<TerminalColours> = Promise.resolve(DEFAULT_COLOURS);
+  let kittyKeyboard: Promise<boolean> = Promise.resolve(false);
   let queryInput: ((d: Buffer) => void) | null = null;
   if (mode === 'ui' && footer) {
     if (io.stdinIsTTY) {
       // The outer terminal is asked while the program starts; keys typed meanwhile are kept.
-      const answer = queryOuterColours({
+      const answer = queryOuterTerminal({
         write: (s) => io.write(s),
         onData: (fn) => { queryInput = fn; return { dispose: () => { queryInput = null; } }; },
         setTimer: clock.setTimeout,
       });
       colours = answer.then((a) => a.colours);
+      kittyKeyboard = answer.then((a) => a.kittyFlags !== null);
       void answer.then((a) => { if (a.leftover.length > 0) routeInput(a.leftover); });
     }
-    ui = new PaneUi({ pty, writer, io, clock, footer, commands, colours, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: fallback });
+    ui = new PaneUi({ pty, writer, io, clock, footer, commands, colours, kittyKeyboard, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: fallback });
     uiStarted = true;
     try { ui.start(); } catch (err) { fallback(err); }
   }

@@ -35,6 +35,8 @@ export interface PaneUiDeps {
   footer: FooterSource;
   commands: PrefixCommands;
   colours: Promise<TerminalColours>;
+  /** Whether the user's terminal speaks the kitty keyboard protocol (asked at start). */
+  kittyKeyboard?: Promise<boolean>;
   version: string;
   scrollback: number;
   onError(err: unknown): void;
@@ -55,6 +57,8 @@ export class PaneUi implements Disposable {
   private lastFrameAt = 0;
   private syncSince: number | null = null;
   private outer: OuterModes = OUTER_RESET;
+  /** The user's terminal speaks the kitty keyboard protocol: the program's flags are mirrored onto it. */
+  private outerKitty = false;
   private ptyPaused = false;
   private noticeTimer: Disposable | null = null;
   private disposed = false;
@@ -69,7 +73,11 @@ export class PaneUi implements Disposable {
     this.cols = cols;
     this.footerHeight = this.footerLines(cols).length;
     this.paneRows = Math.max(1, rows - this.footerHeight);
-    this.model = new ScreenModel({ cols, rows: this.paneRows, scrollback: d.scrollback, colours: d.colours, version: d.version });
+    const kittyKeyboard = d.kittyKeyboard ?? Promise.resolve(false);
+    // Registered before the model's own answer to the program's query, so the flags it then
+    // pushes find outerKitty already set.
+    void kittyKeyboard.then((yes) => { this.outerKitty = yes; }, () => undefined);
+    this.model = new ScreenModel({ cols, rows: this.paneRows, scrollback: d.scrollback, colours: d.colours, kittyKeyboard, version: d.version });
     this.subs.add(this.model);
     this.subs.add(this.model.onReply((r) => d.writer.write(r, 'reply')));
     this.subs.add(this.model.onTitle((t) => this.guard(() => d.io.write(`\x1b]0;${t.replace(/[\x00-\x1f\x7f]/g, '')}\x07`))));
@@ -200,6 +208,11 @@ export class PaneUi implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    // Keyboard flags pushed for the program come off before the terminal is handed back.
+    if (this.outer.kittyFlags !== 0) {
+      try { this.d.io.write(diffOuterModes(this.outer, { ...this.outer, kittyFlags: 0 })); } catch { /* terminal gone */ }
+      this.outer = { ...this.outer, kittyFlags: 0 };
+    }
     this.frameTimer?.dispose();
     this.noticeTimer?.dispose();
     if (this.ptyPaused) { this.ptyPaused = false; this.d.pty.resume(); }
@@ -240,7 +253,7 @@ export class PaneUi implements Disposable {
     if (m.altScreen && this.scrollOffset > 0) { this.scrollOffset = 0; this.paneDirty = true; this.requestFrame(); }
     // Cursor visibility changes are drawn with the pane.
     this.paneDirty = true;
-    const next = outerModesFor(m, true);
+    const next = outerModesFor(m, true, this.outerKitty);
     const seq = diffOuterModes(this.outer, next);
     this.outer = next;
     if (seq) this.d.io.write(seq);

@@ -1,7 +1,7 @@
 // The input side, with fakes: the tokenizer, the router (prefix key, mouse, paste, focus, scroll
 // back) and the writer's "unsent input" tracking.
 import t from 'tap';
-import { KeyTokenizer, encodeMouse } from '../../src/input/keys.js';
+import { KeyTokenizer, encodeMouse, kittyKey, legacyKey } from '../../src/input/keys.js';
 import { InputRouter, type ScrollControl } from '../../src/input/router.js';
 import { PrefixCommands } from '../../src/input/commands.js';
 import { PtyWriter } from '../../src/supervisor/writer.js';
@@ -72,6 +72,25 @@ t.test('keys go through unchanged; Ctrl-G Ctrl-G sends one Ctrl-G; Ctrl-G <key> 
   t.equal(s.sent.length, 2, 'an unknown command key is not sent');
   t.match(s.notices[0], 'Ctrl-G z');
   t.throws(() => s.commands.register('\x07', { description: 'x', run() {} }));
+});
+
+t.test('kitty keyboard protocol: guard\'s prefix key and Esc mean the same; the program gets the bytes as they came', async (t) => {
+  const s = setup();
+  let ran = 0;
+  s.commands.register('c', { description: 'checkpoint now', run: () => { ran++; } });
+  s.router.feed('\x1b[103;5u');
+  s.router.feed('c');
+  t.equal(ran, 1, 'Ctrl-G as CSI 103;5u, then c');
+  s.router.feed('\x1b[103;5u\x1b[103;5u');
+  t.same(s.sent, ['\x1b[103;5u'], 'Ctrl-G twice sends one, in the kitty form');
+  s.router.feed('\x1b[13;2u');
+  t.same(s.sent.at(-1), '\x1b[13;2u', 'Shift-Enter passes through unchanged');
+  t.same(kittyKey('\x1b[97:65;2u'), { code: 97, mods: 1, release: false });
+  t.same(kittyKey('\x1b[99;69u'), { code: 99, mods: 4, release: false }, 'Caps Lock does not change Ctrl-C');
+  t.equal(legacyKey('\x1b[99;5u'), '\x03');
+  t.equal(legacyKey('\x1b[27u'), '\x1b');
+  t.equal(legacyKey('\x1b[13;2u'), '\x1b[13;2u', 'Shift-Enter has no legacy form');
+  t.equal(kittyKey('\x1b[A'), null);
 });
 
 t.test('a Ctrl-G inside a bracketed paste is pasted, not a prefix', async (t) => {

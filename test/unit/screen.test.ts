@@ -4,14 +4,14 @@ import t from 'tap';
 import xtermHeadless from '@xterm/headless';
 import { ScreenModel, DEFAULT_COLOURS, type TerminalColours } from '../../src/screen/model.js';
 import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../../src/screen/modes.js';
-import { parseColourReplies, queryOuterColours, COLOUR_QUERY } from '../../src/screen/outer-colours.js';
+import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY } from '../../src/screen/outer-query.js';
 import { Renderer, renderLine } from '../../src/ui/renderer.js';
 import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../src/ui/sgr.js';
 
 const { Terminal } = xtermHeadless;
 
-function model(colours: Promise<TerminalColours> = Promise.resolve(DEFAULT_COLOURS), cols = 40, rows = 10) {
-  const m = new ScreenModel({ cols, rows, scrollback: 100, colours, version: '9.9.9' });
+function model(colours: Promise<TerminalColours> = Promise.resolve(DEFAULT_COLOURS), cols = 40, rows = 10, kittyKeyboard?: Promise<boolean>) {
+  const m = new ScreenModel({ cols, rows, scrollback: 100, colours, version: '9.9.9', ...(kittyKeyboard ? { kittyKeyboard } : {}) });
   const replies: string[] = [];
   m.onReply((r) => replies.push(r));
   const write = (s: string): Promise<void> => new Promise((r) => m.write(s, r));
@@ -35,6 +35,48 @@ t.test('queries: DA1 after the kitty query, XTVERSION, colours, all in order', a
   await write('\x1b]10;?\x07');
   await tick();
   t.same(replies.at(-1), '\x1b]10;rgb:1111/2222/3333\x1b\\');
+});
+
+t.test('kitty keyboard: answered only for a terminal that speaks it, in order; flags per screen mirrored as push, set, pop', async (t) => {
+  let say!: (yes: boolean) => void;
+  const outer = new Promise<boolean>((r) => { say = r; });
+  const { m, replies, write } = model(undefined, 40, 10, outer);
+  t.teardown(() => m.dispose());
+  await write('\x1b[?u\x1b[c');
+  t.same(replies, [], 'both answers wait for the outer terminal\'s word');
+  say(true);
+  await tick();
+  t.same(replies, ['\x1b[?0u', '\x1b[?1;2c'], 'the kitty answer, then DA1');
+  const seen: number[] = [];
+  m.onModes((x) => seen.push(x.kittyFlags));
+  await write('\x1b[<u\x1b[>5u');
+  t.equal(m.modes().kittyFlags, 5, 'Claude 2.1.330 pops, then pushes 5');
+  await write('\x1b[?u');
+  t.same(replies.at(-1), '\x1b[?5u', 'the answer reports the flags on now');
+  await write('\x1b[?1049h');
+  t.equal(m.modes().kittyFlags, 0, 'the alternate screen has its own stack');
+  await write('\x1b[>1u\x1b[=3;2u');
+  t.equal(m.modes().kittyFlags, 3, 'set with mode 2 ors bits in');
+  await write('\x1b[=1;3u');
+  t.equal(m.modes().kittyFlags, 2, 'mode 3 clears them');
+  await write('\x1b[?1049l');
+  t.equal(m.modes().kittyFlags, 5, 'back on the main screen, its flags');
+  await write('\x1b[<5u');
+  t.equal(m.modes().kittyFlags, 0, 'popping more than was pushed empties the stack');
+  t.same(seen.filter((f, i) => f !== seen[i - 1]), [5, 0, 3, 2, 5, 0]);
+
+  const no = model(undefined, 40, 10, Promise.resolve(false));
+  t.teardown(() => no.m.dispose());
+  await tick();
+  await no.write('\x1b[?u\x1b[c');
+  t.same(no.replies, ['\x1b[?1;2c'], 'a terminal without it: only DA1, at once');
+
+  const off = outerModesFor({ ...DEFAULT_MODES, kittyFlags: 5 }, false, false);
+  t.equal(off.kittyFlags, 0, 'never mirrored onto a terminal that does not speak it');
+  const on = outerModesFor({ ...DEFAULT_MODES, kittyFlags: 5 }, false, true);
+  t.equal(diffOuterModes(OUTER_RESET, on), '\x1b[>5u');
+  t.equal(diffOuterModes(on, { ...on, kittyFlags: 1 }), '\x1b[=1;1u');
+  t.equal(diffOuterModes(on, OUTER_RESET), '\x1b[<u');
 });
 
 t.test('clipboard writes (OSC 52) go to the user\'s terminal; clipboard reads do not', async (t) => {
@@ -72,9 +114,11 @@ t.test('outer modes follow the program\'s; guard asks for button events when the
   t.equal(diffOuterModes(on, on), '');
 });
 
-t.test('the colour query at start: answers parsed, typed keys kept, defaults on timeout', async (t) => {
-  const p = parseColourReplies('\x1b]10;rgb:ffff/0000/0000\x07x\x1b]11;rgb:0/0/0\x1b\\y\x1b[?62;22c');
-  t.same(p, { colours: { fg: 'rgb:ffff/0000/0000', bg: 'rgb:0/0/0' }, done: true, rest: 'xy' });
+t.test('the outer query at start: colours and kitty flags parsed, typed keys kept, defaults on timeout', async (t) => {
+  const p = parseOuterReplies('\x1b]10;rgb:ffff/0000/0000\x07x\x1b]11;rgb:0/0/0\x1b\\y\x1b[?62;22c');
+  t.same(p, { colours: { fg: 'rgb:ffff/0000/0000', bg: 'rgb:0/0/0' }, kittyFlags: null, done: true, rest: 'xy' }, 'no kitty answer: no kitty protocol');
+  t.match(parseOuterReplies('\x1b[?0u\x1b[?62;22c'), { kittyFlags: 0, done: true, rest: '' }, 'kitty, no flags on yet');
+  t.match(parseOuterReplies('\x1b[?1u'), { kittyFlags: 1, done: false });
   let feed!: (d: Buffer) => void;
   let timeout!: () => void;
   const written: string[] = [];
@@ -83,14 +127,14 @@ t.test('the colour query at start: answers parsed, typed keys kept, defaults on 
     onData: (fn: (d: Buffer) => void) => { feed = fn; return { dispose() {} }; },
     setTimer: (fn: () => void) => { timeout = fn; return { dispose() {} }; },
   };
-  const answered = queryOuterColours(io);
-  t.same(written, [COLOUR_QUERY]);
+  const answered = queryOuterTerminal(io);
+  t.same(written, [OUTER_QUERY]);
   feed(Buffer.from('\x1b]11;rgb:1/2/3\x1b\\a'));
-  feed(Buffer.from('\x1b[?1;2c'));
-  t.same(await answered, { colours: { fg: DEFAULT_COLOURS.fg, bg: 'rgb:1/2/3' }, leftover: Buffer.from('a') });
-  const silent = queryOuterColours(io);
+  feed(Buffer.from('\x1b[?0u\x1b[?1;2c'));
+  t.same(await answered, { colours: { fg: DEFAULT_COLOURS.fg, bg: 'rgb:1/2/3' }, kittyFlags: 0, leftover: Buffer.from('a') });
+  const silent = queryOuterTerminal(io);
   timeout();
-  t.same((await silent).colours, DEFAULT_COLOURS);
+  t.same(await silent, { colours: DEFAULT_COLOURS, kittyFlags: null, leftover: Buffer.alloc(0) });
 });
 
 t.test('sgrFor writes each colour kind as it was written', async (t) => {
