@@ -15,11 +15,10 @@ import { startClaudeSession, type ClaudeSession } from '../helpers/claude-sessio
 import type { TestTerminal } from '../helpers/terminal.js';
 import type { StandinRequest } from '../../src/demo/standin-api.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
-  type FooterWatch,
+  AUTO_COMPACT_200K, RESUME_RE, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, handoffDone,
+  prefixKey, until, watchFooter,
 } from '../helpers/checkpoint.js';
 
-const PREFIX = '\x07';
 const CTRL_U = '\x15';
 /** guard's default threshold: 80% of the auto-compact point. */
 const THRESHOLD_80 = 0.8 * AUTO_COMPACT_200K;
@@ -36,14 +35,7 @@ const UNSENT_HOLD_MS = 2_000;
 const IDLE_HOLD_MS = 3_000;
 /** Punctuation and quotes: nothing of it may be lost, escaped or mixed with guard's text. */
 const USER_TEXT = 'my own words: don\'t lose "these" & 42%';
-const RESUME_RE = /^Continue from the checkpoint note in (\S+?):/;
 const SAMPLE_MS = 50;
-
-/** Presses guard's prefix key and then `key`, as two keystrokes. */
-function prefixKey(term: TestTerminal, key: string): void {
-  term.write(PREFIX);
-  term.write(key);
-}
 
 /** Types text without sending it and waits until Claude's prompt box shows exactly that. */
 async function typeUnsent(term: TestTerminal, text: string): Promise<string> {
@@ -65,15 +57,6 @@ async function holdsUnsent(s: ClaudeSession, text: string, ms: number): Promise<
     await new Promise((r) => setTimeout(r, SAMPLE_MS));
   }
   return null;
-}
-
-/** Waits for the handoff that starts with `note` to end: the resume prompt answered, the footer back from checkpointing. */
-async function handoffDone(s: ClaudeSession, footer: FooterWatch, note: StandinRequest): Promise<StandinRequest> {
-  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 45_000);
-  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 20_000);
-  await until(() => !/checkpointing/.test(footer.now()), 10_000, 'the footer to leave checkpointing');
-  await waitForIdle(s.term);
-  return resume;
 }
 
 t.test('Ctrl-G c: checkpoint now, at once when idle, and only after the user sends unsent text', async (t) => {

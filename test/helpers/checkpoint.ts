@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Test } from 'tap';
 import { GUARD_BIN, submit, waitForIdle } from './claude-env.js';
+import { NOTE_RE } from '../../src/demo/standin-script.js';
 import type { ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
 import type { StandinApi, StandinRequest } from '../../src/demo/standin-api.js';
@@ -112,4 +114,107 @@ export async function answeredTurn(s: ClaudeSession, text: string, timeoutMs = 3
   await s.term.waitFor(new RegExp(`Reply ${req.seq}:`), timeoutMs);
   await waitForIdle(s.term, { timeoutMs });
   return req;
+}
+
+/** guard's prefix key, Ctrl-G (BEL). */
+export const PREFIX = '\x07';
+/** The resume prompt guard types after /clear (the default template); group 1 is the note's path. */
+export const RESUME_RE = /^Continue from the checkpoint note in (\S+?):/;
+
+/** Presses guard's prefix key and then `key`, as two keystrokes. */
+export function prefixKey(term: TestTerminal, key: string): void {
+  term.write(PREFIX);
+  term.write(key);
+}
+
+/** Waits for the handoff that starts with `note` to end: the resume prompt answered, the footer back from checkpointing. */
+export async function handoffDone(s: ClaudeSession, footer: FooterWatch, note: StandinRequest): Promise<StandinRequest> {
+  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 45_000);
+  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 20_000);
+  await until(() => !/checkpointing/.test(footer.now()), 10_000, 'the footer to leave checkpointing');
+  await waitForIdle(s.term);
+  return resume;
+}
+
+const BOX_RULE_RE = /^─{3,}/;
+
+/**
+ * Claude's prompt box as a user reads it: the rows from the `❯` row under a rule down to the next
+ * rule, trimmed ([] when no box is at the bottom of the screen). Read independently of guard's
+ * own reader (src/claude/prompt-box.ts), which these tests check.
+ */
+export function promptBoxRows(screen: string): string[] {
+  const rows = screen.split('\n');
+  for (let i = rows.length - 1; i >= 1; i--) {
+    if (!(rows[i] ?? '').startsWith('❯') || !BOX_RULE_RE.test(rows[i - 1] ?? '')) continue;
+    const end = rows.findIndex((r, j) => j > i && BOX_RULE_RE.test(r));
+    if (end < 0) return [];
+    return [(rows[i] ?? '').slice(1).trim(), ...rows.slice(i + 1, end).map((r) => r.trim())];
+  }
+  return [];
+}
+
+/**
+ * For `ms`, samples the screen and the stand-in: returns what first broke the hold (a request
+ * reached the API, or the screen's `probe` changed from its value at the start), or null.
+ */
+export async function holdStill(s: ClaudeSession, ms: number, probe: (screen: string) => string): Promise<string | null> {
+  const requests = s.api.requests.length;
+  const start = probe(s.term.screen());
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const now = probe(s.term.screen());
+    if (now !== start) return `the screen changed from ${JSON.stringify(start)} to ${JSON.stringify(now)}`;
+    if (s.api.requests.length !== requests) return `request ${s.api.requests.at(-1)?.seq} reached the API: ${JSON.stringify(s.api.requests.at(-1)?.prompt.slice(0, 80))}`;
+    await new Promise((r) => setTimeout(r, WATCH_MS));
+  }
+  return null;
+}
+
+/** One way of leaving something unsent in Claude's prompt box (test/e2e/checkpoint-unsent-*.test.ts). */
+export interface UnsentCase {
+  name: string;
+  /** The user's writes before "checkpoint now", each a keystroke or a run of typing, with a short pause between. */
+  keys: string[];
+  /** What the screen shows once they are in (the box's rows, or a view's text), before guard is asked. */
+  shows: (screen: string) => boolean;
+  /** What the footer says guard waits for. */
+  footer: RegExp;
+  /** The user's writes that finish and send it. */
+  send: string[];
+  /** The prompt that must reach the API, exactly. */
+  sent: string;
+}
+
+/** Between the user's keystrokes: a person types, the terminal does not batch them. */
+const KEY_GAP_MS = 150;
+/** Armed over the unsent box: longer than any idle wait guard has (2 s of a quiet keyboard). */
+export const UNSENT_HOLD_MS = 3_000;
+
+/**
+ * One case, end to end at an idle prompt: the keys leave something unsent, the user presses
+ * Ctrl-G c ("checkpoint now"); for UNSENT_HOLD_MS guard types nothing and the screen stays as the
+ * user left it; the user sends, the API gets exactly their text, and the checkpoint (note,
+ * /clear, resume) follows as the next request after their turn. Returns the requests.
+ */
+export async function unsentCase(t: Test, s: ClaudeSession, footer: FooterWatch, c: UnsentCase): Promise<{ sent: StandinRequest; note: StandinRequest }> {
+  const { api, term } = s;
+  await waitForIdle(term, { quietMs: 150 });
+  for (const k of c.keys) { term.write(k); await new Promise((r) => setTimeout(r, KEY_GAP_MS)); }
+  await term.waitFor(c.shows, 10_000);
+  const before = api.requests.length;
+  prefixKey(term, 'c');
+  await until(() => c.footer.test(footer.now()), 10_000, `${c.name}: the footer to say ${c.footer}`);
+  const broke = await holdStill(s, UNSENT_HOLD_MS, (x) => `${promptBoxRows(x).join('⏎')}|${/Search prompts/.test(x)}`);
+  t.equal(broke, null, `${c.name}: for ${UNSENT_HOLD_MS} ms guard typed nothing and the screen stayed as the user left it`);
+  t.equal(api.requests.length, before, `${c.name}: no request while armed`);
+  for (const k of c.send) { term.write(k); await new Promise((r) => setTimeout(r, KEY_GAP_MS)); }
+  const sent = await api.waitForRequest((r) => r.seq > before && r.thread === 'main', 20_000);
+  t.equal(sent.prompt, c.sent, `${c.name}: the first request after the user's Enter carries exactly their text`);
+  await term.waitFor(new RegExp(`Reply ${sent.seq}:`), 20_000);
+  const note = await api.waitForRequest((r) => r.seq > sent.seq && r.thread === 'main' && NOTE_RE.test(r.prompt), 20_000);
+  t.same(api.messages('main').filter((r) => r.seq > sent.seq && r.seq < note.seq).map((r) => r.prompt), [],
+    `${c.name}: the checkpoint prompt is the next request after the user's turn`);
+  await handoffDone(s, footer, note);
+  return { sent, note };
 }
