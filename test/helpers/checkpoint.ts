@@ -184,6 +184,8 @@ export interface UnsentCase {
   send: string[];
   /** The prompt that must reach the API, exactly. */
   sent: string;
+  /** What the terminal sends for Ctrl-G (default BEL; a kitty-protocol terminal reports it as CSI 103;5u). */
+  prefix?: string;
 }
 
 /** Between the user's keystrokes: a person types, the terminal does not batch them. */
@@ -203,7 +205,8 @@ export async function unsentCase(t: Test, s: ClaudeSession, footer: FooterWatch,
   for (const k of c.keys) { term.write(k); await new Promise((r) => setTimeout(r, KEY_GAP_MS)); }
   await term.waitFor(c.shows, 10_000);
   const before = api.requests.length;
-  prefixKey(term, 'c');
+  term.write(c.prefix ?? PREFIX);
+  term.write('c');
   await until(() => c.footer.test(footer.now()), 10_000, `${c.name}: the footer to say ${c.footer}`);
   const broke = await holdStill(s, UNSENT_HOLD_MS, (x) => `${promptBoxRows(x).join('⏎')}|${/Search prompts/.test(x)}`);
   t.equal(broke, null, `${c.name}: for ${UNSENT_HOLD_MS} ms guard typed nothing and the screen stayed as the user left it`);

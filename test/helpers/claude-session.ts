@@ -19,6 +19,8 @@ export interface ClaudeSessionOptions {
   telemetry?: boolean;
   cols?: number;
   rows?: number;
+  /** The test terminal speaks the kitty keyboard protocol. */
+  kittyKeyboard?: boolean;
   /** Wait for Claude's prompt box before returning (default true). */
   waitReady?: boolean;
   /** How long to wait for it (default 30 s; Claude 2.1.330 needs ~2.5 s, more on a busy machine). */
@@ -47,7 +49,7 @@ export async function startClaudeSession(opts: ClaudeSessionOptions = {}): Promi
     extraEnv: { ...(otlp ? telemetryEnv(otlp.url, TELEMETRY_TOKEN) : {}), ...opts.extraEnv },
   });
   const cmd = opts.guardArgs ? env.guardCommand(opts.guardArgs, opts.claudeArgs) : env.claudeCommand(opts.claudeArgs);
-  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: opts.cols ?? 110, rows: opts.rows ?? 32 });
+  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: opts.cols ?? 110, rows: opts.rows ?? 32, kittyKeyboard: opts.kittyKeyboard ?? false });
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;

@@ -14,6 +14,8 @@ export interface TerminalOptions {
   env?: Record<string, string | undefined>;
   cols?: number;
   rows?: number;
+  /** Speak the kitty keyboard protocol, as kitty, Ghostty, WezTerm or foot do (default: no, as xterm). */
+  kittyKeyboard?: boolean;
 }
 
 export interface ExitStatus { exitCode: number; signal: number }
@@ -28,6 +30,10 @@ export class TestTerminal {
   readonly exited: Promise<ExitStatus>;
   private exitStatus: ExitStatus | null = null;
   private pending: Promise<void> = Promise.resolve();
+  /** Kitty keyboard flags programs pushed on this terminal (one stack; tests run on one screen of it). */
+  readonly kittyStack: number[] = [];
+  /** Every kitty keyboard sequence the program sent, in order (query, push, pop, set). */
+  readonly kittySeen: string[] = [];
 
   constructor(opts: TerminalOptions) {
     const cols = opts.cols ?? 100;
@@ -42,12 +48,50 @@ export class TestTerminal {
     });
     // Replies to the program's queries (device attributes, cursor position …) go back to it.
     this.term.onData((d) => { if (!this.exitStatus) this.proc.write(d); });
+    if (opts.kittyKeyboard) this.speakKitty();
     this.exited = new Promise((resolve) => {
       this.proc.onExit((e) => { this.exitStatus = { exitCode: e.exitCode, signal: e.signal ?? 0 }; resolve(this.exitStatus); });
     });
   }
 
   get exitedStatus(): ExitStatus | null { return this.exitStatus; }
+
+  /** The kitty keyboard flags on now (0: none, or a terminal without the protocol). */
+  get kittyFlags(): number { return this.kittyStack.at(-1) ?? 0; }
+
+  /** What this terminal sends for Shift-Enter: a kitty key report once a program asked for them, else a plain Enter. */
+  shiftEnter(): string { return this.kittyFlags & 1 ? '\x1b[13;2u' : '\r'; }
+
+  /** What this terminal sends for Ctrl + a letter (lower case). */
+  ctrl(letter: string): string {
+    return this.kittyFlags & 1 ? `\x1b[${letter.charCodeAt(0)};5u` : String.fromCharCode(letter.charCodeAt(0) & 0x1f);
+  }
+
+  /** Answers CSI ? u with the flags on, and keeps the stack programs push, pop and set. */
+  private speakKitty(): void {
+    const p = this.term.parser;
+    const n = (v: number | number[] | undefined, d: number): number => (typeof v === 'number' ? v : v?.[0] ?? d);
+    p.registerCsiHandler({ prefix: '?', final: 'u' }, () => {
+      this.kittySeen.push('?u');
+      if (!this.exitStatus) this.proc.write(`\x1b[?${this.kittyFlags}u`);
+      return true;
+    });
+    p.registerCsiHandler({ prefix: '>', final: 'u' }, (params) => { this.kittySeen.push(`>${n(params[0], 0)}u`); this.kittyStack.push(n(params[0], 0)); return true; });
+    p.registerCsiHandler({ prefix: '<', final: 'u' }, (params) => {
+      this.kittySeen.push(`<${n(params[0], 1)}u`);
+      this.kittyStack.splice(Math.max(0, this.kittyStack.length - Math.max(1, n(params[0], 1))));
+      return true;
+    });
+    p.registerCsiHandler({ prefix: '=', final: 'u' }, (params) => {
+      this.kittySeen.push(`=${n(params[0], 0)};${n(params[1], 1)}u`);
+      const top = this.kittyFlags;
+      const f = n(params[0], 0);
+      const mode = n(params[1], 1);
+      const next = mode === 2 ? top | f : mode === 3 ? top & ~f : f;
+      if (this.kittyStack.length === 0) this.kittyStack.push(next); else this.kittyStack[this.kittyStack.length - 1] = next;
+      return true;
+    });
+  }
 
   /** The visible screen, one string per row, right-trimmed. */
   lines(): string[] {
