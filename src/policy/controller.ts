@@ -170,7 +170,10 @@ export class CheckpointController {
     const base = judgeIdle(this.facts, now, false);
     if (base.activity !== 'idle') {
       const keys = this.deps.writer.keyBox();
-      this.unsent = keys.box.kind === 'typed' || (keys.mayHaveUnsent && keys.box.kind === 'empty') ? 'unsent-input' : keys.modal !== null ? 'view-open' : null;
+      this.unsent = keys.box.kind === 'typed' ? 'unsent-input'
+        : keys.modal !== null ? 'view-open'
+          : keys.mayHaveUnsent && keys.box.kind === 'empty' ? 'unsent-input' // a paste under way
+            : null; // unsure: only the screen can tell, once Claude is idle
       return base;
     }
     const gate = this.injector.gate();
