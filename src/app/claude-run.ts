@@ -7,11 +7,11 @@
 // but the controller's injector, through the supervisor's writer. When the user's own environment
 // exports Claude's telemetry (their collector), the receiver's accepted bodies are forwarded there.
 import { randomBytes } from 'node:crypto';
-import { startReceiver, TOKEN_HEADER, type Receiver } from '../telemetry/receiver.js';
+import { startReceiver, TOKEN_HEADER, type HookAnswer, type Receiver } from '../telemetry/receiver.js';
 import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
 import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
-import { toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
+import { classifyRequest, toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
 import { prepareClaudeSettings } from '../claude/settings.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { ContextTracker } from '../context/tracker.js';
@@ -38,6 +38,15 @@ import type { GuardState } from '../claude/state.js';
  * these figures, so guard asks for half a second.
  */
 const LOGS_EXPORT_INTERVAL_MS = 500;
+/**
+ * Claude runs its PreCompact hook right after it logs the event that explains the compaction (an
+ * `api_error` ~50 ms before, seen on 2.1.330 when the API refused a prompt as too long), but that
+ * event reaches guard only with the next log export, up to LOGS_EXPORT_INTERVAL_MS later (seen:
+ * the hook's post came 130 ms before the api_error's export). Before holding a compaction, guard
+ * waits three export intervals: room for a late export on a busy machine, and still well inside
+ * the relay's PRECOMPACT_DEADLINE_MS (3 s). Only a compaction guard would hold waits.
+ */
+const HOLD_SETTLE_MS = 3 * LOGS_EXPORT_INTERVAL_MS;
 /** Metrics only back the per-session counters; every few seconds is plenty. */
 const METRICS_EXPORT_INTERVAL_MS = 5000;
 /** How long a notice stays in the footer. */
@@ -143,6 +152,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     log: (r) => { append(r); checkpoints.fire(r); },
     notice: showNotice,
     onChange: () => changed.fire(),
+    holdSettleMs: HOLD_SETTLE_MS,
   });
   // guard's state also moves on timers (quiet output → idle); `guard ls` must follow it too.
   // The registry coalesces its writes, so this is cheap.
@@ -179,16 +189,19 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       if (e.type === 'api_request') {
         append(requestRecord(asLogged(e, outcome.countedAsMain)));
       } else if (e.type === 'compaction') {
-        // An automatic compaction while guard checkpoints is a miss: guard meant to get there first.
-        const miss = e.trigger === 'auto' && o.policy.strategy !== 'off';
+        // A compaction Claude made on its own (and that happened: success) is a miss, whether guard
+        // had armed or the context jumped past the point in one turn: guard meant to get there first.
+        const miss = e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
         append(compactionRecord(e, miss ? { miss } : {}));
         controller.compaction(e.trigger, e.success, e.error);
+      } else if (e.type === 'api_error' && isMainThread(e.querySource)) {
+        controller.apiError(e.t);
       }
     }
     afterUpdate();
   };
 
-  const onHook = (event: string, payload: unknown): void => {
+  const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => {
     tracker.onHook(event, payload);
     const hook = controller.hook(event, payload);
     if (hook.type === 'SessionStart' && hook.sessionId) {
@@ -196,6 +209,9 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
     }
     afterUpdate();
+    // The relay prints a block decision for Claude (src/claude/relay/post.ts preCompactOutput).
+    if (hook.type === 'PreCompact') return controller.preCompact(hook.trigger).then((a) => (a.hold ? { decision: 'block', reason: a.reason } : {}));
+    return undefined;
   };
 
   // The user's own collector, if their environment exports Claude's telemetry: read before guard's
@@ -257,6 +273,11 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       }
     },
   };
+}
+
+/** An API error of the main conversation (`query_source` as classifyRequest reads it; none: taken as main). */
+function isMainThread(querySource: string | null): boolean {
+  return classifyRequest(querySource, false).thread === 'main';
 }
 
 /** The thread the log records is the one the gauge used: a guessed main request it rejected is a side one. */

@@ -34,6 +34,9 @@ export type IdleEvent =
   | { type: 'stop'; t: number; runningSubagents?: number }
   /** A PreCompact hook. */
   | { type: 'preCompact'; t: number; trigger: 'manual' | 'auto' | null }
+  /** guard answered that PreCompact hook with "block": no compaction, so no SessionStart(compact)
+   * follows it, and the next one (after a later PreCompact) is judged on its own. */
+  | { type: 'compactHeld'; t: number }
   /** Bytes from the program's pty. */
   | { type: 'output'; t: number }
   /** Any keystroke the user typed (not an Enter that submitted). */
@@ -93,6 +96,8 @@ export function applyIdleEvent(prev: IdleFacts, e: IdleEvent): IdleFacts {
       return { ...f, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
     case 'preCompact':
       return { ...f, lastPreCompactTrigger: e.trigger };
+    case 'compactHeld':
+      return { ...f, lastPreCompactTrigger: null };
     case 'output':
       return { ...f, lastOutputAt: Math.max(f.lastOutputAt, e.t) };
     case 'userInput':

@@ -29,8 +29,9 @@ export interface RelayPaths {
 }
 
 export const SETTINGS_FLAG = '--settings';
-/** Seconds Claude gives a hook before giving up on it; the relay itself stops within a second. */
-const HOOK_TIMEOUT_S = 5;
+/** Seconds Claude gives a hook before giving up on it (the `timeout` of each hook command; 2.1.330
+ * honours it). The relay itself stops within a second, PreCompact's within PRECOMPACT_DEADLINE_MS. */
+export const HOOK_TIMEOUT_S = 5;
 
 export class SettingsError extends Error {
   constructor(message: string, readonly file: string | null) {

@@ -23,7 +23,7 @@ type Kind = 'string' | 'number' | 'boolean' | 'window';
 const KINDS: Record<ConfigKey, Kind> = {
   strategy: 'string', thresholdPct: 'number', rearmBelowPct: 'number', forecast: 'boolean', coolDownMs: 'number',
   notePath: 'string', handoffTemplate: 'string', resumeTemplate: 'string', compactInstructions: 'string',
-  window: 'window', footer: 'boolean',
+  holdAutoCompact: 'boolean', window: 'window', footer: 'boolean',
 };
 export const CONFIG_KEYS = Object.keys(KINDS) as ConfigKey[];
 

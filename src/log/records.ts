@@ -16,6 +16,14 @@ export interface CompactionRecord {
   /** True when Claude compacted on its own although guard meant to get there first. */
   miss?: boolean;
 }
+/**
+ * One step of guard's checkpoint (src/policy/policy.ts). Phases: `armed`, `prompted` (handoff
+ * prompt typed), `note-written`, `cleared`, `resumed`, `fallback`, `compact-sent`, `compacted`,
+ * `failed`, `skipped`, `disarmed`, `warned` (strategy off), `miss` (Claude compacted on its own:
+ * the telemetry compaction event, trigger auto, success), and `held`: guard answered Claude's
+ * PreCompact hook "block" and Claude did not compact on its own, because guard was about to
+ * hand over (detail: the context and window then).
+ */
 export interface CheckpointRecord {
   t: string; type: 'checkpoint'; phase: string; strategy: 'handoff' | 'compact' | 'off';
   contextTokens: number | null; notePath?: string; detail?: string;

@@ -24,6 +24,9 @@ export interface PolicyConfig {
   resumeTemplate: string;
   /** What follows `/compact `. */
   compactInstructions: string;
+  /** Hold Claude's own automatic compaction while guard is about to hand over (see policy.ts
+   * autoCompactHold); false: Claude compacts whenever it would without guard. */
+  holdAutoCompact: boolean;
 }
 
 /** The API stand-in used by tests and `guard demo` recognises "write a checkpoint note to <path>.md". */
@@ -51,6 +54,7 @@ export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
   handoffTemplate: DEFAULT_HANDOFF_TEMPLATE,
   resumeTemplate: DEFAULT_RESUME_TEMPLATE,
   compactInstructions: DEFAULT_COMPACT_INSTRUCTIONS,
+  holdAutoCompact: true,
 };
 
 /** Fills defaults and checks values; throws an Error naming the bad value. */

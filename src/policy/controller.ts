@@ -2,8 +2,9 @@
 // (hook posts from the receiver, pty output, the user's keystrokes, the tracker's snapshots,
 // telemetry compactions, the user's guard commands), keeps the idle facts (src/claude/idle.ts)
 // and the policy state (./policy.ts), and carries out the policy's actions: typing through the
-// injector, checking the note, appending log records, showing notices. Clock, timers, the file
-// check and the writer are injected. The footer reads `guardState` and `view`.
+// injector, checking the note, appending log records, showing notices, answering Claude's
+// PreCompact hook (hold its automatic compaction or not). Clock, timers, the file check and the
+// writer are injected. The footer reads `guardState` and `view`.
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
@@ -15,8 +16,12 @@ import type { ScanResult } from '../input/unsent.js';
 import type { PolicyConfig } from './config.js';
 import { Injector, type GateRefusal, type InjectWriter, type PromptScreen } from './injector.js';
 import {
-  initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy, type PolicyInput, type PolicyState, type PolicyView,
+  autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
+  type PolicyInput, type PolicyState, type PolicyView,
 } from './policy.js';
+
+/** guard's answer to Claude's PreCompact hook. */
+export interface CompactAnswer { hold: boolean; reason: string }
 
 export interface NoteCheck { ok: boolean; bytes?: number }
 
@@ -32,6 +37,12 @@ export interface CheckpointDeps {
   notice(text: string): void;
   /** Something the footer shows changed (state, armed, next action). */
   onChange?(): void;
+  /**
+   * Before it holds Claude's automatic compaction, guard waits this long for telemetry Claude
+   * logged just before its PreCompact hook (an API error says the compaction is Claude's recovery
+   * from a refused prompt, which must not be held). Default 0: decide at once.
+   */
+  holdSettleMs?: number;
 }
 
 /** How often guard looks at the screen again while only the prompt box keeps it from typing
@@ -53,6 +64,10 @@ export class CheckpointController {
   /** Why guard may not type, from the keys and the screen (null: nothing in the way). */
   private unsent: GateRefusal | null = null;
   private disposed = false;
+  /** PreCompact hooks waiting for guard's answer (see preCompact). */
+  private readonly pendingHolds = new Set<{ handle: unknown; resolve: (a: CompactAnswer) => void }>();
+  /** The policy's answer in the step being carried out. */
+  private answer: CompactAnswer | null = null;
 
   constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
     this.policy = initialPolicyState(config);
@@ -100,6 +115,32 @@ export class CheckpointController {
     this.step({ type: 'context', snapshot });
   }
 
+  /**
+   * Claude's PreCompact hook asks whether it may compact: resolves with guard's answer for the relay.
+   * A manual compaction always may. An automatic one that the policy would hold is decided after
+   * `holdSettleMs` (an API error arriving meanwhile decides it at once), on the state of then.
+   */
+  preCompact(trigger: 'manual' | 'auto' | null): Promise<CompactAnswer> {
+    if (this.disposed || trigger !== 'auto') return Promise.resolve({ hold: false, reason: trigger === 'auto' ? 'guard has ended' : 'not an automatic compaction' });
+    const settleMs = this.deps.holdSettleMs ?? 0;
+    if (settleMs <= 0 || !autoCompactHold(this.policy).hold) return Promise.resolve(this.decideHold());
+    return new Promise((resolve) => {
+      const pending = { handle: null as unknown, resolve };
+      pending.handle = this.deps.timers.setTimeout(() => {
+        this.pendingHolds.delete(pending);
+        resolve(this.decideHold());
+      }, settleMs);
+      this.pendingHolds.add(pending);
+    });
+  }
+
+  /** A telemetry `api_error` event of the main conversation (`at`: Claude's time for it). */
+  apiError(at: number): void {
+    this.step({ type: 'apiError', at });
+    // A refusal decides any PreCompact waiting for an answer: it is Claude's recovery.
+    this.settleHolds();
+  }
+
   /** A telemetry `compaction` event. */
   compaction(trigger: 'manual' | 'auto', success: boolean, error: string | null = null): void {
     this.step({ type: 'compaction', trigger, success, error });
@@ -117,6 +158,12 @@ export class CheckpointController {
   }
 
   dispose(): void {
+    // guard is going: Claude compacts as it would without guard.
+    for (const p of this.pendingHolds) {
+      this.deps.timers.clearTimeout(p.handle);
+      p.resolve({ hold: false, reason: 'guard has ended' });
+    }
+    this.pendingHolds.clear();
     this.disposed = true;
     for (const timer of [this.recheck, this.wake]) if (timer) this.deps.timers.clearTimeout(timer.handle);
     this.recheck = null;
@@ -154,6 +201,9 @@ export class CheckpointController {
         case 'notice':
           this.deps.notice(a.text);
           break;
+        case 'compactAnswer':
+          this.answer = { hold: a.hold, reason: a.reason };
+          break;
       }
     }
     if (this.policy.phase === 'watching') this.injector.reset();
@@ -180,6 +230,26 @@ export class CheckpointController {
     this.unsent = gate.ok ? null : gate.reason;
     if (gate.ok) return base;
     return { activity: 'working', waitingForInput: true, recheckAt: now + SCREEN_RECHECK_MS };
+  }
+
+  /** The policy's answer to an automatic compaction, now; a held one starts no new session. */
+  private decideHold(): CompactAnswer {
+    if (this.disposed) return { hold: false, reason: 'guard has ended' };
+    this.answer = null;
+    this.step({ type: 'autoCompact' });
+    const answer = this.answer ?? { hold: false, reason: 'no decision' };
+    this.answer = null;
+    if (answer.hold) this.facts = applyIdleEvent(this.facts, { type: 'compactHeld', t: this.deps.clock() });
+    return answer;
+  }
+
+  /** Answers every PreCompact still waiting, at once. */
+  private settleHolds(): void {
+    for (const p of [...this.pendingHolds]) {
+      this.pendingHolds.delete(p);
+      this.deps.timers.clearTimeout(p.handle);
+      p.resolve(this.decideHold());
+    }
   }
 
   /** Re-judges idleness; tells the policy when it changed; sets the re-check timer. */

@@ -1,9 +1,10 @@
 // The checkpoint policy: a pure state machine, `stepPolicy(state, input) → { state, actions }`.
 // Inputs are plain timestamped facts the caller gathers (context snapshots from the tracker, the
-// idle judgement from src/claude/idle.ts, parsed hooks, compaction events from telemetry, the
-// injector's and the file check's results, the user's commands, timer ticks); actions are plain
-// data the caller carries out (type through the injector, check the note file, append a log
-// record, show a notice). No clock, no I/O: time only ever comes from `input.t`.
+// idle judgement from src/claude/idle.ts, parsed hooks, compaction and API-error events from
+// telemetry, Claude asking to compact on its own, the injector's and the file check's results,
+// the user's commands, timer ticks); actions are plain data the caller carries out (type through
+// the injector, check the note file, append a log record, show a notice, answer Claude's
+// PreCompact hook). No clock, no I/O: time only ever comes from `input.t`.
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
@@ -18,9 +19,24 @@ export const NOTE_TIMEOUT_MS = 15 * 60_000;
 export const CLEAR_TIMEOUT_MS = 30_000;
 /** Compacting a near-full 1M context can take minutes. */
 export const COMPACT_TIMEOUT_MS = 10 * 60_000;
-/** The PreCompact hook and the telemetry `compaction` event report the same automatic compaction
- * seconds apart (logs are exported in batches): count it once. */
-export const MISS_DEDUPE_MS = 60_000;
+/**
+ * What the handoff turn adds to the context, at most: guard's prompt (~100 tokens), the note Claude
+ * writes (a Write call: a page or two, a few thousand output tokens), the tool's short result and
+ * Claude's last words. Claude Code keeps 20,000 tokens of the window for a response (its
+ * auto-compact point is window − 20,000 − 13,000; CLAUDE-CODE.md), so the same room is asked for
+ * here: guard holds Claude's compaction only while context + this stays within the window (the
+ * real API refuses any prompt over it). Seen on 2.1.330: a 973.8k context went through the whole
+ * handoff on a 1M window.
+ */
+export const HANDOFF_ROOM_TOKENS = 20_000;
+/**
+ * Claude compacts on its own when its estimate of the next request reaches its auto-compact point:
+ * the newest request's context and output plus what was added since. At a hand-over, that is
+ * guard's prompt or one tool result of the note turn, a few hundred tokens. A compaction asked for
+ * from further below the point than this was set off by something guard has not measured (a large
+ * tool result, a paste) or by the API refusing a prompt as too long: guard does not hold it.
+ */
+export const PROACTIVE_SLACK_TOKENS = 5_000;
 /** One failed /compact is retried once at the next idle moment, then guard only warns. */
 export const MAX_COMPACT_ATTEMPTS = 2;
 
@@ -45,6 +61,11 @@ export type PolicyInput =
   | { type: 'hook'; t: number; hook: HookEvent }
   /** A `compaction` event from telemetry. */
   | { type: 'compaction'; t: number; trigger: 'manual' | 'auto'; success: boolean; error?: string | null }
+  /** An `api_error` event of the main conversation from telemetry; `at` is Claude's time for it
+   * (compared with the newest main request's, ContextSnapshot.contextAt). */
+  | { type: 'apiError'; t: number; at: number }
+  /** Claude's PreCompact hook, trigger `auto`: may it compact now? Answered by a `compactAnswer`. */
+  | { type: 'autoCompact'; t: number }
   /** The injector's answer to a `type` action (sent right after carrying it out). */
   | { type: 'typed'; t: number; ok: boolean; reason?: string }
   /** The answer to a `checkNote` action: `ok` when the file exists and is not empty. */
@@ -59,7 +80,10 @@ export type PolicyAction =
   /** Check that this file (relative to Claude's working directory) exists and is not empty. */
   | { type: 'checkNote'; path: string }
   | { type: 'log'; record: CheckpointRecord }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /** The answer to an `autoCompact` input: hold Claude's compaction (with the reason shown to
+   * Claude), or let it go ahead. */
+  | { type: 'compactAnswer'; hold: boolean; reason: string };
 
 type TypingKind = 'handoff' | 'clear' | 'resume' | 'compact';
 
@@ -77,7 +101,6 @@ export interface PolicyState {
   spent: boolean;
   skipNext: boolean;
   coolDownUntil: number;
-  lastMissAt: number;
   /** A Stop arrived since guard typed the handoff prompt. */
   sawStop: boolean;
   /** Typed, waiting for the injector's answer. */
@@ -91,6 +114,11 @@ export interface PolicyState {
   /** Context in use plus the last output: what Claude compares with its auto-compact point. */
   effectiveTokens: number | null;
   autoCompactAt: number | null;
+  contextWindow: number | null;
+  /** Claude's time of the newest main request (null: none yet, or not known). */
+  contextAt: number | null;
+  /** Claude's time of the newest main-conversation API error. */
+  apiErrorAt: number;
   growthHigh: number | null;
 }
 
@@ -102,9 +130,9 @@ export interface PolicyStep {
 export function initialPolicyState(config: PolicyConfig): PolicyState {
   return {
     config, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
-    spent: false, skipNext: false, coolDownUntil: -Infinity, lastMissAt: -Infinity, sawStop: false, typing: null,
+    spent: false, skipNext: false, coolDownUntil: -Infinity, sawStop: false, typing: null,
     activity: 'starting', hasUnsentInput: false, unsentReason: null, refusedFor: null, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
-    growthHigh: null,
+    contextWindow: null, contextAt: null, apiErrorAt: -Infinity, growthHigh: null,
   };
 }
 
@@ -115,6 +143,45 @@ const CHECKPOINTING: ReadonlySet<Phase> = new Set<Phase>([
 export function isCheckpointing(s: PolicyState): boolean {
   return CHECKPOINTING.has(s.phase);
 }
+
+/** The phases in which guard is about to type, or is in the middle of, a handoff of its own. */
+const HANDING_OVER: ReadonlySet<Phase> = new Set<Phase>(['note-requested', 'checking-note', 'note-ready', 'clearing']);
+
+export type HoldVerdict = { hold: true; reason: string } | { hold: false; why: string };
+
+/**
+ * Should Claude's automatic compaction be held (its PreCompact hook answered "block")? Only while
+ * guard itself is about to hand over (armed for a handoff, or in the middle of one), with room in
+ * the window for the handoff turn, and only for a compaction Claude makes ahead of time: never
+ * the one that recovers from the API refusing a prompt as too long (holding that fails the user's
+ * request: "Context limit reached"), which an API error after the newest main request gives away.
+ * A manual /compact never reaches this (its trigger is `manual`). Pure.
+ */
+export function autoCompactHold(s: PolicyState): HoldVerdict {
+  const c = s.config;
+  if (!c.holdAutoCompact) return { hold: false, why: 'holdAutoCompact is off' };
+  if (c.strategy === 'off') return { hold: false, why: 'strategy off' };
+  const handingOver = HANDING_OVER.has(s.phase) || (s.phase === 'armed' && (s.running ?? c.strategy) === 'handoff');
+  if (!handingOver || s.running === 'compact') return { hold: false, why: 'guard is not handing over' };
+  if (s.contextAt !== null && s.apiErrorAt >= s.contextAt) return { hold: false, why: 'the API refused the last request: Claude compacts to recover' };
+  const eff = s.effectiveTokens;
+  const point = s.autoCompactAt;
+  const window = s.contextWindow;
+  if (eff === null || point === null || window === null) return { hold: false, why: 'the context is not known' };
+  if (eff + PROACTIVE_SLACK_TOKENS < point) return { hold: false, why: `the context (${eff}) is below Claude's auto-compact point (${point}): something guard has not measured set it off` };
+  if (eff + HANDOFF_ROOM_TOKENS > window) return { hold: false, why: `no room for the handoff turn: ${eff} + ${HANDOFF_ROOM_TOKENS} > ${window}` };
+  return { hold: true, reason: `guard is handing over to a fresh context (context ${eff} of ${window} tokens); it holds this automatic compaction` };
+}
+
+/**
+ * Phases a miss ends. Armed: nothing typed yet. Note requested or being checked: the note turn now
+ * runs in the compacted context, so the note would describe only the summary, and a missing note
+ * would fall back to a second compaction. Compact pending: the context is already compacted.
+ * Not ended: note-ready, clearing and resume-pending (the note was written from the full context
+ * before Claude compacted; /clear and the resume turn give the fresh context that note, for one
+ * short turn), and compacting (guard's own /compact is under way; its own result ends it).
+ */
+const DROPPED_BY_MISS: ReadonlySet<Phase> = new Set<Phase>(['armed', 'note-requested', 'checking-note', 'compact-pending']);
 
 export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   const s: PolicyState = { ...prev };
@@ -149,6 +216,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       s.contextTokens = snap.contextTokens;
       s.effectiveTokens = snap.contextTokens === null ? null : snap.contextTokens + snap.lastOutputTokens;
       s.autoCompactAt = snap.autoCompactAt > 0 ? snap.autoCompactAt : null;
+      s.contextWindow = snap.contextWindow > 0 ? snap.contextWindow : null;
+      s.contextAt = snap.contextAt ?? null;
       s.growthHigh = snap.growthHigh;
       break;
     }
@@ -168,12 +237,27 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
         log('compacted');
         finish(true);
       }
-      if (h.type === 'PreCompact' && h.trigger === 'auto') miss('PreCompact hook');
+      break;
+    }
+    case 'apiError':
+      s.apiErrorAt = Math.max(s.apiErrorAt, input.at);
+      break;
+    case 'autoCompact': {
+      // The PreCompact hook alone is no miss: guard may hold the compaction, or it may fail. Only
+      // the telemetry `compaction` event says one happened.
+      const verdict = autoCompactHold(s);
+      if (verdict.hold) {
+        log('held', `held Claude's automatic compaction at ${s.effectiveTokens ?? '?'} tokens of ${s.contextWindow ?? '?'}: handing over first`, 'handoff');
+        notice("guard: holding Claude's auto-compact: handing over");
+        out.push({ type: 'compactAnswer', hold: true, reason: verdict.reason });
+      } else {
+        out.push({ type: 'compactAnswer', hold: false, reason: verdict.why });
+      }
       break;
     }
     case 'compaction':
       if (input.trigger === 'auto') {
-        miss('compaction event');
+        if (input.success) miss();
       } else if (s.phase === 'compacting') {
         if (input.success) {
           log('compacted');
@@ -216,16 +300,19 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   fire();
   return { state: s, actions: out };
 
-  function miss(source: string): void {
-    if (t - s.lastMissAt < MISS_DEDUPE_MS) return;
-    s.lastMissAt = t;
-    log('miss', `Claude compacted on its own (${source})`);
+  /** Claude compacted on its own (the telemetry event: trigger auto, success). */
+  function miss(): void {
+    const dropped = DROPPED_BY_MISS.has(s.phase) && s.typing === null;
+    const was = s.phase;
+    log('miss', `Claude compacted on its own${dropped ? `; the ${was === 'armed' ? 'armed checkpoint' : `checkpoint (${was})`} is dropped` : ''}`);
     notice('guard: Claude compacted on its own before guard could checkpoint');
-    if (s.phase === 'armed' || s.phase === 'compact-pending') {
-      // The compaction emptied the context: this fill-up is over.
+    if (dropped) {
+      // The compaction emptied the context: this fill-up is over, and a handoff or a /compact of
+      // the small context left would only cost time and money.
       enter('watching');
-      s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0;
+      s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0; s.sawStop = false;
       s.spent = true;
+      s.refusedFor = null;
     }
   }
 

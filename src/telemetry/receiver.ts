@@ -1,7 +1,8 @@
 // guard's OTLP/HTTP receiver: one node:http server per guard run on 127.0.0.1 (free port). Claude
 // Code's exporters POST logs/metrics/traces here (JSON or protobuf, maybe gzipped), and guard's
 // hook and status-line relays POST what Claude wrote on their stdin. Decoded batches go to
-// `onTelemetry`, hook payloads to `onHook`, and accepted OTLP bodies to `onAccepted` (forwarding). Answers like an OTLP collector: 200 with an empty
+// `onTelemetry`, hook payloads to `onHook` (whose answer, e.g. guard's PreCompact decision, is the
+// reply's JSON body), and accepted OTLP bodies to `onAccepted` (forwarding). Answers like an OTLP collector: 200 with an empty
 // Export…ServiceResponse in the request's encoding, or a 4xx with a google.rpc.Status and a short
 // reason. A bad request never stops the server nor touches what earlier requests delivered.
 
@@ -47,8 +48,12 @@ export interface ReceiverOptions {
   /** The per-run secret every request must carry in TOKEN_HEADER. */
   token: string;
   onTelemetry(batch: TelemetryBatch): void;
-  /** A hook or status-line relay's payload: `event` is the path's last part (e.g. Stop, statusline). */
-  onHook?(event: string, payload: unknown): void;
+  /**
+   * A hook or status-line relay's payload: `event` is the path's last part (e.g. Stop, statusline).
+   * What it returns (or resolves to), a JSON object, is the reply's body; nothing: `{}`. The relay
+   * waits for it, so an answer must come quickly (a rejected promise replies `{}`).
+   */
+  onHook?(event: string, payload: unknown): HookAnswer | void | Promise<HookAnswer | void>;
   /** Largest accepted body in bytes, before and after gunzip. Default 16 MiB. */
   maxBodyBytes?: number;
   /** Told about requests that were refused or whose callback threw (the receiver keeps running). */
@@ -60,6 +65,9 @@ export interface ReceiverOptions {
    */
   onAccepted?(signal: OtlpSignal, contentType: string, body: Buffer): void;
 }
+
+/** A hook's answer, sent back to the relay as JSON. */
+export type HookAnswer = Record<string, unknown>;
 
 export interface Receiver {
   port: number;
@@ -149,7 +157,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (body === ABORTED) return;
 
     if (signal === undefined) {
-      handleHook(res, hookEvent!, body);
+      await handleHook(res, hookEvent!, body);
       return;
     }
     const otlpEncoding = encoding as OtlpEncoding;
@@ -174,7 +182,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     else reply(res, 200, 'application/x-protobuf', codec!.encodeEmptyResponsePb(signal));
   }
 
-  function handleHook(res: ServerResponse, event: string, body: Buffer): void {
+  async function handleHook(res: ServerResponse, event: string, body: Buffer): Promise<void> {
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString('utf8'));
@@ -183,11 +191,24 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       return;
     }
     const onHook = opts.onHook;
-    if (onHook !== undefined && !deliver(() => onHook(event, payload))) {
-      replyStatus(res, 500, 'json', RPC_CODE.INTERNAL, 'receiver callback failed');
-      return;
+    let answer: HookAnswer | void = undefined;
+    if (onHook !== undefined) {
+      let result: ReturnType<typeof onHook>;
+      try {
+        result = onHook(event, payload);
+      } catch (err) {
+        reportError(err instanceof Error ? err : new Error(String(err)));
+        replyStatus(res, 500, 'json', RPC_CODE.INTERNAL, 'receiver callback failed');
+        return;
+      }
+      try {
+        answer = await result;
+      } catch (err) {
+        reportError(err instanceof Error ? err : new Error(String(err)));
+      }
     }
-    reply(res, 200, 'application/json', '{}');
+    if (res.destroyed) return;
+    reply(res, 200, 'application/json', answer && typeof answer === 'object' ? JSON.stringify(answer) : '{}');
   }
 
   /** Runs a callback; false if it threw (or its promise rejected, reported later). */

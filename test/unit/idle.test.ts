@@ -90,6 +90,18 @@ t.test('an automatic compaction mid-turn does not end the turn', async (t) => {
   t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 400 }), 99_999, false).activity, 'idle');
 });
 
+t.test('a held automatic compaction (guard answered PreCompact "block") leaves no SessionStart(compact) pending', async (t) => {
+  const held: IdleEvent[] = [
+    { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 100, via: 'hook' },
+    { type: 'preCompact', t: 200, trigger: 'auto' }, { type: 'compactHeld', t: 1700 }, { type: 'stop', t: 3000 },
+    // A later compaction's SessionStart (a /compact from a command that fired no hook of guard's).
+    { type: 'prompt', t: 4000, via: 'enter' }, { type: 'sessionStart', t: 5000, source: 'compact' },
+  ];
+  t.equal(judgeIdle(feed(held), 5000 + OUTPUT_QUIET_MS, false).activity, 'idle', 'it ends the wait, as after a manual /compact');
+  const notHeld = held.filter((e) => e.type !== 'compactHeld');
+  t.equal(judgeIdle(feed(notHeld), 5000 + OUTPUT_QUIET_MS, false).activity, 'working', 'without the mark it would be taken for the held one');
+});
+
 t.test('an Enter no hook confirms (a slash command, a menu) shows as waiting after a long quiet, never idle', async (t) => {
   const f = feed([
     { type: 'sessionStart', t: 0, source: 'startup' }, { type: 'stop', t: 10 },

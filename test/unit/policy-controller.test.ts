@@ -209,7 +209,11 @@ t.test('compact strategy: typed, compaction event succeeds, miss on an automatic
   c.compaction('manual', true);
   t.same(phases(), ['armed', 'compact-sent', 'compacted']);
   c.hook('PreCompact', fixture('020-PreCompact.json'));
-  t.same(phases().slice(-1), ['miss']);
+  t.same(phases().slice(-1), ['compacted'], 'the PreCompact hook alone is no miss (guard may hold it, or it may fail)');
+  c.compaction('auto', false, 'Not enough messages to compact.');
+  t.same(phases().slice(-1), ['compacted'], 'nor is a failed automatic compaction');
+  c.compaction('auto', true);
+  t.same(phases().slice(-1), ['miss'], 'the compaction event that succeeded is');
   t.match(notices, [/compacted on its own/]);
 });
 
@@ -233,4 +237,73 @@ t.test('noteChecker: exists with content, empty, missing', async (t) => {
   t.match(await check('.guard/checkpoints/empty.md'), { ok: false, bytes: 0 });
   t.same(await check('.guard/checkpoints/none.md'), { ok: false });
   t.match(await check(join(dir, '.guard/checkpoints/a.md')), { ok: true });
+});
+
+// ---- Claude's PreCompact hook answered (issue 7) --------------------------------------------------
+
+function snap1m(contextTokens: number, contextAt: number): ContextSnapshot {
+  return { ...snap(contextTokens), contextWindow: 1_000_000, autoCompactAt: 967_000, contextAt };
+}
+
+/** A 1M-window session whose one turn jumped past the point; guard typed its handoff prompt. */
+function handingOver(settleMs = 1_500) {
+  const b = setupWith({ holdSettleMs: settleMs });
+  b.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  b.c.snapshot(snap1m(973_767, b.timers.now - 1_000));
+  b.timers.advance(OUTPUT_QUIET_MS);
+  return b;
+}
+
+function setupWith(extra: { holdSettleMs?: number }, config: Partial<PolicyConfig> = {}) {
+  const b = setup(config);
+  const c = new CheckpointController(makePolicyConfig(config), {
+    writer: b.writer, timers: b.timers, clock: () => b.timers.now,
+    checkNote: async () => ({ ok: true, bytes: 500 }),
+    log: (r) => b.records.push(r), notice: (n) => b.notices.push(n), ...extra,
+  });
+  return { ...b, c };
+}
+
+t.test('PreCompact(auto) while handing over: held after the settle time', async (t) => {
+  const { c, timers, writer, phases, notices } = handingOver();
+  t.match(writer.writes, [/^Write a checkpoint note/], 'the handoff prompt was typed');
+  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  let answer: unknown = null;
+  void c.preCompact('auto').then((a) => { answer = a; });
+  await new Promise((r) => setImmediate(r));
+  t.equal(answer, null, 'no answer before the settle time: telemetry may still say it is a recovery');
+  timers.advance(1_500);
+  await new Promise((r) => setImmediate(r));
+  t.match(answer, { hold: true, reason: /handing over/ });
+  t.same(phases(), ['armed', 'prompted', 'held']);
+  t.match(notices, [/holding Claude's auto-compact: handing over/]);
+  t.match(await c.preCompact('manual'), { hold: false }, 'a manual /compact is never held');
+});
+
+t.test('PreCompact(auto) while handing over: an API error meanwhile lets Claude recover at once', async (t) => {
+  const { c, timers, phases } = handingOver();
+  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  let answer: unknown = null;
+  void c.preCompact('auto').then((a) => { answer = a; });
+  timers.advance(200);
+  c.apiError(timers.now - 150);
+  await new Promise((r) => setImmediate(r));
+  t.match(answer, { hold: false, reason: /refused/ }, 'answered when the api_error arrived, not after the settle time');
+  t.notOk(phases().includes('held'));
+  c.compaction('auto', true);
+  t.same(phases().slice(-1), ['miss'], 'the recovery is a miss');
+  t.equal(c.view.phase, 'watching', 'and the handoff is dropped');
+});
+
+t.test('PreCompact: manual, not handing over, or guard ending → allowed at once', async (t) => {
+  const { c, timers } = handingOver();
+  t.match(await c.preCompact('manual'), { hold: false });
+  t.match(await c.preCompact(null), { hold: false });
+  const idle = setupWith({ holdSettleMs: 1_500 });
+  idle.c.snapshot(snap1m(100_000, idle.timers.now));
+  t.match(await idle.c.preCompact('auto'), { hold: false, reason: /not handing over/ }, 'no wait when guard would not hold it');
+  const p = c.preCompact('auto');
+  c.dispose();
+  t.match(await p, { hold: false, reason: /guard has ended/ }, 'a pending answer is released when guard ends');
+  t.equal(timers.pending.size, 0, 'no timer left');
 });

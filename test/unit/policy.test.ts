@@ -4,7 +4,7 @@ import type { HookEvent } from '../../src/claude/hooks.js';
 import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
 import type { GateRefusal } from '../../src/policy/injector.js';
 import {
-  CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
+  CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, HANDOFF_ROOM_TOKENS, PROACTIVE_SLACK_TOKENS, autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
   type PolicyAction, type PolicyInput, type PolicyState,
 } from '../../src/policy/policy.js';
 
@@ -288,7 +288,7 @@ t.test('strategy off: a warning once per fill-up, never typing', async (t) => {
   t.equal(sim.actions.filter((a) => a.type === 'notice').length, 1);
 });
 
-t.test('an automatic compaction is a miss, recorded once for hook and telemetry', async (t) => {
+t.test('an automatic compaction is a miss, judged from the telemetry event, not the PreCompact hook', async (t) => {
   const sim = new Sim();
   sim.context(150_000);
   sim.working();
@@ -369,4 +369,137 @@ t.test('stepPolicy does not modify the state it is given', async (t) => {
   const before = JSON.stringify(s0);
   stepPolicy(s0, { type: 'context', t: 1, snapshot: snap(150_000) });
   t.equal(JSON.stringify(s0), before);
+});
+
+// ---- holding Claude's own automatic compaction (issue 7) ----------------------------------------
+
+// A 1M window (auto-compact point 967,000) where one turn jumped past the point: 973,767 tokens.
+const ONE_M = { contextWindow: 1_000_000, autoCompactAt: 967_000 };
+const answers = (as: PolicyAction[]): Array<{ hold: boolean; reason: string }> =>
+  as.flatMap((a) => (a.type === 'compactAnswer' ? [{ hold: a.hold, reason: a.reason }] : []));
+
+/** A session at `tokens` on a 1M window, armed and with the handoff prompt typed (note requested). */
+function handingOver(config: Partial<PolicyConfig> = {}, tokens = 973_767): Sim {
+  const sim = new Sim(config);
+  sim.context(tokens, { ...ONE_M, contextAt: 5_000 });
+  sim.idle();
+  sim.typed();
+  return sim;
+}
+
+t.test('hold: an automatic compaction while guard hands over, with room for the handoff turn', async (t) => {
+  const sim = handingOver();
+  t.equal(sim.s.phase, 'note-requested');
+  t.match(autoCompactHold(sim.s), { hold: true });
+  const as = sim.send({ type: 'autoCompact' });
+  t.match(answers(as), [{ hold: true, reason: /handing over/ }]);
+  t.same(sim.phases(), ['armed', 'prompted', 'held']);
+  t.match(as.find((a) => a.type === 'log'), { record: { phase: 'held', strategy: 'handoff', contextTokens: 973_767, detail: /973767 tokens of 1000000/ } });
+  t.match(as.filter((a) => a.type === 'notice'), [{ text: /holding Claude's auto-compact: handing over/ }], 'the footer says so');
+  t.equal(sim.s.phase, 'note-requested', 'the handoff goes on');
+  // Claude sent the prompt with the full context: the note turn goes on, held again if asked again.
+  t.match(answers(sim.send({ type: 'autoCompact' })), [{ hold: true }]);
+});
+
+t.test('hold: also while armed for a handoff (Claude compacts before guard could type)', async (t) => {
+  const sim = new Sim();
+  sim.context(973_767, { ...ONE_M, contextAt: 5_000 });
+  sim.working();
+  t.equal(sim.s.phase, 'armed');
+  t.match(answers(sim.send({ type: 'autoCompact' })), [{ hold: true }]);
+  for (const phase of ['checking-note', 'note-ready', 'clearing'] as const) {
+    t.match(autoCompactHold({ ...sim.s, phase }), { hold: true }, phase);
+  }
+});
+
+t.test('no hold: not handing over, or a strategy or config that says so', async (t) => {
+  const watching = new Sim();
+  watching.context(100_000, { ...ONE_M, contextAt: 5_000 });
+  t.match(autoCompactHold(watching.s), { hold: false, why: /not handing over/ }, 'watching');
+  for (const phase of ['resume-pending', 'compact-pending', 'compacting'] as const) {
+    t.match(autoCompactHold({ ...handingOver().s, phase }), { hold: false }, phase);
+  }
+  const compact = new Sim({ strategy: 'compact' });
+  compact.context(973_767, { ...ONE_M, contextAt: 5_000 });
+  t.equal(compact.s.phase, 'armed');
+  t.match(autoCompactHold(compact.s), { hold: false, why: /not handing over/ }, 'armed for /compact: Claude\'s compaction is as good');
+  const off = new Sim({ strategy: 'off' });
+  off.context(973_767, { ...ONE_M, contextAt: 5_000 });
+  off.send({ type: 'command', command: 'now' });
+  t.match(autoCompactHold(off.s), { hold: false, why: /strategy off/ }, 'strategy off, even when the user asked for a checkpoint');
+  const sim = handingOver({ holdAutoCompact: false });
+  t.match(answers(sim.send({ type: 'autoCompact' })), [{ hold: false, reason: /holdAutoCompact is off/ }], 'config holdAutoCompact false');
+  t.notOk(sim.phases().includes('held'));
+  t.same(sim.actions.filter((a) => a.type === 'notice'), [], 'nothing shown when Claude compacts as usual');
+});
+
+t.test('no hold: no room in the window for the handoff turn (margin HANDOFF_ROOM_TOKENS)', async (t) => {
+  t.match(autoCompactHold(handingOver({}, 1_000_000 - HANDOFF_ROOM_TOKENS).s), { hold: true }, 'exactly the room');
+  t.match(autoCompactHold(handingOver({}, 1_000_000 - HANDOFF_ROOM_TOKENS + 1).s), { hold: false, why: /no room for the handoff turn/ });
+  // The output of the newest request counts too: it joins the context with the next one.
+  const sim = new Sim();
+  sim.context(975_000, { ...ONE_M, contextAt: 5_000, lastOutputTokens: 6_000 });
+  t.match(autoCompactHold(sim.s), { hold: false, why: /981000 \+ 20000 > 1000000/ });
+});
+
+t.test('no hold: the recovery compaction after the API refused a prompt as too long', async (t) => {
+  const sim = handingOver();
+  // The refusal's api_error came after the newest main request (Claude's times).
+  sim.send({ type: 'apiError', at: 6_000 });
+  const as = sim.send({ type: 'autoCompact' });
+  t.match(answers(as), [{ hold: false, reason: /refused/ }]);
+  t.notOk(sim.phases().includes('held'));
+  // Once a request succeeds again (a newer main request), an old error no longer counts.
+  sim.context(973_800, { ...ONE_M, contextAt: 7_000 });
+  t.match(autoCompactHold(sim.s), { hold: true });
+  // An error older than the newest request was a different one.
+  sim.send({ type: 'apiError', at: 6_500 });
+  t.match(autoCompactHold(sim.s), { hold: true });
+});
+
+t.test('no hold: a compaction set off from well below Claude\'s point (a refusal or an unmeasured addition)', async (t) => {
+  // 200k window that 2.1.330 does not compact ahead of: the context is below the point, so an
+  // automatic compaction must be Claude's recovery from a refused prompt.
+  const sim = new Sim();
+  sim.context(150_000, { contextAt: 5_000 });
+  sim.working();
+  t.equal(sim.s.phase, 'armed');
+  t.match(autoCompactHold(sim.s), { hold: false, why: /below Claude's auto-compact point/ });
+  t.match(autoCompactHold(handingOver({}, 967_000 - PROACTIVE_SLACK_TOKENS).s), { hold: true }, 'within the slack: guard\'s own prompt set it off');
+  t.match(autoCompactHold(handingOver({}, 967_000 - PROACTIVE_SLACK_TOKENS - 1).s), { hold: false });
+  const unknown = new Sim();
+  unknown.send({ type: 'command', command: 'now' });
+  t.match(autoCompactHold(unknown.s), { hold: false, why: /not known/ }, 'no context seen yet');
+});
+
+t.test('a miss drops the checkpoint where a handoff makes no sense any more', async (t) => {
+  for (const [phase, dropped] of [
+    ['armed', true], ['note-requested', true], ['checking-note', true], ['compact-pending', true],
+    ['note-ready', false], ['clearing', false], ['resume-pending', false], ['compacting', false],
+  ] as const) {
+    const sim = handingOver();
+    sim.s = { ...sim.s, phase };
+    const as = sim.send({ type: 'compaction', trigger: 'auto', success: true });
+    t.match(as.find((a) => a.type === 'log'), { record: { phase: 'miss' } }, `${phase}: a miss`);
+    t.equal(sim.s.phase, dropped ? 'watching' : phase, `${phase}: ${dropped ? 'dropped' : 'carries on'}`);
+    if (dropped) t.ok(sim.s.spent, `${phase}: this fill-up is over`);
+  }
+  // After a dropped handoff, the small context does not arm again, and nothing is typed.
+  const sim = handingOver();
+  sim.send({ type: 'compaction', trigger: 'auto', success: true });
+  sim.context(30_000, { ...ONE_M, contextAt: 9_000 });
+  sim.stop();
+  sim.idle();
+  t.same(typedTexts(sim.actions).length, 1, 'only the handoff prompt typed before the miss');
+  t.equal(sim.s.phase, 'watching');
+  // A failed automatic compaction is no miss and changes nothing.
+  const failed = handingOver();
+  failed.send({ type: 'compaction', trigger: 'auto', success: false, error: 'Not enough messages to compact.' });
+  t.equal(failed.s.phase, 'note-requested');
+  t.notOk(failed.phases().includes('miss'));
+});
+
+t.test('holdAutoCompact: on by default, a boolean', async (t) => {
+  t.equal(makePolicyConfig().holdAutoCompact, true);
+  t.equal(makePolicyConfig({ holdAutoCompact: false }).holdAutoCompact, false);
 });

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
-import { defaultRelayPaths } from '../../src/claude/settings.js';
+import { HOOK_TIMEOUT_S, defaultRelayPaths } from '../../src/claude/settings.js';
+import { PRECOMPACT_DEADLINE_MS } from '../../src/claude/relay/post.js';
 
 // The relays run as plain `node` processes in real use, so these tests run the compiled ones.
 const relay = defaultRelayPaths();
@@ -123,4 +124,69 @@ t.test("status-line relay: the user's line still prints when the receiver is dow
   const cmd = Buffer.from('echo still here').toString('base64url');
   const r = await run(relay.statusLineRelay, ['--user-command-b64', cmd], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
   t.same(r, { code: 0, stdout: 'still here\n', stderr: '' });
+});
+
+// ---- PreCompact: guard's decision reaches Claude on stdout (issue 7) --------------------------------
+
+const PRECOMPACT = JSON.stringify({ session_id: 's1', hook_event_name: 'PreCompact', trigger: 'auto', custom_instructions: null });
+
+/** A receiver that answers every hook with `answer` after `delayMs`. */
+async function answering(t: Test, answer: string, delayMs = 0): Promise<{ url: string; got: Received[] }> {
+  const got: Received[] = [];
+  const srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      got.push({ url: req.url ?? '', token: req.headers['x-guard-token'] as string | undefined, body });
+      setTimeout(() => { res.setHeader('content-type', 'application/json'); res.end(answer); }, delayMs);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+  return { url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, got };
+}
+
+const BLOCK = JSON.stringify({ decision: 'block', reason: 'guard is handing over' });
+
+t.test('PreCompact relay prints guard\'s block decision, and nothing else', async (t) => {
+  const s = await answering(t, BLOCK, 1_000);
+  const r = await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'tok-3' }, PRECOMPACT);
+  t.same(r, { code: 0, stdout: `${BLOCK}\n`, stderr: '' }, 'a decision that took a second still arrives');
+  t.same(s.got, [{ url: '/guard/hook/PreCompact', token: 'tok-3', body: PRECOMPACT }]);
+  const noReason = await answering(t, '{"decision":"block"}');
+  t.same(JSON.parse((await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: noReason.url, GUARD_TOKEN: 'x' }, PRECOMPACT)).stdout),
+    { decision: 'block', reason: 'guard is handing over to a fresh context' }, 'a reason is always given');
+});
+
+t.test('PreCompact relay: an allow answer, or anything not a block, prints nothing (it would become compaction instructions)', async (t) => {
+  for (const answer of ['{}', '{"decision":"approve"}', 'block', '[1]', '{"decision":"block"', 'x'.repeat(5000)]) {
+    const s = await answering(t, answer);
+    const r = await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }, PRECOMPACT);
+    t.same(r, { code: 0, stdout: '', stderr: '' }, JSON.stringify(answer.slice(0, 30)));
+  }
+});
+
+t.test('PreCompact relay: guard late or gone → exit 0, nothing printed (Claude compacts)', async (t) => {
+  const late = await answering(t, BLOCK, PRECOMPACT_DEADLINE_MS + 1_000);
+  const started = Date.now();
+  const r = await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: late.url, GUARD_TOKEN: 'x' }, PRECOMPACT);
+  t.same(r, { code: 0, stdout: '', stderr: '' }, 'a decision after the deadline is dropped');
+  t.ok(Date.now() - started < HOOK_TIMEOUT_S * 1000, 'gone before Claude\'s hook timeout');
+  const gone = await server(t);
+  await new Promise<void>((res) => gone.srv.close(() => res()));
+  t.same(await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: gone.url, GUARD_TOKEN: 'x' }, PRECOMPACT), { code: 0, stdout: '', stderr: '' }, 'receiver gone');
+  t.same(await run(relay.hookRelay, ['PreCompact'], {}, PRECOMPACT), { code: 0, stdout: '', stderr: '' }, 'not under guard');
+  const refused = createServer((_req, res) => { res.statusCode = 401; res.end(BLOCK); });
+  await new Promise<void>((res) => refused.listen(0, '127.0.0.1', res));
+  t.teardown(() => new Promise<void>((res) => { refused.closeAllConnections(); refused.close(() => res()); }));
+  const url401 = `http://127.0.0.1:${(refused.address() as { port: number }).port}`;
+  t.same(await run(relay.hookRelay, ['PreCompact'], { GUARD_RECEIVER_URL: url401, GUARD_TOKEN: 'x' }, PRECOMPACT), { code: 0, stdout: '', stderr: '' }, 'a refused post (wrong token)');
+});
+
+t.test('other hooks stay silent even if the receiver answers with a decision', async (t) => {
+  const s = await answering(t, BLOCK);
+  for (const event of ['Stop', 'SessionStart', 'UserPromptSubmit', 'SessionEnd']) {
+    const r = await run(relay.hookRelay, [event], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 'x' }, STOP);
+    t.same(r, { code: 0, stdout: '', stderr: '' }, event);
+  }
 });

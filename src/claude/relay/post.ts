@@ -1,7 +1,9 @@
 // Shared by the two relays Claude Code runs (hook-relay.ts, statusline-relay.ts): read what Claude
 // wrote on standard input and POST it to guard's receiver (`<GUARD_RECEIVER_URL>/guard/hook/<event>`
-// with the run's token). Both are started once per hook or status-line refresh, so this file imports
-// nothing but node:http and must never throw, print, or wait past its deadline.
+// with the run's token); the receiver's answer comes back (only PreCompact's is ever used: guard's
+// decision on Claude's automatic compaction). Both are started once per hook or status-line
+// refresh, so this file imports nothing but node:http and must never throw, print, or wait past
+// its deadline.
 
 import { request } from 'node:http';
 
@@ -16,6 +18,14 @@ export const USER_COMMAND_FLAG = '--user-command-b64';
 const TOKEN_HEADER = 'x-guard-token';
 /** Claude waits for its hooks: stdin and the POST together stay under a second. */
 export const RELAY_DEADLINE_MS = 800;
+/**
+ * PreCompact waits for guard's decision, which can take a second (guard first lets Claude's pending
+ * telemetry arrive: see HOLD_SETTLE_MS in src/app/claude-run.ts). Well inside the 5 s timeout guard
+ * gives its hooks (src/claude/settings.ts HOOK_TIMEOUT_S): after it the relay allows the compaction.
+ */
+export const PRECOMPACT_DEADLINE_MS = 3_000;
+/** An answer is a small JSON object; anything longer is not guard's. */
+const MAX_ANSWER_BYTES = 4096;
 /** A hook payload is a few KB; Stop carries the last message, which can be long, but not this long. */
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
@@ -50,42 +60,77 @@ export function readStdin(deadline: number): Promise<{ data: Buffer; complete: b
 }
 
 /** POSTs `body` to the receiver; resolves true on a 2xx answer, false on anything else. Never rejects. */
-export function postHook(event: string, body: Buffer, deadline: number, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function postHook(event: string, body: Buffer, deadline: number, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return (await askHook(event, body, deadline, env)) !== null;
+}
+
+/**
+ * POSTs `body` to the receiver and resolves with its answer's body on a 2xx answer (read before
+ * `deadline`), null on anything else. Never rejects.
+ */
+export function askHook(event: string, body: Buffer, deadline: number, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   return new Promise((resolve) => {
     const base = env[RECEIVER_URL_ENV];
     const token = env[TOKEN_ENV];
     if (!base || !token || !/^[A-Za-z]+$/.test(event)) {
-      resolve(false);
+      resolve(null);
       return;
     }
     let url: URL;
     try {
       url = new URL(`${base.replace(/\/+$/, '')}/guard/hook/${event}`);
     } catch {
-      resolve(false);
+      resolve(null);
       return;
     }
     if (url.protocol !== 'http:') {
-      resolve(false);
+      resolve(null);
       return;
     }
     let settled = false;
-    const settle = (ok: boolean): void => {
+    const settle = (answer: string | null): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(ok);
+      resolve(answer);
     };
     const req = request(url, {
       method: 'POST',
       agent: false,
       headers: { 'content-type': 'application/json', 'content-length': String(body.length), [TOKEN_HEADER]: token },
     }, (res) => {
-      res.resume();
-      settle((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        res.resume();
+        settle(null);
+        return;
+      }
+      let answer = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        answer += c;
+        if (answer.length > MAX_ANSWER_BYTES) { req.destroy(); settle(null); }
+      });
+      res.on('end', () => settle(answer));
+      res.on('error', () => settle(null));
     });
-    const timer = setTimeout(() => { req.destroy(); settle(false); }, Math.max(0, deadline - Date.now()));
-    req.on('error', () => settle(false));
+    const timer = setTimeout(() => { req.destroy(); settle(null); }, Math.max(0, deadline - Date.now()));
+    req.on('error', () => settle(null));
     req.end(body);
   });
+}
+
+/**
+ * What the PreCompact hook prints for the receiver's answer: Claude Code 2.1.330 reads a hook's
+ * stdout `{"decision":"block","reason":…}` (exit 0) as "do not compact". Anything else, including
+ * no answer, is '' (the compaction goes ahead): a PreCompact hook's other output would be added
+ * to Claude's compaction instructions, so nothing but a block is ever printed.
+ */
+export function preCompactOutput(answer: string | null): string {
+  if (answer === null) return '';
+  let parsed: unknown;
+  try { parsed = JSON.parse(answer); } catch { return ''; }
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { decision?: unknown }).decision !== 'block') return '';
+  const reason = (parsed as { reason?: unknown }).reason;
+  return JSON.stringify({ decision: 'block', reason: typeof reason === 'string' && reason !== '' ? reason : 'guard is handing over to a fresh context' });
 }

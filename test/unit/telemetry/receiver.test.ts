@@ -301,3 +301,27 @@ t.test('a client that hangs up mid-body loses only its own request', async (t) =
   await stillWorks(t, h);
   t.equal(h.batches.length, 2, 'the cut-off request delivered nothing');
 });
+
+t.test("hooks: the callback's answer is the reply's JSON body, awaited when it is a promise", async (t) => {
+  const errors: Error[] = [];
+  const receiver = await startReceiver({
+    token: TOKEN,
+    onTelemetry: () => {},
+    onHook: (event) => {
+      if (event === 'PreCompact') return new Promise((r) => setTimeout(() => r({ decision: 'block', reason: 'handing over' }), 50));
+      if (event === 'SessionEnd') return Promise.reject(new Error('answer failed'));
+      return undefined;
+    },
+    onError: (err) => errors.push(err),
+  });
+  t.teardown(() => receiver.close());
+  const headers = { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' };
+  const pre = await post(receiver.url, '/guard/hook/PreCompact', { headers, body: '{"trigger":"auto"}' });
+  t.equal(pre.status, 200);
+  t.strictSame(JSON.parse(pre.text), { decision: 'block', reason: 'handing over' });
+  const stop = await post(receiver.url, '/guard/hook/Stop', { headers, body: '{}' });
+  t.same([stop.status, stop.text], [200, '{}'], 'no answer: {}');
+  const failed = await post(receiver.url, '/guard/hook/SessionEnd', { headers, body: '{}' });
+  t.same([failed.status, failed.text], [200, '{}'], 'a rejected answer: {} (Claude goes on as without guard)');
+  t.match(errors, [{ message: 'answer failed' }], 'and is reported');
+});
