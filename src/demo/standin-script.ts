@@ -32,6 +32,12 @@ export const SUBAGENT_MARKER = '[standin-subagent]';
 export const SUMMARY_MARKER = '[standin-summary]';
 /** Keywords the stand-in reacts to (see answerFor). */
 export const PAD_RE = /(?:^|\s)PAD:(\d+)/g;
+/**
+ * In a tool's output (not in what the user typed): stands for a file of N tokens that the tool
+ * read, e.g. `TOOL:echo FILE:$((60000))` (the shell's arithmetic keeps the typed prompt free of
+ * the marker). Lets one turn grow the context after its first request, as a large file read does.
+ */
+export const FILE_RE = /(?:^|\s)FILE:(\d+)/g;
 export const TOOL_RE = /^TOOL:(.+)$/s;
 export const AGENT_RE = /^AGENT\b\s*(.*)$/s;
 export const NOTE_RE = /write (?:a )?checkpoint note to [`'"]?([^\s`'"]+\.md)/i;
@@ -112,16 +118,26 @@ function isSummaryMessage(m: MessageIn): boolean {
   return blocks(m).some((b) => typeof b.text === 'string' && b.text.includes(SUMMARY_MARKER));
 }
 
+/** The text of a tool result block (a string, or text blocks). */
+function toolResultText(b: ContentBlockIn): string {
+  if (b.type !== 'tool_result') return '';
+  if (typeof b.content === 'string') return b.content;
+  if (!Array.isArray(b.content)) return '';
+  return (b.content as unknown[]).map((c) => (typeof c === 'object' && c !== null && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : '')).join('\n');
+}
+
 /**
  * Tokens of padding still in the conversation: the sum of N over every `PAD:N` the user typed
- * in a message the request still carries. A compaction summary the stand-in wrote is skipped,
- * so after /compact or /clear the padding is gone and the context shrinks.
+ * in a message the request still carries, and every `FILE:N` in a tool result it carries. A
+ * compaction summary the stand-in wrote is skipped, so after /compact or /clear the padding is
+ * gone and the context shrinks.
  */
 export function padInConversation(body: MessagesBody): number {
   let pad = 0;
   for (const m of messages(body)) {
     if (m.role !== 'user' || isSummaryMessage(m)) continue;
     for (const match of userText(m).matchAll(PAD_RE)) pad += Number(match[1]);
+    for (const b of blocks(m)) for (const match of toolResultText(b).matchAll(FILE_RE)) pad += Number(match[1]);
   }
   return pad;
 }

@@ -119,6 +119,8 @@ export interface PolicyState {
   contextAt: number | null;
   /** Claude's time of the newest main-conversation API error. */
   apiErrorAt: number;
+  /** The trigger of the newest PreCompact hook (a SessionStart `compact` follows a compaction). */
+  lastPreCompact: 'manual' | 'auto' | null;
   growthHigh: number | null;
 }
 
@@ -132,7 +134,7 @@ export function initialPolicyState(config: PolicyConfig): PolicyState {
     config, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
     spent: false, skipNext: false, coolDownUntil: -Infinity, sawStop: false, typing: null,
     activity: 'starting', hasUnsentInput: false, unsentReason: null, refusedFor: null, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
-    contextWindow: null, contextAt: null, apiErrorAt: -Infinity, growthHigh: null,
+    contextWindow: null, contextAt: null, apiErrorAt: -Infinity, lastPreCompact: null, growthHigh: null,
   };
 }
 
@@ -214,7 +216,9 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     case 'context': {
       const snap = input.snapshot;
       s.contextTokens = snap.contextTokens;
-      s.effectiveTokens = snap.contextTokens === null ? null : snap.contextTokens + snap.lastOutputTokens;
+      // After a compaction the newest request's figure is from before it: the context is small
+      // again, but by how much only the next request will say.
+      s.effectiveTokens = snap.contextTokens === null || snap.compactedSinceRequest === true ? null : snap.contextTokens + snap.lastOutputTokens;
       s.autoCompactAt = snap.autoCompactAt > 0 ? snap.autoCompactAt : null;
       s.contextWindow = snap.contextWindow > 0 ? snap.contextWindow : null;
       s.contextAt = snap.contextAt ?? null;
@@ -236,7 +240,16 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       if (h.type === 'SessionStart' && h.source === 'compact' && s.phase === 'compacting') {
         log('compacted');
         finish(true);
+      } else if (h.type === 'SessionStart' && h.source === 'compact' && s.lastPreCompact === 'manual' && (s.phase === 'armed' || s.phase === 'compact-pending')) {
+        // The user compacted (their own /compact) before guard fired: nothing left to checkpoint in
+        // this fill-up. Told by the hook, at once: the telemetry comes later, and guard must not
+        // type a handoff over the freshly compacted context meanwhile.
+        log('disarmed', 'the user compacted the context');
+        enter('watching');
+        s.armReason = null; s.running = null; s.compactAttempts = 0; s.refusedFor = null;
+        s.spent = true;
       }
+      if (h.type === 'PreCompact') s.lastPreCompact = h.trigger;
       break;
     }
     case 'apiError':

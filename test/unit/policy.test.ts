@@ -503,3 +503,34 @@ t.test('holdAutoCompact: on by default, a boolean', async (t) => {
   t.equal(makePolicyConfig().holdAutoCompact, true);
   t.equal(makePolicyConfig({ holdAutoCompact: false }).holdAutoCompact, false);
 });
+
+t.test('the user\'s own /compact while guard is armed disarms it at once, and nothing is typed after it', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.working();
+  t.equal(sim.s.phase, 'armed');
+  sim.hook({ type: 'PreCompact', sessionId: 's1', trigger: 'manual', customInstructions: 'keep the tests' });
+  sim.sessionStart('compact');
+  t.same(sim.phases(), ['armed', 'disarmed']);
+  t.equal(sim.s.phase, 'watching');
+  // The telemetry (and its lower context) arrives later; the stale figure does not re-arm it.
+  sim.idle();
+  sim.context(150_000);
+  sim.idle();
+  t.same(typedTexts(sim.actions), [], 'no handoff over the compacted context');
+  sim.send({ type: 'compaction', trigger: 'manual', success: true });
+  sim.context(150_000, { compactedSinceRequest: true });
+  sim.context(25_000);
+  t.equal(sim.s.spent, false, 'the next fill-up arms again');
+  sim.context(150_000);
+  t.same(sim.phases(), ['armed', 'disarmed', 'armed']);
+  // An automatic compaction's SessionStart is left to the miss (the telemetry event).
+  const auto = new Sim();
+  auto.context(150_000);
+  auto.working();
+  auto.hook({ type: 'PreCompact', sessionId: 's1', trigger: 'auto', customInstructions: null });
+  auto.sessionStart('compact');
+  t.equal(auto.s.phase, 'armed');
+  auto.send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(auto.phases(), ['armed', 'miss']);
+});

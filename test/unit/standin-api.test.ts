@@ -161,6 +161,9 @@ t.test('padding lifecycle: PAD markers count while in the conversation, gone aft
   t.equal(padInConversation(compacted), 0, 'a stand-in summary does not carry padding');
   t.equal(padInConversation(body([user('hello again')])), 0, 'after /clear the padding is gone');
   t.equal(padInConversation(body([{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'PAD:999' }] }])), 0, 'tool output does not pad');
+  t.equal(padInConversation(body([{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'FILE:60000\n' }] }])), 60_000, 'a FILE:N in tool output is a large file read');
+  t.equal(padInConversation(body([{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: [{ type: 'text', text: 'FILE:500' }] }] }])), 500, 'also as text blocks');
+  t.equal(padInConversation(body([user('TOOL:echo FILE:$((500))'), user('FILE:700 typed')])), 0, 'FILE:N typed by the user is not a file');
 
   await post(api, r2);
   const small = api.lastMain()!;
