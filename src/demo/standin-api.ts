@@ -37,6 +37,8 @@ export interface StandinOptions {
   padPerRequest?: number;
   /** Delay before an answer starts streaming, so "working" is visible. Default 0. */
   latencyMs?: number;
+  /** Delay for sub-agent requests instead (a slow background agent); default: latencyMs. */
+  subagentLatencyMs?: number;
   /** Answer checkpoint-note requests with text instead of a Write (a note never written). */
   refuseWrites?: boolean;
   /** Output tokens reported per answer. Default 40. */
@@ -91,6 +93,8 @@ export interface StandinApi {
   readonly requests: StandinRequest[];
   padPerRequest: number;
   latencyMs: number;
+  /** Sub-agent requests wait this long instead of latencyMs; null: latencyMs. */
+  subagentLatencyMs: number | null;
   refuseWrites: boolean;
   window: number;
   window1m: number;
@@ -134,6 +138,8 @@ class Standin implements StandinApi {
   readonly requests: StandinRequest[] = [];
   padPerRequest: number;
   latencyMs: number;
+  /** Sub-agent requests wait this long instead of latencyMs; null: latencyMs. */
+  subagentLatencyMs: number | null;
   refuseWrites: boolean;
   window: number;
   window1m: number;
@@ -154,6 +160,7 @@ class Standin implements StandinApi {
     this.models1m = opts.models1m ?? DEFAULT_MODELS_1M;
     this.padPerRequest = checkCount('padPerRequest', opts.padPerRequest, 0);
     this.latencyMs = checkCount('latencyMs', opts.latencyMs, 0);
+    this.subagentLatencyMs = opts.subagentLatencyMs === undefined ? null : checkCount('subagentLatencyMs', opts.subagentLatencyMs, 0);
     this.outputTokens = checkCount('outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
     this.refuseWrites = opts.refuseWrites ?? false;
     this.recordBodies = opts.recordBodies ?? true;
@@ -275,9 +282,10 @@ class Standin implements StandinApi {
     rec.status = answer.kind === 'error' ? answer.status : 200;
     this.record(rec);
     if (answer.kind === 'error') { this.sendError(res, answer.status, answer.errorType, answer.message); return; }
-    if (this.latencyMs > 0) {
+    const latency = rec.thread === 'subagent' && this.subagentLatencyMs !== null ? this.subagentLatencyMs : this.latencyMs;
+    if (latency > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.timers.delete(timer); resolve(); }, this.latencyMs);
+        const timer = setTimeout(() => { this.timers.delete(timer); resolve(); }, latency);
         this.timers.add(timer);
       });
     }
