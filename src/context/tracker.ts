@@ -19,7 +19,7 @@
 //   hook's session, else the session with the newest event.
 
 import type { ClaudeEvent, ApiRequestEvent, CompactionEvent } from '../claude/events.js';
-import { str, num } from '../claude/events.js';
+import { classifyRequest, str, num } from '../claude/events.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
 import { autoCompactPoint, inferWindow, type Env, type WindowResult } from './window.js';
@@ -77,6 +77,8 @@ interface SessionState {
   suffixModelId: string | null;
   hookModel: string | null;
   maxAutoPreTokens: number | null;
+  /** Newest API error of the main conversation (a refused prompt: "prompt is too long"). */
+  newestMainErrorKey: OrderKey | null;
   metrics: MetricCounters | null;
 }
 
@@ -129,6 +131,9 @@ export class ContextTracker {
     if (e.type === 'api_request') return { duplicate: false, countedAsMain: this.onRequest(s, e, key) };
     if (e.type === 'compaction') this.onCompaction(s, e, key);
     else if (e.type === 'user_prompt') this.mark(s, key, { kind: 'prompt' });
+    else if (e.type === 'api_error' && classifyRequest(e.querySource, false).thread === 'main') {
+      if (s.newestMainErrorKey === null || before(s.newestMainErrorKey, key)) s.newestMainErrorKey = key;
+    }
     return NOT_A_REQUEST;
   }
 
@@ -252,7 +257,11 @@ export class ContextTracker {
     if (!e.success) return;
     this.mark(s, key, { kind: 'compaction' });
     if (s.newestCompactionKey === null || before(s.newestCompactionKey, key)) s.newestCompactionKey = key;
-    if (e.trigger === 'auto' && e.preTokens !== null && e.preTokens > 0) {
+    // Claude's recovery from a refused prompt (an API error since the newest main request) was set
+    // off by the window, not by its auto-compact point: its pre_tokens say nothing of either.
+    const err = s.newestMainErrorKey;
+    const recovery = err !== null && before(err, key) && (s.newestMain === null || before(s.newestMain.key, err));
+    if (e.trigger === 'auto' && !recovery && e.preTokens !== null && e.preTokens > 0) {
       // The window in force when it happened, before this compaction informs it.
       const window = this.windowOf(s).window;
       s.maxAutoPreTokens = Math.max(s.maxAutoPreTokens ?? 0, e.preTokens);
@@ -309,7 +318,7 @@ export class ContextTracker {
       s = {
         id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
         seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
-        statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, metrics: null,
+        statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, newestMainErrorKey: null, metrics: null,
       };
       this.sessions.set(id, s);
     }

@@ -105,6 +105,26 @@ t.test('an automatic compaction below the computed point lowers it', async (t) =
   t.same(tr2.snapshot().compactions.map((c) => [c.trigger, c.success, c.error]), [['manual', true, null], ['auto', false, 'Not enough messages to compact.']]);
 });
 
+t.test('Claude\'s recovery from a refused prompt (an API error just before) says nothing of the point or the window', async (t) => {
+  // As seen on 2.1.330 with claude-sonnet-4-5: the prompt after an 83k request was refused; Claude
+  // compacted (trigger auto, pre_tokens the old context), then sent it again.
+  const tr = new ContextTracker({ env: {} });
+  tr.onEvent(ev(mainReq('S', 1, 82_926), 'claude-sonnet-4-5'));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'api_error', 'session.id': 'S', 'event.sequence': 2, error: 'prompt is too long: 202999 tokens > 200000 maximum', status_code: 400, query_source: 'repl_main_thread' })));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 3, trigger: 'auto', success: 'true', pre_tokens: 82_966, post_tokens: 2_000 })));
+  t.same([tr.snapshot().autoCompactAt, tr.snapshot().autoCompactSource], [167_000, 'default'], 'the point stays');
+  // Nor does a recovery whose estimate was over the window make it look like a 1M window.
+  tr.onEvent(ev(mainReq('S', 4, 170_000), 'claude-sonnet-4-5'));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'api_error', 'session.id': 'S', 'event.sequence': 5, error: 'prompt is too long', status_code: 400 })));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 6, trigger: 'auto', success: 'true', pre_tokens: 233_000, post_tokens: 2_000 })));
+  t.same([tr.snapshot().contextWindow, tr.snapshot().windowSource], [200_000, 'known-model'], 'the window stays');
+  // A sub-agent's error is not the main conversation's; an error older than the newest request is past.
+  tr.onEvent(ev(mainReq('S', 7, 150_000), 'claude-sonnet-4-5'));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'api_error', 'session.id': 'S', 'event.sequence': 8, status_code: 400, query_source: 'agent:builtin:general-purpose' })));
+  tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 9, trigger: 'auto', success: 'true', pre_tokens: 152_000, post_tokens: 900 })));
+  t.same([tr.snapshot().autoCompactAt, tr.snapshot().autoCompactSource], [152_000, 'observed-compaction'], 'an ordinary automatic compaction still lowers it');
+});
+
 t.test('the user override beats every source; bad overrides are refused with the value', async (t) => {
   const tr = new ContextTracker({ env: {}, windowOverride: 500_000 });
   replay('2.1.330', 'json', true, tr);
