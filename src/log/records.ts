@@ -19,7 +19,8 @@ export interface CompactionRecord {
 /**
  * One step of guard's checkpoint (src/policy/policy.ts). Phases: `armed`, `prompted` (handoff
  * prompt typed), `note-written`, `cleared`, `resumed`, `fallback`, `compact-sent`, `compacted`,
- * `failed`, `skipped`, `disarmed`, `warned` (strategy off), `miss` (Claude compacted on its own:
+ * `failed`, `skipped`, `disarmed`, `warned` (strategy off), `refused` (guard did not type: the
+ * detail says why), `miss` (Claude compacted on its own:
  * the telemetry compaction event, trigger auto, success), and `held`: guard answered Claude's
  * PreCompact hook "block" and Claude did not compact on its own, because guard was about to
  * hand over (detail: the context and window then).

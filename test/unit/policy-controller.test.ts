@@ -66,7 +66,7 @@ function snap(contextTokens: number | null): ContextSnapshot {
   };
 }
 
-function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }) {
+function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number } = {}) {
   const timers = new FakeTimers();
   const writer = new TestWriter(() => timers.now);
   const screen = new FakeScreen();
@@ -76,7 +76,7 @@ function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true,
   const c = new CheckpointController(makePolicyConfig(config), {
     writer, screen, timers, clock: () => timers.now,
     checkNote: async (p) => { checked.push(p); return note; },
-    log: (r) => records.push(r), notice: (n) => notices.push(n),
+    log: (r) => records.push(r), notice: (n) => notices.push(n), ...extra,
   });
   const settle = async (): Promise<void> => { await new Promise((r) => setImmediate(r)); };
   writer.pty.onUserInput((w) => c.userInput(w));
@@ -255,13 +255,7 @@ function handingOver(settleMs = 1_500) {
 }
 
 function setupWith(extra: { holdSettleMs?: number }, config: Partial<PolicyConfig> = {}) {
-  const b = setup(config);
-  const c = new CheckpointController(makePolicyConfig(config), {
-    writer: b.writer, timers: b.timers, clock: () => b.timers.now,
-    checkNote: async () => ({ ok: true, bytes: 500 }),
-    log: (r) => b.records.push(r), notice: (n) => b.notices.push(n), ...extra,
-  });
-  return { ...b, c };
+  return setup(config, undefined, extra);
 }
 
 t.test('PreCompact(auto) while handing over: held after the settle time', async (t) => {
