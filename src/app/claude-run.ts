@@ -139,6 +139,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   subs.add({ dispose: () => { if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer); } });
   const showNotice = (text: string): void => {
     notice = { text, until: clock() + NOTICE_MS };
+    append({ t: new Date(clock()).toISOString(), type: 'notice', text });
     if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer);
     noticeTimer = realTimers.setTimeout(() => { noticeTimer = null; changed.fire(); }, NOTICE_MS + 50);
     changed.fire();
@@ -156,7 +157,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   });
   // guard's state also moves on timers (quiet output → idle); `guard ls` must follow it too.
   // The registry coalesces its writes, so this is cheap.
-  subs.add(changed.on(() => live?.update({ state: controller.guardState })));
+  subs.add(changed.on(() => live?.update({ state: controller.guardState, next: controller.view.next })));
 
   let loggedSession: string | null = null;
   let loggedWindow = '';
@@ -295,5 +296,6 @@ function liveFields(snap: ContextSnapshot, state: GuardState): Partial<LiveField
     autoCompactAt: snap.autoCompactAt,
     costUsd: snap.costUsd,
     state,
+    turnsLeft: snap.turnsLeft,
   };
 }

@@ -28,6 +28,8 @@ export interface CompactionRecord {
 export interface CheckpointRecord {
   t: string; type: 'checkpoint'; phase: string; strategy: 'handoff' | 'compact' | 'off';
   contextTokens: number | null; notePath?: string; detail?: string;
+  /** Why guard checkpointed: 'threshold' | 'forecast' | 'manual' (absent in logs of older guards). */
+  reason?: string;
 }
 export interface StartRecord {
   t: string; type: 'start'; id: string; pid: number; program: string; args: string[]; cwd: string; guardVersion: string;
@@ -36,7 +38,9 @@ export interface ClaudeSessionRecord {
   t: string; type: 'claude_session'; claudeSessionId: string; source: string | null; model: string | null;
 }
 export interface WindowRecord { t: string; type: 'window'; contextWindow: number; source: string; autoCompactAt: number }
+/** A message guard showed in the footer (a warning, a miss, a retry). */
+export interface NoticeRecord { t: string; type: 'notice'; text: string }
 export interface ExitRecord { t: string; type: 'exit'; code: number; signal: string | null }
 
 export type LogEntry =
-  | StartRecord | RequestRecord | CompactionRecord | CheckpointRecord | ClaudeSessionRecord | WindowRecord | ExitRecord;
+  | StartRecord | RequestRecord | CompactionRecord | CheckpointRecord | ClaudeSessionRecord | WindowRecord | NoticeRecord | ExitRecord;

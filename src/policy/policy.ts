@@ -189,13 +189,14 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   const s: PolicyState = { ...prev };
   const out: PolicyAction[] = [];
   const t = input.t;
-  const log = (phase: string, detail?: string, strategy?: Strategy): void => {
+  const log = (phase: string, detail?: string, strategy?: Strategy, reason: ArmReason | null = s.armReason): void => {
     const record: CheckpointRecord = {
       t: new Date(t).toISOString(), type: 'checkpoint', phase, strategy: strategy ?? s.running ?? s.config.strategy,
       contextTokens: s.contextTokens,
     };
     if (s.notePath !== null && s.running === 'handoff') record.notePath = s.notePath;
     if (detail !== undefined) record.detail = detail;
+    if (reason !== null) record.reason = reason;
     out.push({ type: 'log', record });
   };
   const notice = (text: string): void => { out.push({ type: 'notice', text }); };
@@ -458,12 +459,12 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     if (s.skipNext) {
       s.skipNext = false;
       s.spent = true;
-      log('skipped', `${why}; skipped by the user`);
+      log('skipped', `${why}; skipped by the user`, undefined, reason);
       return;
     }
     if (s.config.strategy === 'off') {
       s.spent = true;
-      log('warned', why, 'off');
+      log('warned', why, 'off', reason);
       notice(`guard: ${why}; strategy off, nothing will be done`);
       return;
     }

@@ -31,6 +31,10 @@ export interface LiveEntry {
   updatedAt: string;
   /** The run's session log, when it has one. */
   logPath: string | null;
+  /** Whole turns left before the auto-compact point at the recent growth (claude runs). */
+  turnsLeft?: number | null;
+  /** What guard is about to do, in a few words (the footer's), e.g. "handoff at 80%". */
+  next?: string | null;
 }
 
 export type LiveFields = Omit<LiveEntry, 'updatedAt'>;
