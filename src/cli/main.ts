@@ -8,6 +8,9 @@ export const USAGE = `usage:
   guard [options] <program> [args…]   run a program (claude: with context tracking) under guard
   guard ls [--json]                    guarded sessions running now
   guard log [--json] [ID|latest]       review a session (no ID: recent sessions)
+  guard log --html FILE [ID|latest]    the review as one self-contained page
+  guard report [--since 7d] [--by day|project|model] [--json|--csv]   totals across sessions
+  guard dashboard [--port P]           a local page with every running session, live, and the history
   guard demo                           the whole product in a minute, offline
 options (before the program's name):
   --no-footer             pass the program's output through untouched
@@ -24,6 +27,8 @@ type Command = (args: string[]) => Promise<number>;
 const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   ls: async () => (await import('./commands/ls.js')).lsCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 

@@ -85,7 +85,10 @@ export function svgChart(data: ChartData): string {
       : m.marker.kind === 'held' ? 'held back' : m.marker.miss ? 'compaction (missed)' : 'compaction';
     parts.push(`<g class="marker ${m.marker.kind}" data-turn="${m.marker.afterTurn}"><title>${esc(m.marker.label)}</title>`
       + `<line x1="${mx}" x2="${mx}" y1="${PAD.top}" y2="${H - PAD.bottom}"/>`
-      + `<text x="${r1(x(m.at, n) + 4)}" y="${PAD.top + 10 + level * 13}">${esc(short)}</text></g>`);
+      // Labels right of the line, or left of it in the chart's right half, so none is cut off.
+      + (x(m.at, n) > W / 2
+        ? `<text x="${r1(x(m.at, n) - 4)}" y="${PAD.top + 10 + level * 13}" text-anchor="end">${esc(short)}</text></g>`
+        : `<text x="${r1(x(m.at, n) + 4)}" y="${PAD.top + 10 + level * 13}">${esc(short)}</text></g>`));
   }
   const first = data.points[0]!;
   const last = data.points.at(-1)!;

@@ -88,8 +88,13 @@ const COLUMNS: ReadonlyArray<keyof ReportGroup> = [
   'checkpoints', 'compactions', 'misses', 'held', 'peakContextTokens', 'peakFill',
 ];
 
+/** Dollars to the micro-dollar and fills to 1/10,000: sums of binary fractions carry noise beyond that. */
+function rounded(g: ReportGroup): ReportGroup {
+  return { ...g, costUsd: Math.round(g.costUsd * 1e6) / 1e6, peakFill: g.peakFill === null ? null : Math.round(g.peakFill * 1e4) / 1e4 };
+}
+
 export function reportJson(groups: ReportGroup[], by: GroupBy, sinceIso: string | null): string {
-  return JSON.stringify({ by, since: sinceIso, groups }, null, 2) + '\n';
+  return JSON.stringify({ by, since: sinceIso, groups: groups.map(rounded) }, null, 2) + '\n';
 }
 
 function csvCell(v: unknown): string {
@@ -99,7 +104,7 @@ function csvCell(v: unknown): string {
 
 export function reportCsv(groups: ReportGroup[], by: GroupBy): string {
   const head = COLUMNS.map((c) => (c === 'key' ? by : c));
-  return [head, ...groups.map((g) => COLUMNS.map((c) => g[c]))].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  return [head, ...groups.map(rounded).map((g) => COLUMNS.map((c) => g[c]))].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 export function reportTable(groups: ReportGroup[], by: GroupBy, home: string): string {
