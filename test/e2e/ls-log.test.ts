@@ -111,7 +111,7 @@ t.test('guard log --json latest prints the run\'s records per the contract; list
 
   const r = guard(home, ['log', '--json', 'latest']);
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stderr, /skipped 1 malformed line/);
+  t.match(r.stderr, /skipped 1 line that was not a whole record/);
   const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   for (const rec of recs) {
     t.type(rec.t, 'string');
@@ -138,16 +138,17 @@ t.test('guard log --json latest prints the run\'s records per the contract; list
   const sums = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   t.same(sums.map((s) => s.id), [log.id, '20261124-040000-0000']);
   t.match(sums[0], { t: '2026-11-24T05:00:00.000Z', type: 'session' }, 'list lines carry t and type too');
-  t.match(sums[0], { program: 'claude', cwd: '/work/proj', exitCode: 0, peakContextTokens: 132_100, checkpoints: 1, compactions: 1, costUsd: 1.25, durationMs: 25_000, malformed: 1 });
+  t.match(sums[0], { program: 'claude', cwd: '/work/proj', exitCode: 0, peakContextTokens: 132_100, checkpoints: 1, compactions: 1, costUsd: 1.25, durationMs: 25_000, malformed: 1, turns: 3, model: 'claude-sonnet-5' });
   t.match(sums[1], { program: 'sh', exitCode: 7 });
   const table = guard(home, ['log']).stdout;
-  t.match(table, /^ID\s+STARTED\s+DURATION\s+PROGRAM\s+EXIT\s+PEAK CTX\s+COST\s+CHECKPOINTS\s+COMPACTIONS\s+CWD\n/);
-  t.match(table, new RegExp(`${log.id}\\s+2026-11-24 05:00\\s+25s\\s+claude\\s+0\\s+132\\.1k\\s+\\$1\\.25\\s+1\\s+1\\s+/work/proj`));
+  t.match(table, /^ID\s+WHEN\s+HOW LONG\s+FOLDER\s+MODEL\s+PEAK FILL\s+CHECKPOINTS\s+MISSES\s+COST\n/);
+  t.match(table, new RegExp(`${log.id}\\s+2026-11-24 05:00\\s+25s\\s+/work/proj\\s+sonnet-5\\s+79%\\s+1\\s+0\\s+\\$1\\.25\n`));
 
+  // Not a terminal: the text chart, the turn table with the checkpoint after its turn, the totals.
   const tl = guard(home, ['log', 'latest']);
   t.equal(tl.status, 0);
-  t.match(tl.stdout, /context  ▂▇▁  \(scale: auto-compact point 167k\)/);
-  t.match(tl.stdout, /05:00:16  request main {5}context 132\.1k \(79%\)/);
-  t.match(tl.stdout, /05:00:19  compaction manual 132\.6k → 9k/);
-  t.match(tl.stdout, /05:00:25  exit {5}0/);
+  t.match(tl.stdout, /context  ▂▇▁  \(scale: auto-compact point 167k\)\n {10}\*\n/, 'the curve, and the checkpoint and compaction both at turn 2');
+  t.match(tl.stdout, /\n2 +05:00:16 +132\.1k +\+111k +79% +\$0\.25\n +05:00:17 {2}── checkpoint: handoff done\n +05:00:19 {2}── compaction \(manual\) 132\.6k → 9k\n3 +05:00:24 +9\.6k +\+600 +6% +\$0\.25\n/);
+  t.match(tl.stdout, /cost \$1\.25 \(main \$0\.75, other \$0\.50\)/);
+  t.match(tl.stdout, /\(skipped 1 line that was not a whole record/);
 });
