@@ -16,6 +16,8 @@ const H = 320;
 const PAD = { left: 64, right: 16, top: 28, bottom: 36 };
 /** More turns than this are grouped (the group's largest context), so the SVG stays small. */
 const HTML_CHART_POINTS = 600;
+/** Up to this many points, each gets its turn number on the x axis (more would overlap). */
+const AXIS_LABELS_MAX = 40;
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -70,7 +72,7 @@ export function svgChart(data: ChartData): string {
   if (data.autoCompactAt !== null) {
     const ly = r1(y(data.autoCompactAt, top));
     parts.push(`<line class="limit" id="auto-compact-line" x1="${PAD.left}" x2="${W - PAD.right}" y1="${ly}" y2="${ly}"/>`,
-      `<text class="limit-label" x="${W - PAD.right}" y="${r1(y(data.autoCompactAt, top) - 5)}" text-anchor="end">auto-compact ${esc(formatTokens(data.autoCompactAt))}</text>`);
+      `<text class="limit-label" x="${PAD.left + 4}" y="${r1(y(data.autoCompactAt, top) - 5)}">auto-compact ${esc(formatTokens(data.autoCompactAt))}</text>`);
   }
   const pts = data.points.map((p, i) => `${r1(x(i, n))},${r1(y(p.contextTokens, top))}`);
   parts.push(`<polyline class="context" id="context-line" points="${pts.join(' ')}"/>`);
@@ -90,10 +92,14 @@ export function svgChart(data: ChartData): string {
         ? `<text x="${r1(x(m.at, n) - 4)}" y="${PAD.top + 10 + level * 13}" text-anchor="end">${esc(short)}</text></g>`
         : `<text x="${r1(x(m.at, n) + 4)}" y="${PAD.top + 10 + level * 13}">${esc(short)}</text></g>`));
   }
-  const first = data.points[0]!;
-  const last = data.points.at(-1)!;
-  parts.push(`<text x="${PAD.left}" y="${H - 12}">turn ${first.fromTurn}</text>`,
-    `<text x="${W - PAD.right}" y="${H - 12}" text-anchor="end">turn ${last.toTurn}</text>`);
+  // The x axis: every turn's number while they fit, else the first and the last.
+  if (n <= AXIS_LABELS_MAX) {
+    data.points.forEach((p, i) => parts.push(`<text class="turn-label" x="${r1(x(i, n))}" y="${H - 18}" text-anchor="middle">${p.toTurn}</text>`));
+    parts.push(`<text x="${W / 2}" y="${H - 3}" text-anchor="middle">turn</text>`);
+  } else {
+    parts.push(`<text x="${PAD.left}" y="${H - 12}">turn ${data.points[0]!.fromTurn}</text>`,
+      `<text x="${W - PAD.right}" y="${H - 12}" text-anchor="end">turn ${data.points.at(-1)!.toTurn}</text>`);
+  }
   return `<svg class="chart" id="context-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="context per turn against the auto-compact point" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
 
