@@ -148,7 +148,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       clearInterval(keepalive);
       for (const c of clients) c.end();
       clients.clear();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A browser keeps idle keep-alive connections open; they would hold close() forever.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
