@@ -12,7 +12,7 @@ import { listLive, type LiveEntry } from '../registry/live.js';
 import { SessionNotFoundError } from '../log/reader.js';
 import { dashboardPage, historyRow, liveCard, type DashboardState } from './dashboard-page.js';
 import { reviewPage } from './html.js';
-import { listRows, readReview } from './store.js';
+import { RowCache, listRows, readReview } from './store.js';
 
 /** The registry is rewritten at most every 500 ms; polling at half that keeps the page within a second. */
 export const POLL_MS = 250;
@@ -29,11 +29,13 @@ export interface DashboardSources {
   reviewHtml(id: string): string | null;
 }
 
-export function fileSources(o: { liveDir: string; sessionsDir: string; home: string }): DashboardSources {
+export function fileSources(o: { liveDir: string; sessionsDir: string; home: string; cacheFile?: string }): DashboardSources {
+  // Read-only: the cache file (if any) is read once, then kept in memory, never written.
+  const cache = o.cacheFile ? RowCache.load(o.cacheFile) : new RowCache();
   return {
     // Read-only: entries of guards that are gone are skipped, never deleted.
     liveEntries: () => listLive(o.liveDir, { clean: false }),
-    historyRows: () => listRows(o.sessionsDir, { limit: HISTORY_LIMIT }),
+    historyRows: () => listRows(o.sessionsDir, { limit: HISTORY_LIMIT, cache }),
     reviewHtml: (id) => {
       try {
         return reviewPage(readReview(o.sessionsDir, id).review, o.home);

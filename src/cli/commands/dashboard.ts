@@ -2,8 +2,10 @@
 // 127.0.0.1 from the live registry and the session logs under the state folder, prints its URL
 // (with the token) and opens nothing. Runs until Ctrl-C / SIGTERM, then closes and exits 0.
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { resolvePaths } from '../../paths.js';
 import { fileSources, startDashboard } from '../../review/dashboard-server.js';
+import { CACHE_FILE } from '../../review/store.js';
 import { processIo, type CommandIo } from './log.js';
 
 const HELP = `usage: guard dashboard [--port P]
@@ -26,7 +28,7 @@ export async function dashboardCommand(args: string[], io: CommandIo = processIo
   const home = os.homedir();
   let dash;
   try {
-    dash = await startDashboard({ port, home, sources: fileSources({ liveDir: paths.liveDir, sessionsDir: paths.sessionsDir, home }) });
+    dash = await startDashboard({ port, home, sources: fileSources({ liveDir: paths.liveDir, sessionsDir: paths.sessionsDir, home, cacheFile: path.join(paths.stateDir, CACHE_FILE) }) });
   } catch (err) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : String(err);
     io.stderr(`guard dashboard: cannot listen on 127.0.0.1:${port} (${code})\n`);

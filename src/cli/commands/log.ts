@@ -6,11 +6,12 @@
 // writes the review as one self-contained page.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { resolvePaths, GuardPathError, FILE_MODE } from '../../paths.js';
 import { idTime, readSession, SessionNotFoundError } from '../../log/reader.js';
 import { colorEnabled } from '../../ui/footer.js';
 import { reviewSession, skippedNote } from '../../review/model.js';
-import { listRows } from '../../review/store.js';
+import { CACHE_FILE, listRowsCached } from '../../review/store.js';
 import { reviewText, sessionsText } from '../../review/text.js';
 import { chartData } from '../../review/chart.js';
 import { reviewPage } from '../../review/html.js';
@@ -81,11 +82,11 @@ export async function logCommand(args: string[], io: CommandIo = processIo()): P
     io.stderr(`${o}\n${HELP}`);
     return 2;
   }
-  const { sessionsDir } = resolvePaths({ env: io.env });
+  const { sessionsDir, stateDir } = resolvePaths({ env: io.env });
   const home = os.homedir();
   try {
     if (o.ref === null && o.html === null) {
-      const rows = listRows(sessionsDir, { limit: LIST_LIMIT });
+      const rows = listRowsCached(sessionsDir, path.join(stateDir, CACHE_FILE), { limit: LIST_LIMIT });
       // Every --json line has `t` and `type` (PRODUCT.md), the list's lines too.
       if (o.json) for (const s of rows) io.stdout(JSON.stringify({ t: s.startedAt ?? idTime(s.id), type: 'session', ...s }) + '\n');
       else if (rows.length === 0) io.stdout(`no sessions recorded yet (${sessionsDir})\n`);

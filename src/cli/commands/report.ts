@@ -2,8 +2,9 @@
 // under the state folder started in the period (src/review/store.ts) and prints the totals across
 // them (src/review/report.ts): sessions, turns, tokens by type, cost, checkpoints, misses, peak fill.
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { resolvePaths, GuardPathError } from '../../paths.js';
-import { listRows } from '../../review/store.js';
+import { CACHE_FILE, listRowsCached } from '../../review/store.js';
 import { GROUPS, aggregate, parseSince, reportCsv, reportJson, reportTable, type GroupBy } from '../../review/report.js';
 import { processIo, type CommandIo } from './log.js';
 
@@ -37,9 +38,10 @@ export async function reportCommand(args: string[], io: CommandIo = processIo(),
       by = v as GroupBy;
     } else return fail(`unknown argument ${JSON.stringify(a)}`);
   }
-  const { sessionsDir } = resolvePaths({ env: io.env });
+  const { sessionsDir, stateDir } = resolvePaths({ env: io.env });
+  const cacheFile = path.join(stateDir, CACHE_FILE);
   try {
-    const groups = aggregate(listRows(sessionsDir, since === undefined ? {} : { sinceMs: since }), by);
+    const groups = aggregate(listRowsCached(sessionsDir, cacheFile, since === undefined ? {} : { sinceMs: since }), by);
     const sinceIso = since === undefined ? null : new Date(since).toISOString();
     if (format === 'json') io.stdout(reportJson(groups, by, sinceIso));
     else if (format === 'csv') io.stdout(reportCsv(groups, by));
