@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { formatTokens } from '../../src/ui/footer.js';
 import { GUARD_BIN } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { answeredTurn, exitClaude } from '../helpers/checkpoint.js';
+import { answeredTurn, exitClaude, until } from '../helpers/checkpoint.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 
 const skip = browserSkipReason();
@@ -42,24 +42,25 @@ t.test('the dashboard shows a running guard claude session and follows its conte
   t.equal(await card.count(), 1, 'one running session');
   t.match(await card.locator('h3').textContent(), /^claude · /);
   const context = (): Promise<string | null> => card.locator('.context').textContent();
-  await page.waitForFunction((want) => document.querySelector('#live .card .context')?.textContent?.startsWith(want), `${formatTokens(hello.contextTokens!)} / 167k`, { timeout: 10_000 });
+  await until(async () => (await context())?.startsWith(`${formatTokens(hello.contextTokens!)} / 167k`) ?? false, 10_000, 'the first context on the page');
   t.match(await context(), `${formatTokens(hello.contextTokens!)} / 167k (`, 'its context against the auto-compact point, as the API reported it');
   t.match(await card.locator('.state').textContent(), /idle|working/);
   t.match(await card.locator('.next').textContent(), /handoff at 80%/, 'what guard is about to do');
-  await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
+  // Expression strings: the test's TypeScript has no DOM types. A reload would lose this.
+  await page.evaluate('window.noReload = true');
 
   const padded = await answeredTurn(s, `PAD:${PAD} grow`);
   t.ok(padded.contextTokens! > hello.contextTokens! + PAD / 2, `the context grew: ${hello.contextTokens} → ${padded.contextTokens}`);
   const want = `${formatTokens(padded.contextTokens!)} / 167k`;
-  await page.waitForFunction((w) => document.querySelector('#live .card .context')?.textContent?.startsWith(w), want, { timeout: 10_000 });
+  await until(async () => (await context())?.startsWith(want) ?? false, 10_000, `the page to show ${want}`);
   t.match(await context(), want, 'the page shows the new context');
-  t.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, 'without a reload');
+  t.equal(await page.evaluate('window.noReload'), true, 'without a reload');
   t.match(await page.locator('#history tbody').textContent(), /\(running\)/, 'the history lists the running session');
 
   t.equal((await exitClaude(s)).exitCode, 0);
   await page.locator('#live .empty').waitFor({ timeout: 10_000 });
   t.match(await page.locator('#live').textContent(), /No guarded session is running/, 'the card goes when the session ends');
-  await page.waitForFunction(() => !/\(running\)/.test(document.querySelector('#history tbody')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  await until(async () => !/\(running\)/.test(await page.locator('#history tbody').textContent() ?? ''), 10_000, 'the history to show the session ended');
   t.pass('the history shows it ended');
 
   dash.kill('SIGTERM');

@@ -88,7 +88,8 @@ t.test('the --html page: chart drawn, checkpoint labelled on its turn, table, li
   t.match(await page.locator('#skipped').textContent(), /from_the_future ×1/);
   t.match(await page.locator('#totals').textContent(), /checkpoints1.*misses1/s);
 
-  const bg = (): Promise<number[]> => page.evaluate(() => (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []).map(Number));
+  // An expression string: the test's TypeScript has no DOM types.
+  const bg = async (): Promise<number[]> => (String(await page.evaluate('getComputedStyle(document.body).backgroundColor')).match(/\d+/g) ?? []).map(Number);
   const light = await bg();
   const lightShot = path.join(os.tmpdir(), 'guard-review-light.png');
   await page.screenshot({ path: lightShot, fullPage: true });
