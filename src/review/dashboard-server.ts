@@ -122,13 +122,18 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       res.writeHead(200, { ...common, 'content-type': 'text/event-stream', connection: 'keep-alive' });
       res.write(`retry: 1000\n\n`);
       clients.add(res);
-      res.write(`data: ${(last = state())}\n\n`);
+      // Not recorded as `last`: a change not yet sent to the other clients still goes to them at the next poll.
+      res.write(`data: ${state()}\n\n`);
       req.on('close', () => clients.delete(res));
     } else if (url.pathname.startsWith('/session/')) {
       const id = decodeURIComponent(url.pathname.slice('/session/'.length));
       const html = /^[\w.-]+$/.test(id) ? o.sources.reviewHtml(id) : null;
       if (html === null) res.writeHead(404, { ...common, 'content-type': 'text/plain; charset=utf-8' }).end(`no session ${JSON.stringify(id)}\n`);
-      else res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'` }).end(html);
+      else {
+        const back = `<p><a href="/?token=${encodeURIComponent(token)}">← dashboard</a></p>`;
+        res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'` })
+          .end(html.replace('<body>', `<body>${back}`));
+      }
     } else {
       res.writeHead(404, { ...common, 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     }
