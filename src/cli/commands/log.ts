@@ -69,7 +69,12 @@ async function terminalChart(io: CommandIo, review: ReturnType<typeof reviewSess
   if (!term || !colorEnabled(io.env, true)) return undefined;
   const { MIN_CHART_COLUMNS, chartPointsFor, drawTerminalChart } = await import('../../review/terminal-chart.js');
   if (term.columns < MIN_CHART_COLUMNS || review.turns.length === 0) return undefined;
-  return drawTerminalChart(chartData(review, chartPointsFor(term.columns)), term.columns);
+  try {
+    return drawTerminalChart(chartData(review, chartPointsFor(term.columns)), term.columns);
+  } catch {
+    // blessed could not draw here (an odd terminal description …): the text curve says the same.
+    return undefined;
+  }
 }
 
 export async function logCommand(args: string[], io: CommandIo = processIo()): Promise<number> {
