@@ -12,11 +12,13 @@ export const USAGE = `usage:
   guard report [--since 7d] [--by day|project|model] [--json|--csv]   totals across sessions
   guard dashboard [--port P]           a local page with every running session, live, and the history
   guard demo                           the whole product in a minute, offline
+  guard config get|set|unset|list|path guard's settings (guard config --help)
 options (before the program's name):
   --no-footer             pass the program's output through untouched
   --strategy S            handoff (default) | compact | off
   --threshold P           arm the checkpoint at P% of the auto-compact point (default 80)
   --window N              the model's context window, overriding what guard infers
+  --metrics-port P        serve Prometheus metrics on http://127.0.0.1:P/metrics
   -h, --help              this text
   -V, --version           guard's version
 keys while a program runs: Ctrl-G then c (checkpoint now), s (skip), f (footer), [ (scroll back), ? (help)
@@ -30,6 +32,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.js')).reportCommand,
   dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

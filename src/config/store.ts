@@ -13,6 +13,8 @@ export interface ConfigStore {
   readonly path: string;
   /** The whole config, defaults filled in; throws ConfigError for a bad file. */
   load(): GuardConfig;
+  /** The keys the file sets (checked like load()); {} when there is no file. */
+  stored(): Partial<GuardConfig>;
   /** Checks and stores one value (the file then holds it even if it equals the default). */
   set<K extends ConfigKey>(key: K, value: GuardConfig[K]): void;
   /** Removes a key from the file: it takes its default again. */
@@ -31,24 +33,34 @@ export function openConfig(configDir: string): ConfigStore {
     try {
       // No defaults handed to conf: a file holds only what the user set, so a changed default
       // in a later guard reaches everyone who did not set that key.
-      conf = new Conf<Record<string, unknown>>({ cwd: configDir, configName: CONFIG_NAME, configFileMode: FILE_MODE, clearInvalidConfig: false });
+      // Keys are taken as written (a model id in `windows` may hold a dot), never as paths.
+      conf = new Conf<Record<string, unknown>>({
+        cwd: configDir, configName: CONFIG_NAME, configFileMode: FILE_MODE, clearInvalidConfig: false, accessPropertiesByDotNotation: false,
+      });
     } catch (err) {
       throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
     }
     ensurePrivateFile(file);
     return conf;
   };
+  const raw = (): Record<string, unknown> => {
+    try {
+      return store().store;
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
+    }
+  };
   return {
     path: file,
     load() {
-      let raw: unknown;
-      try {
-        raw = store().store;
-      } catch (err) {
-        if (err instanceof ConfigError) throw err;
-        throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
-      }
-      return validateConfig(raw, file);
+      return validateConfig(raw(), file);
+    },
+    stored() {
+      if (!defaultExists(file)) return {};
+      const r = raw();
+      const full = validateConfig(r, file);
+      return Object.fromEntries(Object.keys(r).map((k) => [k, full[k as ConfigKey]])) as Partial<GuardConfig>;
     },
     set(key, value) {
       checkValue(key, value, file);

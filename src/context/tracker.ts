@@ -20,6 +20,7 @@
 
 import type { ClaudeEvent, ApiRequestEvent, CompactionEvent } from '../claude/events.js';
 import { classifyRequest, str, num } from '../claude/events.js';
+import { parseHook, STATUSLINE_EVENT, type RateLimits } from '../claude/hooks.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
 import { autoCompactPoint, inferWindow, type Env, type WindowResult } from './window.js';
@@ -42,6 +43,8 @@ export interface ContextTrackerOptions {
   env: Env;
   /** guard's own window setting; beats every other source. */
   windowOverride?: number | null;
+  /** guard's config windows for given models (model id → tokens); beat windowOverride for that model. */
+  modelWindows?: Readonly<Record<string, number>>;
 }
 
 /** Order of events within one session: sequence, then time, then arrival. */
@@ -94,11 +97,14 @@ const NOT_A_REQUEST: EventOutcome = Object.freeze({ duplicate: false, countedAsM
 export class ContextTracker {
   private readonly env: Env;
   private readonly windowOverride: number | null;
+  private readonly modelWindows: Readonly<Record<string, number>> | null;
   private readonly sessions = new Map<string, SessionState>();
   private onScreen: string | null = null;
   private arrival = 0;
   /** Lowest pre_tokens of a successful auto compaction, per window it happened under. */
   private readonly lowestAutoPre = new Map<number, number>();
+  /** The account's limits from the newest status line that carried them. */
+  private rateLimits: RateLimits | null = null;
 
   constructor(opts: ContextTrackerOptions) {
     if (opts === null || typeof opts !== 'object') throw new TypeError(`ContextTracker: options must be an object, got ${String(opts)}`);
@@ -109,6 +115,10 @@ export class ContextTracker {
     }
     this.env = opts.env;
     this.windowOverride = w ?? null;
+    for (const [model, n] of Object.entries(opts.modelWindows ?? {})) {
+      if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`ContextTracker: modelWindows.${model} must be a positive integer, got ${String(n)}`);
+    }
+    this.modelWindows = opts.modelWindows && Object.keys(opts.modelWindows).length > 0 ? { ...opts.modelWindows } : null;
   }
 
   /**
@@ -158,7 +168,9 @@ export class ContextTracker {
         s.hookModel = p['model'];
         s.suffixModelId = p['model'];
       }
-    } else if (event === 'statusline') {
+    } else if (event === STATUSLINE_EVENT) {
+      const h = parseHook(event, payload);
+      if (h.type === 'statusline' && h.rateLimits !== null) this.rateLimits = h.rateLimits;
       const cw = p['context_window'];
       const size = cw !== null && typeof cw === 'object' ? (cw as Record<string, unknown>)['context_window_size'] : undefined;
       const n = typeof size === 'number' || typeof size === 'string' ? num(size) : null;
@@ -225,6 +237,7 @@ export class ContextTracker {
       compactedSinceRequest: s !== null && s.newestCompactionKey !== null && (main === null || before(main.key, s.newestCompactionKey)),
     };
     if (s?.metrics) snap.metricTotals = s.metrics.totals();
+    if (this.rateLimits) snap.rateLimits = copyRateLimits(this.rateLimits);
     return snap;
   }
 
@@ -305,6 +318,7 @@ export class ContextTracker {
   private ownWindowOf(s: SessionState | null): WindowResult {
     return inferWindow({
       userOverride: this.windowOverride,
+      userModelWindows: this.modelWindows,
       statuslineWindow: s?.statuslineWindow ?? null,
       suffixModelId: s?.suffixModelId ?? null,
       modelIds: [s?.newestMain?.model, s?.hookModel, s?.suffixModelId],
@@ -331,6 +345,10 @@ function insertSorted<T extends { key: OrderKey }>(list: T[], item: T): void {
   let i = list.length;
   while (i > 0 && before(item.key, (list[i - 1] as T).key)) i--;
   list.splice(i, 0, item);
+}
+
+function copyRateLimits(r: RateLimits): RateLimits {
+  return { fiveHour: r.fiveHour && { ...r.fiveHour }, sevenDay: r.sevenDay && { ...r.sevenDay } };
 }
 
 function copyCompaction(c: CompactionSeen): CompactionSeen {

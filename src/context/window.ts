@@ -38,6 +38,8 @@ const DATE_SUFFIX = /-\d{8}$/;
 export interface WindowInputs {
   /** guard's own --window flag or config. */
   userOverride?: number | null;
+  /** guard's config windows for given models (model id → tokens); beat userOverride for that model. */
+  userModelWindows?: Readonly<Record<string, number>> | null;
   /** The newest status line's context_window.context_window_size. */
   statuslineWindow?: number | null;
   /**
@@ -79,11 +81,33 @@ export function windowFromCompaction(preTokens: number): number {
   return preTokens;
 }
 
-/** Best source first: user, status line, [1m] suffix, known model, observed compaction, default. */
+/**
+ * The user's window for the model in use: the id as given (any case), then without a "[1m]"
+ * suffix, then without a date suffix. The suffixed id (hooks, metrics) is tried first while the
+ * main conversation runs that model, so a key such as "claude-opus-4-8[1m]" can be told apart.
+ */
+export function userModelWindow(table: Readonly<Record<string, number>>, models: readonly string[], suffixed: string | null | undefined): number | null {
+  const keys = new Map(Object.entries(table).map(([k, v]) => [k.trim().toLowerCase(), v]));
+  if (keys.size === 0) return null;
+  const main = models[0];
+  const ids = typeof suffixed === 'string' && suffixed !== '' && (main === undefined || sameModel(main, suffixed)) ? [suffixed, ...models] : models;
+  for (const m of ids) {
+    const id = m.trim().toLowerCase();
+    for (const k of [id, stripOneMillionSuffix(id), stripOneMillionSuffix(id).replace(DATE_SUFFIX, '')]) {
+      const w = keys.get(k);
+      if (isPositive(w)) return w;
+    }
+  }
+  return null;
+}
+
+/** Best source first: user (per model, then for all), status line, [1m] suffix, known model, observed compaction, default. */
 export function inferWindow(inp: WindowInputs): WindowResult {
+  const models = (inp.modelIds ?? []).filter((m): m is string => typeof m === 'string' && m !== '');
+  const perModel = inp.userModelWindows ? userModelWindow(inp.userModelWindows, models, inp.suffixModelId) : null;
+  if (perModel !== null) return { window: perModel, source: 'user' };
   if (isPositive(inp.userOverride)) return { window: inp.userOverride, source: 'user' };
   if (isPositive(inp.statuslineWindow)) return { window: inp.statuslineWindow, source: 'statusline' };
-  const models = (inp.modelIds ?? []).filter((m): m is string => typeof m === 'string' && m !== '');
   const suffixed = inp.suffixModelId;
   if (typeof suffixed === 'string' && hasOneMillionSuffix(suffixed)) {
     // Only while the main conversation still runs that model (log events name it without suffix).

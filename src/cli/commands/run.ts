@@ -2,7 +2,8 @@
 // before the program's name; everything after it is the program's, untouched) and runs the
 // program supervised. Every run is recorded (session log, `guard ls` entry); a `claude` run also
 // gets the Claude integration (src/app/claude-run.ts), configured from guard's config file with
-// --strategy, --threshold and --window on top.
+// --strategy, --threshold, --window and --metrics-port on top (flags win over the config, the
+// config over the defaults).
 import path from 'node:path';
 import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
@@ -13,7 +14,7 @@ import { SettingsError } from '../../claude/settings.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
-import { ConfigError, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
+import { ConfigError, MAX_PORT, MIN_PORT, parseTokens, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
 import { makePolicyConfig, STRATEGIES, type PolicyConfig, type Strategy } from '../../policy/config.js';
 import { colorEnabled } from '../../ui/footer.js';
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   threshold?: number;
   /** Context window override, in tokens. */
   window?: number;
+  /** Serve Prometheus metrics on 127.0.0.1 at this port. */
+  metricsPort?: number;
 }
 
 export class UsageError extends Error {}
@@ -66,10 +69,16 @@ export function parseRunArgs(argv: string[]): RunOptions {
       }
       case '--window': {
         const v = take();
-        const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(v.trim());
-        const n = m ? Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1) : NaN;
+        const n = parseTokens(v) ?? NaN;
         if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--window must be a whole number of tokens (e.g. 200000 or 200k), got ${JSON.stringify(v)}`);
         o.window = n;
+        break;
+      }
+      case '--metrics-port': {
+        const v = take();
+        const n = v.trim() === '' ? NaN : Number(v);
+        if (!Number.isInteger(n) || n < MIN_PORT || n > MAX_PORT) throw new UsageError(`--metrics-port must be a whole port number from ${MIN_PORT} to ${MAX_PORT}, got ${JSON.stringify(v)}`);
+        o.metricsPort = n;
         break;
       }
       default:
@@ -125,13 +134,17 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
 
   let claude: ClaudeRun | null = null;
   if (isClaude(o.program)) {
+    // The flag beats both config windows; the config's per-model windows beat its window for all.
     const window = o.window ?? config.window ?? undefined;
+    const metricsPort = o.metricsPort ?? config.metricsPort ?? undefined;
     try {
       // Loaded only for claude: the receiver, decoders and policy are not needed by other programs.
       const { startClaudeRun } = await import('../../app/claude-run.js');
       claude = await startClaudeRun({
-        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording,
+        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, forward: config.forward,
         ...(window !== undefined ? { windowOverride: window } : {}),
+        ...(o.window === undefined ? { modelWindows: config.windows } : {}),
+        ...(metricsPort !== undefined ? { metricsPort } : {}),
       });
     } catch (err) {
       if (!(err instanceof SettingsError)) throw err;
@@ -142,6 +155,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     for (const w of claude.warnings) process.stderr.write(`guard: ${w}\n`);
     ctx.onClaudeRun?.(claude);
   } else {
+    if (o.metricsPort !== undefined) process.stderr.write('guard: --metrics-port serves the figures of a claude run; ignored for other programs\n');
     recording.live?.update({ state: 'running' });
   }
   let status = 1;
