@@ -100,6 +100,45 @@ export interface RunContext {
   onClaudeRun?(run: ClaudeRun): void;
 }
 
+/** What a run uses, from its flags and the config. */
+export interface RunSettings {
+  policy: PolicyConfig;
+  footer: boolean;
+  /** For a claude run (src/app/claude-run.ts). */
+  claude: { windowOverride?: number; modelWindows?: Record<string, number>; metricsPort?: number; forward: boolean };
+}
+
+/**
+ * Pure: flags win over the config, the config over the defaults (the config comes complete, its
+ * defaults filled in). `--window` beats both config windows; the config's per-model windows beat
+ * its window for every model. Throws ConfigError for a combination the policy refuses.
+ */
+export function runSettings(o: RunOptions, config: GuardConfig): RunSettings {
+  let policy: PolicyConfig;
+  try {
+    policy = makePolicyConfig({
+      ...toPolicyConfig(config),
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      ...(o.threshold !== undefined ? { thresholdPct: o.threshold } : {}),
+    });
+  } catch (err) {
+    // A flag that does not fit the config, e.g. --threshold below the configured re-arm level.
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const window = o.window ?? config.window ?? undefined;
+  const metricsPort = o.metricsPort ?? config.metricsPort ?? undefined;
+  return {
+    policy,
+    footer: o.footer && config.footer,
+    claude: {
+      forward: config.forward,
+      ...(window !== undefined ? { windowOverride: window } : {}),
+      ...(o.window === undefined && Object.keys(config.windows).length > 0 ? { modelWindows: config.windows } : {}),
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+    },
+  };
+}
+
 /** `claude`, however it was named: a path, or a wrapper such as claude.exe / claude.js. */
 export function isClaude(program: string): boolean {
   return /^claude(?:\.(?:exe|js|cjs|mjs))?$/i.test(path.basename(program));
@@ -109,42 +148,30 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   const env = ctx.env ?? process.env;
   const cwd = ctx.cwd ?? process.cwd();
   let o: RunOptions;
-  let policy: PolicyConfig;
-  let config: GuardConfig;
+  let settings: RunSettings;
   try {
     o = parseRunArgs(argv);
-    config = await loadConfigForRun(resolvePaths({ env }).configDir);
-    policy = makePolicyConfig({
-      ...toPolicyConfig(config),
-      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
-      ...(o.threshold !== undefined ? { thresholdPct: o.threshold } : {}),
-    });
+    settings = runSettings(o, await loadConfigForRun(resolvePaths({ env }).configDir));
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof ConfigError || err instanceof GuardPathError)) throw err;
-    process.stderr.write(`guard: ${err.message.replace(/^guard: /, '')}\n`);
+    process.stderr.write(`guard: ${err.message.replace(/^guard:? /, '')}\n`);
     return 2;
   }
   if (isClaude(o.program) && !resolveProgram(o.program, env, cwd).ok) {
     process.stderr.write(`guard: ${o.program}: command not found. Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.\n`);
     return EXIT_NOT_FOUND;
   }
-  const footer = o.footer && config.footer;
+  const { policy, footer } = settings;
   const recording = startRunRecording({ env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION });
   for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
 
   let claude: ClaudeRun | null = null;
   if (isClaude(o.program)) {
-    // The flag beats both config windows; the config's per-model windows beat its window for all.
-    const window = o.window ?? config.window ?? undefined;
-    const metricsPort = o.metricsPort ?? config.metricsPort ?? undefined;
     try {
       // Loaded only for claude: the receiver, decoders and policy are not needed by other programs.
       const { startClaudeRun } = await import('../../app/claude-run.js');
       claude = await startClaudeRun({
-        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, forward: config.forward,
-        ...(window !== undefined ? { windowOverride: window } : {}),
-        ...(o.window === undefined ? { modelWindows: config.windows } : {}),
-        ...(metricsPort !== undefined ? { metricsPort } : {}),
+        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, ...settings.claude,
       });
     } catch (err) {
       if (!(err instanceof SettingsError)) throw err;
