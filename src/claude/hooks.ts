@@ -44,6 +44,18 @@ export interface StatusLineUsage {
   cacheCreationTokens: number;
   cacheReadTokens: number;
 }
+/** One of the subscription's usage windows, from the status line's `rate_limits`. */
+export interface RateLimitWindow {
+  /** Share of the window used, 0–100. */
+  usedPercentage: number;
+  /** When the window resets, in milliseconds since the epoch; null when not given. */
+  resetsAt: number | null;
+}
+/** Claude.ai subscription limits (absent for API keys and third-party providers). */
+export interface RateLimits {
+  fiveHour: RateLimitWindow | null;
+  sevenDay: RateLimitWindow | null;
+}
 export interface StatusLineHook {
   type: 'statusline';
   sessionId: string | null;
@@ -56,6 +68,8 @@ export interface StatusLineHook {
   currentUsage: StatusLineUsage | null;
   usedPercentage: number | null;
   costUsd: number | null;
+  /** `rate_limits.five_hour` / `seven_day`; null when the status line carries neither. */
+  rateLimits: RateLimits | null;
 }
 export interface UnknownHook {
   type: 'unknown';
@@ -162,5 +176,33 @@ function parseStatusLine(p: Obj, sessionId: string | null): StatusLineHook {
       : null,
     usedPercentage: num(cw, 'used_percentage'),
     costUsd: num(cost, 'total_cost_usd'),
+    rateLimits: parseRateLimits(obj(p, 'rate_limits')),
   };
+}
+
+/**
+ * `rate_limits` as documented (Claude Code 2.1.80+, subscription accounts only; never seen
+ * offline): `{ five_hour: { used_percentage, resets_at }, seven_day: { … } }`. 2.1.330 builds
+ * `resets_at` as Unix seconds (its status-line code compares it with Date.parse(…)/1000); some
+ * reports show an ISO 8601 string, so both are read. A window without a usable percentage is null.
+ */
+function parseRateLimits(rl: Obj | null): RateLimits | null {
+  if (!rl) return null;
+  const fiveHour = rateLimitWindow(obj(rl, 'five_hour'));
+  const sevenDay = rateLimitWindow(obj(rl, 'seven_day'));
+  return fiveHour || sevenDay ? { fiveHour, sevenDay } : null;
+}
+
+/** Unix seconds below this are taken as seconds, above as milliseconds (year 2286 either way). */
+const SECONDS_LIMIT = 1e10;
+
+function rateLimitWindow(w: Obj | null): RateLimitWindow | null {
+  const used = num(w, 'used_percentage');
+  if (!w || used === null || used < 0) return null;
+  const raw = w['resets_at'];
+  let resetsAt: number | null = null;
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) resetsAt = raw < SECONDS_LIMIT ? raw * 1000 : raw;
+  else if (typeof raw === 'string' && /^\d+$/.test(raw.trim())) resetsAt = Number(raw) < SECONDS_LIMIT ? Number(raw) * 1000 : Number(raw);
+  else if (typeof raw === 'string' && Number.isFinite(Date.parse(raw))) resetsAt = Date.parse(raw);
+  return { usedPercentage: Math.min(100, used), resetsAt };
 }

@@ -1,5 +1,6 @@
 // What the context tracker tells the rest of guard about one Claude conversation: the footer,
 // the checkpoint policy, `guard ls` and the session log all read this plain object.
+import type { RateLimits } from '../claude/hooks.js';
 
 export type WindowSource =
   | 'user'                 // guard's --window flag or config
@@ -59,6 +60,9 @@ export interface ContextSnapshot {
   compactedSinceRequest?: boolean;
   /** This conversation's counters from Claude's metrics; absent until a metric point arrives. */
   metricTotals?: MetricTotals;
+  /** The subscription's usage limits, from the newest status line that carried them (the
+   * account's, so they outlive /clear); absent until one did. */
+  rateLimits?: RateLimits;
 }
 
 /** Token and cost counters from Claude's own metrics (claude_code.token.usage / cost.usage). */

@@ -4,6 +4,7 @@
 // counted in display cells (wide characters and emoji count 2). The renderer draws them.
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { GuardState } from '../claude/state.js';
+import type { RateLimits } from '../claude/hooks.js';
 
 /**
  * What the checkpoint policy wants the user to see; all plain data. The policy's own
@@ -23,6 +24,8 @@ export interface FooterView {
   policy?: FooterPolicy;
   /** One short message (a warning, "checkpoint done", a miss); shown truncated if need be. */
   notice?: string;
+  /** The caller's clock (ms since the epoch), for the limits' reset countdowns; none without it. */
+  now?: number;
 }
 
 export interface ProgramFooterView {
@@ -151,6 +154,16 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** Time until a limit resets: 42m, 3h05m, 2d07h; "now" once it has passed. */
+export function formatCountdown(ms: number): string {
+  const m = Math.ceil(ms / 60_000);
+  if (m <= 0) return 'now';
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
 /** "claude-sonnet-5-20260101" → "sonnet-5"; "claude-opus-4-8[1m]" → "opus-4-8". */
 export function shortModel(model: string): string {
   return model.replace(/\[[^\]]*\]$/, '').replace(/^claude-/, '').replace(/-\d{8}$/, '');
@@ -203,6 +216,8 @@ function stateText(view: FooterView, long: boolean): { text: string; style: Styl
 interface Layout {
   model: boolean;
   growth: boolean;
+  /** The subscription limits: 2 with reset countdowns, 1 percentages only, 0 none. */
+  limits: 0 | 1 | 2;
   cost: boolean;
   /** 0 = no bar. */
   bar: number;
@@ -212,16 +227,20 @@ interface Layout {
   label: boolean;
 }
 
-// Richest first. Least important goes first: model → growth/turns → cost → the long state text
-// → the bar shrinks → the bar → the "guard" label → tokens → state; the percentage stays last.
+// Richest first. Least important goes first: model → growth/turns → the limits' countdowns →
+// cost → the long state text → the limits → the bar shrinks → the bar → the "guard" label →
+// tokens → state; the percentage stays last. (Without limits on the status line, their steps
+// change nothing.)
 const LAYOUTS: Layout[] = (() => {
-  const all: Layout = { model: true, growth: true, cost: true, bar: BAR_MAX, longState: true, state: true, tokens: true, label: true };
+  const all: Layout = { model: true, growth: true, limits: 2, cost: true, bar: BAR_MAX, longState: true, state: true, tokens: true, label: true };
   const out: Layout[] = [all];
   const push = (change: Partial<Layout>): void => { out.push({ ...out[out.length - 1]!, ...change }); };
   push({ model: false });
   push({ growth: false });
+  push({ limits: 1 });
   push({ cost: false });
   push({ longState: false });
+  push({ limits: 0 });
   for (const bar of [16, 12, 8, BAR_MIN]) push({ bar });
   push({ bar: 0 });
   push({ label: false });
@@ -229,8 +248,9 @@ const LAYOUTS: Layout[] = (() => {
   push({ state: false });
   return out;
 })();
-/** Index of the sparsest layout tried with the notice beside it; narrower, the notice gives way. */
-const LAYOUTS_WITH_NOTICE = 4;
+/** Index of the sparsest layout tried with the notice beside it (no cost, short state, no
+ * limits); narrower, the notice gives way. */
+const LAYOUTS_WITH_NOTICE = 6;
 
 function join(parts: Part[]): Part {
   return { text: parts.map((p) => p.text).join(SEP), styled: parts.map((p) => p.styled).join(SEP) };
@@ -258,6 +278,10 @@ function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
     }
   }
   if (layout.cost) parts.push(part(formatCost(s.costUsd), undefined, color));
+  if (layout.limits > 0 && s.rateLimits) {
+    const limits = limitsPart(s.rateLimits, layout.limits === 2 ? view.now : undefined, color);
+    if (limits) parts.push(limits);
+  }
   if (layout.model) {
     const name = s.model !== null ? shortModel(s.model) : 'model ?';
     parts.push(part(`${name} ${formatTokens(s.contextWindow)}`, 'dim', color));
@@ -267,6 +291,19 @@ function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
     parts.push(part(st.text, st.style, color));
   }
   return parts;
+}
+
+/** `5h 42% ↻1h26m · 7d 15% ↻3d04h`: each window's use, coloured like the gauge, and when it resets. */
+function limitsPart(limits: RateLimits, now: number | undefined, color: boolean): Part | null {
+  const bits: Part[] = [];
+  for (const [label, w] of [['5h', limits.fiveHour], ['7d', limits.sevenDay]] as const) {
+    if (!w) continue;
+    const pct = part(`${Math.round(w.usedPercentage)}%`, levelStyle(w.usedPercentage / 100), color);
+    const reset = now !== undefined && w.resetsAt !== null ? ` ↻${formatCountdown(w.resetsAt - now)}` : '';
+    bits.push({ text: `${label} ${pct.text}${reset}`, styled: `${label} ${pct.styled}${paint(reset, 'dim', color)}` });
+  }
+  if (bits.length === 0) return null;
+  return { text: bits.map((b) => b.text).join(' · '), styled: bits.map((b) => b.styled).join(' · ') };
 }
 
 function fit(parts: Part[], width: number): Part | null {

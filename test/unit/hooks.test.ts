@@ -39,7 +39,7 @@ t.test('2.1.330 fields: SessionStart, prompts, Stop, PreCompact, SessionEnd, sta
   t.same(by('001-statusline.json'), {
     type: 'statusline', sessionId: '26923332-ab1b-4011-89c6-bc7d2d56e689', version: '2.1.330',
     modelId: 'claude-sonnet-5-5', modelName: 'Sonnet 5.5', contextWindowSize: 1_000_000, currentUsage: null,
-    usedPercentage: null, costUsd: 0,
+    usedPercentage: null, costUsd: 0, rateLimits: null,
   });
   t.match(by('018-statusline.json'), {
     type: 'statusline', contextWindowSize: 1_000_000, usedPercentage: 97, costUsd: 0.6084289,
