@@ -4,15 +4,19 @@
 // Input: the parsed run options and the run's recording (log + live entry). Output: the extra
 // SupervisedOptions (Claude's args with guard's --settings, its telemetry environment, the footer
 // source and the onStart wiring) and a close() for the receiver. Nothing here types into Claude
-// but the controller's injector, through the supervisor's writer. When the user's own environment
-// exports Claude's telemetry (their collector), the receiver's accepted bodies are forwarded there.
+// but the controller's injector, through the supervisor's writer. When the user exports Claude's
+// telemetry to a collector of theirs (in their environment or in the `env` of their Claude
+// settings files), the receiver's accepted bodies are forwarded there. With a metrics port, the
+// run's figures are also served to Prometheus (src/prometheus/).
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { startReceiver, TOKEN_HEADER, type HookAnswer, type Receiver } from '../telemetry/receiver.js';
 import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
 import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
 import { classifyRequest, toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
-import { prepareClaudeSettings } from '../claude/settings.js';
+import { buildClaudeArgs, prepareClaudeSettings, readUtf8 } from '../claude/settings.js';
+import { claudeSettingsEnv, pinGuardTelemetry, withSettingsEnv } from '../claude/settings-env.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { ContextTracker } from '../context/tracker.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
@@ -31,6 +35,7 @@ import type { FooterSource } from '../ui/footer-source.js';
 import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
+import type { RunMetrics } from '../prometheus/metrics.js';
 
 /**
  * Claude Code batches log records and sends them every OTEL_LOGS_EXPORT_INTERVAL ms (default
@@ -58,6 +63,12 @@ export interface ClaudeRunOptions {
   env: NodeJS.ProcessEnv;
   policy: PolicyConfig;
   windowOverride?: number;
+  /** guard's config windows for given models (model id → tokens). */
+  modelWindows?: Readonly<Record<string, number>>;
+  /** Forward Claude's telemetry to the user's own collector, when they configured one (default true). */
+  forward?: boolean;
+  /** Serve Prometheus metrics on 127.0.0.1 at this port. */
+  metricsPort?: number;
   color: boolean;
   recording: RunRecording;
   /** Clock for the controller and the footer (tests). */
@@ -113,12 +124,21 @@ export function telemetryEnv(receiver: Receiver, token: string, protocols: Parti
 /** Throws SettingsError when the user's own --settings cannot be read. */
 export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const clock = o.clock ?? Date.now;
-  const prepared = prepareClaudeSettings({ userArgs: o.args, cwd: o.cwd });
+  const prepared = prepareClaudeSettings({ userArgs: o.args, cwd: o.cwd, ...(o.env.HOME ? { home: o.env.HOME } : {}) });
+  // What Claude's own settings files put in its environment: telemetry the user configured
+  // there, auto-compact settings. claudeEnv is the environment Claude will see, but guard's own.
+  const settingsEnv = claudeSettingsEnv({ cwd: o.cwd, home: o.env.HOME ?? homedir(), configDir: o.env.CLAUDE_CONFIG_DIR, flag: prepared.userSettings, readFile: readUtf8 });
+  const claudeEnv = withSettingsEnv(o.env, settingsEnv);
   const token = randomBytes(24).toString('hex');
   const changed = new Emitter<void>();
   const checkpoints = new Emitter<CheckpointRecord>();
   const subs = new Disposables();
-  const tracker = new ContextTracker({ env: o.env, ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}) });
+  const tracker = new ContextTracker({
+    env: claudeEnv,
+    ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}),
+    ...(o.modelWindows !== undefined ? { modelWindows: o.modelWindows } : {}),
+  });
+  let metrics: RunMetrics | null = null;
   const { log, live } = o.recording;
   const append = (r: LogEntry): void => { log?.append(r); };
 
@@ -150,7 +170,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     clock,
     timers: realTimers,
     checkNote: noteChecker(o.cwd),
-    log: (r) => { append(r); checkpoints.fire(r); },
+    log: (r) => { append(r); checkpoints.fire(r); metrics?.checkpoint(r); },
     notice: showNotice,
     onChange: () => changed.fire(),
     holdSettleMs: HOLD_SETTLE_MS,
@@ -194,6 +214,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
         // had armed or the context jumped past the point in one turn: guard meant to get there first.
         const miss = e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
         append(compactionRecord(e, miss ? { miss } : {}));
+        metrics?.compaction(e.trigger);
         controller.compaction(e.trigger, e.success, e.error);
       } else if (e.type === 'api_error' && isMainThread(e.querySource)) {
         controller.apiError(e.t);
@@ -215,9 +236,10 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     return undefined;
   };
 
-  // The user's own collector, if their environment exports Claude's telemetry: read before guard's
-  // variables replace theirs in Claude's environment.
-  const forwarding = forwardPlanFromEnv(o.env, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
+  // The user's own collector, if their environment or settings export Claude's telemetry: read
+  // before guard's variables replace theirs in Claude's environment.
+  const forwarding = o.forward === false ? { targets: {}, warnings: [] }
+    : forwardPlanFromEnv(claudeEnv, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
   // Loaded only when needed: undici alone adds ~130 ms to guard's start.
   const forwarder: Forwarder | null = Object.keys(forwarding.targets).length === 0 ? null
     : (await import('../telemetry/forwarder.js')).startForwarder({ targets: forwarding.targets, onProblem: (m) => showNotice(`telemetry ${m}`) });
@@ -225,15 +247,34 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   for (const target of Object.values(forwarding.targets)) protocols[target.signal] = target.protocol;
 
   const receiver = await startReceiver({
-    token, onTelemetry, onHook,
+    token, onTelemetry, onHook, onError: () => metrics?.receiverError(),
     ...(forwarder ? { onAccepted: (signal: string, contentType: string, body: Buffer) => forwarder.accept(signal, contentType, body) } : {}),
   });
+
+  const guardVars = telemetryEnv(receiver, token, protocols);
+  const pinned = pinGuardTelemetry(guardVars, settingsEnv, (name) => name === TOKEN_ENV || name.endsWith('_HEADERS'));
+  const claudeArgs = Object.keys(pinned.pin).length === 0 ? prepared.args
+    : buildClaudeArgs(o.args, { ...prepared.settings, env: { ...envObject(prepared.settings.env), ...pinned.pin } });
+
+  const metricsWarnings: string[] = [];
+  if (o.metricsPort !== undefined) {
+    try {
+      const { startMetricsServer } = await import('../prometheus/metrics.js');
+      metrics = await startMetricsServer({
+        port: o.metricsPort,
+        source: { session: o.recording.id, snapshot: () => tracker.snapshot(), forwardsDropped: () => { const st = forwarder?.stats(); return st ? st.failed + st.dropped : 0; } },
+      });
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'MetricsPortError')) throw err;
+      metricsWarnings.push(err.message);
+    }
+  }
 
   const footerSource: FooterSource = {
     lines: (width) => {
       const now = clock();
       const text = notice && notice.until > now ? notice.text : undefined;
-      return renderClaudeFooter({ snapshot: tracker.snapshot(), state: controller.guardState, policy: controller.view, ...(text ? { notice: text } : {}) }, width, { color: o.color });
+      return renderClaudeFooter({ snapshot: tracker.snapshot(), state: controller.guardState, policy: controller.view, now, ...(text ? { notice: text } : {}) }, width, { color: o.color });
     },
     onChange: (fn) => changed.on(fn),
     setNotice: (text) => { if (text) showNotice(text); else { notice = undefined; changed.fire(); } },
@@ -256,8 +297,8 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   };
 
   return {
-    supervised: { args: prepared.args, extraEnv: telemetryEnv(receiver, token, protocols), footerSource, onStart },
-    warnings: [...prepared.warnings, ...forwarding.warnings],
+    supervised: { args: claudeArgs, extraEnv: guardVars, footerSource, onStart },
+    warnings: [...prepared.warnings, ...forwarding.warnings, ...pinned.warnings, ...metricsWarnings],
     tracker,
     controller,
     onChange: (fn) => changed.on(fn),
@@ -267,6 +308,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       controller.dispose();
       subs.dispose();
       await receiver.close();
+      await metrics?.close();
       const sent = await forwarder?.close();
       if (sent !== undefined && sent.failed + sent.dropped > 0) {
         (o.stderr ?? ((text) => { process.stderr.write(text); }))(
@@ -279,6 +321,10 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
 /** An API error of the main conversation (`query_source` as classifyRequest reads it; none: taken as main). */
 function isMainThread(querySource: string | null): boolean {
   return classifyRequest(querySource, false).thread === 'main';
+}
+
+function envObject(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
 }
 
 /** The thread the log records is the one the gauge used: a guessed main request it rejected is a side one. */

@@ -139,7 +139,7 @@ export function buildClaudeArgs(userArgs: readonly string[], settings: ClaudeSet
 }
 
 export type ReadFile = (path: string) => string;
-const readUtf8: ReadFile = (p) => readFileSync(p, 'utf8');
+export const readUtf8: ReadFile = (p) => readFileSync(p, 'utf8');
 
 /** A `--settings` value: inline JSON when it starts with `{`, else a file relative to `cwd`. */
 export function loadSettingsValue(value: string, cwd: string, readFile: ReadFile = readUtf8): { settings: ClaudeSettings; file: string | null } {
@@ -242,6 +242,8 @@ export interface PrepareOptions {
 export interface PreparedClaude {
   args: string[];
   settings: ClaudeSettings;
+  /** The user's own `--settings` (the last one given), read; null without one. */
+  userSettings: ClaudeSettings | null;
   /** The user's settings file given with --settings, if any. */
   userSettingsFile: string | null;
   userStatusLine: StatusLineSetting | null;
@@ -270,5 +272,5 @@ export function prepareClaudeSettings(opts: PrepareOptions): PreparedClaude {
   const warnings: string[] = [];
   const disabledBy = hooksDisabledBy(user, userFile, opts.cwd, home, readFile);
   if (disabledBy) warnings.push(`hooks are disabled by "disableAllHooks" in ${disabledBy}: guard cannot tell when Claude is idle and will not checkpoint`);
-  return { args: buildClaudeArgs(opts.userArgs, settings), settings, userSettingsFile: userFile, userStatusLine, warnings };
+  return { args: buildClaudeArgs(opts.userArgs, settings), settings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
 }
