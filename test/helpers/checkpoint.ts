@@ -1,7 +1,8 @@
 // Helpers for the checkpoint end-to-end tests (test/e2e/checkpoint*.test.ts): the real Claude Code
 // under `bin/guard.js claude` against the stand-in API (claude-session.ts). They read what a user
 // and a reviewer would: guard's footer on the reconstructed screen (watched in the background so
-// short-lived phases are not missed), and guard's session log through `guard log --json latest`.
+// short-lived phases are not missed), guard's session log through `guard log --json latest`, and
+// `guard ls --json`.
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import type { ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
 import type { StandinApi, StandinRequest } from '../../src/demo/standin-api.js';
+import type { LiveEntry } from '../../src/registry/live.js';
 
 /** The auto-compact point of a 200,000-token window (window − 33,000; CLAUDE-CODE.md). */
 export const AUTO_COMPACT_200K = 167_000;
@@ -63,6 +65,13 @@ export function guardLogLatest(s: ClaudeSession): { status: number | null; lines
   if (r.error) throw new Error(`guard log: ${r.error.message}; stderr: ${r.stderr}`);
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LogLine);
   return { status: r.status, lines, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `guard ls --json` with the test's GUARD_HOME. */
+export function guardLsJson(s: ClaudeSession): LiveEntry[] {
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...s.env.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  if (r.error || r.status !== 0) throw new Error(`guard ls: ${r.error?.message ?? `exit ${r.status}`}; stderr: ${r.stderr}`);
+  return JSON.parse(r.stdout) as LiveEntry[];
 }
 
 /** The checkpoint records' phases, in log order. */
