@@ -25,6 +25,8 @@ export interface ClaudeSessionOptions {
   waitReady?: boolean;
   /** How long to wait for it (default 30 s; Claude 2.1.330 needs ~2.5 s, more on a busy machine). */
   readyTimeoutMs?: number;
+  /** Runs once the isolated HOME and project exist, before the program starts (e.g. to write settings files). */
+  beforeStart?(env: ClaudeEnv): Promise<void>;
 }
 
 export interface ClaudeSession {
@@ -48,6 +50,12 @@ export async function startClaudeSession(opts: ClaudeSessionOptions = {}): Promi
     apiUrl: api.url,
     extraEnv: { ...(otlp ? telemetryEnv(otlp.url, TELEMETRY_TOKEN) : {}), ...opts.extraEnv },
   });
+  try {
+    await opts.beforeStart?.(env);
+  } catch (err) {
+    await Promise.allSettled([api.close(), otlp?.close(), env.cleanup()]);
+    throw err;
+  }
   const cmd = opts.guardArgs ? env.guardCommand(opts.guardArgs, opts.claudeArgs) : env.claudeCommand(opts.claudeArgs);
   const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: opts.cols ?? 110, rows: opts.rows ?? 32, kittyKeyboard: opts.kittyKeyboard ?? false });
   let disposed = false;
