@@ -18,13 +18,14 @@ const HOST = '127.0.0.1';
 const PATH = '/metrics';
 
 /**
- * The checkpoint phases that end a step of a checkpoint (src/policy/policy.ts logs them):
+ * The checkpoint phases that end a step of a checkpoint (src/log/records.ts lists them all):
  * done (resumed after a handoff, compacted), or not (failed — a failed try that is retried counts
  * too —, fallback from handoff to compact, skipped by the user, disarmed because the context
- * dropped, warned with strategy off, miss: Claude compacted on its own first). The other phases
- * (armed, prompted, note-written, cleared, compact-sent) are steps on the way.
+ * dropped, warned with strategy off, refused: guard did not type, miss: Claude compacted on its
+ * own first). The other phases (armed, prompted, note-written, cleared, compact-sent) are steps on
+ * the way, and `held` has its own counter.
  */
-export const CHECKPOINT_OUTCOMES = ['resumed', 'compacted', 'failed', 'fallback', 'skipped', 'disarmed', 'warned', 'miss'] as const;
+export const CHECKPOINT_OUTCOMES = ['resumed', 'compacted', 'failed', 'fallback', 'skipped', 'disarmed', 'warned', 'refused', 'miss'] as const;
 /** The checkpoint record phase that says guard held back one of Claude's automatic compactions. */
 export const HELD_PHASE = 'held';
 const TRIGGERS = ['manual', 'auto'] as const;
