@@ -77,7 +77,17 @@ export interface PrivateFs {
   chmodSync(p: string, mode: number): void;
   statSync(p: string): fs.Stats;
   accessSync(p: string, mode: number): void;
+  /** The user guard runs as (process.getuid); absent where the platform has no uids (Windows). */
+  getuid?: () => number;
 }
+
+const realFs: PrivateFs = {
+  mkdirSync: (p, o) => fs.mkdirSync(p, o),
+  chmodSync: (p, m) => fs.chmodSync(p, m),
+  statSync: (p) => fs.statSync(p),
+  accessSync: (p, m) => fs.accessSync(p, m),
+  ...(process.getuid ? { getuid: process.getuid.bind(process) } : {}),
+};
 
 function codeOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
@@ -85,9 +95,12 @@ function codeOf(err: unknown): string | undefined {
 
 /**
  * Creates `dir` (and missing parents) and makes `dir` itself 0700 — existing folders too — then
- * checks it is writable. Throws GuardPathError naming the path when any of that fails.
+ * checks it is writable. Throws GuardPathError naming the path when any of that fails, and when
+ * the folder belongs to another user: guard neither tightens someone else's folder (run as root
+ * with a GUARD_HOME of another user's, chmod would succeed) nor writes its private files where
+ * another user can read or replace them.
  */
-export function ensurePrivateDir(dir: string, fsi: PrivateFs = fs): string {
+export function ensurePrivateDir(dir: string, fsi: PrivateFs = realFs): string {
   try {
     fsi.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
   } catch (err) {
@@ -101,6 +114,10 @@ export function ensurePrivateDir(dir: string, fsi: PrivateFs = fs): string {
     throw new GuardPathError(dir, codeOf(err), 'read folder');
   }
   if (!st.isDirectory()) throw new GuardPathError(dir, 'ENOTDIR', 'use as a folder');
+  const me = fsi.getuid?.();
+  if (me !== undefined && st.uid !== me) {
+    throw new GuardPathError(dir, `it belongs to uid ${st.uid}, you are uid ${me}; use a folder of your own`, 'use another user\'s folder');
+  }
   if ((st.mode & 0o777) !== DIR_MODE) {
     try {
       fsi.chmodSync(dir, DIR_MODE);
@@ -134,7 +151,7 @@ export function ensurePrivateFile(file: string, fsi: Pick<PrivateFs, 'statSync' 
 }
 
 /** The state folder and its sessions/ and live/ folders, all created private. */
-export function ensureStateDirs(paths: GuardPaths, fsi: PrivateFs = fs): GuardPaths {
+export function ensureStateDirs(paths: GuardPaths, fsi: PrivateFs = realFs): GuardPaths {
   ensurePrivateDir(paths.stateDir, fsi);
   ensurePrivateDir(paths.sessionsDir, fsi);
   ensurePrivateDir(paths.liveDir, fsi);

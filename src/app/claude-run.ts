@@ -15,7 +15,8 @@ import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '..
 import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
 import { classifyRequest, toClaudeEvent, type ApiRequestEvent } from '../claude/events.js';
-import { buildClaudeArgs, prepareClaudeSettings, readUtf8 } from '../claude/settings.js';
+import { prepareClaudeSettings, readUtf8 } from '../claude/settings.js';
+import { writeSettingsFile, type SettingsFile } from '../claude/settings-file.js';
 import { claudeSettingsEnv, pinGuardTelemetry, withSettingsEnv } from '../claude/settings-env.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { ContextTracker } from '../context/tracker.js';
@@ -207,16 +208,21 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       const e = toClaudeEvent(rec);
       const outcome = tracker.onEvent(e);
       if (outcome.duplicate) continue;
+      // A `claude` run from Claude's shell tool reports here too (it inherits the variables): its
+      // requests are logged as side ones, and its compactions neither count as a miss nor move the policy.
+      const followed = tracker.isFollowed(e.sessionId);
       if (e.type === 'api_request') {
-        append(requestRecord(asLogged(e, outcome.countedAsMain)));
+        append(requestRecord(asLogged(e, outcome.countedAsMain && followed)));
       } else if (e.type === 'compaction') {
         // A compaction Claude made on its own (and that happened: success) is a miss, whether guard
         // had armed or the context jumped past the point in one turn: guard meant to get there first.
-        const miss = e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
+        const miss = followed && e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
         append(compactionRecord(e, miss ? { miss } : {}));
-        metrics?.compaction(e.trigger);
-        controller.compaction(e.trigger, e.success, e.error);
-      } else if (e.type === 'api_error' && isMainThread(e.querySource)) {
+        if (followed) {
+          metrics?.compaction(e.trigger);
+          controller.compaction(e.trigger, e.success, e.error);
+        }
+      } else if (e.type === 'api_error' && followed && isMainThread(e.querySource)) {
         controller.apiError(e.t);
       }
     }
@@ -249,12 +255,26 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const receiver = await startReceiver({
     token, onTelemetry, onHook, onError: () => metrics?.receiverError(),
     ...(forwarder ? { onAccepted: (signal: string, contentType: string, body: Buffer) => forwarder.accept(signal, contentType, body) } : {}),
+  }).catch(async (err: unknown) => {
+    await forwarder?.close();
+    throw err;
   });
 
   const guardVars = telemetryEnv(receiver, token, protocols);
   const pinned = pinGuardTelemetry(guardVars, settingsEnv, (name) => name === TOKEN_ENV || name.endsWith('_HEADERS'));
-  const claudeArgs = Object.keys(pinned.pin).length === 0 ? prepared.args
-    : buildClaudeArgs(o.args, { ...prepared.settings, env: { ...envObject(prepared.settings.env), ...pinned.pin } });
+  const settings = Object.keys(pinned.pin).length === 0 ? prepared.settings
+    : { ...prepared.settings, env: { ...envObject(prepared.settings.env), ...pinned.pin } };
+  // The merged settings reach Claude as a private file, removed at close() (every way the run ends).
+  let settingsFile: SettingsFile;
+  try {
+    settingsFile = writeSettingsFile(settings);
+  } catch (err) {
+    await receiver.close();
+    await forwarder?.close();
+    throw err;
+  }
+  subs.add({ dispose: () => settingsFile.remove() });
+  const claudeArgs = prepared.argsFor(settingsFile.path);
 
   const metricsWarnings: string[] = [];
   if (o.metricsPort !== undefined) {

@@ -2,8 +2,10 @@
 // PreCompact and SessionEnd that run the hook relay, and optionally a status line that runs the
 // status-line relay (which still prints the user's own status line). Input: the user's claude
 // arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
-// settings files (for their status-line command). Output: the argument list to start Claude with.
-// Everything is pure except `prepareClaudeSettings`, whose file reads are injectable.
+// settings files (for their status-line command). Output: the merged settings (written to a
+// private file by ./settings-file.ts, never put on the command line) and the argument list to start
+// Claude with, given that file's path. Everything is pure except `prepareClaudeSettings`, whose
+// file reads are injectable.
 
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -132,10 +134,10 @@ export function splitSettingsArgs(args: readonly string[]): SplitArgs {
   return { values, rest };
 }
 
-/** Claude's arguments with the user's `--settings` removed and the one merged settings passed first. */
-export function buildClaudeArgs(userArgs: readonly string[], settings: ClaudeSettings): string[] {
+/** Claude's arguments with the user's `--settings` removed and the file of the merged settings passed first. */
+export function buildClaudeArgs(userArgs: readonly string[], settingsFile: string): string[] {
   const { rest } = splitSettingsArgs(userArgs);
-  return [SETTINGS_FLAG, JSON.stringify(settings), ...rest];
+  return [SETTINGS_FLAG, settingsFile, ...rest];
 }
 
 export type ReadFile = (path: string) => string;
@@ -240,7 +242,8 @@ export interface PrepareOptions {
 }
 
 export interface PreparedClaude {
-  args: string[];
+  /** Claude's arguments, once `settings` are in `settingsFile` (a path; never the JSON itself). */
+  argsFor(settingsFile: string): string[];
   settings: ClaudeSettings;
   /** The user's own `--settings` (the last one given), read; null without one. */
   userSettings: ClaudeSettings | null;
@@ -272,5 +275,6 @@ export function prepareClaudeSettings(opts: PrepareOptions): PreparedClaude {
   const warnings: string[] = [];
   const disabledBy = hooksDisabledBy(user, userFile, opts.cwd, home, readFile);
   if (disabledBy) warnings.push(`hooks are disabled by "disableAllHooks" in ${disabledBy}: guard cannot tell when Claude is idle and will not checkpoint`);
-  return { args: buildClaudeArgs(opts.userArgs, settings), settings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
+  const userArgs = [...opts.userArgs];
+  return { argsFor: (settingsFile) => buildClaudeArgs(userArgs, settingsFile), settings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
 }

@@ -17,6 +17,12 @@
 // - cost = sum of cost_usd over every request (each counted once per session and sequence).
 // - one state per Claude session id; snapshot() shows the one on screen: the newest SessionStart
 //   hook's session, else the session with the newest event.
+// - guard's hooks run only in the Claude guard started (they come with its --settings), so a
+//   session named by a hook is one of its conversations (a /clear starts another). Telemetry of
+//   any other session is foreign: a `claude` started from Claude's own shell tool inherits the
+//   telemetry variables and reports here too. Foreign sessions are kept apart and never inform
+//   the followed conversation (isFollowed; the window and auto-compact point learned from them).
+//   Before any hook arrived (or with hooks disabled) every session counts as followed.
 
 import type { ClaudeEvent, ApiRequestEvent, CompactionEvent } from '../claude/events.js';
 import { classifyRequest, str, num } from '../claude/events.js';
@@ -82,6 +88,8 @@ interface SessionState {
   maxAutoPreTokens: number | null;
   /** Newest API error of the main conversation (a refused prompt: "prompt is too long"). */
   newestMainErrorKey: OrderKey | null;
+  /** Lowest pre_tokens of this session's successful auto compactions, per window they happened under. */
+  lowestAutoPre: Map<number, number>;
   metrics: MetricCounters | null;
 }
 
@@ -100,9 +108,9 @@ export class ContextTracker {
   private readonly modelWindows: Readonly<Record<string, number>> | null;
   private readonly sessions = new Map<string, SessionState>();
   private onScreen: string | null = null;
+  /** Every session a guard hook named: the conversations of the Claude guard started. */
+  private readonly hooked = new Set<string>();
   private arrival = 0;
-  /** Lowest pre_tokens of a successful auto compaction, per window it happened under. */
-  private readonly lowestAutoPre = new Map<number, number>();
   /** The account's limits from the newest status line that carried them. */
   private rateLimits: RateLimits | null = null;
 
@@ -162,6 +170,7 @@ export class ContextTracker {
     const sessionId = typeof p['session_id'] === 'string' && p['session_id'] !== '' ? p['session_id'] : null;
     if (sessionId === null) return;
     const s = this.session(sessionId);
+    this.hooked.add(sessionId);
     if (event === 'SessionStart') {
       this.onScreen = sessionId;
       if (typeof p['model'] === 'string' && p['model'] !== '') {
@@ -194,9 +203,19 @@ export class ContextTracker {
     if (this.onScreen !== null) return this.onScreen;
     let best: SessionState | null = null;
     for (const s of this.sessions.values()) {
+      if (!this.isFollowed(s.id)) continue;
       if (best === null || s.lastT > best.lastT || (s.lastT === best.lastT && s.lastArrival > best.lastArrival)) best = s;
     }
     return best === null || best.id === NO_SESSION ? null : best.id;
+  }
+
+  /**
+   * Whether events of this session belong to the Claude guard started (see the header): a session
+   * a guard hook named, or any session while no hook has named one. Events without a session id
+   * (older Claude versions) count as followed.
+   */
+  isFollowed(sessionId: string | null): boolean {
+    return sessionId === null || sessionId === NO_SESSION || this.hooked.size === 0 || this.hooked.has(sessionId);
   }
 
   sessionIds(): string[] {
@@ -213,7 +232,7 @@ export class ContextTracker {
   snapshotFor(sessionId: string | null): ContextSnapshot {
     const s = this.sessions.get(sessionId ?? NO_SESSION) ?? null;
     const win = this.windowOf(s);
-    const point = autoCompactPoint(win.window, this.env, this.lowestAutoPre.get(win.window));
+    const point = autoCompactPoint(win.window, this.env, this.lowestAutoPreFor(win.window));
     const main = s?.newestMain ?? null;
     const contextTokens = main?.context ?? null;
     const fc = forecastFromGrowths(s === null ? [] : this.growthsOf(s), contextTokens, point.at);
@@ -278,9 +297,20 @@ export class ContextTracker {
       // The window in force when it happened, before this compaction informs it.
       const window = this.windowOf(s).window;
       s.maxAutoPreTokens = Math.max(s.maxAutoPreTokens ?? 0, e.preTokens);
-      const low = this.lowestAutoPre.get(window);
-      if (low === undefined || e.preTokens < low) this.lowestAutoPre.set(window, e.preTokens);
+      const low = s.lowestAutoPre.get(window);
+      if (low === undefined || e.preTokens < low) s.lowestAutoPre.set(window, e.preTokens);
     }
+  }
+
+  /** Lowest pre_tokens of an auto compaction under `window` in the followed sessions of the run. */
+  private lowestAutoPreFor(window: number): number | undefined {
+    let low: number | undefined;
+    for (const s of this.sessions.values()) {
+      if (!this.isFollowed(s.id)) continue;
+      const v = s.lowestAutoPre.get(window);
+      if (v !== undefined && (low === undefined || v < low)) low = v;
+    }
+    return low;
   }
 
   private growthsOf(s: SessionState): number[] {
@@ -311,7 +341,7 @@ export class ContextTracker {
     if (own.source !== 'default') return own;
     // A conversation started by /clear knows nothing of its own yet: it runs on the same model
     // as the ones before it, so the newest window the run learned still holds.
-    const known = [...this.sessions.values()].reverse().filter((o) => o !== s).map((o) => this.ownWindowOf(o)).find((w) => w.source !== 'default');
+    const known = [...this.sessions.values()].reverse().filter((o) => o !== s && this.isFollowed(o.id)).map((o) => this.ownWindowOf(o)).find((w) => w.source !== 'default');
     return known ?? own;
   }
 
@@ -332,7 +362,7 @@ export class ContextTracker {
       s = {
         id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
         seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
-        statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, newestMainErrorKey: null, metrics: null,
+        statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, newestMainErrorKey: null, lowestAutoPre: new Map(), metrics: null,
       };
       this.sessions.set(id, s);
     }

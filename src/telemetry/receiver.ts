@@ -33,6 +33,32 @@ export const TOKEN_HEADER = 'x-guard-token';
 /** Bodies above this (compressed or inflated) get 413: far above any real export batch. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Time a client gets to send its request headers, and its whole request. Node's defaults (60 s and
+ * 300 s, checked every 30 s) let a local process without the token hold sockets for minutes.
+ * Nobody guard serves comes close: the hook and status-line relays send a buffered body and give
+ * up themselves after RELAY_DEADLINE_MS (800 ms, src/claude/relay/post.ts); Claude's OTLP
+ * exporters send small, frequent batches over loopback and abandon a request after their own
+ * OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default), so a request still arriving after that is
+ * answered to nobody. The cost of a lower value: a machine stalled for that long loses one batch
+ * (the exporter retries it).
+ */
+export const HEADERS_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** How often Node checks those two timeouts (its default, 30 s, would let them run 30 s late). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+/** An idle kept-alive socket is closed after this; the exporters reconnect when they next send. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/**
+ * Open sockets at once; further ones are closed at accept. Claude uses one or two kept-alive
+ * sockets for its exporters and one per running relay (a handful of hooks can run at once, plus
+ * the status line): a few tens at most. The load test runs 50 concurrent senders. A cap well
+ * above that and far below the usual 1,024 open files keeps a local process from exhausting
+ * guard's file descriptors; the price is that such a process, by holding 128 idle sockets, can
+ * delay guard's telemetry until the timeouts above close them.
+ */
+export const MAX_CONNECTIONS = 128;
+
 const HOST = '127.0.0.1';
 const HOOK_PREFIX = '/guard/hook/';
 // Hook event names are Claude's (Stop, SessionStart, …) or `statusline`; nothing else is routed.
@@ -64,6 +90,12 @@ export interface ReceiverOptions {
    * Called just before the 200; what it throws is reported to onError and changes nothing.
    */
   onAccepted?(signal: OtlpSignal, contentType: string, body: Buffer): void;
+  /** Default HEADERS_TIMEOUT_MS (tests make it short). */
+  headersTimeoutMs?: number;
+  /** Default REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Default MAX_CONNECTIONS. */
+  maxConnections?: number;
 }
 
 /** A hook's answer, sent back to the relay as JSON. */
@@ -90,6 +122,13 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     throw new RangeError(`startReceiver: maxBodyBytes must be a positive integer, got ${String(opts.maxBodyBytes)}`);
   }
 
+  const headersTimeoutMs = positiveInt(opts.headersTimeoutMs, HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
+  const requestTimeoutMs = positiveInt(opts.requestTimeoutMs, REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+  const maxConnections = positiveInt(opts.maxConnections, MAX_CONNECTIONS, 'maxConnections');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new RangeError(`startReceiver: headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`);
+  }
+
   const codecReady = loadCodec();
   // Should it ever fail to load, each request reports it (500); nothing may go unhandled meanwhile.
   codecReady.catch(() => undefined);
@@ -98,7 +137,12 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     try { opts.onError?.(err); } catch { /* a faulty error sink must not take the receiver down */ }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, headersTimeoutMs),
+    keepAliveTimeout: Math.min(KEEP_ALIVE_TIMEOUT_MS, requestTimeoutMs),
+  }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       const error = err instanceof Error ? err : new Error(String(err));
       reportError(error);
@@ -106,8 +150,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       else res.destroy();
     });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.maxConnections = maxConnections;
+  server.on('drop', () => reportError(new Error(`receiver: connection refused, ${maxConnections} already open`)));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -315,6 +362,12 @@ function readBody(req: IncomingMessage, gzip: boolean, limit: number): Promise<B
     req.on('error', () => finish(ABORTED));
     req.on('close', () => { if (!req.readableEnded) finish(ABORTED); });
   });
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`startReceiver: ${name} must be a positive integer, got ${String(value)}`);
+  return value;
 }
 
 function short(reason: string): string {

@@ -62,3 +62,34 @@ t.test('an unusable folder is a GuardPathError naming the path', async (t) => {
   };
   t.throws(() => ensurePrivateDir('/nope/guard', fakeFs), { name: 'GuardPathError', message: 'guard: cannot write to folder /nope/guard (EACCES)' });
 });
+
+t.test('a folder that belongs to another user is refused, and left as it was', async (t) => {
+  const me = process.getuid!();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-paths-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  // Someone else's folder: as root, one handed to `nobody`; otherwise a root-owned one.
+  let theirs = '/';
+  if (me === 0) {
+    theirs = path.join(root, 'theirs');
+    fs.mkdirSync(theirs, { mode: 0o755 });
+    fs.chownSync(theirs, 65534, 65534);
+  }
+  const before = fs.statSync(theirs).mode;
+  const err = t.throws(() => ensurePrivateDir(theirs)) as GuardPathError;
+  t.equal(err.name, 'GuardPathError');
+  t.equal(err.message, `guard: cannot use another user's folder ${theirs} (it belongs to uid ${fs.statSync(theirs).uid}, you are uid ${me}; use a folder of your own)`);
+  t.equal(fs.statSync(theirs).mode, before, 'its mode is untouched');
+  // GUARD_HOME pointing there: the run's state folders are refused the same way.
+  if (me === 0) t.throws(() => ensureStateDirs(resolvePaths({ env: { GUARD_HOME: theirs } })), { name: 'GuardPathError', message: /another user's folder/ });
+  // Faked, for any user: uid 4242 owns it, guard runs as 1000; chmod is never called.
+  let chmods = 0;
+  const fakeFs = {
+    mkdirSync: () => undefined,
+    statSync: () => ({ isDirectory: () => true, mode: 0o40755, uid: 4242 }) as unknown as fs.Stats,
+    chmodSync: () => { chmods++; },
+    accessSync: () => undefined,
+    getuid: () => 1000,
+  };
+  t.throws(() => ensurePrivateDir('/srv/shared', fakeFs), { message: "guard: cannot use another user's folder /srv/shared (it belongs to uid 4242, you are uid 1000; use a folder of your own)" });
+  t.equal(chmods, 0, 'no chmod on a folder that is not the user\'s');
+});

@@ -76,8 +76,34 @@ t.test('prompts and responses never reach the file', async (t) => {
   const text = fs.readFileSync(log.path, 'utf8');
   t.notMatch(text, /secret/);
   t.match(text, /"phase":"armed"/);
-  t.same(redactArgs('/usr/bin/claude', ['-p', 'do things', '--model', 'opus', '--settings={"a":1}', 'more']), ['-p', REDACTED, '--model', 'opus', '--settings={"a":1}', REDACTED]);
+  t.same(redactArgs('/usr/bin/claude', ['-p', 'do things', '--model', 'opus', '--settings={"a":1}', 'more']), ['-p', REDACTED, '--model', 'opus', `--settings=${REDACTED}`, REDACTED]);
   t.same(redactArgs('sh', ['-c', 'exit 7']), ['-c', 'exit 7']);
+});
+
+t.test('every form of a prompt-carrying option, under every name of claude, is redacted', async (t) => {
+  const secret = 'SECRET';
+  const forms: string[][] = [
+    [`--append-system-prompt=${secret}`], ['--append-system-prompt', secret],
+    [`--system-prompt=${secret}`], ['--system-prompt', secret],
+    [`--settings={"env":{"K":"${secret}"}}`], ['--settings', `{"env":{"K":"${secret}"}}`],
+    [`--agents={"a":{"prompt":"${secret}"}}`], ['--agents', `{"a":{"prompt":"${secret}"}}`],
+    [`--mcp-config={"x":"${secret}"}`], ['--mcp-config', `{"x":"${secret}"}`],
+    ['-p', secret], ['--print', secret], [secret], ['--', `-${secret}`],
+    ['--unknown-option', secret], [`--unknown-option=${secret}`],
+  ];
+  const names = ['claude', 'claude.js', 'Claude', 'CLAUDE.EXE', '/opt/tools/bin/claude', './node_modules/.bin/claude', 'C:\\Tools\\claude.cmd'];
+  for (const name of names) {
+    for (const form of forms) {
+      const out = redactArgs(name, ['--model', 'opus', ...form]);
+      t.notMatch(out.join(' '), secret, `${name} ${form.join(' ')}`);
+      t.equal(out.length, form.length + 2, 'one logged word per argument');
+      t.same(out.slice(0, 2), ['--model', 'opus'], 'plain option values stay');
+    }
+  }
+  // Option names stay, so the log still says how the run was started.
+  t.same(redactArgs('claude', ['--resume', 'abc', '--append-system-prompt', 'x', '--permission-mode=plan', '--verbose', 'hi']),
+    ['--resume', 'abc', '--append-system-prompt', REDACTED, '--permission-mode=plan', '--verbose', REDACTED]);
+  t.same(redactArgs('claudette', ['hello']), ['hello'], 'another program keeps its arguments');
 });
 
 t.test('a failing write is reported once and never thrown', async (t) => {

@@ -4,13 +4,14 @@
 // whole handoff (note, /clear, resume) through the real program.
 import { readPromptBox } from '../../src/claude/prompt-box.js';
 import t, { type Test } from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
-import { defaultRelayPaths, prepareClaudeSettings } from '../../src/claude/settings.js';
+import { defaultRelayPaths, prepareClaudeSettings, type RelayPaths } from '../../src/claude/settings.js';
+import { writeSettingsFile } from '../../src/claude/settings-file.js';
 import { CheckpointController } from '../../src/policy/controller.js';
 import { makePolicyConfig } from '../../src/policy/config.js';
 import { noteChecker } from '../../src/policy/note-file.js';
@@ -50,7 +51,7 @@ async function receiver(t: Test, onHook: (event: string, body: unknown) => void 
 
 
 
-async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: string) => void, receiverUrl: string): Promise<{ term: TestTerminal; api: StandinApi; cwd: string }> {
+async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: string) => void, receiverUrl: string, relayPaths: RelayPaths = relay): Promise<{ term: TestTerminal; api: StandinApi; cwd: string }> {
   const api = await startStandinApi({});
   t.teardown(() => api.close());
   const home = mkdtempSync(join(tmpdir(), 'guard-relay-home-'));
@@ -62,9 +63,11 @@ async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: st
   }));
   mkdirSync(join(home, '.claude'));
   setup(home, cwd);
-  const prep = prepareClaudeSettings({ userArgs: userArgs.map((a) => a.replace('$CWD', cwd)), cwd, home, relay });
+  const prep = prepareClaudeSettings({ userArgs: userArgs.map((a) => a.replace('$CWD', cwd)), cwd, home, relay: relayPaths });
+  const settingsFile = writeSettingsFile(prep.settings);
+  t.teardown(() => settingsFile.remove());
   const term = startTerminal({
-    file: CLAUDE, args: prep.args, cwd, cols: 110, rows: 32,
+    file: CLAUDE, args: prep.argsFor(settingsFile.path), cwd, cols: 110, rows: 32,
     env: {
       ...process.env, HOME: home, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: KEY, TERM: 'xterm-256color',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', GUARD_RECEIVER_URL: receiverUrl, GUARD_TOKEN: TOKEN,
@@ -95,6 +98,34 @@ t.test("guard's hooks and status line reach the receiver; the user's hook and st
   await waitUntil(() => existsSync(join(cwd, 'user-hook.txt')), 20_000);
   t.equal(readFileSync(join(cwd, 'user-hook.txt'), 'utf8'), 'stopped\n', "the user's own --settings Stop hook ran");
   t.notMatch(term.screen(), /hook-relay|error/i, 'the relays print nothing into Claude');
+});
+
+t.test('relays installed at a path with spaces, quotes, $() and backticks run, and nothing in the path is executed', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'guard-odd-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  // Each would create a marker file in `root` if a shell ran it.
+  const odd = join(root, `my guard's "dist" $(touch ${join(root, 'MARK-dollar')}) \`touch ${join(root, 'MARK-tick')}\` $HOME; touch ${join(root, 'MARK-semi')} && x`);
+  const relayDir = join(odd, 'dist', 'claude', 'relay');
+  mkdirSync(relayDir, { recursive: true });
+  writeFileSync(join(odd, 'package.json'), '{"type":"module"}');
+  const built = join(ROOT, 'dist', 'claude', 'relay');
+  for (const f of readdirSync(built)) if (f.endsWith('.js')) copyFileSync(join(built, f), join(relayDir, f));
+  // The node binary too is named through the odd path.
+  symlinkSync(process.execPath, join(odd, 'node'));
+  const oddRelay: RelayPaths = { node: join(odd, 'node'), hookRelay: join(relayDir, 'hook-relay.js'), statusLineRelay: join(relayDir, 'statusline-relay.js') };
+  const r = await receiver(t);
+  const { term } = await claude(t, [], (home) => {
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ statusLine: { type: 'command', command: 'echo "ODDLINE ok"' } }));
+  }, r.url, oddRelay);
+  await term.waitFor(/ODDLINE ok/, 40_000);
+  term.write('hello\r');
+  await term.waitFor(/Reply \d+: context about/, 40_000);
+  await waitUntil(() => r.got.some((g) => g.event === 'Stop'), 20_000);
+  const events = r.got.map((g) => g.event);
+  t.equal(events[0], 'SessionStart', 'the hook relay ran from the odd path');
+  t.ok(events.includes('UserPromptSubmit') && events.includes('Stop'), 'every hook arrived');
+  t.ok(events.includes('statusline'), 'the status-line relay ran, and still runs the user\'s status line');
+  t.same(readdirSync(root).filter((f) => f.startsWith('MARK-')), [], 'nothing in the path was executed');
 });
 
 async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {

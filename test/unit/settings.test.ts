@@ -9,10 +9,7 @@ import {
 const relay: RelayPaths = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/claude/relay/hook-relay.js', statusLineRelay: '/opt/guard dir/statusline-relay.js' };
 const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'];
 
-function settingsOf(args: string[]): ClaudeSettings {
-  const i = args.indexOf('--settings');
-  return JSON.parse(args[i + 1]!) as ClaudeSettings;
-}
+const FILE = '/tmp/guard-settings-x/settings.json';
 
 t.test('guard settings: one command hook per event running the relay with the event name', async (t) => {
   const s = buildGuardSettings({ relay, statusLine: false });
@@ -39,9 +36,8 @@ t.test('shellQuote', async (t) => {
 
 t.test('no user --settings: guard settings go first, other args untouched', async (t) => {
   const p = prepareClaudeSettings({ userArgs: ['--model', 'sonnet', 'do it'], cwd: '/nowhere', home: '/nohome', relay, statusLine: false, readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } });
-  t.equal(p.args[0], '--settings');
-  t.same(p.args.slice(2), ['--model', 'sonnet', 'do it']);
-  t.same(settingsOf(p.args), buildGuardSettings({ relay, statusLine: false }));
+  t.same(p.argsFor(FILE), ['--settings', FILE, '--model', 'sonnet', 'do it']);
+  t.same(p.settings, buildGuardSettings({ relay, statusLine: false }));
   t.equal(p.userSettingsFile, null);
 });
 
@@ -49,9 +45,8 @@ t.test('user inline --settings JSON (both forms) is merged: their hooks kept, gu
   const user = { model: 'opus', hooks: { Stop: [{ matcher: '', hooks: [{ type: 'command', command: 'notify-send done' }] }], PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'check' }] }] } };
   for (const form of [['--settings', JSON.stringify(user)], [`--settings=${JSON.stringify(user)}`]]) {
     const p = prepareClaudeSettings({ userArgs: ['-c', ...form, 'hello'], cwd: '/nowhere', home: '/nohome', relay, statusLine: false, readFile: () => { throw new Error('no'); } });
-    t.same(p.args.filter((a) => a.startsWith('--settings')), ['--settings'], 'exactly one --settings');
-    t.same(p.args.slice(2), ['-c', 'hello']);
-    const s = settingsOf(p.args);
+    t.same(p.argsFor(FILE), ['--settings', FILE, '-c', 'hello'], 'exactly one --settings: the private file');
+    const s = p.settings;
     t.equal(s['model'], 'opus', 'other user settings kept');
     t.equal(s.hooks!['Stop']!.length, 2);
     t.equal(s.hooks!['Stop']![0]!.hooks[0]!.command, 'notify-send done', "the user's hook first");
@@ -66,11 +61,11 @@ t.test('user --settings file: merged; its status line is run by the relay', asyn
   const p = prepareClaudeSettings({ userArgs: ['--settings', 'my.json'], cwd: dir, home: join(dir, 'home'), relay, statusLine: true });
   t.equal(p.userSettingsFile, join(dir, 'my.json'));
   t.same(p.userStatusLine, { type: 'command', command: 'my-line' });
-  const s = settingsOf(p.args);
+  const s = p.settings;
   t.equal(s.hooks!['SessionStart']![0]!.hooks[0]!.command, 'hello-hook');
   t.equal(s.hooks!['SessionStart']!.length, 2);
   t.equal(Buffer.from(s.statusLine!.command!.split(' ').pop()!, 'base64url').toString(), 'my-line');
-  t.same(p.args.length, 2);
+  t.same(p.argsFor(FILE), ['--settings', FILE]);
 });
 
 t.test('bad user settings: clear errors naming the file', async (t) => {
@@ -87,7 +82,7 @@ t.test('bad user settings: clear errors naming the file', async (t) => {
 
 t.test('args after -- are the program\'s, even if they look like --settings', async (t) => {
   t.same(splitSettingsArgs(['--settings', '{}', '--', '--settings', 'x']), { values: ['{}'], rest: ['--', '--settings', 'x'] });
-  t.same(buildClaudeArgs(['a', '--settings=x.json', 'b'], {}), ['--settings', '{}', 'a', 'b']);
+  t.same(buildClaudeArgs(['a', '--settings=x.json', 'b'], FILE), ['--settings', FILE, 'a', 'b']);
 });
 
 t.test('the user status line is found by precedence: --settings, local, project, user', async (t) => {

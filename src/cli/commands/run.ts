@@ -4,13 +4,13 @@
 // gets the Claude integration (src/app/claude-run.ts), configured from guard's config file with
 // --strategy, --threshold, --window and --metrics-port on top (flags win over the config, the
 // config over the defaults).
-import path from 'node:path';
 import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
 import type { ClaudeRun } from '../../app/claude-run.js';
 import { SettingsError } from '../../claude/settings.js';
+import { isClaudeProgram } from '../../claude/program.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
@@ -139,10 +139,8 @@ export function runSettings(o: RunOptions, config: GuardConfig): RunSettings {
   };
 }
 
-/** `claude`, however it was named: a path, or a wrapper such as claude.exe / claude.js. */
-export function isClaude(program: string): boolean {
-  return /^claude(?:\.(?:exe|js|cjs|mjs))?$/i.test(path.basename(program));
-}
+/** `claude`, however it was named (src/claude/program.ts). */
+export const isClaude = isClaudeProgram;
 
 export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<number> {
   const env = ctx.env ?? process.env;

@@ -309,3 +309,62 @@ t.test('after /clear the new conversation keeps the window the run already learn
   t.same([s.contextWindow, s.windowSource, s.autoCompactAt], [500_000, 'statusline', 467_000], 'not the 200k default');
   t.equal(new ContextTracker({ env: {} }).snapshot().windowSource, 'default', 'a run that learned nothing still says default');
 });
+
+t.test('a nested claude (its own session, telemetry only) never informs the conversation guard follows', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  const compaction = (session: string, seq: number, pre: number): ClaudeEvent => toClaudeEvent(rec({
+    'event.name': 'compaction', 'session.id': session, 'event.sequence': seq, trigger: 'auto', success: true, pre_tokens: pre, post_tokens: 900,
+  }, 5_000 + seq));
+  tr.onHook('SessionStart', { session_id: 'OUTER', source: 'startup', model: 'claude-sonnet-4-5' });
+  t.ok(tr.isFollowed('OUTER'));
+  t.notOk(tr.isFollowed('NESTED'), 'a session no guard hook named is foreign once hooks arrive');
+  // Interleaved: the outer grows, a nested `claude -p` sends bigger, newer requests and compacts.
+  tr.onEvent(ev(mainReq('OUTER', 1, 60_000), 'claude-sonnet-4-5'));
+  tr.onEvent(ev(mainReq('NESTED', 1, 150_000, 0.5, 9_000), 'claude-haiku-4-5'));
+  tr.onEvent(ev(mainReq('OUTER', 2, 70_000), 'claude-sonnet-4-5'));
+  tr.onEvent(compaction('NESTED', 2, 120_000));
+  tr.onEvent(ev(mainReq('NESTED', 3, 3_000, 0.01, 9_500), 'claude-haiku-4-5'));
+  const s = tr.snapshot();
+  t.equal(s.claudeSessionId, 'OUTER');
+  t.equal(s.contextTokens, 70_000, 'the gauge is the outer conversation\'s');
+  t.equal(s.mainRequests, 2);
+  t.same(s.compactions, [], 'the nested compaction is not the outer\'s');
+  t.equal(s.compactedSinceRequest, false);
+  t.equal(s.autoCompactAt, 200_000 - 33_000, 'the nested auto compaction does not lower the outer\'s point');
+  t.equal(s.autoCompactSource === 'observed-compaction', false);
+  t.ok(Math.abs(s.costUsd - 0.53) < 1e-9, 'the run\'s cost includes what the nested claude spent');
+  t.ok(Math.abs((s.sessionCostUsd ?? NaN) - 0.02) < 1e-9, 'the conversation\'s own cost does not');
+  t.same(tr.sessionIds().sort(), ['NESTED', 'OUTER']);
+});
+
+t.test('/clear: the followed conversation changes through guard\'s SessionStart hook, not through telemetry', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'claude-sonnet-4-5' });
+  tr.onEvent(ev(mainReq('A', 1, 90_000), 'claude-sonnet-4-5'));
+  // Telemetry of an unknown session, newer than everything: not followed, does not take the screen.
+  tr.onEvent(ev(mainReq('X', 1, 5_000, 0.01, 50_000), 'claude-sonnet-4-5'));
+  t.equal(tr.snapshot().claudeSessionId, 'A');
+  // The user types /clear in the outer Claude: its hook names the new conversation.
+  tr.onHook('SessionStart', { session_id: 'B', source: 'clear', model: 'claude-sonnet-4-5' });
+  t.ok(tr.isFollowed('B'));
+  t.ok(tr.isFollowed('A'), 'the conversation before /clear stays the run\'s own');
+  t.notOk(tr.isFollowed('X'));
+  tr.onEvent(ev(mainReq('B', 1, 12_000, 0.01, 60_000), 'claude-sonnet-4-5'));
+  tr.onEvent(ev(mainReq('X', 2, 40_000, 0.01, 70_000), 'claude-sonnet-4-5'));
+  t.equal(tr.snapshot().claudeSessionId, 'B');
+  t.equal(tr.snapshot().contextTokens, 12_000);
+});
+
+t.test('without any hook every session counts as followed (nothing to tell them apart)', async (t) => {
+  const tr = new ContextTracker({ env: {} });
+  tr.onEvent(ev(mainReq('A', 1, 90_000), 'claude-sonnet-4-5'));
+  t.ok(tr.isFollowed('A'));
+  t.ok(tr.isFollowed('B'));
+  t.ok(tr.isFollowed(null), 'events without a session id (older versions) always count');
+  // A hook of the session on screen makes the rest foreign, and the screen falls back to it.
+  tr.onEvent(ev(mainReq('N', 1, 5_000, 0.01, 9_000), 'claude-sonnet-4-5'));
+  t.equal(tr.snapshot().claudeSessionId, 'N', 'newest event wins while nothing tells them apart');
+  tr.onHook('Stop', { session_id: 'A' });
+  t.notOk(tr.isFollowed('N'));
+  t.equal(tr.snapshot().claudeSessionId, 'A', 'the hooked session, even without a SessionStart');
+});
