@@ -1,0 +1,96 @@
+// `guard claude` on the REAL Claude Code against the stand-in API, for what must not leak or get
+// mixed up: the merged settings reach Claude as a private file (never on its command line, which
+// every local user can read) that is gone after the run; and a `claude -p` that Claude itself
+// starts from its shell tool (it inherits guard's telemetry variables and reports to guard's
+// receiver) neither moves the footer nor takes over `guard ls`, and is logged as a side thread.
+// Needs a fresh `npx tsc -p tsconfig.json`.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { formatTokens } from '../../src/ui/footer.js';
+import type { LiveEntry } from '../../src/registry/live.js';
+import { CLAUDE_BIN, GUARD_BIN, waitForIdle } from '../helpers/claude-env.js';
+import { startClaudeSession } from '../helpers/claude-session.js';
+
+const execFileP = promisify(execFile);
+const REPLY_RE = /Reply \d+: context about \d+ tokens\./;
+
+async function guardLs(guardHome: string): Promise<LiveEntry[]> {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GUARD_HOME: guardHome };
+  const { stdout } = await execFileP(process.execPath, [GUARD_BIN, 'ls', '--json'], { env, timeout: 30_000 });
+  return JSON.parse(stdout) as LiveEntry[];
+}
+
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface LoggedRequest { type: string; claudeSessionId: string | null; thread: string; contextTokens?: number }
+
+async function sessionLog(guardHome: string): Promise<LoggedRequest[]> {
+  const dir = join(guardHome, 'sessions');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
+  const text = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LoggedRequest);
+}
+
+t.test('guard claude: settings through a private file; a nested claude -p does not move the footer', async (t) => {
+  const session = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'], readyTimeoutMs: 60_000 });
+  t.teardown(() => session.dispose());
+  const { env, term, api } = session;
+
+  const [entry] = await until(() => guardLs(env.guardHome), (l) => l.length === 1 && typeof l[0]?.pid === 'number', 10_000);
+  t.ok(entry, 'guard ls lists the run');
+  const cmdline = (await readFile(`/proc/${entry!.pid}/cmdline`, 'utf8')).split('\0');
+  const i = cmdline.indexOf('--settings');
+  t.ok(i >= 0, 'Claude was given --settings');
+  const settingsPath = cmdline[i + 1] ?? '';
+  t.match(settingsPath, new RegExp(`^${env.tmp}/guard-settings-[^/]+/settings\\.json$`), 'a path in the temporary folder, not JSON');
+  t.notMatch(cmdline.join(' '), /hook-relay|"hooks"|\{/, 'no settings JSON or relay command on Claude\'s command line');
+  t.equal((await stat(settingsPath)).mode & 0o777, 0o600, 'the file is private');
+  t.equal((await stat(join(settingsPath, '..'))).mode & 0o777, 0o700, 'in a private folder');
+  t.match(JSON.parse(await readFile(settingsPath, 'utf8')), { hooks: { Stop: [{ hooks: [{ command: /hook-relay\.js Stop$/ }] }] } }, 'holding guard\'s hooks');
+
+  await session.turn('hello', { until: REPLY_RE });
+  const outer = api.lastMain()!;
+  const outerSession = outer.sessionId;
+  await until(() => guardLs(env.guardHome), (l) => l[0]?.contextTokens === outer.contextTokens, 10_000);
+
+  // Claude's shell tool starts another claude, which reads a lot. Claude 2.1.330 passes its Bash
+  // tool CLAUDE_CODE_ENABLE_TELEMETRY, GUARD_RECEIVER_URL and GUARD_TOKEN but none of the OTEL_*
+  // variables (seen with `env` from the tool), so the nested claude would export nothing; the
+  // command sets them again from guard's own, as another version or a shell profile might.
+  const otel = 'OTEL_LOGS_EXPORTER=otlp OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=$GUARD_RECEIVER_URL/v1/logs OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/json'
+    + ' OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-guard-token=$GUARD_TOKEN OTEL_LOGS_EXPORT_INTERVAL=500';
+  await session.turn(`TOOL:${otel} ${CLAUDE_BIN} -p --model claude-sonnet-4-5 "PAD:120000 nested read" < /dev/null; echo nested-exit=$?`, { until: /Tool done\./, timeoutMs: 120_000 });
+  await waitForIdle(term);
+  const nested = api.messages('main').filter((r) => r.sessionId !== outerSession);
+  t.ok(nested.length > 0, `the nested claude sent ${nested.length} main request(s) to the stand-in`);
+  const nestedContext = Math.max(...nested.map((r) => r.contextTokens ?? 0));
+  t.ok(nestedContext > 100_000, `the nested conversation is large (${nestedContext})`);
+  // The nested claude's telemetry reaches guard: the session log shows its requests…
+  const log = await until(() => sessionLog(env.guardHome), (rs) => rs.some((r) => r.type === 'request' && r.claudeSessionId !== null && r.claudeSessionId !== outerSession), 15_000);
+  const nestedLogged = log.filter((r) => r.type === 'request' && r.claudeSessionId !== null && r.claudeSessionId !== outerSession);
+  t.ok(nestedLogged.length > 0, `guard's receiver got the nested claude's telemetry (${nestedLogged.length} request records)`);
+  t.same(nestedLogged.filter((r) => r.thread === 'main'), [], 'logged as side requests, never as the main thread');
+  // …but the footer and guard ls still follow the outer conversation.
+  const last = api.messages('main').filter((r) => r.sessionId === outerSession).at(-1)!;
+  const [after] = await until(() => guardLs(env.guardHome), (l) => l[0]?.contextTokens === last.contextTokens, 10_000);
+  t.equal(after?.claudeSessionId, outerSession, 'guard ls follows the outer session');
+  t.equal(after?.contextTokens, last.contextTokens, 'its context is the outer one');
+  const footer = term.lines()[term.term.rows - 1] ?? '';
+  t.match(footer, formatTokens(last.contextTokens!), `the footer shows the outer ${formatTokens(last.contextTokens!)}`);
+  t.notMatch(footer, formatTokens(nestedContext), 'not the nested one');
+
+  // Ending the run removes the settings file and its folder.
+  term.write('/exit\r');
+  await term.exited;
+  await t.rejects(stat(join(settingsPath, '..')), { code: 'ENOENT' }, 'the settings folder is gone after the run');
+});
