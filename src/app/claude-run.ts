@@ -22,10 +22,10 @@ import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { ContextTracker } from '../context/tracker.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
 import { CheckpointController } from '../policy/controller.js';
-import type { PolicyConfig } from '../policy/config.js';
+import { DEFAULT_NOTE_PATH, type PolicyConfig } from '../policy/config.js';
 import type { InjectWriter, PromptScreen } from '../policy/injector.js';
 import { readPromptBox } from '../claude/prompt-box.js';
-import { noteChecker } from '../policy/note-file.js';
+import { noteChecker, prepareNoteFolder } from '../policy/note-file.js';
 import { realTimers } from '../log/timers.js';
 import { compactionRecord, requestRecord } from '../log/from-events.js';
 import type { RunRecording } from '../log/run-recording.js';
@@ -171,6 +171,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     clock,
     timers: realTimers,
     checkNote: noteChecker(o.cwd),
+    prepareNote: (path) => prepareNoteFolder(o.cwd, path, { guardsOwn: o.policy.notePath === DEFAULT_NOTE_PATH }),
     log: (r) => { append(r); checkpoints.fire(r); metrics?.checkpoint(r); },
     notice: showNotice,
     onChange: () => changed.fire(),

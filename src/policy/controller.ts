@@ -33,6 +33,8 @@ export interface CheckpointDeps {
   timers: Timers;
   /** Does the note (path relative to Claude's working directory) exist with content? */
   checkNote(path: string): Promise<NoteCheck>;
+  /** Called just before guard types the handoff prompt naming this note: prepare its folder. */
+  prepareNote?(path: string): void;
   log(record: CheckpointRecord): void;
   notice(text: string): void;
   /** Something the footer shows changed (state, armed, next action). */
@@ -170,6 +172,15 @@ export class CheckpointController {
     this.wake = null;
   }
 
+  /** A folder guard could not prepare is reported; Claude may still create it when it writes the note. */
+  private prepareNote(path: string): void {
+    try {
+      this.deps.prepareNote?.(path);
+    } catch (err) {
+      this.deps.notice(`guard: could not prepare the folder of ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+
   private step(input: Untimed<PolicyInput>): void {
     if (this.disposed) return;
     const r = stepPolicy(this.policy, { ...input, t: this.deps.clock() } as PolicyInput);
@@ -177,6 +188,7 @@ export class CheckpointController {
     for (const a of r.actions) {
       switch (a.type) {
         case 'type': {
+          if (this.policy.typing === 'handoff' && this.policy.notePath !== null) this.prepareNote(this.policy.notePath);
           const res = this.injector.inject(a.text);
           const now = this.deps.clock();
           if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });

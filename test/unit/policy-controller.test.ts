@@ -73,20 +73,23 @@ function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true,
   const records: CheckpointRecord[] = [];
   const notices: string[] = [];
   const checked: string[] = [];
+  /** Note folders prepared, with how many writes had happened by then. */
+  const prepared: Array<{ path: string; writesBefore: number }> = [];
   const c = new CheckpointController(makePolicyConfig(config), {
     writer, screen, timers, clock: () => timers.now,
     checkNote: async (p) => { checked.push(p); return note; },
+    prepareNote: (p) => { prepared.push({ path: p, writesBefore: writer.writes.length }); },
     log: (r) => records.push(r), notice: (n) => notices.push(n), ...extra,
   });
   const settle = async (): Promise<void> => { await new Promise((r) => setImmediate(r)); };
   writer.pty.onUserInput((w) => c.userInput(w));
   /** The user's bytes, through the writer as the input router sends them. */
   const type = (data: string): void => writer.pty.write(data, 'user');
-  return { c, timers, writer, screen, type, records, notices, checked, settle, phases: () => records.map((r) => r.phase) };
+  return { c, timers, writer, screen, type, records, notices, checked, prepared, settle, phases: () => records.map((r) => r.phase) };
 }
 
 t.test('handoff end to end through hooks, output and timers', async (t) => {
-  const { c, timers, writer, checked, settle, phases } = setup();
+  const { c, timers, writer, checked, prepared, settle, phases } = setup();
   t.equal(c.guardState, 'starting');
   c.hook('SessionStart', fixture('000-SessionStart.json'));
   c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
@@ -114,6 +117,7 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
   await settle();
   t.equal(checked.length, 1);
   t.match(checked[0], /^\.guard\/checkpoints\//);
+  t.same(prepared, [{ path: checked[0], writesBefore: 0 }], 'the note\'s folder was prepared once, before the prompt was typed');
   t.same(writer.writes.slice(1), ['/clear\r']);
   // Nothing else is typed until the new session starts.
   timers.advance(10_000);
