@@ -94,3 +94,16 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   await term.exited;
   await t.rejects(stat(join(settingsPath, '..')), { code: 'ENOENT' }, 'the settings folder is gone after the run');
 });
+
+t.test('guard ended by SIGTERM: the settings file is removed too', async (t) => {
+  const session = await startClaudeSession({ guardArgs: [], readyTimeoutMs: 60_000 });
+  t.teardown(() => session.dispose());
+  const { env, term } = session;
+  const [entry] = await until(() => guardLs(env.guardHome), (l) => l.length === 1 && typeof l[0]?.pid === 'number', 10_000);
+  const cmdline = (await readFile(`/proc/${entry!.pid}/cmdline`, 'utf8')).split('\0');
+  const settingsPath = cmdline[cmdline.indexOf('--settings') + 1] ?? '';
+  t.ok((await stat(settingsPath)).isFile(), 'the settings file exists while Claude runs');
+  term.kill('SIGTERM');
+  await term.exited;
+  await t.rejects(stat(join(settingsPath, '..')), { code: 'ENOENT' }, 'its folder is gone once guard has exited');
+});

@@ -66,7 +66,7 @@ function snap(contextTokens: number | null): ContextSnapshot {
   };
 }
 
-function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number } = {}) {
+function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number } = {}, failPrepare = false) {
   const timers = new FakeTimers();
   const writer = new TestWriter(() => timers.now);
   const screen = new FakeScreen();
@@ -78,7 +78,10 @@ function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true,
   const c = new CheckpointController(makePolicyConfig(config), {
     writer, screen, timers, clock: () => timers.now,
     checkNote: async (p) => { checked.push(p); return note; },
-    prepareNote: (p) => { prepared.push({ path: p, writesBefore: writer.writes.length }); },
+    prepareNote: (p) => {
+      if (failPrepare) throw Object.assign(new Error('read-only'), { code: 'EROFS' });
+      prepared.push({ path: p, writesBefore: writer.writes.length });
+    },
     log: (r) => records.push(r), notice: (n) => notices.push(n), ...extra,
   });
   const settle = async (): Promise<void> => { await new Promise((r) => setImmediate(r)); };
@@ -304,4 +307,14 @@ t.test('PreCompact: manual, not handing over, or guard ending → allowed at onc
   c.dispose();
   t.match(await p, { hold: false, reason: /guard has ended/ }, 'a pending answer is released when guard ends');
   t.equal(timers.pending.size, 0, 'no timer left');
+
+t.test('a note folder guard cannot prepare is a notice; the prompt is typed all the same', async (t) => {
+  const { c, timers, writer, notices } = setup({}, undefined, {}, true);
+  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  c.snapshot(snap(150_000));
+  c.output();
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(writer.writes.length, 1, 'the handoff prompt was typed');
+  t.match(notices, [/could not prepare the folder of \.guard\/checkpoints\/\S+\.md \(EROFS\)/]);
+});
 });
