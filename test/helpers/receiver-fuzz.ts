@@ -75,15 +75,24 @@ interface Material {
   deepPb: Buffer[];
 }
 
+const oneMiBZipped = new Map<number, Buffer>();
+/** A gzip member that inflates to 1 MiB of `byte`. */
+function oneMiB(byte: number): Buffer {
+  let z = oneMiBZipped.get(byte);
+  if (z === undefined) oneMiBZipped.set(byte, z = gzipSync(Buffer.alloc(MIB, byte), { level: 9 }));
+  return z;
+}
+
 export function material(): Material {
   const pb = VERSIONS.flatMap((v) => fixtureBodies(v, 'protobuf'));
   const json = VERSIONS.flatMap((v) => fixtureBodies(v, 'json'));
   return {
     pb, json,
-    // 64 MiB of zeros inflate from ~64 KB: four times the receiver's body limit.
-    gzipBomb: gzipSync(Buffer.alloc(64 * MIB), { level: 9 }),
-    // A bomb that is valid JSON up to the limit: '[' then spaces.
-    gzipBombJson: gzipSync(Buffer.concat([Buffer.from('{"resourceLogs":['), Buffer.alloc(40 * MIB, 0x20)]), { level: 9 }),
+    // 64 MiB of zeros from ~64 KB, four times the receiver's body limit: one gzip member of 1 MiB,
+    // repeated (a gzip stream may hold several members; gunzip inflates them all).
+    gzipBomb: Buffer.concat(Array.from({ length: 64 }, () => oneMiB(0))),
+    // A bomb that is valid JSON up to the limit: '{"resourceLogs":[' then 40 MiB of spaces.
+    gzipBombJson: Buffer.concat([gzipSync('{"resourceLogs":['), ...Array.from({ length: 40 }, () => oneMiB(0x20))]),
     deepPb: [1_000, 10_000, 50_000].map(deepProtobuf),
   };
 }
