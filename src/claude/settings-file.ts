@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ClaudeSettings } from './settings.js';
+import { SettingsError, type ClaudeSettings } from './settings.js';
 
 /** The file's name inside its private folder (Claude reads JSON settings files by any name). */
 const FILE_NAME = 'settings.json';
@@ -32,10 +32,18 @@ const processExit = (fn: () => void): (() => void) => {
   return () => { process.off('exit', fn); };
 };
 
-/** Writes `settings` to a new private file. Throws (naming the folder) when it cannot. */
+/** Writes `settings` to a new private file. Throws SettingsError naming the folder when it cannot. */
 export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOptions = {}): SettingsFile {
-  // mkdtemp creates the folder 0700 with a name no other user can predict.
-  const dir = fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), DIR_PREFIX));
+  const parent = opts.tmpDir ?? os.tmpdir();
+  const cannot = (err: unknown): SettingsError => new SettingsError(
+    `cannot write the settings for Claude to a private file in ${parent} (${(err as NodeJS.ErrnoException).code ?? String(err)}); set TMPDIR to a folder you can write`, null);
+  let dir: string;
+  try {
+    // mkdtemp creates the folder 0700 with a name no other user can predict.
+    dir = fs.mkdtempSync(path.join(parent, DIR_PREFIX));
+  } catch (err) {
+    throw cannot(err);
+  }
   const file = path.join(dir, FILE_NAME);
   let removed = false;
   const removeNow = (): void => {
@@ -49,7 +57,7 @@ export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOp
     fs.writeFileSync(file, JSON.stringify(settings), { mode: 0o600, flag: 'wx' });
   } catch (err) {
     removeNow();
-    throw err;
+    throw cannot(err);
   }
   const unhook = (opts.onExit ?? processExit)(removeNow);
   return {

@@ -35,6 +35,8 @@ t.test('the exit backstop removes it; remove() unhooks the backstop', async (t) 
   t.notOk(fs.existsSync(b.path));
 });
 
-t.test('a folder that cannot be written is an error naming it, and leaves nothing behind', async (t) => {
-  t.throws(() => writeSettingsFile(settings, { tmpDir: '/nonexistent/guard-tmp', onExit: () => () => undefined }), { code: 'ENOENT', message: /nonexistent\/guard-tmp/ });
+t.test('a folder that cannot be written is a SettingsError naming it (guard claude prints it and exits 2)', async (t) => {
+  t.throws(() => writeSettingsFile(settings, { tmpDir: '/nonexistent/guard-tmp', onExit: () => () => undefined }), {
+    name: 'SettingsError', message: 'cannot write the settings for Claude to a private file in /nonexistent/guard-tmp (ENOENT); set TMPDIR to a folder you can write',
+  });
 });
