@@ -16,9 +16,16 @@ export const REDACTED = '<redacted>';
  * log because they explain a run. Any other option's value is redacted.
  */
 const CLAUDE_PLAIN_VALUE_OPTIONS = new Set([
-  '--model', '--fallback-model', '--permission-mode', '--setting-sources', '--resume', '-r',
-  '--session-id', '--output-format', '--input-format', '--agent', '--debug',
+  '--model', '--fallback-model', '--permission-mode', '--setting-sources', '--session-id', '--output-format',
+  '--input-format', '--agent', '--effort', '--autocompact', '--max-budget-usd', '--permission-prompts',
 ]);
+/**
+ * Options whose value is optional (`-r [value]`: a session id or a search term): the next word may
+ * as well be a prompt, so it is kept only when it is a session id (a UUID). Other optional-value
+ * options (`--debug [filter]` …) are plain flags here: a word after them is redacted.
+ */
+const CLAUDE_SESSION_OPTIONS = new Set(['--resume', '-r']);
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Options whose value may be private (a prompt, JSON with agents' prompts or settings with env
  * values and commands, a path that names a project) or that Claude reads as a value rather than a
@@ -45,11 +52,12 @@ export function stripForbiddenFields<T extends object>(record: T): T {
 export function redactArgs(program: string, args: readonly string[]): string[] {
   if (!isClaudeProgram(program)) return [...args];
   const out: string[] = [];
-  let next: 'keep' | 'redact' | null = null;
+  let next: 'keep' | 'redact' | 'session' | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
+    if (next === 'session' && !SESSION_ID.test(a)) next = null; // not its value: read the word afresh
     if (next !== null) {
-      out.push(next === 'keep' ? a : REDACTED);
+      out.push(next === 'redact' ? REDACTED : a);
       next = null;
     } else if (a === '--') {
       // Everything after `--` is positional: prompts.
@@ -59,10 +67,15 @@ export function redactArgs(program: string, args: readonly string[]): string[] {
       const eq = a.indexOf('=');
       if (a.startsWith('--') && eq > 0) {
         const name = a.slice(0, eq);
-        out.push(CLAUDE_PLAIN_VALUE_OPTIONS.has(name) ? a : `${name}=${REDACTED}`);
+        const keep = CLAUDE_PLAIN_VALUE_OPTIONS.has(name) || (CLAUDE_SESSION_OPTIONS.has(name) && SESSION_ID.test(a.slice(eq + 1)));
+        out.push(keep ? a : `${name}=${REDACTED}`);
+      } else if (!a.startsWith('--') && a.length > 2) {
+        // A short option with its value attached (`-rVALUE`, `-r=VALUE`): the option, not the value.
+        out.push(`${a.slice(0, 2)}${REDACTED}`);
       } else {
         out.push(a);
         if (CLAUDE_PLAIN_VALUE_OPTIONS.has(a)) next = 'keep';
+        else if (CLAUDE_SESSION_OPTIONS.has(a)) next = 'session';
         else if (CLAUDE_PRIVATE_VALUE_OPTIONS.has(a)) next = 'redact';
       }
     } else {

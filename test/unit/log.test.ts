@@ -90,6 +90,7 @@ t.test('every form of a prompt-carrying option, under every name of claude, is r
     [`--mcp-config={"x":"${secret}"}`], ['--mcp-config', `{"x":"${secret}"}`],
     ['-p', secret], ['--print', secret], [secret], ['--', `-${secret}`],
     ['--unknown-option', secret], [`--unknown-option=${secret}`],
+    ['--resume', secret], ['-r', secret], [`--resume=${secret}`], [`-r${secret}`], [`-r=${secret}`], ['--debug', secret], ['-d', secret], ['--name', secret],
   ];
   const names = ['claude', 'claude.js', 'Claude', 'CLAUDE.EXE', '/opt/tools/bin/claude', './node_modules/.bin/claude', 'C:\\Tools\\claude.cmd'];
   for (const name of names) {
@@ -101,8 +102,10 @@ t.test('every form of a prompt-carrying option, under every name of claude, is r
     }
   }
   // Option names stay, so the log still says how the run was started.
-  t.same(redactArgs('claude', ['--resume', 'abc', '--append-system-prompt', 'x', '--permission-mode=plan', '--verbose', 'hi']),
-    ['--resume', 'abc', '--append-system-prompt', REDACTED, '--permission-mode=plan', '--verbose', REDACTED]);
+  const id = '3f2a9c4e-1b7d-4e2a-9c1f-0123456789ab';
+  t.same(redactArgs('claude', ['--resume', id, '--append-system-prompt', 'x', '--permission-mode=plan', '--verbose', 'hi', `-r=${id}`, '-r', 'go']),
+    ['--resume', id, '--append-system-prompt', REDACTED, '--permission-mode=plan', '--verbose', REDACTED, `-r${REDACTED}`, '-r', REDACTED],
+    'a session id after --resume stays; a word that is not one is a prompt');
   t.same(redactArgs('claudette', ['hello']), ['hello'], 'another program keeps its arguments');
 });
 
