@@ -32,6 +32,19 @@ async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs:
   }
 }
 
+/**
+ * The command line of the Claude this test started: the process whose arguments name a settings
+ * file in the test's own temporary folder (unique per test), found by reading /proc as any local
+ * user could.
+ */
+async function claudeCmdline(tmp: string): Promise<string[] | null> {
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((s) => s.split('\0'), () => []);
+    if (args.some((a) => a.startsWith(`${tmp}/guard-settings-`))) return args;
+  }
+  return null;
+}
+
 interface LoggedRequest { type: string; claudeSessionId: string | null; thread: string; contextTokens?: number }
 
 async function sessionLog(guardHome: string): Promise<LoggedRequest[]> {
@@ -46,10 +59,9 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   t.teardown(() => session.dispose());
   const { env, term, api } = session;
 
-  const [entry] = await until(() => guardLs(env.guardHome), (l) => l.length === 1 && typeof l[0]?.pid === 'number', 10_000);
-  t.ok(entry, 'guard ls lists the run');
-  const cmdline = (await readFile(`/proc/${entry!.pid}/cmdline`, 'utf8')).split('\0');
+  const cmdline = (await until(() => claudeCmdline(env.tmp), (c) => c !== null, 10_000)) ?? [];
   const i = cmdline.indexOf('--settings');
+  t.match(cmdline.slice(0, Math.max(0, i)).join(' '), /claude(\.exe)?\b/, `the process is Claude: ${cmdline.slice(0, 2).join(' ')} …`);
   t.ok(i >= 0, 'Claude was given --settings');
   const settingsPath = cmdline[i + 1] ?? '';
   t.match(settingsPath, new RegExp(`^${env.tmp}/guard-settings-[^/]+/settings\\.json$`), 'a path in the temporary folder, not JSON');
@@ -99,8 +111,7 @@ t.test('guard ended by SIGTERM: the settings file is removed too', async (t) => 
   const session = await startClaudeSession({ guardArgs: [], readyTimeoutMs: 60_000 });
   t.teardown(() => session.dispose());
   const { env, term } = session;
-  const [entry] = await until(() => guardLs(env.guardHome), (l) => l.length === 1 && typeof l[0]?.pid === 'number', 10_000);
-  const cmdline = (await readFile(`/proc/${entry!.pid}/cmdline`, 'utf8')).split('\0');
+  const cmdline = (await until(() => claudeCmdline(env.tmp), (c) => c !== null, 10_000)) ?? [];
   const settingsPath = cmdline[cmdline.indexOf('--settings') + 1] ?? '';
   t.ok((await stat(settingsPath)).isFile(), 'the settings file exists while Claude runs');
   term.kill('SIGTERM');
