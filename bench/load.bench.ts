@@ -29,7 +29,7 @@ export default async function loadBench(): Promise<void> {
   const exact = r.refused === 0 && r.perSession.every((s) => s.counted === s.sent);
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
   process.stdout.write(`${SENDERS} senders, ${RECORDS.toLocaleString('en-US')} records in ${r.requests} requests of ${PER_BATCH}: ${r.seconds.toFixed(1)} s\n`);
-  process.stdout.write(`records/s                 ${Math.round(r.recordsPerSecond).toLocaleString('en-US')}\n`);
+  process.stdout.write(`records/s                 ${Math.round(r.recordsPerSecond).toLocaleString('en-US')}  (${Math.round(r.recordsPerCpuSecond).toLocaleString('en-US')} per CPU second, senders included)\n`);
   process.stdout.write(`request latency           p50 ${ms(r.latencyMs.p50)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}\n`);
   process.stdout.write(`event loop delay          p99 ${ms(r.eventLoopDelayMs.p99)}  max ${ms(r.eventLoopDelayMs.max)}  (idle baseline p99 ${ms(idle.p99)}  max ${ms(idle.max)})\n`);
   process.stdout.write(`footer                    ${r.footerFrames} frames, slowest ${ms(r.footerMaxMs)}\n`);

@@ -44,6 +44,8 @@ export interface LoadResult {
   expectedCostUsd: number;
   seconds: number;
   recordsPerSecond: number;
+  /** Records per CPU second of this process (receiver and senders together): the machine's load aside. */
+  recordsPerCpuSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   footerFrames: number;
@@ -123,6 +125,7 @@ export async function runTelemetryLoad(o: LoadOptions): Promise<LoadResult> {
   let refused = 0;
   const agents: Agent[] = [];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   delay.enable();
   try {
     await Promise.all(bodies.map(async (list) => {
@@ -141,6 +144,8 @@ export async function runTelemetryLoad(o: LoadOptions): Promise<LoadResult> {
     for (const a of agents) a.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const perSession = sessions.map((sessionId, i) => ({ sessionId, counted: run.tracker.snapshotFor(sessionId).mainRequests, sent: shares[i]! }));
   const runCostUsd = run.tracker.runCostUsd();
   await run.close();
@@ -149,7 +154,7 @@ export async function runTelemetryLoad(o: LoadOptions): Promise<LoadResult> {
   const ns = (v: number): number => v / 1e6;
   return {
     sent: o.records, requests: latencies.length, refused, perSession, runCostUsd, expectedCostUsd: o.records * COST_USD,
-    seconds, recordsPerSecond: o.records / seconds,
+    seconds, recordsPerSecond: o.records / seconds, recordsPerCpuSecond: o.records / cpuSeconds,
     latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) ?? 0 },
     eventLoopDelayMs: { p50: ns(delay.percentile(50)), p99: ns(delay.percentile(99)), max: ns(delay.max) },
     footerFrames, footerMaxMs,
