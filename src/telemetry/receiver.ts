@@ -4,7 +4,9 @@
 // `onTelemetry`, hook payloads to `onHook` (whose answer, e.g. guard's PreCompact decision, is the
 // reply's JSON body), and accepted OTLP bodies to `onAccepted` (forwarding). Answers like an OTLP collector: 200 with an empty
 // Export…ServiceResponse in the request's encoding, or a 4xx with a google.rpc.Status and a short
-// reason. A bad request never stops the server nor touches what earlier requests delivered.
+// reason. A bad request never stops the server nor touches what earlier requests delivered; a
+// client that is slow to send its request is cut off (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS) and
+// sockets beyond MAX_CONNECTIONS are closed at accept.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
