@@ -7,6 +7,8 @@
 // Claude sent) and guard's session log (`guard log --json latest`, read before cleanup).
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
@@ -63,6 +65,9 @@ t.test('handoff: guard checkpoints before the auto-compact point, the note is wr
   t.equal(notes.length, 1, 'one note in <cwd>/.guard/checkpoints/');
   t.equal(`.guard/checkpoints/${notes[0]?.name}`, notePath, 'the note guard resumed from');
   t.match(notes[0]?.text ?? '', /## Goal[\s\S]*## Done[\s\S]*## Next/, 'the note has content');
+  const notesDir = join(env.cwd, '.guard', 'checkpoints');
+  t.equal(statSync(notesDir).mode & 0o777, 0o700, 'the notes folder is private');
+  t.match(readFileSync(join(notesDir, '.gitignore'), 'utf8'), /^\*$/m, 'and git ignores it');
   t.not(resume.sessionId, asked.sessionId, '/clear started a new conversation');
   t.ok((resume.contextTokens ?? Infinity) < (beforeHandoff?.contextTokens ?? 0) / 4,
     `the fresh context is a small fraction of the old: ${beforeHandoff?.contextTokens} → ${resume.contextTokens}`);

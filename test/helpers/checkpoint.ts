@@ -79,12 +79,12 @@ export function checkpointPhases(lines: LogLine[]): string[] {
   return lines.filter((l) => l.type === 'checkpoint').map((l) => String(l.phase));
 }
 
-/** The notes under `<cwd>/.guard/checkpoints/`, with their text. */
+/** The notes (`*.md`) under `<cwd>/.guard/checkpoints/`, with their text; guard's `.gitignore` there is not a note. */
 export async function checkpointNotes(cwd: string): Promise<Array<{ name: string; text: string }>> {
   const dir = join(cwd, '.guard', 'checkpoints');
   let names: string[];
   try { names = await readdir(dir); } catch { return []; }
-  return Promise.all(names.sort().map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
+  return Promise.all(names.filter((n) => n.endsWith('.md')).sort().map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
 }
 
 /** Polls `pred` until it holds; rejects with `what` after `timeoutMs`. */
