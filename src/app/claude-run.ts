@@ -8,6 +8,12 @@
 // telemetry to a collector of theirs (in their environment or in the `env` of their Claude
 // settings files), the receiver's accepted bodies are forwarded there. With a metrics port, the
 // run's figures are also served to Prometheus (src/prometheus/).
+//
+// Fault isolation (src/supervisor/parts.ts): the controller, the gauge (tracker) and the record
+// (session log, `guard ls` entry) are each called only through their own boundary. A fault in
+// the controller switches checkpoints off (nothing is typed any more; the gauge goes on); a fault
+// in the gauge switches the gauge and checkpoints off; a fault in the record stops recording.
+// Each is said once in the run's notices (src/ui/notices.ts), and Claude keeps running.
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { startReceiver, TOKEN_HEADER, type HookAnswer, type Receiver } from '../telemetry/receiver.js';
@@ -31,12 +37,16 @@ import { compactionRecord, requestRecord } from '../log/from-events.js';
 import type { RunRecording } from '../log/run-recording.js';
 import type { LiveFields } from '../registry/live.js';
 import type { CheckpointRecord, LogEntry } from '../log/records.js';
-import { renderClaudeFooter } from '../ui/footer.js';
+import { renderClaudeFooter, type FooterPolicy } from '../ui/footer.js';
 import type { FooterSource } from '../ui/footer-source.js';
 import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
+import { isolatedPart, partTimers, faultText } from '../supervisor/parts.js';
+import type { UserWrite } from '../supervisor/writer.js';
+import type { Notices, PostOptions } from '../ui/notices.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';
+import { parseHook } from '../claude/hooks.js';
 
 /**
  * Claude Code batches log records and sends them every OTEL_LOGS_EXPORT_INTERVAL ms (default
@@ -55,8 +65,12 @@ const LOGS_EXPORT_INTERVAL_MS = 500;
 const HOLD_SETTLE_MS = 3 * LOGS_EXPORT_INTERVAL_MS;
 /** Metrics only back the per-session counters; every few seconds is plenty. */
 const METRICS_EXPORT_INTERVAL_MS = 5000;
-/** How long a notice stays in the footer. */
-const NOTICE_MS = 8000;
+/**
+ * With no telemetry this long after Claude started, the footer says so. 2.1.330 sends its first
+ * logs (managed_settings_resolved, plugin_loaded) ~1.2 s after its banner, 4.9 s after spawn on a
+ * busy 2-core machine; twice that is a safe wait. A late first batch clears the message at once.
+ */
+export const NO_TELEMETRY_MS = 10_000;
 
 export interface ClaudeRunOptions {
   args: string[];
@@ -72,6 +86,8 @@ export interface ClaudeRunOptions {
   metricsPort?: number;
   color: boolean;
   recording: RunRecording;
+  /** The run's notices (shared with the supervisor, which shows them). */
+  notices: Notices;
   /** Clock for the controller and the footer (tests). */
   clock?: () => number;
   /** Where close() reports telemetry that never reached the user's collector (default: stderr). */
@@ -132,7 +148,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const claudeEnv = withSettingsEnv(o.env, settingsEnv);
   const token = randomBytes(24).toString('hex');
   const changed = new Emitter<void>();
-  const checkpoints = new Emitter<CheckpointRecord>();
+  const checkpointRecords = new Emitter<CheckpointRecord>();
   const subs = new Disposables();
   const tracker = new ContextTracker({
     env: claudeEnv,
@@ -141,51 +157,69 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   });
   let metrics: RunMetrics | null = null;
   const { log, live } = o.recording;
-  const append = (r: LogEntry): void => { log?.append(r); };
+  const { notices } = o;
+  // Every notice is also a session-log record (what the user was told, for `guard log`).
+  const postNotice = (text: string, opts: PostOptions = {}): void => {
+    append({ t: new Date(clock()).toISOString(), type: 'notice', text });
+    notices.post(text, opts);
+  };
+  const fault = (text: string): void => postNotice(text, { fault: true });
+  // The boundaries; see the header.
+  const checkpoints = isolatedPart('checkpoints', (err) => {
+    try { controller.dispose(); } catch { /* it already failed */ }
+    fault(`guard: checkpoints are off for this run after an error (${faultText(err)}); the gauge goes on`);
+    changed.fire();
+  });
+  const gauge = isolatedPart('gauge', (err) => {
+    fault(`guard: the context gauge failed (${faultText(err)}); gauge and checkpoints off, Claude keeps running`);
+    checkpoints.fail(err);
+  });
+  const record = isolatedPart('record', (err) => fault(`guard: cannot record this run (${faultText(err)}); Claude keeps running`));
+  const append = (r: LogEntry): void => { record.run(() => log?.append(r), undefined); };
+  const updateLive = (fields: Partial<LiveFields>): void => { record.run(() => live?.update(fields), undefined); };
 
   // The writer exists once the program runs; until then (and in 'child' mode, with no pty)
   // nothing can be typed: the keys' witness reports a box it cannot know, the screen's none.
   let session: SupervisedSession | null = null;
+  // A controller that failed types nothing more, whatever it had under way.
   const writer: InjectWriter = {
-    write: (data, origin) => { session?.writer?.write(data, origin); },
+    write: (data, origin) => { if (!checkpoints.failed) session?.writer?.write(data, origin); },
     keyBox: () => session?.writer?.keyBox() ?? { box: { kind: 'unsure', why: 'Claude is not running in a pty' }, modal: null, mayHaveUnsent: true },
     screenShowsEmpty: () => { session?.writer?.screenShowsEmpty(); },
   };
   const screen: PromptScreen = {
     promptBox: () => (session && session.mode === 'ui' ? readPromptBox(session.paneText({ blankFaint: true })) : { kind: 'absent' }),
   };
-  let notice: { text: string; until: number } | undefined;
-  // One timer redraws the footer when the newest notice expires; a newer notice replaces it.
-  let noticeTimer: unknown = null;
-  subs.add({ dispose: () => { if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer); } });
-  const showNotice = (text: string): void => {
-    notice = { text, until: clock() + NOTICE_MS };
-    append({ t: new Date(clock()).toISOString(), type: 'notice', text });
-    if (noticeTimer !== null) realTimers.clearTimeout(noticeTimer);
-    noticeTimer = realTimers.setTimeout(() => { noticeTimer = null; changed.fire(); }, NOTICE_MS + 50);
-    changed.fire();
-  };
+  subs.add(notices.onChange(() => changed.fire()));
   const controller = new CheckpointController(o.policy, {
     writer,
     screen,
     clock,
-    timers: realTimers,
+    timers: partTimers(realTimers, checkpoints),
     checkNote: noteChecker(o.cwd),
     prepareNote: (path) => prepareNoteFolder(o.cwd, path, { guardsOwn: o.policy.notePath === DEFAULT_NOTE_PATH }),
-    log: (r) => { append(r); checkpoints.fire(r); metrics?.checkpoint(r); },
-    notice: showNotice,
+    log: (r) => { append(r); checkpointRecords.fire(r); metrics?.checkpoint(r); },
+    notice: postNotice,
     onChange: () => changed.fire(),
     holdSettleMs: HOLD_SETTLE_MS,
   });
+  // What the controller shows, through its boundary: after a fault, the last state it had.
+  let lastState: GuardState = 'starting';
+  const guardState = (): GuardState => {
+    lastState = checkpoints.run(() => controller.guardState, lastState);
+    return lastState;
+  };
+  const OFF_VIEW = { armed: false, strategy: 'off', next: 'checkpoints off after an error' } as const;
+  const policyView = (): FooterPolicy => checkpoints.run((): FooterPolicy => controller.view, OFF_VIEW);
   // guard's state also moves on timers (quiet output → idle); `guard ls` must follow it too.
   // The registry coalesces its writes, so this is cheap.
-  subs.add(changed.on(() => live?.update({ state: controller.guardState, next: controller.view.next })));
+  subs.add(changed.on(() => updateLive({ state: guardState(), next: policyView().next ?? null })));
 
   let loggedSession: string | null = null;
   let loggedWindow = '';
   const afterUpdate = (): void => {
     const snap = tracker.snapshot();
-    controller.snapshot(snap);
+    checkpoints.run(() => controller.snapshot(snap), undefined);
     if (snap.claudeSessionId !== null && snap.claudeSessionId !== loggedSession) {
       loggedSession = snap.claudeSessionId;
       append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: snap.claudeSessionId, source: null, model: snap.model });
@@ -195,11 +229,15 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       loggedWindow = windowKey;
       append({ t: new Date(clock()).toISOString(), type: 'window', contextWindow: snap.contextWindow, source: snap.windowSource, autoCompactAt: snap.autoCompactAt });
     }
-    live?.update(liveFields(snap, controller.guardState));
+    updateLive(liveFields(snap, guardState()));
     changed.fire();
   };
 
-  const onTelemetry = (batch: TelemetryBatch): void => {
+  let telemetrySeen = false;
+  let telemetryMissing = false;
+  const onTelemetry = gauge.wrap((batch: TelemetryBatch): void => {
+    telemetrySeen = true;
+    if (telemetryMissing) { telemetryMissing = false; changed.fire(); }
     if (batch.signal === 'metrics') {
       for (const p of batch.points) tracker.onMetric(p);
       afterUpdate();
@@ -221,27 +259,33 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
         append(compactionRecord(e, miss ? { miss } : {}));
         if (followed) {
           metrics?.compaction(e.trigger);
-          controller.compaction(e.trigger, e.success, e.error);
+          checkpoints.run(() => controller.compaction(e.trigger, e.success, e.error), undefined);
         }
       } else if (e.type === 'api_error' && followed && isMainThread(e.querySource)) {
-        controller.apiError(e.t);
+        checkpoints.run(() => controller.apiError(e.t), undefined);
       }
     }
     afterUpdate();
-  };
+  });
 
-  const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => {
+  // Through the gauge's boundary; a PreCompact hold only while the controller works (a hold that
+  // fails lets Claude compact: guard never stands in its way).
+  const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => gauge.run(() => {
     tracker.onHook(event, payload);
-    const hook = controller.hook(event, payload);
+    const hook = checkpoints.run(() => controller.hook(event, payload), null) ?? parseHook(event, payload);
     if (hook.type === 'SessionStart' && hook.sessionId) {
       loggedSession = hook.sessionId;
       append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
     }
     afterUpdate();
     // The relay prints a block decision for Claude (src/claude/relay/post.ts preCompactOutput).
-    if (hook.type === 'PreCompact') return controller.preCompact(hook.trigger).then((a) => (a.hold ? { decision: 'block', reason: a.reason } : {}));
+    if (hook.type === 'PreCompact') {
+      return checkpoints.run(() => controller.preCompact(hook.trigger)
+        .then((a): HookAnswer => (a.hold ? { decision: 'block', reason: a.reason } : {}))
+        .catch((err: unknown): HookAnswer => { checkpoints.fail(err); return {}; }), undefined);
+    }
     return undefined;
-  };
+  }, undefined);
 
   // The user's own collector, if their environment or settings export Claude's telemetry: read
   // before guard's variables replace theirs in Claude's environment.
@@ -249,12 +293,19 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     : forwardPlanFromEnv(claudeEnv, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
   // Loaded only when needed: undici alone adds ~130 ms to guard's start.
   const forwarder: Forwarder | null = Object.keys(forwarding.targets).length === 0 ? null
-    : (await import('../telemetry/forwarder.js')).startForwarder({ targets: forwarding.targets, onProblem: (m) => showNotice(`telemetry ${m}`) });
+    : (await import('../telemetry/forwarder.js')).startForwarder({ targets: forwarding.targets, onProblem: (m) => postNotice(`telemetry ${m}`) });
   const protocols: Partial<Record<ForwardSignal, ForwardProtocol>> = {};
   for (const target of Object.values(forwarding.targets)) protocols[target.signal] = target.protocol;
 
+  let receiverSaid = false;
   const receiver = await startReceiver({
-    token, onTelemetry, onHook, onError: () => metrics?.receiverError(),
+    token, onTelemetry, onHook,
+    onError: (err) => {
+      metrics?.receiverError();
+      if (receiverSaid) return;
+      receiverSaid = true;
+      fault(`guard: telemetry receiver: ${faultText(err)}`);
+    },
     ...(forwarder ? { onAccepted: (signal: string, contentType: string, body: Buffer) => forwarder.accept(signal, contentType, body) } : {}),
   }).catch(async (err: unknown) => {
     await forwarder?.close();
@@ -293,27 +344,32 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
 
   const footerSource: FooterSource = {
     lines: (width) => {
-      const now = clock();
-      const text = notice && notice.until > now ? notice.text : undefined;
-      return renderClaudeFooter({ snapshot: tracker.snapshot(), state: controller.guardState, policy: controller.view, now, ...(text ? { notice: text } : {}) }, width, { color: o.color });
+      const text = notices.current();
+      return renderClaudeFooter({
+        snapshot: tracker.snapshot(), state: guardState(), policy: policyView(), now: clock(),
+        ...(telemetryMissing ? { noTelemetry: true } : {}), ...(text ? { notice: text } : {}),
+      }, width, { color: o.color });
     },
     onChange: (fn) => changed.on(fn),
-    setNotice: (text) => { if (text) showNotice(text); else { notice = undefined; changed.fire(); } },
     dispose: () => undefined,
   };
 
   const onStart = (s: SupervisedSession): Disposable => {
     session = s;
     const started = new Disposables();
-    started.add(s.onOutput(() => controller.output()));
-    if (s.writer) started.add(s.writer.onUserInput((d) => controller.userInput(d)));
-    started.add(s.commands.register('c', { description: 'checkpoint now', run: () => controller.command('now') }));
-    started.add(s.commands.register('s', { description: 'skip this checkpoint', run: () => controller.command('skip') }));
+    started.add(s.onOutput(checkpoints.wrap(() => controller.output())));
+    if (s.writer) started.add(s.writer.onUserInput(checkpoints.wrap((w: UserWrite) => controller.userInput(w))));
+    started.add(s.commands.register('c', { description: 'checkpoint now', run: checkpoints.wrap(() => controller.command('now')) }));
+    started.add(s.commands.register('s', { description: 'skip this checkpoint', run: checkpoints.wrap(() => controller.command('skip')) }));
     started.add(s.onExit(() => {
-      controller.exit();
-      live?.update({ state: 'exited' });
+      checkpoints.run(() => controller.exit(), undefined);
+      updateLive({ state: 'exited' });
     }));
-    live?.update({ pid: s.pid });
+    const noTelemetry = realTimers.setTimeout(() => {
+      if (!telemetrySeen) { telemetryMissing = true; changed.fire(); }
+    }, NO_TELEMETRY_MS);
+    started.defer(() => realTimers.clearTimeout(noTelemetry));
+    updateLive({ pid: s.pid });
     return started;
   };
 
@@ -323,10 +379,10 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     tracker,
     controller,
     onChange: (fn) => changed.on(fn),
-    onCheckpoint: (fn) => checkpoints.on(fn),
+    onCheckpoint: (fn) => checkpointRecords.on(fn),
     get session() { return session; },
     close: async () => {
-      controller.dispose();
+      checkpoints.run(() => controller.dispose(), undefined);
       subs.dispose();
       await receiver.close();
       await metrics?.close();

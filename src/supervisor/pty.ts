@@ -13,6 +13,7 @@ export interface ProgramPty {
   onExit(fn: (e: PtyExit) => void): Disposable;
   write(data: string | Buffer): void;
   resize(cols: number, rows: number): void;
+  /** Signals the program's process group (the program alone if that fails). */
   kill(signal: string): void;
   /** Stops reading the program's output (back-pressure: the program blocks on write). */
   pause(): void;
@@ -44,7 +45,9 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
     onExit: (fn) => p.onExit((e) => fn({ exitCode: e.exitCode, signal: e.signal ?? 0 })),
     write: (d) => p.write(d),
     resize: (c, r) => { try { p.resize(Math.max(1, c), Math.max(1, r)); } catch { /* pty already closed */ } },
-    kill: (s) => { try { p.kill(s); } catch { /* already gone */ } },
+    // The whole process group, as a terminal's hang-up would: node-pty makes the program a session
+    // and group leader, so a wrapper's children (a shell script's, script(1)'s) end with it.
+    kill: (s) => { try { process.kill(-p.pid, s); } catch { try { p.kill(s); } catch { /* already gone */ } } },
     pause: () => p.pause(),
     resume: () => p.resume(),
   };

@@ -1,9 +1,12 @@
 // Runs one program under guard: finds it, spawns it (a pty with guard's pane and footer; a pty
 // with plain pass-through for --no-footer; a plain child when stdout is not a terminal), wires
 // the user's terminal to it, and comes back with guard's exit status. Owns every way out: the
-// program's exit, SIGTERM/SIGHUP to guard, an exception inside guard. On each of them the user's
-// terminal is put back. The Claude integration plugs in through `footerSource`, `extraEnv` and
-// `onStart` (which gets the writer and the prefix-command registry).
+// program's exit, a signal to guard (ENDING_SIGNALS end the program, then guard), an exception
+// inside guard. On each of them the user's terminal is put back. A fault inside guard never ends
+// the program: the display is called only through its boundary (./parts.ts) and its fault turns
+// guard into plain pass-through; any other uncaught error is reported once and guard goes on.
+// The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
+// (which gets the writer and the prefix-command registry).
 import { StringDecoder } from 'node:string_decoder';
 import { resolveProgram } from './resolve.js';
 import { exitStatus, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
@@ -12,7 +15,9 @@ import { spawnChild } from './child.js';
 import { PtyWriter } from './writer.js';
 import { Disposables, Emitter, type Disposable } from './disposables.js';
 import { processTerminal, realClock, type TerminalIo, type Clock } from './terminal-io.js';
+import { isolatedPart, faultText } from './parts.js';
 import { PaneUi } from '../ui/pane-ui.js';
+import { Notices } from '../ui/notices.js';
 import { programFooterSource, type FooterSource } from '../ui/footer-source.js';
 import { colorEnabled } from '../ui/footer.js';
 import { PrefixCommands } from '../input/commands.js';
@@ -22,6 +27,15 @@ import { queryOuterTerminal } from '../screen/outer-query.js';
 
 import { GUARD_VERSION } from '../version.js';
 export { GUARD_VERSION };
+/**
+ * Signals whose default action would end guard: each ends the program the way a closed terminal
+ * does (SIGHUP to its process group, SIGKILL after KILL_GRACE_MS), and guard leaves by its normal
+ * way out (terminal restored, exit record written, the program's status). SIGINT is not here: it
+ * goes to the program, which decides (Ctrl-C typed in guard's terminal reaches it as a byte).
+ * SIGPIPE is here because a caught one means guard's output is gone. SIGKILL and SIGSTOP cannot
+ * be caught: after a SIGKILL the user runs `reset` (README).
+ */
+export const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE'];
 /** After SIGHUP, the program has this long to end before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
 /** Output the pty still delivers after the exit notice is drawn if it comes within this. */
@@ -51,8 +65,8 @@ export interface SupervisedSession {
   onOutput(fn: (data: Buffer) => void): Disposable;
   /** Fires once with guard's exit status for the program. */
   onExit(fn: (status: number) => void): Disposable;
-  /** A short message in the footer for a few seconds. */
-  notice(text: string): void;
+  /** guard's notices (the footer shows the current one). */
+  readonly notices: Notices;
   /** The pane's visible text, one string per row ([] when there is no pane); `blankFaint`:
    * faint cells (placeholder hints) read as spaces. */
   paneText(opts?: { blankFaint?: boolean }): string[];
@@ -68,6 +82,8 @@ export interface SupervisedOptions {
   footer?: boolean;
   /** What the footer shows; default: the program, its running time and state. */
   footerSource?: FooterSource;
+  /** The run's notices (the footerSource shows them); a new board when absent. */
+  notices?: Notices;
   /** Added to the user's environment for the program (e.g. telemetry variables). */
   extraEnv?: Record<string, string>;
   /** Called once the program runs; what it returns is disposed when the run ends. */
@@ -104,16 +120,15 @@ async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd:
     child.kill('SIGHUP');
     subs.add(clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS));
   };
-  subs.add(io.onSignal('SIGTERM', terminate));
-  subs.add(io.onSignal('SIGHUP', terminate));
+  for (const sig of ENDING_SIGNALS) subs.add(io.onSignal(sig, terminate));
   // Ctrl-C on the terminal reaches the program directly (same process group); guard stays for its status.
   subs.add(io.onSignal('SIGINT', () => {}));
-  subs.add(io.onSignal('SIGQUIT', () => {}));
+  const notices = o.notices ?? new Notices(clock);
+  subs.add(reportUncaught(io, notices));
   const session: SupervisedSession = {
-    pid: child.pid, mode: 'child', writer: null, commands: new PrefixCommands(),
+    pid: child.pid, mode: 'child', writer: null, commands: new PrefixCommands(), notices,
     onOutput: () => ({ dispose() {} }),
     onExit: (fn) => exitEmitter.on(fn),
-    notice: () => {},
     paneText: () => [],
     terminate,
   };
@@ -122,6 +137,19 @@ async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd:
   exitEmitter.fire(status);
   subs.dispose();
   return status;
+}
+
+/**
+ * An error nothing caught (an async path outside every part's boundary): said once, and guard
+ * goes on. Node would otherwise end guard, and with it the user's program.
+ */
+function reportUncaught(io: TerminalIo, notices: Notices): Disposable {
+  let said = false;
+  return io.onUncaught((err) => {
+    if (said) return;
+    said = true;
+    notices.post(`guard: internal error (${faultText(err)}); the program keeps running`, { fault: true });
+  });
 }
 
 function startHook(o: SupervisedOptions, session: SupervisedSession, subs: Disposables, io: TerminalIo): void {
@@ -141,8 +169,9 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   const outputEmitter = new Emitter<Buffer>();
   const exitEmitter = new Emitter<number>();
   let mode: 'ui' | 'passthrough' = o.footer === false ? 'passthrough' : 'ui';
+  const notices = o.notices ?? subs.add(new Notices(clock));
   const footer = mode === 'ui'
-    ? o.footerSource ?? programFooterSource({ program: o.program, now: clock.now, setInterval: clock.setInterval, color: colorEnabled(env, true) })
+    ? o.footerSource ?? programFooterSource({ program: o.program, now: clock.now, setInterval: clock.setInterval, color: colorEnabled(env, true), notices })
     : null;
   if (footer) subs.add(footer);
 
@@ -167,7 +196,9 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   const decoder = new StringDecoder('utf8');
   const passInput = (d: Buffer): void => writer.write(decoder.write(d), 'user');
 
-  let saidFallback = false;
+  // The display's boundary: whatever it throws, here or in its own callbacks (onError), switches
+  // guard to plain pass-through, said once on the terminal.
+  const display = isolatedPart('display', (err) => fallback(err));
   const fallback = (err: unknown): void => {
     if (mode !== 'ui' || !ui) return;
     mode = 'passthrough';
@@ -177,10 +208,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     try { dead.dispose(); } catch { /* it already failed */ }
     const { cols: c, rows: r } = io.size();
     let seq = RESTORE_SEQUENCE;
-    if (!saidFallback) {
-      saidFallback = true;
-      seq += `\r\nguard: the display failed (${err instanceof Error ? err.message : String(err)}); continuing without the footer\r\n`;
-    }
+    seq += `\r\nguard: the display failed (${faultText(err)}); continuing without the footer\r\n`;
     seq += diffOuterModes(OUTER_RESET, outerModesFor(modes, false));
     if (modes.altScreen) seq += '\x1b[?1049h';
     if (!modes.cursorVisible) seq += '\x1b[?25l';
@@ -197,14 +225,9 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     pty.kill('SIGHUP');
     killTimer ??= subs.add(clock.setTimeout(() => pty.kill('SIGKILL'), KILL_GRACE_MS));
   };
-  subs.add(io.onSignal('SIGTERM', terminate));
-  subs.add(io.onSignal('SIGHUP', terminate));
+  for (const sig of ENDING_SIGNALS) subs.add(io.onSignal(sig, terminate));
   subs.add(io.onSignal('SIGINT', () => pty.kill('SIGINT')));
-  subs.add(io.onUncaught((err) => {
-    if (mode === 'ui') { fallback(err); return; }
-    io.writeSync(`\r\nguard: internal error: ${err instanceof Error ? err.message : String(err)}\r\n`);
-    terminate();
-  }));
+  subs.add(reportUncaught(io, notices));
 
   if (io.stdinIsTTY) io.setRawMode(true);
 
@@ -223,14 +246,21 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       kittyKeyboard = answer.then((a) => a.kittyFlags !== null);
       void answer.then((a) => { if (a.leftover.length > 0) routeInput(a.leftover); });
     }
-    ui = new PaneUi({ pty, writer, io, clock, footer, commands, colours, kittyKeyboard, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: fallback });
-    uiStarted = true;
-    try { ui.start(); } catch (err) { fallback(err); }
+    const made = display.run(() => new PaneUi({
+      pty, writer, io, clock, footer, commands, colours, kittyKeyboard, notices, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: (err) => display.fail(err),
+    }), null);
+    if (made) {
+      ui = made;
+      uiStarted = true;
+      display.run(() => made.start(), undefined);
+    } else mode = 'passthrough';
   }
 
   function routeInput(d: Buffer): void {
-    if (ui) ui.feedInput(d);
-    else passInput(d);
+    const shown = ui;
+    if (shown) display.run(() => shown.feedInput(d), undefined);
+    // The display failed on this very input: the keys still reach the program.
+    if (!ui) passInput(d);
   }
   subs.add(io.onInput((d) => {
     if (queryInput) { queryInput(d); return; }
@@ -239,12 +269,14 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   // Standard input that is a file or pipe: its end is an end-of-file for the program.
   if (!io.stdinIsTTY) subs.add(io.onInputEnd(() => writer.write('\x04', 'user')));
   subs.add(io.onResize(() => {
-    if (ui) ui.resize();
+    const shown = ui;
+    if (shown) display.run(() => shown.resize(), undefined);
     else { const s = io.size(); pty.resize(s.cols, s.rows); }
   }));
   subs.add(pty.onData((d) => {
-    if (ui) ui.feedOutput(d);
-    else io.write(d);
+    const shown = ui;
+    if (shown) display.run(() => shown.feedOutput(d), undefined);
+    if (!ui) io.write(d);
     outputEmitter.fire(d);
   }));
 
@@ -256,7 +288,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     commands,
     onOutput: (fn) => outputEmitter.on(fn),
     onExit: (fn) => exitEmitter.on(fn),
-    notice: (t) => { ui?.notice(t); },
+    notices,
     paneText: (opts) => ui?.paneText(opts) ?? [],
     terminate,
   };

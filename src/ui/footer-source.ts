@@ -1,19 +1,19 @@
 // What the footer shows comes from a FooterSource: the supervisor asks it for lines at the
 // current width and redraws when it says they changed. The generic source here (any program
-// that is not claude) shows the program, its running time and whether it still runs, drawn by
-// renderProgramFooter (footer.ts); the Claude integration supplies its own source (context
-// gauge, cost …) through the same interface.
+// that is not claude) shows the program, its running time, whether it still runs and guard's
+// current notice (./notices.ts), drawn by renderProgramFooter (footer.ts); the Claude
+// integration supplies its own source (context gauge, cost …) through the same interface.
 import { Emitter, type Disposable } from '../supervisor/disposables.js';
 import { renderProgramFooter } from './footer.js';
+import type { Notices } from './notices.js';
 
 export interface FooterSource {
   /** The footer's lines for this width: 1 or 2 lines, ANSI SGR allowed, each at most `width` columns. */
   lines(width: number): string[];
   /** Fires when the lines may have changed. */
   onChange(fn: () => void): Disposable;
-  /** The supervisor reports the program's end (and guard's short notices) here. */
+  /** The supervisor reports the program's end here. */
   programExited?(exitCode: number | null, signal: string | null): void;
-  setNotice?(text: string | undefined): void;
   dispose(): void;
 }
 
@@ -25,6 +25,7 @@ export interface ProgramFooterDeps {
   now(): number;
   setInterval(fn: () => void, ms: number): Disposable;
   color: boolean;
+  notices: Notices;
 }
 
 export function programFooterSource(d: ProgramFooterDeps): FooterSource {
@@ -34,19 +35,21 @@ export function programFooterSource(d: ProgramFooterDeps): FooterSource {
   let exitCode: number | null = null;
   let signal: string | null = null;
   let stoppedAt: number | null = null;
-  let notice: string | undefined;
   const tick = d.setInterval(() => changed.fire(), CLOCK_TICK_MS);
+  const noticeSub = d.notices.onChange(() => changed.fire());
   return {
-    lines: (width) => renderProgramFooter(
-      { program: d.program, startedAt, now: stoppedAt ?? d.now(), state, exitCode, signal, ...(notice ? { notice } : {}) },
-      width, { color: d.color }),
+    lines: (width) => {
+      const notice = d.notices.current();
+      return renderProgramFooter(
+        { program: d.program, startedAt, now: stoppedAt ?? d.now(), state, exitCode, signal, ...(notice ? { notice } : {}) },
+        width, { color: d.color });
+    },
     onChange: (fn) => changed.on(fn),
     programExited(code, sig) {
       state = 'exited'; exitCode = code; signal = sig; stoppedAt = d.now();
       tick.dispose();
       changed.fire();
     },
-    setNotice(text) { notice = text; changed.fire(); },
-    dispose: () => tick.dispose(),
+    dispose: () => { tick.dispose(); noticeSub.dispose(); },
   };
 }

@@ -26,6 +26,8 @@ export interface FooterView {
   notice?: string;
   /** The caller's clock (ms since the epoch), for the limits' reset countdowns; none without it. */
   now?: number;
+  /** Claude has run a while and no telemetry arrived: no gauge, no cost, and no checkpoints to promise. */
+  noTelemetry?: boolean;
 }
 
 export interface ProgramFooterView {
@@ -260,6 +262,11 @@ function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
   const s = view.snapshot;
   const parts: Part[] = [];
   if (layout.label) parts.push(part('guard', 'bold', color));
+  if (s.contextTokens === null && view.noTelemetry) {
+    if (layout.tokens) parts.push(part(layout.longState ? 'no telemetry from Claude (turned off in its settings?): no gauge, no checkpoints' : 'no telemetry', 'yellow', color));
+    // No figures to show: zeros would look like facts.
+    return layout.state ? [...parts, part(view.state, STATE_STYLE[view.state], color)] : parts;
+  }
   if (s.contextTokens === null) {
     if (layout.tokens) parts.push(part("waiting for Claude's first request", 'dim', color));
   } else {

@@ -8,6 +8,7 @@ import { ScreenModel, type TerminalColours } from '../screen/model.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
 import type { FooterSource } from './footer-source.js';
+import type { Notices } from './notices.js';
 import { InputRouter, type ScrollControl } from '../input/router.js';
 import type { PrefixCommands } from '../input/commands.js';
 import type { ProgramPty } from '../supervisor/pty.js';
@@ -24,8 +25,6 @@ export const SYNC_OUTPUT_TIMEOUT_MS = 150;
 /** Stop reading the pty above this many unparsed bytes; resume below the low mark. */
 export const BACKLOG_HIGH = 1 << 20;
 export const BACKLOG_LOW = 128 << 10;
-/** How long a notice stays in the footer. */
-export const NOTICE_MS = 4000;
 
 export interface PaneUiDeps {
   pty: ProgramPty;
@@ -34,6 +33,8 @@ export interface PaneUiDeps {
   clock: Clock;
   footer: FooterSource;
   commands: PrefixCommands;
+  /** Where the key list and the input router's messages go (the footer shows them). */
+  notices: Notices;
   colours: Promise<TerminalColours>;
   /** Whether the user's terminal speaks the kitty keyboard protocol (asked at start). */
   kittyKeyboard?: Promise<boolean>;
@@ -60,7 +61,6 @@ export class PaneUi implements Disposable {
   /** The user's terminal speaks the kitty keyboard protocol: the program's flags are mirrored onto it. */
   private outerKitty = false;
   private ptyPaused = false;
-  private noticeTimer: Disposable | null = null;
   private disposed = false;
   /** The footer's lines for `footerCacheWidth`, until the source says they changed. */
   private footerCache: string[] | null = null;
@@ -143,11 +143,7 @@ export class PaneUi implements Disposable {
   /** Draws what the model holds now (used at exit and by tests). */
   flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.drawFrame(); }
 
-  notice(text: string): void {
-    this.d.footer.setNotice?.(text);
-    this.noticeTimer?.dispose();
-    this.noticeTimer = this.d.clock.setTimeout(() => { this.noticeTimer = null; this.d.footer.setNotice?.(undefined); }, NOTICE_MS);
-  }
+  notice(text: string): void { this.d.notices.post(text); }
 
   /**
    * The pane's visible text, one string per row (for callers that look for prompts). With
@@ -214,7 +210,6 @@ export class PaneUi implements Disposable {
       this.outer = { ...this.outer, kittyFlags: 0 };
     }
     this.frameTimer?.dispose();
-    this.noticeTimer?.dispose();
     if (this.ptyPaused) { this.ptyPaused = false; this.d.pty.resume(); }
     this.subs.dispose();
   }

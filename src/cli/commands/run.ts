@@ -4,8 +4,14 @@
 // gets the Claude integration (src/app/claude-run.ts), configured from guard's config file with
 // --strategy, --threshold, --window and --metrics-port on top (flags win over the config, the
 // config over the defaults).
+// The run's notices are made here: the recording's and the Claude integration's problems go
+// there, the footer shows them, and the faults among them are printed once more on standard
+// error after the program ended (no footer may have shown them). A run never fails because
+// guard cannot write its files; the status is the program's.
 import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
+import { realClock } from '../../supervisor/terminal-io.js';
+import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
 import type { ClaudeRun } from '../../app/claude-run.js';
@@ -160,7 +166,11 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     return EXIT_NOT_FOUND;
   }
   const { policy, footer } = settings;
-  const recording = startRunRecording({ env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION });
+  const notices = new Notices(realClock);
+  const recording = startRunRecording({
+    env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION,
+    onError: (err) => notices.post(`${err.message} — guard stops recording this run; the program keeps running`, { fault: true }),
+  });
   for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
 
   let claude: ClaudeRun | null = null;
@@ -169,7 +179,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
       // Loaded only for claude: the receiver, decoders and policy are not needed by other programs.
       const { startClaudeRun } = await import('../../app/claude-run.js');
       claude = await startClaudeRun({
-        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, ...settings.claude,
+        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices, ...settings.claude,
       });
     } catch (err) {
       if (!(err instanceof SettingsError)) throw err;
@@ -185,10 +195,12 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   }
   let status = 1;
   try {
-    status = await runSupervised({ ...claude?.supervised, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
+    status = await runSupervised({ ...claude?.supervised, notices, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
   } finally {
     recording.finish({ code: status, signal: signalOf(status) });
     await claude?.close();
+    for (const f of notices.faults()) process.stderr.write(`${f}\n`);
+    notices.dispose();
   }
   return status;
 }

@@ -17,6 +17,8 @@ import { startClaudeRun } from '../../../src/app/claude-run.js';
 import { makePolicyConfig } from '../../../src/policy/config.js';
 import { resolvePaths } from '../../../src/paths.js';
 import type { RunRecording } from '../../../src/log/run-recording.js';
+import { Notices } from '../../../src/ui/notices.js';
+import { realClock } from '../../../src/supervisor/terminal-io.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../../src/claude/relay/post.js';
 import { fixtureBodies, VERSIONS, CONTENT_TYPE } from './fixtures.js';
 import { post } from './http-client.js';
@@ -212,7 +214,7 @@ t.test('through startClaudeRun: Claude is asked for the user protocol, its expor
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
   const recording: RunRecording = { id: 't', paths: resolvePaths({ env: { GUARD_HOME: home } }), log: null, live: null, warnings: [], finish: () => undefined };
   const stderr: string[] = [];
-  const start = (env: NodeJS.ProcessEnv) => startClaudeRun({ args: [], cwd: home, env, policy: makePolicyConfig(), color: false, recording, stderr: (s) => stderr.push(s) });
+  const start = (env: NodeJS.ProcessEnv) => startClaudeRun({ args: [], cwd: home, env, policy: makePolicyConfig(), color: false, recording, notices: new Notices(realClock), stderr: (s) => stderr.push(s) });
   const userEnv = {
     CLAUDE_CODE_ENABLE_TELEMETRY: '1', OTEL_LOGS_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'otlp',
     OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Basic%20dXNlcg%3D%3D',
