@@ -3,7 +3,7 @@
 // registry entry sharing one id, or — when the state folder cannot be used — neither, with a
 // warning the caller shows once: a run never fails because guard cannot write its records.
 import { GuardPathError, ensureStateDirs, resolvePaths, type GuardPaths } from '../paths.js';
-import { LiveRegistration, type LiveFields } from '../registry/live.js';
+import { LiveRegistration, processStartTime, type LiveFields } from '../registry/live.js';
 import { SessionLog } from './session-log.js';
 import { newSessionId } from './id.js';
 import type { Timers } from './timers.js';
@@ -60,7 +60,7 @@ export function startRunRecording(o: RunRecordingOptions): RunRecording {
     warnings.push(`${err.message} — running without a session log`);
   }
   const entry: Omit<LiveFields, 'startedAt'> = {
-    id, pid: o.pid, program: o.program, cwd: o.cwd, claudeSessionId: null, model: null, contextTokens: null,
+    id, pid: o.pid, guardPid: o.pid, guardStart: processStartTime(o.pid), program: o.program, cwd: o.cwd, claudeSessionId: null, model: null, contextTokens: null,
     contextWindow: null, autoCompactAt: null, costUsd: 0, state: 'starting', logPath: log?.path ?? null,
   };
   try {

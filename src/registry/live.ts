@@ -1,7 +1,10 @@
 // The live registry behind `guard ls`. Input: each running guard's current figures (from the
 // context tracker and guard's state). Output: one `<state>/live/<id>.json` per running guard,
 // replaced atomically (temp file + rename, 0600) at most every UPDATE_INTERVAL_MS, removed on exit.
-// Readers list the entries and delete those whose process is gone or whose file is unreadable.
+// Readers list the entries and delete those whose guard is gone or whose file is unreadable, and
+// temp files a killed guard left behind. An entry names its guard by pid AND start time (Linux:
+// /proc/<pid>/stat), so a guard killed with SIGKILL drops out at the next `guard ls` at once,
+// even while its program lingers or another process has taken the pid.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FILE_MODE, GuardPathError, ensurePrivateDir } from '../paths.js';
@@ -10,11 +13,18 @@ import { realTimers, type Timers } from '../log/timers.js';
 /** Often enough that `guard ls` is current within a second; rarely enough to cost nothing. */
 export const UPDATE_INTERVAL_MS = 500;
 const ENTRY_SUFFIX = '.json';
+const TMP_RE = /\.json\.(\d+)\.tmp$/;
+/** A temp file is written and renamed within a millisecond; one this old belongs to a dead writer. */
+const STALE_TMP_MS = 60_000;
 
 /** One running guard, as `guard ls --json` prints it (the PRODUCT.md contract plus extras). */
 export interface LiveEntry {
   id: string;
+  /** The program's pid (guard's own until the program runs). */
   pid: number;
+  /** guard's own pid and start time (processStartTime); the entry lives as long as that process. */
+  guardPid?: number;
+  guardStart?: string | null;
   program: string;
   cwd: string;
   claudeSessionId: string | null;
@@ -152,6 +162,21 @@ export class LiveRegistration {
   }
 }
 
+/**
+ * When the process started, as an opaque string that differs between two processes that had the
+ * same pid: field 22 of /proc/<pid>/stat (clock ticks since boot). null when it cannot be read
+ * (no such process, or no /proc: then only the pid is checked).
+ */
+export function processStartTime(pid: number, read: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): string | null {
+  let stat: string;
+  try { stat = read(`/proc/${pid}/stat`); } catch { return null; }
+  // The command name (field 2) is in parentheses and may hold spaces and ')': split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so field 22 is fields[19].
+  const start = fields[19];
+  return start !== undefined && /^\d+$/.test(start) ? start : null;
+}
+
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isPidAlive(pid: number): boolean {
   try {
@@ -166,11 +191,14 @@ function isLiveEntry(v: unknown): v is LiveEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
   return typeof e.id === 'string' && typeof e.pid === 'number' && Number.isInteger(e.pid) && e.pid > 0
-    && typeof e.program === 'string' && typeof e.state === 'string';
+    && typeof e.program === 'string' && typeof e.state === 'string'
+    && (e.guardPid === undefined || (typeof e.guardPid === 'number' && Number.isInteger(e.guardPid) && e.guardPid > 0));
 }
 
 export interface ListLiveOptions {
   isAlive?: (pid: number) => boolean;
+  startTime?: (pid: number) => string | null;
+  now?: () => number;
   /** Delete stale and unreadable entries (default true). */
   clean?: boolean;
 }
@@ -178,7 +206,17 @@ export interface ListLiveOptions {
 /** Entries of running guards, oldest first. Missing folder → []. */
 export function listLive(liveDir: string, opts: ListLiveOptions = {}): LiveEntry[] {
   const isAlive = opts.isAlive ?? isPidAlive;
+  const startTime = opts.startTime ?? processStartTime;
+  const now = opts.now ?? Date.now;
   const clean = opts.clean ?? true;
+  // The guard that wrote the entry still runs: same pid, same start time (when both are known).
+  const running = (e: LiveEntry): boolean => {
+    if (e.guardPid === undefined) return isAlive(e.pid);
+    if (!isAlive(e.guardPid)) return false;
+    if (typeof e.guardStart !== 'string') return true;
+    const st = startTime(e.guardPid);
+    return st === null || st === e.guardStart;
+  };
   let names: string[];
   try {
     names = fs.readdirSync(liveDir);
@@ -188,6 +226,8 @@ export function listLive(liveDir: string, opts: ListLiveOptions = {}): LiveEntry
   }
   const out: LiveEntry[] = [];
   for (const name of names) {
+    const tmp = TMP_RE.exec(name);
+    if (tmp && clean) removeStaleTmp(path.join(liveDir, name), Number(tmp[1]), isAlive, now);
     if (!name.endsWith(ENTRY_SUFFIX)) continue;
     const file = path.join(liveDir, name);
     let parsed: unknown;
@@ -198,7 +238,7 @@ export function listLive(liveDir: string, opts: ListLiveOptions = {}): LiveEntry
       if (codeOf(err) === 'ENOENT') continue;
       parsed = null;
     }
-    if (!isLiveEntry(parsed) || !isAlive(parsed.pid)) {
+    if (!isLiveEntry(parsed) || !running(parsed)) {
       if (clean) {
         try { fs.unlinkSync(file); } catch { /* someone else cleaned it */ }
       }
@@ -207,4 +247,12 @@ export function listLive(liveDir: string, opts: ListLiveOptions = {}): LiveEntry
     out.push(parsed);
   }
   return out.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id.localeCompare(b.id)));
+}
+
+/** A temp file whose writer is gone (or that is far older than a write takes). */
+function removeStaleTmp(file: string, writerPid: number, isAlive: (pid: number) => boolean, now: () => number): void {
+  try {
+    if (isAlive(writerPid) && now() - fs.statSync(file).mtimeMs < STALE_TMP_MS) return;
+    fs.unlinkSync(file);
+  } catch { /* gone already */ }
 }
