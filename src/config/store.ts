@@ -4,7 +4,7 @@
 // that folder through its `cwd` option, so it never picks a path of its own.
 import Conf from 'conf';
 import * as fs from 'node:fs';
-import { FILE_MODE, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
+import { FILE_MODE, GuardPathError, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
 import { CONFIG_NAME, configFilePath } from './load.js';
 import { ConfigError, DEFAULT_CONFIG, checkValue, validateConfig, type ConfigKey, type GuardConfig } from './settings.js';
 
@@ -27,9 +27,22 @@ export { configFilePath };
 export function openConfig(configDir: string): ConfigStore {
   const file = configFilePath(configDir);
   let conf: Conf<Record<string, unknown>> | null = null;
-  const store = (): Conf<Record<string, unknown>> => {
-    if (conf) return conf;
-    ensurePrivateDir(configDir);
+  // Reading tightens the folder and file when it can; a read-only GUARD_HOME is still read (the
+  // run goes on without records, it must not fail on its config). Writing requires both.
+  let tightened = false;
+  const tighten = (forWrite: boolean): void => {
+    if (tightened) return;
+    try {
+      ensurePrivateDir(configDir);
+      if (conf) ensurePrivateFile(file);
+      tightened = conf !== null;
+    } catch (err) {
+      if (forWrite || !(err instanceof GuardPathError)) throw err;
+    }
+  };
+  const store = (forWrite = true): Conf<Record<string, unknown>> => {
+    if (conf) { tighten(forWrite); return conf; }
+    tighten(forWrite);
     try {
       // No defaults handed to conf: a file holds only what the user set, so a changed default
       // in a later guard reaches everyone who did not set that key.
@@ -40,12 +53,12 @@ export function openConfig(configDir: string): ConfigStore {
     } catch (err) {
       throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
     }
-    ensurePrivateFile(file);
+    tighten(forWrite);
     return conf;
   };
   const raw = (): Record<string, unknown> => {
     try {
-      return store().store;
+      return store(false).store;
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       throw new ConfigError(`cannot read: ${err instanceof Error ? err.message : String(err)}`, null, file);
