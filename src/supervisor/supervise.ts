@@ -8,6 +8,7 @@
 // The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
 // (which gets the writer and the prefix-command registry).
 import { StringDecoder } from 'node:string_decoder';
+import { constants as osConstants } from 'node:os';
 import { resolveProgram } from './resolve.js';
 import { exitStatus, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
@@ -36,6 +37,11 @@ export { GUARD_VERSION };
  * be caught: after a SIGKILL the user runs `reset` (README).
  */
 export const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE'];
+/**
+ * A program that fails this soon after it started most likely never ran (a bad option, a missing
+ * file, a crash at start): guard then says how it ended. Claude 2.1.330 needs ~2.4 s to its prompt.
+ */
+export const EARLY_EXIT_MS = 3000;
 /** After SIGHUP, the program has this long to end before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
 /** Output the pty still delivers after the exit notice is drawn if it comes within this. */
@@ -111,12 +117,31 @@ export async function runSupervised(o: SupervisedOptions): Promise<number> {
   return runPty(o, io, resolved.file, cwd, childEnv);
 }
 
+/**
+ * What guard says after the program ended on its own in a way the user may not see: killed by a
+ * signal guard did not send (a crash), or failed right after it started. '' otherwise.
+ */
+export function endMessage(program: string, status: number, ranMs: number, terminatedByGuard: boolean): string {
+  if (terminatedByGuard || status === 0) return '';
+  const sig = status > 128 && status <= 128 + 64 ? signalName(status - 128) : null;
+  if (sig) return `guard: ${program} was killed by ${sig} (status ${status})\n`;
+  if (ranMs < EARLY_EXIT_MS) return `guard: ${program} exited with status ${status} right after it started\n`;
+  return '';
+}
+
+function signalName(n: number): string | null {
+  return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? null;
+}
+
 async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {
   const subs = new Disposables();
   const clock = o.clock ?? realClock;
-  const child = spawnChild(file, o.program, o.args, cwd, env);
+  const startedAt = clock.now();
+  const child = spawnChild(file, o.program, o.args, cwd, env, (err) => io.stderr(`guard: ${o.program}: ${err.message}\n`));
   const exitEmitter = new Emitter<number>();
+  let terminated = false;
   const terminate = (): void => {
+    terminated = true;
     child.kill('SIGHUP');
     subs.add(clock.setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS));
   };
@@ -136,6 +161,8 @@ async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd:
   const status = await child.exited;
   exitEmitter.fire(status);
   subs.dispose();
+  const said = endMessage(o.program, status, clock.now() - startedAt, terminated);
+  if (said) io.stderr(said);
   return status;
 }
 
@@ -221,7 +248,10 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   };
 
   let killTimer: Disposable | null = null;
+  const startedAt = clock.now();
+  let terminated = false;
   const terminate = (): void => {
+    terminated = true;
     pty.kill('SIGHUP');
     killTimer ??= subs.add(clock.setTimeout(() => pty.kill('SIGKILL'), KILL_GRACE_MS));
   };
@@ -313,6 +343,8 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   subs.dispose();
   restore();
   if (leftBehind) io.writeSync(leftBehind);
+  const said = endMessage(o.program, status, clock.now() - startedAt, terminated);
+  if (said) io.stderr(said);
   io.pauseInput();
   return status;
 }

@@ -1,0 +1,76 @@
+// Shared by the test/e2e/faults-*.test.ts files (faults around guard, end to end with the real
+// Claude Code under bin/guard.js): guard ls, the session log's records, process checks, and the
+// signal test for one signal.
+import type { Test } from 'tap';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startClaudeSession, type ClaudeSession } from './claude-session.js';
+import { GUARD_BIN } from './claude-env.js';
+import type { TestTerminal } from './terminal.js';
+
+export function guardLs(home: string): Array<Record<string, unknown>> {
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...process.env, GUARD_HOME: home }, encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+}
+
+export function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Polls until the process is gone; false if it still runs after `ms` (then it is killed). */
+export async function gone(pid: number, ms = 20_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > deadline) { try { process.kill(pid, 'SIGKILL'); } catch { /* raced */ } return false; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+export function sessionLogRecords(home: string): Array<Record<string, unknown>> {
+  const dir = path.join(home, 'sessions');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  return files.flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+}
+
+export function restored(t: Test, term: TestTerminal): void {
+  const m = term.term.modes;
+  t.equal(term.term.buffer.active.type, 'normal', 'main screen');
+  t.equal(m.mouseTrackingMode, 'none', 'mouse tracking off');
+  t.equal(m.bracketedPasteMode, false, 'bracketed paste off');
+  t.equal(m.sendFocusMode, false, 'focus reports off');
+}
+
+/** The pid of the program guard runs, from guard's own `guard ls` entry. */
+export async function programPid(session: ClaudeSession): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const e = guardLs(session.env.guardHome)[0];
+    if (e && e.pid !== e.guardPid) return e.pid as number;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no guard ls entry with the program\'s pid');
+}
+
+
+/** What guard may exit with after `sig`: Claude's status (SIGINT: it ends with 0; a hang-up: 0 or 128 + SIGHUP). */
+export function signalStatusOk(sig: NodeJS.Signals, status: number): boolean {
+  return sig === 'SIGINT' ? status === 0 : status === 0 || status === 129;
+}
+
+/** Sends `sig` to a guard running the real Claude and checks every promise of a clean end. */
+export async function signalTest(t: Test, sig: NodeJS.Signals): Promise<void> {
+  const session = await startClaudeSession({ guardArgs: [] });
+  t.teardown(() => session.dispose());
+  const claudePid = await programPid(session);
+  process.kill(session.term.proc.pid, sig);
+  const e = await session.term.waitExit(30_000);
+  t.ok(signalStatusOk(sig, e.exitCode), `guard exited with Claude's status (${e.exitCode})`);
+  t.equal(e.signal, 0, 'guard itself was not killed by the signal');
+  restored(t, session.term);
+  const exit = sessionLogRecords(session.env.guardHome).filter((r) => r.type === 'exit');
+  t.equal(exit.length, 1, 'one exit record');
+  t.equal(exit[0]?.code, e.exitCode, 'with the status guard exited with');
+  t.same(guardLs(session.env.guardHome), [], 'guard ls is empty');
+  t.ok(await gone(claudePid), 'Claude is gone');
+}
