@@ -27,6 +27,8 @@ export interface NoticeClock {
 export interface PostOptions {
   /** A part of guard failed or cannot record: kept for the exit message too. */
   fault?: boolean;
+  /** For a fault, the longer text printed after the program ended (paths …); default: the notice. */
+  detail?: string;
 }
 
 interface Entry { text: string; left: number }
@@ -45,7 +47,8 @@ export class Notices implements Disposable {
   /** Shows `text` now, for NOTICE_MS; whatever it interrupts continues afterwards. */
   post(text: string, opts: PostOptions = {}): void {
     if (typeof text !== 'string' || text.trim() === '') throw new TypeError(`Notices.post: text must be a non-empty string, got ${JSON.stringify(text)}`);
-    if (opts.fault && !this.faultTexts.includes(text)) this.faultTexts.push(text);
+    const detail = opts.detail ?? text;
+    if (opts.fault && !this.faultTexts.includes(detail)) this.faultTexts.push(detail);
     if (this.disposed) return;
     if (this.stack.some((e) => e.text === text)) return;
     this.pauseShown();

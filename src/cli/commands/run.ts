@@ -169,7 +169,10 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   const notices = new Notices(realClock);
   const recording = startRunRecording({
     env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION,
-    onError: (err) => notices.post(`${err.message} — guard stops recording this run; the program keeps running`, { fault: true }),
+    // The footer has one line: the short form there, the path after the exit.
+    onError: (err) => notices.post(`guard: cannot record this run (${err.code ?? 'write failed'}); the program keeps running`, {
+      fault: true, detail: `${err.message} — guard stopped recording this run there`,
+    }),
   });
   for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
 
