@@ -276,14 +276,17 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
 /**
  * A `claude` for PATH that runs the real one inside script(1), which logs every byte sent to
  * Claude's terminal to `log` and passes everything else through (its own pty, size and exit status).
+ * A hang-up ends script and Claude too (script alone would outlive it, with Claude in its own pty).
  */
 async function recordingClaude(dir: string, log: string): Promise<void> {
   const src = `#!${process.execPath}
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const q = (s) => "'" + s.replace(/'/g, "'\\\\''") + "'";
 const cmd = [${JSON.stringify(CLAUDE_BIN)}, ...process.argv.slice(2)].map(q).join(' ');
-const r = spawnSync('script', ['-q', '-e', '-f', '-I', ${JSON.stringify(log)}, '-O', '/dev/null', '-c', 'exec ' + cmd], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const child = spawn('script', ['-q', '-e', '-f', '-I', ${JSON.stringify(log)}, '-O', '/dev/null', '-c', 'exec ' + cmd], { stdio: 'inherit' });
+// script(1) outlives a hang-up (it keeps Claude in a terminal of its own); SIGTERM ends both.
+for (const sig of ['SIGHUP', 'SIGTERM']) process.on(sig, () => child.kill('SIGTERM'));
+child.on('exit', (code) => process.exit(code ?? 1));
 `;
   await writeFile(join(dir, 'claude'), src);
   await chmod(join(dir, 'claude'), 0o755);
