@@ -148,7 +148,7 @@ async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd:
   for (const sig of ENDING_SIGNALS) subs.add(io.onSignal(sig, terminate));
   // Ctrl-C on the terminal reaches the program directly (same process group); guard stays for its status.
   subs.add(io.onSignal('SIGINT', () => {}));
-  const notices = o.notices ?? new Notices(clock);
+  const notices = o.notices ?? subs.add(new Notices(clock));
   subs.add(reportUncaught(io, notices));
   const session: SupervisedSession = {
     pid: child.pid, mode: 'child', writer: null, commands: new PrefixCommands(), notices,
