@@ -14,6 +14,11 @@ export function signalNumber(signal: string | number | null | undefined): number
   return (constants.signals as Record<string, number | undefined>)[signal] ?? 0;
 }
 
+/** "SIGSEGV" for 11 (this platform's numbering); null for a number no signal has. */
+export function signalName(n: number): string | null {
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? null;
+}
+
 export function exitStatus(code: number | null | undefined, signal: string | number | null | undefined): number {
   const sig = signalNumber(signal);
   if (sig > 0) return SIGNAL_BASE + sig;

@@ -8,9 +8,8 @@
 // The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
 // (which gets the writer and the prefix-command registry).
 import { StringDecoder } from 'node:string_decoder';
-import { constants as osConstants } from 'node:os';
 import { resolveProgram } from './resolve.js';
-import { exitStatus, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
+import { exitStatus, signalName, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
 import { spawnChild } from './child.js';
 import { PtyWriter } from './writer.js';
@@ -127,10 +126,6 @@ export function endMessage(program: string, status: number, ranMs: number, termi
   if (sig) return `guard: ${program} was killed by ${sig} (status ${status})\n`;
   if (ranMs < EARLY_EXIT_MS) return `guard: ${program} exited with status ${status} right after it started\n`;
   return '';
-}
-
-function signalName(n: number): string | null {
-  return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? null;
 }
 
 async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {

@@ -8,12 +8,11 @@
 // there, the footer shows them, and the faults among them are printed once more on standard
 // error after the program ended (no footer may have shown them). A run never fails because
 // guard cannot write its files; the status is the program's.
-import os from 'node:os';
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
 import { realClock } from '../../supervisor/terminal-io.js';
 import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
-import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
+import { EXIT_NOT_FOUND, signalName } from '../../supervisor/exit-status.js';
 import type { ClaudeRun } from '../../app/claude-run.js';
 import { SettingsError } from '../../claude/settings.js';
 import { isClaudeProgram } from '../../claude/program.js';
@@ -211,6 +210,5 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
 /** 128 + n is how a shell reports a program ended by signal n. */
 function signalOf(status: number): string | null {
   if (status <= 128 || status > 128 + 64) return null;
-  const n = status - 128;
-  return Object.entries(os.constants.signals).find(([, v]) => v === n)?.[0] ?? null;
+  return signalName(status - 128);
 }
