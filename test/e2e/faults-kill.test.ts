@@ -1,12 +1,13 @@
-// guard killed with SIGKILL, and Claude's telemetry turned off: end to end with the real Claude
+// guard killed with SIGKILL, and Claude's telemetry turned off (as managed settings would): end to end with the real Claude
 // Code under bin/guard.js (needs a fresh `npx tsc -p tsconfig.json`). Every process started here
 // is ended here (the session's dispose()).
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { writeFile, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { waitForIdle } from '../helpers/claude-env.js';
+import { waitForIdle, CLAUDE_BIN } from '../helpers/claude-env.js';
 import { guardLs, gone, programPid, sessionLogRecords } from '../helpers/faults.js';
 
 t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its own, temp files go', async (t) => {
@@ -32,14 +33,42 @@ t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its
   }
 });
 
-t.test('no telemetry (turned off in Claude\'s settings): the footer says so, and guard types nothing', async (t) => {
-  // The settings' env block wins over the CLAUDE_CODE_ENABLE_TELEMETRY=1 guard puts in Claude's environment.
+/**
+ * A `claude` for PATH that runs the real one with its telemetry turned off the way managed
+ * settings do it (they beat every other source, guard's own settings included): the settings guard
+ * hands over get `CLAUDE_CODE_ENABLE_TELEMETRY=0` in their env block. Signals reach Claude itself.
+ */
+async function telemetryOffClaude(dir: string): Promise<void> {
+  const src = `#!${process.execPath}
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+const i = args.indexOf('--settings');
+if (i >= 0) {
+  const v = args[i + 1];
+  const settings = JSON.parse(v.trim().startsWith('{') ? v : fs.readFileSync(v, 'utf8'));
+  settings.env = { ...settings.env, CLAUDE_CODE_ENABLE_TELEMETRY: '0' };
+  args[i + 1] = JSON.stringify(settings);
+}
+const child = spawn(${JSON.stringify(CLAUDE_BIN)}, args, { stdio: 'inherit' });
+for (const sig of ['SIGHUP', 'SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, sig) => process.exit(code ?? 128 + (require('node:os').constants.signals[sig] ?? 0)));
+`;
+  await writeFile(path.join(dir, 'claude'), src);
+  await chmod(path.join(dir, 'claude'), 0o755);
+}
+
+t.test('no telemetry (turned off as managed settings do): the footer says so, and guard types nothing', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'guard-no-telemetry-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await telemetryOffClaude(dir);
   // Each request is 150k of a 200k window (auto-compact at 167k): with telemetry, guard would arm
   // (default threshold 80%) at the first turn and type its checkpoint at idle.
   const session = await startClaudeSession({
     guardArgs: [],
-    claudeArgs: ['--model', 'claude-sonnet-4-5', '--settings', JSON.stringify({ env: { CLAUDE_CODE_ENABLE_TELEMETRY: '0' } })],
+    claudeArgs: ['--model', 'claude-sonnet-4-5'],
     standin: { padPerRequest: 150_000 },
+    extraEnv: { PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}` },
   });
   t.teardown(() => session.dispose());
   await session.turn('hello');
@@ -52,4 +81,3 @@ t.test('no telemetry (turned off in Claude\'s settings): the footer says so, and
   t.equal(session.api.messages('main').length, 1, 'Claude sent only the user\'s prompt: guard typed nothing');
   t.notOk(sessionLogRecords(session.env.guardHome).some((r) => r.type === 'checkpoint'), 'no checkpoint in the log');
 });
-
