@@ -1,6 +1,6 @@
-// guard killed with SIGKILL, and Claude's telemetry turned off (as managed settings would): end to end with the real Claude
-// Code under bin/guard.js (needs a fresh `npx tsc -p tsconfig.json`). Every process started here
-// is ended here (the session's dispose()).
+// guard killed with SIGKILL, and Claude's telemetry turned off (as managed settings would): end
+// to end with the real Claude Code under bin/guard.js (needs a fresh `npx tsc -p tsconfig.json`).
+// Every process started here is ended here (the session's dispose()).
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
