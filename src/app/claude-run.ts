@@ -42,7 +42,8 @@ import type { FooterSource } from '../ui/footer-source.js';
 import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
 import { isolatedPart, partTimers, faultText } from '../supervisor/parts.js';
 import type { UserWrite } from '../supervisor/writer.js';
-import type { Notices, PostOptions } from '../ui/notices.js';
+import { Notices, type PostOptions } from '../ui/notices.js';
+import { realClock } from '../supervisor/terminal-io.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';
@@ -86,8 +87,8 @@ export interface ClaudeRunOptions {
   metricsPort?: number;
   color: boolean;
   recording: RunRecording;
-  /** The run's notices (shared with the supervisor, which shows them). */
-  notices: Notices;
+  /** The run's notices (shared with the supervisor, which shows them); the run's own when absent. */
+  notices?: Notices;
   /** Clock for the controller and the footer (tests). */
   clock?: () => number;
   /** Where close() reports telemetry that never reached the user's collector (default: stderr). */
@@ -157,7 +158,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   });
   let metrics: RunMetrics | null = null;
   const { log, live } = o.recording;
-  const { notices } = o;
+  const notices = o.notices ?? subs.add(new Notices(realClock));
   // Every notice is also a session-log record (what the user was told, for `guard log`).
   const postNotice = (text: string, opts: PostOptions = {}): void => {
     append({ t: new Date(clock()).toISOString(), type: 'notice', text });
