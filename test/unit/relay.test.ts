@@ -126,6 +126,15 @@ t.test("status-line relay: the user's line still prints when the receiver is dow
   t.same(r, { code: 0, stdout: 'still here\n', stderr: '' });
 });
 
+t.test('status-line relay: a user command that hangs is ended with everything it started; the relay never outlives its stop', async (t) => {
+  const s = await server(t);
+  // `sleep` holds the relay's stdout: the run ends ('close') only once it is gone too.
+  const hang = Buffer.from('sleep 60; echo late').toString('base64url');
+  const r = await run(relay.statusLineRelay, ['--user-command-b64', hang], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
+  t.same(r, { code: 0, stdout: '', stderr: '' }, 'ended, nothing printed, and the sleep under it is gone');
+  t.equal(s.got.length, 1, 'the status was still posted');
+});
+
 // ---- PreCompact: guard's decision reaches Claude on stdout (issue 7) --------------------------------
 
 const PRECOMPACT = JSON.stringify({ session_id: 's1', hook_event_name: 'PreCompact', trigger: 'auto', custom_instructions: null });

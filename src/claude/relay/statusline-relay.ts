@@ -5,12 +5,24 @@
 // input, passing its output and exit code through. Without a user command it prints nothing.
 // The POST never delays the user's line by more than a moment; a failing POST is silent.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { RELAY_DEADLINE_MS, TOKEN_ENV, USER_COMMAND_FLAG, postHook, readStdin } from './post.js';
 
 /** Once the user's line is printed, the POST to 127.0.0.1 gets this much longer to finish. */
 const POST_GRACE_MS = 100;
+/**
+ * The relay's hard stop, the user's command included: a status line that takes longer is not
+ * shown by Claude anyway, and a relay must never outlive the Claude that started it (relays
+ * whose Claude was killed were seen alive an hour later, with no command left under them).
+ */
+const HARD_STOP_MS = 5_000;
+let userChild: ChildProcess | null = null;
+setTimeout(() => {
+  // The user's command and whatever it started: it leads its own process group.
+  if (userChild?.pid !== undefined) { try { process.kill(-userChild.pid, 'SIGKILL'); } catch { /* gone */ } }
+  process.exit(0);
+}, HARD_STOP_MS).unref();
 
 function userCommand(argv: string[]): string | null {
   const i = argv.indexOf(USER_COMMAND_FLAG);
@@ -28,7 +40,8 @@ function runUserCommand(command: string, input: Buffer): Promise<number> {
     const shell = process.platform !== 'win32' && existsSync('/bin/bash') ? '/bin/bash' : true;
     let child;
     try {
-      child = spawn(command, { shell, env, stdio: ['pipe', 'inherit', 'inherit'] });
+      child = spawn(command, { shell, env, stdio: ['pipe', 'inherit', 'inherit'], detached: process.platform !== 'win32' });
+      userChild = child;
     } catch {
       resolve(1);
       return;
