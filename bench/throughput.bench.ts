@@ -3,7 +3,7 @@
 // run at the same terminal size. The outer terminal is a node-pty whose output is read and
 // dropped. Prints MB/s and guard's ratio to each. Figures only: no assertions.
 // Run alone: `npx tsx bench/throughput.bench.ts [MiB]`.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { mkdtempSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -42,13 +42,15 @@ export class SettingsError extends Error {
   }
 }
 
-/** The compiled relays next to this module (dist/claude/relay/). Run from src/ under tsx, the
- * same place in dist/ (the relays are started by a plain `node`, which cannot run .ts). */
+/** The bundled relays (scripts/build.ts): dist/relay/ next to the CLI bundle dist/guard.js, which
+ * is where this module runs from. Run from src/ under tsx (tests), the same files in the
+ * project's dist/ (the relays are started by a plain `node`, which cannot run .ts). */
 export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPaths {
-  let dir = join(dirname(fileURLToPath(moduleUrl)), 'relay');
-  if (fileURLToPath(moduleUrl).endsWith('.ts')) {
-    const i = dir.lastIndexOf(`${sep}src${sep}`);
-    if (i >= 0) dir = `${dir.slice(0, i)}${sep}dist${sep}${dir.slice(i + 5)}`;
+  const file = fileURLToPath(moduleUrl);
+  let dir = join(dirname(file), 'relay');
+  if (file.endsWith('.ts')) {
+    const i = file.lastIndexOf(`${sep}src${sep}`);
+    if (i >= 0) dir = join(file.slice(0, i), 'dist', 'relay');
   }
   return { node: process.execPath, hookRelay: join(dir, 'hook-relay.js'), statusLineRelay: join(dir, 'statusline-relay.js') };
 }

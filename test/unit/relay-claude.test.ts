@@ -23,7 +23,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
 const relay = defaultRelayPaths();
 if (!existsSync(relay.hookRelay) || statSync(relay.hookRelay).mtimeMs < statSync(join(ROOT, 'src', 'claude', 'relay', 'hook-relay.ts')).mtimeMs) {
-  throw new Error('the compiled relays are missing or stale: run npx tsc -p tsconfig.json first');
+  throw new Error('the bundled relays are missing or stale: run npm run build first');
 }
 const KEY = 'sk-ant-test-000000000000000000000000';
 const TOKEN = 'test-token';
