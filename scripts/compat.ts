@@ -89,6 +89,12 @@ async function check(version: string): Promise<Row> {
     return row;
   } catch (err) {
     row.checkpoint = `ERROR: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`;
+    if (s) {
+      // What happened, for the one who runs this: guard's checkpoint phases, the requests, the screen.
+      process.stderr.write(`${version}: guard's phases: ${checkpointPhases(guardLogLatest(s).lines).join(', ')}\n`
+        + s.api.requests.map((r) => `  ${r.seq} ${r.thread} ${r.status} ${r.contextTokens} ${JSON.stringify(r.prompt.slice(0, 60))}\n`).join('')
+        + `${s.term.screen()}\n`);
+    }
     return row;
   } finally {
     await s?.dispose();
