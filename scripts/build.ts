@@ -1,17 +1,17 @@
-// The build: bundles guard's entry points from src/ (TypeScript, as written) with esbuild into
-// one file each under dist/, which is what ships (package.json "files") and what bin/guard.js,
-// the tests and the benches run:
-//   dist/guard.js                  the CLI (src/cli/main.ts), loaded by bin/guard.js
-//   dist/relay/hook-relay.js       the hook relay Claude runs synchronously on each hook
-//   dist/relay/statusline-relay.js the status-line relay
-// Why: Node resolves, reads and compiles every module file separately; one file per process
-// starts sooner (measured under load: `guard --version` 0.35-0.74 s with the packages bundled in,
-// 1.2-2.1 s with them left as imports, which ESM hoists to the bundle's start so that every run
-// loaded undici, conf, protobufjs and xterm; the relays run on Claude's hooks).
+// The build: bundles guard's entry points from src/ (TypeScript, as written) with esbuild under
+// dist/, which is what ships (package.json "files") and what bin/guard.js, the tests and the
+// benches run:
+//   dist/guard.js + dist/chunks/   the CLI (src/cli/main.ts), loaded by bin/guard.js; a chunk per
+//                                  part the sources load on demand (subcommands, the forwarder …)
+//   dist/relay/hook-relay.js       the hook relay Claude runs on each hook, one file
+//   dist/relay/statusline-relay.js the status-line relay, one file
+// Why: Node resolves, reads and compiles every module file separately; few files start sooner
+// (measured under load: `guard --version` 0.35-0.74 s with the packages bundled in, 1.2-2.1 s with
+// them left as imports, which ESM hoists to the bundle's start so that every run loaded undici,
+// conf, protobufjs and xterm).
 // The rule for packages: those in package.json `dependencies` are installed with guard and
 // imported at run time (the pty package: a native addon; blessed: it reads its own files);
-// everything else guard imports is a devDependency, bundled in. esbuild keeps dynamic imports
-// (subcommands, the forwarder, the config store) lazy inside the bundle, packages included.
+// everything else guard imports is a devDependency, bundled in.
 // CommonJS packages inside an ESM bundle call `require` for Node's built-ins: the banner gives
 // them one. The relays sit in dist/relay/ next to dist/guard.js because src/claude/settings.ts
 // finds them there.
@@ -38,9 +38,8 @@ export async function buildBundles(): Promise<void> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   // Nothing stale ships: dist/ holds exactly the bundles.
   await rm(DIST, { recursive: true, force: true });
-  await build({
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([out, src]) => [out, join(ROOT, src)])),
     outdir: DIST,
     bundle: true,
     platform: 'node',
@@ -50,7 +49,16 @@ export async function buildBundles(): Promise<void> {
     external: Object.keys(pkg.dependencies ?? {}),
     banner: { js: REQUIRE_BANNER },
     logLevel: 'warning',
-  });
+  } as const;
+  const entries = (names: string[]): Record<string, string> => Object.fromEntries(names.map((n) => [n, join(ROOT, ENTRY_POINTS[n]!)]));
+  await Promise.all([
+    // The CLI, split where the sources load a module on demand (`await import(…)`): an ES module
+    // bundle hoists every import of an installed package to its start, so without the split
+    // `guard claude` would load blessed and blessed-contrib, which only `guard log` draws with.
+    build({ ...common, entryPoints: entries(['guard']), splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+    // Each relay in one file.
+    build({ ...common, entryPoints: entries(['relay/hook-relay', 'relay/statusline-relay']) }),
+  ]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildBundles();

@@ -39,7 +39,9 @@ t.test('npm pack ships the bundles and nothing of the sources, tests or fixtures
   t.ok(info, 'npm pack reported its tarball');
   if (!info) return;
   const files = info.files.map((f) => f.path).sort();
-  t.same(files, ['README.md', 'bin/guard.js', 'dist/guard.js', 'dist/relay/hook-relay.js', 'dist/relay/statusline-relay.js', 'package.json']);
+  t.same(files.filter((f) => !f.startsWith('dist/chunks/')), ['README.md', 'bin/guard.js', 'dist/guard.js', 'dist/relay/hook-relay.js', 'dist/relay/statusline-relay.js', 'package.json']);
+  t.ok(files.some((f) => /^dist\/chunks\/run-[\w-]+\.js$/.test(f)), 'the chunks the CLI loads on demand');
+  t.same(files.filter((f) => f.startsWith('dist/chunks/') && !/^dist\/chunks\/[\w-]+\.js$/.test(f)), [], 'nothing but bundled code in dist/chunks/');
   t.comment(`package: ${files.length} files, ${(info.unpackedSize / 1024).toFixed(0)} KB unpacked`);
 
   const t0 = Date.now();

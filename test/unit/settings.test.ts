@@ -122,4 +122,6 @@ t.test('default relay paths point at the bundled relays in dist/relay', async (t
   t.equal(p.node, process.execPath);
   const installed = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/guard.js');
   t.equal(installed.hookRelay, '/opt/lib/node_modules/agent-guard/dist/relay/hook-relay.js', 'next to the CLI bundle when installed');
+  const chunk = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/chunks/chunk-ABC123.js');
+  t.equal(chunk.statusLineRelay, '/opt/lib/node_modules/agent-guard/dist/relay/statusline-relay.js', 'also from a chunk of the bundle');
 });
