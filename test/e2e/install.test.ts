@@ -84,8 +84,11 @@ t.test('guard claude from the install runs the claude on PATH, with the installe
   const claudePid = children.find((p) => /claude/.test(readlinkSync(`/proc/${p}/exe`)));
   t.ok(claudePid, `a claude child of guard: ${children.join(',')}`);
   t.equal(readlinkSync(`/proc/${claudePid}/exe`), realpathSync(join(REPO_ROOT, 'node_modules', '.bin', 'claude')), 'it is the claude found on PATH');
-  const cmdline = readFileSync(`/proc/${claudePid}/cmdline`, 'utf8');
-  t.ok(cmdline.includes(join(installed, 'dist', 'relay', 'hook-relay.js')), "Claude's hooks run the installed hook relay");
+  // guard's --settings: inline JSON or a file of guard's; either way it names the installed relays.
+  const argv = readFileSync(`/proc/${claudePid}/cmdline`, 'utf8').split('\0');
+  const value = argv[argv.indexOf('--settings') + 1] ?? '';
+  const settings = value.startsWith('{') ? value : readFileSync(value, 'utf8');
+  t.ok(settings.includes(join(installed, 'dist', 'relay', 'hook-relay.js')), "Claude's hooks run the installed hook relay");
 
   const s: ClaudeSession = { api, term, env, otlp: null, turn: async () => '', dispose: async () => {} };
   const req = await answeredTurn(s, 'PAD:20000 from the installed guard');

@@ -105,10 +105,10 @@ t.test('relays installed at a path with spaces, quotes, $() and backticks run, a
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   // Each would create a marker file in `root` if a shell ran it.
   const odd = join(root, `my guard's "dist" $(touch ${join(root, 'MARK-dollar')}) \`touch ${join(root, 'MARK-tick')}\` $HOME; touch ${join(root, 'MARK-semi')} && x`);
-  const relayDir = join(odd, 'dist', 'claude', 'relay');
+  const relayDir = join(odd, 'dist', 'relay');
   mkdirSync(relayDir, { recursive: true });
   writeFileSync(join(odd, 'package.json'), '{"type":"module"}');
-  const built = join(ROOT, 'dist', 'claude', 'relay');
+  const built = join(ROOT, 'dist', 'relay');
   for (const f of readdirSync(built)) if (f.endsWith('.js')) copyFileSync(join(built, f), join(relayDir, f));
   // The node binary too is named through the odd path.
   symlinkSync(process.execPath, join(odd, 'node'));
