@@ -2,14 +2,14 @@
 // memory of the guard process, with the real Claude Code (the project's install) against the
 // stand-in API, offline, after one answered prompt. Claude's own idle CPU, measured over the same
 // seconds, is printed beside it as the baseline. Figures only. Run alone: `npx tsx bench/claude-idle.bench.ts`.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startStandinApi } from '../src/demo/standin-api.js';
-import { offlineClaudeEnv, writeOfflineClaudeHome } from '../src/demo/offline-claude.js';
+import { OFFLINE_MODEL, offlineClaudeEnv, writeOfflineClaudeHome } from '../src/demo/offline-claude.js';
 import { childPids, cpuPercent, rssMb } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +40,7 @@ export default async function claudeIdleBench(): Promise<void> {
   for (const [k, v] of Object.entries({ ...process.env, ...offlineClaudeEnv(api.url, home), GUARD_HOME: join(root, 'guard-home'), TERM: 'xterm-256color' })) {
     if (v !== undefined) env[k] = v;
   }
-  const p = pty.spawn(process.execPath, [join(ROOT, 'bin/guard.js'), CLAUDE, '--model', 'claude-sonnet-4-5'], { cols: 110, rows: 32, cwd, env, name: 'xterm-256color' });
+  const p = pty.spawn(process.execPath, [join(ROOT, 'bin/guard.js'), CLAUDE, '--model', OFFLINE_MODEL], { cols: 110, rows: 32, cwd, env, name: 'xterm-256color' });
   let out = '';
   p.onData((d) => { out += d; });
   try {

@@ -1,9 +1,9 @@
 // Keystroke-to-echo latency that guard adds over a bare pty (p50/p99), and guard's idle cost
 // (CPU % and resident memory with an idle program). The outer terminal is a node-pty in this
 // process; the program is `cat` in raw mode, which echoes each key at once. guard runs from
-// bin/guard.js (needs `npx tsc -p tsconfig.json`). Figures only: no assertions.
+// bin/guard.js (needs `npm run build`). Figures only: no assertions.
 // Run alone: `npx tsx bench/latency.bench.ts`.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { CLOCK_TICKS, cpuTicks, rssMb } from './proc.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';

@@ -1,9 +1,9 @@
 // Program output throughput: 64 MiB of coloured text printed by `cat` in a pty, bare, through
-// guard (bin/guard.js, needs `npx tsc -p tsconfig.json`) and through tmux, all measured in this
+// guard (bin/guard.js, needs `npm run build`) and through tmux, all measured in this
 // run at the same terminal size. The outer terminal is a node-pty whose output is read and
 // dropped. Prints MB/s and guard's ratio to each. Figures only: no assertions.
 // Run alone: `npx tsx bench/throughput.bench.ts [MiB]`.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { mkdtempSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

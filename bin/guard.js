@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The installed entry point: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// The installed entry point (commands `guard` and `agent-guard`): the CLI bundled into one file by
+// `npm run build` (scripts/build.ts; `prepack` runs it, so the published package has it).
+import { main } from '../dist/guard.js';
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

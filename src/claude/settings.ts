@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GUARD_HOOK_EVENTS } from './hooks.js';
 import { USER_COMMAND_FLAG } from './relay/post.js';
@@ -42,14 +42,19 @@ export class SettingsError extends Error {
   }
 }
 
-/** The compiled relays next to this module (dist/claude/relay/). Run from src/ under tsx, the
- * same place in dist/ (the relays are started by a plain `node`, which cannot run .ts). */
+/** The bundled relays (scripts/build.ts): dist/relay/, beside the CLI bundle, which is where this
+ * module runs from (dist/guard.js or one of its chunks in dist/chunks/). Run from src/ under tsx
+ * (tests), the same files in the project's dist/ (the relays are started by a plain `node`,
+ * which cannot run .ts). */
 export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPaths {
-  let dir = join(dirname(fileURLToPath(moduleUrl)), 'relay');
-  if (fileURLToPath(moduleUrl).endsWith('.ts')) {
-    const i = dir.lastIndexOf(`${sep}src${sep}`);
-    if (i >= 0) dir = `${dir.slice(0, i)}${sep}dist${sep}${dir.slice(i + 5)}`;
+  const file = fileURLToPath(moduleUrl);
+  let dist = dirname(file);
+  if (basename(dist) === 'chunks') dist = dirname(dist);
+  if (file.endsWith('.ts')) {
+    const i = file.lastIndexOf(`${sep}src${sep}`);
+    if (i >= 0) dist = join(file.slice(0, i), 'dist');
   }
+  const dir = join(dist, 'relay');
   return { node: process.execPath, hookRelay: join(dir, 'hook-relay.js'), statusLineRelay: join(dir, 'statusline-relay.js') };
 }
 

@@ -13,6 +13,8 @@ export const USAGE = `usage:
   guard dashboard [--port P]           a local page with every running session, live, and the history
   guard demo                           the whole product in a minute, offline
   guard config get|set|unset|list|path guard's settings (guard config --help)
+  guard <command> --help               help for each command above
+  (guard claude --help is Claude Code's own help: everything after the program's name is its own)
 options (before the program's name):
   --no-footer             pass the program's output through untouched
   --strategy S            handoff (default) | compact | off

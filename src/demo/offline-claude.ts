@@ -4,6 +4,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * The model the demo, the end-to-end tests and the benches run: a current model with a
+ * 200,000-token window that Claude Code itself does not compact ahead of, so that guard must.
+ * (claude-sonnet-4-5 retires on 2026-11-30; the evidence for this choice is in
+ * test/helpers/claude-env.ts.)
+ */
+export const OFFLINE_MODEL = 'claude-haiku-4-5';
+
 /** Any string works with the stand-in; Claude remembers the approval by its last 20 characters. */
 export const OFFLINE_API_KEY = 'sk-ant-guard-offline-0000000000000000000000';
 
@@ -28,4 +36,19 @@ export function offlineClaudeEnv(apiUrl: string, home: string, apiKey = OFFLINE_
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
   };
+}
+
+/**
+ * Variables of the user's that would reach past the throw-away HOME: Claude's config folder and
+ * settings (CLAUDE_*), their account, gateway and model choice (ANTHROPIC_*), their telemetry
+ * collector (OTEL_*), and a cloud provider switch (e.g. CLAUDE_CODE_USE_BEDROCK).
+ */
+const USER_CLAUDE_VARS = /^(?:ANTHROPIC_|CLAUDE_|OTEL_)/;
+
+/** The user's environment (PATH, TERM, locale, GUARD_HOME …) without their Claude, Anthropic and
+ * OpenTelemetry variables, plus the offline ones: Claude then sees only the throw-away HOME. */
+export function isolatedClaudeEnv(userEnv: NodeJS.ProcessEnv, apiUrl: string, home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(userEnv)) if (v !== undefined && !USER_CLAUDE_VARS.test(k)) env[k] = v;
+  return { ...env, ...offlineClaudeEnv(apiUrl, home) };
 }

@@ -1,8 +1,9 @@
-// The program's pseudo-terminal: the only module that imports node-pty. Spawns the resolved
+// The program's pseudo-terminal: the only module of src/ that imports the pty package (@lydell/node-pty:
+// node-pty's API with prebuilt binaries, so installing guard needs no compiler). Spawns the resolved
 // program in a pty of the given size; its output arrives as raw bytes (Buffers, no decoding, so
 // pass-through is byte-exact and xterm decodes UTF-8 across chunk edges itself). Input reaches
 // it only through PtyWriter (writer.ts).
-import * as nodePty from 'node-pty';
+import * as nodePty from '@lydell/node-pty';
 import type { Disposable } from './disposables.js';
 
 export interface PtyExit { exitCode: number; signal: number }
@@ -43,7 +44,9 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
     // With `encoding: null` node-pty hands over Buffers although its typings say string.
     onData: (fn) => p.onData((d) => fn(d as unknown as Buffer)),
     onExit: (fn) => p.onExit((e) => fn({ exitCode: e.exitCode, signal: e.signal ?? 0 })),
-    write: (d) => p.write(d),
+    // Its socket takes Buffers as they are (byte-exact); @lydell/node-pty 1.1.0's typings say
+    // string only, where node-pty 1.1.0's say string | Buffer.
+    write: (d) => p.write(d as string),
     resize: (c, r) => { try { p.resize(Math.max(1, c), Math.max(1, r)); } catch { /* pty already closed */ } },
     // The whole process group, as a terminal's hang-up would: node-pty makes the program a session
     // and group leader, so a wrapper's children (a shell script's, script(1)'s) end with it.

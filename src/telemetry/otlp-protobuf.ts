@@ -15,7 +15,8 @@ import { metricsFromTree } from './otlp-tree.js';
 
 const LOGS = 'opentelemetry.proto.logs.v1';
 const COMMON = 'opentelemetry.proto.common.v1';
-const F = {
+/** Field numbers, looked up in the schema on the first protobuf body (see otlp-schema.ts). */
+const fieldTable = () => ({
   request: fieldIds('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest', ['resourceLogs']),
   resourceLogs: fieldIds(`${LOGS}.ResourceLogs`, ['resource', 'scopeLogs']),
   resource: fieldIds('opentelemetry.proto.resource.v1.Resource', ['attributes']),
@@ -26,7 +27,8 @@ const F = {
   anyValue: fieldIds(`${COMMON}.AnyValue`, ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue']),
   arrayValue: fieldIds(`${COMMON}.ArrayValue`, ['values']),
   kvlist: fieldIds(`${COMMON}.KeyValueList`, ['values']),
-};
+});
+let F: ReturnType<typeof fieldTable>;
 
 // Wire types (protobuf encoding spec).
 const VARINT = 0;
@@ -35,6 +37,7 @@ const LEN = 2;
 
 /** Decodes an ExportLogsServiceRequest in the protobuf encoding. Throws OtlpDecodeError. */
 export function decodeProtobufLogs(body: Uint8Array): LogRecord[] {
+  F ??= fieldTable();
   const out: LogRecord[] = [];
   guarded(() => {
     const r = createReader(body);

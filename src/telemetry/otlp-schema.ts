@@ -1,6 +1,6 @@
 // The OTLP protobuf schema (opentelemetry-proto: collector logs/metrics/trace services, logs,
 // metrics, trace, common, resource; plus google.rpc.Status for error replies), written here as
-// .proto text and parsed once with protobufjs at load time. Kept in TypeScript because tsc does not
+// .proto text and parsed once with protobufjs on first use. Kept in TypeScript because tsc does not
 // copy .proto files to dist/. Field numbers were checked against the captured bodies in
 // fixtures/*/otlp-protobuf/ (enums are declared int32: same varint on the wire, no enum objects).
 // This is the only module that imports protobufjs. Its request types decode the bodies Claude Code
@@ -287,57 +287,68 @@ package google.rpc;
 message Status { int32 code = 1; string message = 2; }
 `;
 
-const root = new protobuf.Root();
-for (const source of [
-  OTLP_PROTO, RESOURCE_PROTO, LOGS_PROTO, METRICS_PROTO, TRACE_PROTO,
-  COLLECTOR_PROTO, COLLECTOR_METRICS_PROTO, COLLECTOR_TRACE_PROTO, RPC_STATUS_PROTO,
-]) {
-  protobuf.parse(source, root, { keepCase: false });
+/**
+ * The parsed schema, made on first use: parsing costs 150-250 ms on a busy 2-core machine, and
+ * guard starts Claude before any telemetry can arrive, so that time is not spent before Claude's start.
+ */
+function parseSchema() {
+  const root = new protobuf.Root();
+  for (const source of [
+    OTLP_PROTO, RESOURCE_PROTO, LOGS_PROTO, METRICS_PROTO, TRACE_PROTO,
+    COLLECTOR_PROTO, COLLECTOR_METRICS_PROTO, COLLECTOR_TRACE_PROTO, RPC_STATUS_PROTO,
+  ]) {
+    protobuf.parse(source, root, { keepCase: false });
+  }
+  root.resolveAll();
+  return {
+    root,
+    requests: {
+      logs: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest'),
+      metrics: root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest'),
+      traces: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
+    },
+    responses: {
+      logs: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse'),
+      metrics: root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse'),
+      traces: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'),
+    },
+    rpcStatus: root.lookupType('google.rpc.Status'),
+  };
 }
-root.resolveAll();
-
-const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
-const MetricsRequest = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
-const TraceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-const LogsResponse = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse');
-const MetricsResponse = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse');
-const TraceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
-const RpcStatus = root.lookupType('google.rpc.Status');
+let parsed: ReturnType<typeof parseSchema> | null = null;
+const schema = (): ReturnType<typeof parseSchema> => (parsed ??= parseSchema());
 
 /**
  * Checks a trace request is well-formed protobuf (its content is ignored). protobufjs throws plain
  * Errors/RangeErrors on malformed input; the caller turns those into OtlpDecodeError.
  */
 export function checkTraceRequestPb(body: Uint8Array): void {
-  TraceRequest.decode(body);
+  schema().requests.traces.decode(body);
 }
 
 export type OtlpSignal = 'logs' | 'metrics' | 'traces';
 
-const RESPONSE_TYPES = { logs: LogsResponse, metrics: MetricsResponse, traces: TraceResponse } as const;
-
 /** The empty Export{Logs,Metrics,Trace}ServiceResponse, protobuf-encoded (zero bytes on the wire). */
 export function encodeEmptyResponsePb(signal: OtlpSignal): Uint8Array {
-  const type = RESPONSE_TYPES[signal];
+  const type = schema().responses[signal];
   return type.encode(type.create({})).finish();
 }
 
 /** Decodes an Export…ServiceResponse, for tests and clients: the partial-success part if present. */
 export function decodeResponsePb(signal: OtlpSignal, body: Uint8Array): Record<string, unknown> {
-  const type = RESPONSE_TYPES[signal];
+  const type = schema().responses[signal];
   return type.toObject(type.decode(body), { longs: Number, defaults: false }) as Record<string, unknown>;
 }
 
 /** A google.rpc.Status, protobuf-encoded: what an OTLP server sends with a 4xx/5xx. */
 export function encodeRpcStatusPb(code: number, message: string): Uint8Array {
-  return RpcStatus.encode(RpcStatus.create({ code, message })).finish();
+  const status = schema().rpcStatus;
+  return status.encode(status.create({ code, message })).finish();
 }
 export function decodeRpcStatusPb(body: Uint8Array): { code: number; message: string } {
-  const m = RpcStatus.decode(body) as unknown as { code: number; message: string };
+  const m = schema().rpcStatus.decode(body) as unknown as { code: number; message: string };
   return { code: m.code, message: m.message };
 }
-
-const REQUEST_TYPES = { logs: LogsRequest, metrics: MetricsRequest, traces: TraceRequest } as const;
 
 /** protobufjs's wire reader, for decoders that walk the bytes themselves (the logs hot path). */
 export type PbReader = protobuf.Reader;
@@ -345,7 +356,7 @@ export function createReader(bytes: Uint8Array): PbReader { return protobuf.Read
 
 /** The field numbers of a message of the schema by (camelCase) field name, e.g. fieldIds('opentelemetry.proto.logs.v1.LogRecord'). */
 export function fieldIds<K extends string>(typeName: string, names: readonly K[]): Readonly<Record<K, number>> {
-  const type = root.lookupType(typeName);
+  const type = schema().root.lookupType(typeName);
   const ids = {} as Record<K, number>;
   for (const name of names) {
     const f = type.fields[name];
@@ -356,19 +367,23 @@ export function fieldIds<K extends string>(typeName: string, names: readonly K[]
 }
 
 /** The Export…ServiceRequest types: `.decode(bytes)` gives the message tree otlp-protobuf.ts walks. */
-export const REQUEST_PB: Readonly<Record<OtlpSignal, Pick<protobuf.Type, 'decode'>>> = REQUEST_TYPES;
+export const REQUEST_PB: Readonly<Record<OtlpSignal, Pick<protobuf.Type, 'decode'>>> = {
+  logs: { decode: (r, length) => schema().requests.logs.decode(r, length) },
+  metrics: { decode: (r, length) => schema().requests.metrics.decode(r, length) },
+  traces: { decode: (r, length) => schema().requests.traces.decode(r, length) },
+};
 
 /**
  * Encodes a request given in the OTLP JSON mapping (camelCase; int64 as strings or numbers; bytes
  * base64) as protobuf. For tests, benches and tools that need protobuf bodies of known content.
  */
 export function encodeRequestPb(signal: OtlpSignal, json: object): Uint8Array {
-  const type = REQUEST_TYPES[signal];
+  const type = schema().requests[signal];
   return type.encode(type.fromObject(json)).finish();
 }
 
 /** The reverse: a protobuf request as an OTLP-JSON-mapping object (int64 as strings, bytes base64). */
 export function requestPbToJson(signal: OtlpSignal, body: Uint8Array): Record<string, unknown> {
-  const type = REQUEST_TYPES[signal];
+  const type = schema().requests[signal];
   return type.toObject(type.decode(body), { longs: String, bytes: String, enums: Number }) as Record<string, unknown>;
 }

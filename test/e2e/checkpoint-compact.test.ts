@@ -1,12 +1,12 @@
 // Issue 4, strategy `compact`, end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js --strategy compact claude --model claude-sonnet-4-5` (a 200,000-token window that
+// `bin/guard.js --strategy compact claude --model OFFLINE_MODEL` (claude-env.ts) (a 200,000-token window that
 // Claude itself does not compact ahead of) against the stand-in API. The conversation is padded
 // toward the auto-compact point (167,000); at the next idle moment past the threshold guard types
 // `/compact <instructions>`, Claude makes its compaction call (a manual one), and the context
 // starts small again, all before any main request reaches the point. Proven on the screen, in the
 // stand-in's records and in guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
-import { waitForIdle } from '../helpers/claude-env.js';
+import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
   AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
@@ -17,7 +17,7 @@ const MAX_PAD_TURNS = 6;
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 
 t.test('compact: guard types /compact before the auto-compact point; a manual compaction empties the context', async (t) => {
-  const s = await startClaudeSession({ guardArgs: ['--strategy', 'compact'], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: ['--strategy', 'compact'], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term, env } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

@@ -1,12 +1,12 @@
 // Issue 4, a handoff whose note is never written, end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js claude --model claude-sonnet-4-5` against the stand-in API set to answer the
+// `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) against the stand-in API set to answer the
 // checkpoint prompt with words instead of a Write (`refuseWrites`). guard finds no note after
 // Claude's turn, falls back to `/compact`, and the context drops all the same, before any main
 // request reaches the auto-compact point. Proven in the stand-in's records, on the screen and in
 // guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { waitForIdle } from '../helpers/claude-env.js';
+import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
   AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
@@ -17,7 +17,7 @@ const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 const PAD = 120_000;
 
 t.test('fallback: no note after the handoff prompt, so guard compacts instead', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'], standin: { refuseWrites: true } });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL], standin: { refuseWrites: true } });
   const { api, term, env } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

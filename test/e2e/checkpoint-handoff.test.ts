@@ -1,5 +1,5 @@
 // Issue 4, the handoff (guard's default strategy), end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js claude --model claude-sonnet-4-5` (a 200,000-token window that Claude itself does
+// `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) (a 200,000-token window that Claude itself does
 // not compact ahead of: guard must) against the stand-in API. The conversation is padded step by
 // step toward the auto-compact point (167,000); guard arms, has Claude write a checkpoint note,
 // clears the context and resumes from the note, before any main request reaches the point.
@@ -10,7 +10,7 @@ import t from 'tap';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { waitForIdle } from '../helpers/claude-env.js';
+import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
   AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
@@ -25,7 +25,7 @@ const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 const RESUME_RE = /Continue from the checkpoint note in (\S+?):/;
 
 t.test('handoff: guard checkpoints before the auto-compact point, the note is written, the context starts small', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term, env } = s;
   const footer = watchFooter(term);
   t.teardown(async () => {

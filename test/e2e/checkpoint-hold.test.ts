@@ -10,7 +10,7 @@
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { NOTE_RE, answeredToolCalls } from '../../src/demo/standin-script.js';
-import { promptInput, submit, waitForIdle } from '../helpers/claude-env.js';
+import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
   AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
@@ -78,7 +78,7 @@ t.test('1M window, one turn past the auto-compact point: guard holds Claude\'s c
 });
 
 t.test('a manual /compact the user types while guard is armed still runs', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

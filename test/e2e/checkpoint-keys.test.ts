@@ -1,5 +1,5 @@
 // Issue 4, guard's prefix-key commands, end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js claude --model claude-sonnet-4-5` against the stand-in API. The test types the keys
+// `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) against the stand-in API. The test types the keys
 // a terminal would send: Ctrl-G (BEL, '\x07') and then `c` ("checkpoint now") or `s` ("skip this
 // one"), one write per key.
 // - Checkpoint now, at a small context: guard runs the whole handoff at once (note, /clear, resume);
@@ -10,7 +10,7 @@
 // (`guard log --json latest`). Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { promptInput, submit, waitForIdle } from '../helpers/claude-env.js';
+import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
 import type { TestTerminal } from '../helpers/terminal.js';
 import type { StandinRequest } from '../../src/demo/standin-api.js';
@@ -60,7 +60,7 @@ async function holdsUnsent(s: ClaudeSession, text: string, ms: number): Promise<
 }
 
 t.test('Ctrl-G c: checkpoint now, at once when idle, and only after the user sends unsent text', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term, env } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
@@ -126,7 +126,7 @@ t.test('Ctrl-G c: checkpoint now, at once when idle, and only after the user sen
 });
 
 t.test('Ctrl-G s: skip the armed checkpoint; nothing happens for this fill-up', async (t) => {
-  const s = await startClaudeSession({ guardArgs: ['--threshold', String(THRESHOLD_50_PCT)], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: ['--threshold', String(THRESHOLD_50_PCT)], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term, env } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

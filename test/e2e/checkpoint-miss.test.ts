@@ -1,5 +1,5 @@
 // Issue 4, the case guard cannot prevent, end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js claude --model claude-sonnet-4-5` against the stand-in API, with one turn that
+// `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) against the stand-in API, with one turn that
 // jumps from well below guard's threshold to past the 200,000-token window. The API refuses it
 // ("prompt is too long"), Claude compacts on its own (trigger auto) and goes on. guard must record
 // and show that as a miss. This is also the negative control of the other checkpoint tests: the
@@ -8,14 +8,14 @@
 import t from 'tap';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, debugRequests, guardLogLatest, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
-import { submit, waitForIdle } from '../helpers/claude-env.js';
+import { submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { HANDOFF_ROOM_TOKENS } from '../../src/policy/policy.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 
 t.test('miss: Claude compacts on its own after an over-window turn; guard logs and shows a miss', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
@@ -46,7 +46,7 @@ t.test('miss: Claude compacts on its own after an over-window turn; guard logs a
 // it (holding it would fail the user's request: "Context limit reached"), record one miss, drop
 // the armed checkpoint, and compact nothing more.
 t.test('guard armed: Claude\'s recovery compaction after an over-window turn is not held; one miss, no second compaction', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { shellQuote } from '../../src/claude/settings.js';
-import { waitForIdle } from '../helpers/claude-env.js';
+import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, debugRequests, until, watchFooter } from '../helpers/checkpoint.js';
 
@@ -27,7 +27,7 @@ t.test('the user\'s --settings hooks still run, and guard still sees idle and ch
   const append = (word: string) => ({ matcher: '', hooks: [{ type: 'command', command: `echo ${word} >> ${shellQuote(hookLog)}` }] });
   await writeFile(settingsFile, JSON.stringify({ hooks: { Stop: [append('user-stop')], UserPromptSubmit: [append('user-prompt')] } }));
 
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5', '--settings', settingsFile] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL, '--settings', settingsFile] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

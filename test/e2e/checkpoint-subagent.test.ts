@@ -1,5 +1,5 @@
 // Issue 7 part 3, a handoff waits for background sub-agents, end to end: the real Claude Code
-// 2.1.330 under `bin/guard.js claude --model claude-sonnet-4-5` against the stand-in API. The turn
+// 2.1.330 under `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) against the stand-in API. The turn
 // that crosses guard's threshold starts a sub-agent, which 2.1.330 runs in the background: the
 // main turn ends (Stop, with `background_tasks` naming the running sub-agent) while the sub-agent
 // still works. guard must not hand over then: /clear would throw away the sub-agent's result. It
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOTE_RE, SUBAGENT_MARKER } from '../../src/demo/standin-script.js';
 import { shellQuote } from '../../src/claude/settings.js';
-import { submit, waitForIdle } from '../helpers/claude-env.js';
+import { submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter } from '../helpers/checkpoint.js';
 
@@ -31,7 +31,7 @@ t.test('a handoff waits until a background sub-agent\'s result has reached the m
   const stopsFile = join(dir, 'stops.jsonl');
   const keep = `cat >> ${shellQuote(stopsFile)}; echo >> ${shellQuote(stopsFile)}`;
   const settings = JSON.stringify({ hooks: { Stop: [{ matcher: '', hooks: [{ type: 'command', command: keep }] }] } });
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5', '--settings', settings] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL, '--settings', settings] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

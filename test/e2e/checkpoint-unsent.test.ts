@@ -1,5 +1,5 @@
 // Issue 4, the user's unsent input, end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js claude --model claude-sonnet-4-5` against the stand-in API. The user types text and
+// `bin/guard.js claude --model OFFLINE_MODEL` (claude-env.ts) against the stand-in API. The user types text and
 // does not send it while the turn that crosses guard's threshold runs. guard must type nothing
 // while the text sits in Claude's prompt box (it would be mixed into the user's words); when the
 // user sends it, it reaches the API exactly as typed, and the checkpoint follows at the next idle
@@ -7,7 +7,7 @@
 // records and guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { promptInput, submit, waitForIdle } from '../helpers/claude-env.js';
+import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
   AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
@@ -24,7 +24,7 @@ const USER_TEXT = 'my own words: don\'t lose "these" & 42%';
 const RESUME_RE = /^Continue from the checkpoint note in /;
 
 t.test('unsent input: guard types nothing over the user\'s text; it reaches the API as typed; the checkpoint follows', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

@@ -1,4 +1,4 @@
-// `guard demo` as a new user runs it: in a terminal, on the project's own Claude Code, offline.
+// `guard demo` as a new user runs it: in a terminal, on the Claude Code on their PATH, offline.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ const GUARD = join(REPO, 'bin', 'guard.js');
 t.test('guard demo reaches a checkpoint, the conversation goes on, and it exits 0', async (t) => {
   const guardHome = mkdtempSync(join(tmpdir(), 'guard-demo-home-'));
   t.teardown(() => rmSync(guardHome, { recursive: true, force: true }));
-  const env = { ...process.env, GUARD_HOME: guardHome, TERM: 'xterm-256color' };
+  // The user's own Claude Code on PATH: here the pinned devDependency, as `npm run demo` puts it.
+  const env = { ...process.env, PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, GUARD_HOME: guardHome, TERM: 'xterm-256color' };
   const term = startTerminal({ file: process.execPath, args: [GUARD, 'demo'], cwd: REPO, env, cols: 110, rows: 32 });
   t.teardown(() => term.dispose());
 

@@ -21,15 +21,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatTokens } from '../../src/ui/footer.js';
 import type { LiveEntry } from '../../src/registry/live.js';
-import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle } from '../helpers/claude-env.js';
+import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 
 const execFileP = promisify(execFile);
 const COLS = 110;
 const ROWS = 32;
-/** `--model claude-sonnet-4-5` is a 200,000 window in 2.1.330: the auto-compact point is 167,000. */
-const CLAUDE_ARGS = ['--model', 'claude-sonnet-4-5'];
+/** OFFLINE_MODEL is a 200,000 window in 2.1.330: the auto-compact point is 167,000. */
+const CLAUDE_ARGS = ['--model', OFFLINE_MODEL];
 const WINDOW = 200_000;
 const AUTO_COMPACT_AT = 167_000;
 /** The footer moves within a second of a request; telemetry batches every 500 ms. */
@@ -144,7 +144,7 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     t.equal(l.topRule, '─'.repeat(COLS), 'the rule above the prompt spans the pane');
     t.equal(l.bottomRule, '─'.repeat(COLS), 'the rule below the prompt spans the pane');
     t.ok(l.hint > l.prompt + 1 && l.hint <= ROWS - 2, `Claude's own last line (row ${l.hint + 1}) is above the footer`);
-    t.match(l.footer, /^guard │ waiting for Claude's first request │ \$0\.00 │ sonnet-4-5 200k │ idle/, 'the footer is on the last row');
+    t.match(l.footer, new RegExp(`^guard │ waiting for Claude's first request │ \\$0\\.00 │ ${OFFLINE_MODEL.replace(/^claude-/, '')} 200k │ idle`), 'the footer is on the last row');
     t.notMatch(lines.slice(0, -1).join('\n'), /guard │/, 'the footer is drawn on one row only');
   });
 
@@ -197,7 +197,7 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     const [entry] = await guardLs(env.guardHome);
     t.ok((entry?.costUsd ?? 0) > 0, `cost so far: $${entry?.costUsd}`);
     t.equal(entry?.claudeSessionId, padded.sessionId, 'the Claude session id is the one the API saw');
-    t.equal(entry?.model, 'claude-sonnet-4-5');
+    t.equal(entry?.model, OFFLINE_MODEL);
   });
 
   await t.test('the mouse: Claude gets wheel and clicks at the rows the user pointed at; the footer row is guard\'s', async (t) => {

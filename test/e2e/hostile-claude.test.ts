@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatTokens } from '../../src/ui/footer.js';
 import type { LiveEntry } from '../../src/registry/live.js';
-import { CLAUDE_BIN, GUARD_BIN, waitForIdle } from '../helpers/claude-env.js';
+import { CLAUDE_BIN, GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 
 const execFileP = promisify(execFile);
@@ -55,7 +55,7 @@ async function sessionLog(guardHome: string): Promise<LoggedRequest[]> {
 }
 
 t.test('guard claude: settings through a private file; a nested claude -p does not move the footer', async (t) => {
-  const session = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'], readyTimeoutMs: 60_000 });
+  const session = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL], readyTimeoutMs: 60_000 });
   t.teardown(() => session.dispose());
   const { env, term, api } = session;
 

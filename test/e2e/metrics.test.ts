@@ -1,5 +1,5 @@
 // `--metrics-port` end to end: the real Claude Code 2.1.330 under
-// `bin/guard.js --strategy compact --metrics-port P claude --model claude-sonnet-4-5` against the
+// `bin/guard.js --strategy compact --metrics-port P claude --model OFFLINE_MODEL` (claude-env.ts) against the
 // stand-in API, scraped like Prometheus would during the session. The per-session figures (context
 // in use, window, auto-compact point, cost) equal what `guard ls --json` shows at the same moment
 // and the stand-in's own record of the request; after guard checkpoints with /compact, the
@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, debugRequests, exitClaude, guardLogLatest, guardLsJson, until } from '../helpers/checkpoint.js';
 import type { LiveEntry } from '../../src/registry/live.js';
+import { OFFLINE_MODEL } from '../helpers/claude-env.js';
 
 const PAD_STEP = 40_000;
 const MAX_PAD_TURNS = 6;
@@ -64,7 +65,7 @@ function fromLs(e: LiveEntry): Figures {
 
 t.test('a scrape during a real session equals guard ls --json; the counters equal the session log', async (t) => {
   const port = await freePort();
-  const s = await startClaudeSession({ guardArgs: ['--strategy', 'compact', '--metrics-port', String(port)], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: ['--strategy', 'compact', '--metrics-port', String(port)], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   t.teardown(async () => { debugRequests(t, api); await s.dispose(); });
 
@@ -84,11 +85,11 @@ t.test('a scrape during a real session equals guard ls --json; the counters equa
   const first = await agreeOn(hello.contextTokens!);
   t.equal(first.scraped.contextTokens, hello.contextTokens, `context in use: the stand-in's ${hello.contextTokens}`);
   t.same(first.scraped, first.listed, `/metrics equals guard ls --json: ${JSON.stringify(first.scraped)}`);
-  t.same([first.scraped.contextWindow, first.scraped.autoCompactAt], [200_000, AUTO_COMPACT_200K], 'window and auto-compact point of claude-sonnet-4-5');
+  t.same([first.scraped.contextWindow, first.scraped.autoCompactAt], [200_000, AUTO_COMPACT_200K], `window and auto-compact point of ${OFFLINE_MODEL}`);
   t.ok(first.scraped.costUsd > 0, 'a cost');
   const m1 = await scrape(port);
   t.equal(m1.get(`guard_checkpoints_total{session="${first.id}",outcome="compacted"}`), 0, 'no checkpoint yet');
-  t.match([...m1.keys()].find((k) => k.startsWith('guard_session_info')), new RegExp(`session="${first.id}",claude_session_id="${hello.sessionId}",model="claude-sonnet-4-5`), 'the Claude conversation on screen');
+  t.match([...m1.keys()].find((k) => k.startsWith('guard_session_info')), new RegExp(`session="${first.id}",claude_session_id="${hello.sessionId}",model="${OFFLINE_MODEL}`), 'the Claude conversation on screen');
 
   // Fill the context: guard types /compact before the auto-compact point.
   let turns = 0;
@@ -127,7 +128,7 @@ t.test('a port in use: guard says so and runs Claude all the same', async (t) =>
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise((resolve) => busy.close(resolve)));
   const port = (busy.address() as { port: number }).port;
-  const s = await startClaudeSession({ guardArgs: ['--metrics-port', String(port)], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: ['--metrics-port', String(port)], claudeArgs: ['--model', OFFLINE_MODEL] });
   t.teardown(() => s.dispose());
   // Written before Claude starts; Claude's first screen then redraws the terminal over it.
   t.match(s.term.raw.slice(0, s.term.raw.indexOf('Claude Code')), `guard: port ${port} on 127.0.0.1 is in use (another guard?): no metrics for this session\r\n`, 'the warning reaches the terminal before Claude\'s screen');

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { formatTokens } from '../../src/ui/footer.js';
-import { GUARD_BIN } from '../helpers/claude-env.js';
+import { GUARD_BIN, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { answeredTurn, exitClaude, until } from '../helpers/checkpoint.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
@@ -16,7 +16,7 @@ const skip = browserSkipReason();
 const PAD = 30_000;
 
 t.test('the dashboard shows a running guard claude session and follows its context without a reload', { skip }, async (t) => {
-  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
   t.teardown(() => s.dispose());
   const hello = await answeredTurn(s, 'hello');
 

@@ -1,5 +1,5 @@
 // Issue 9, `guard log latest` after a real session with a checkpoint: the real Claude Code
-// 2.1.330 under `bin/guard.js --threshold 50 claude --model claude-sonnet-4-5` (a 200k window,
+// 2.1.330 under `bin/guard.js --threshold 50 claude --model OFFLINE_MODEL` (claude-env.ts) (a 200k window,
 // auto-compact at 167k) against the stand-in API. One padded turn crosses 50%, guard hands over
 // (note, /clear, resume), one more turn follows. Then `guard log latest` runs in a terminal (a
 // pty, 110 columns, colour): the blessed-contrib chart with the checkpoint's key on the turn
@@ -10,7 +10,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { formatCost, formatTokens } from '../../src/ui/footer.js';
-import { GUARD_BIN, waitForIdle } from '../helpers/claude-env.js';
+import { GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal } from '../helpers/terminal.js';
 import { answeredTurn, debugRequests, exitClaude, guardLogLatest, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
@@ -22,7 +22,7 @@ const RESUME_RE = /^Continue from the checkpoint note in (\S+?):/;
 const num = (l: LogLine, k: string): number => (typeof l[k] === 'number' ? l[k] as number : 0);
 
 t.test('guard log latest after a handoff: chart, every turn, the checkpoint at its turn, totals = the records', async (t) => {
-  const s = await startClaudeSession({ guardArgs: ['--threshold', '50'], claudeArgs: ['--model', 'claude-sonnet-4-5'] });
+  const s = await startClaudeSession({ guardArgs: ['--threshold', '50'], claudeArgs: ['--model', OFFLINE_MODEL] });
   const { api, term } = s;
   const footer = watchFooter(term);
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { formatTokens } from '../../src/ui/footer.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
+import { OFFLINE_MODEL } from '../helpers/claude-env.js';
 
 const USER_HEADER = 'x-user-key';
 const USER_SECRET = 'user secret/2';
@@ -34,7 +35,7 @@ t.test("telemetry configured in the user's Claude settings file keeps reaching t
   t.teardown(() => Promise.all([collector.close(), decoy.close()]));
   const session = await startClaudeSession({
     guardArgs: [],
-    claudeArgs: ['--model', 'claude-sonnet-4-5'],
+    claudeArgs: ['--model', OFFLINE_MODEL],
     // The shell points elsewhere: the settings file wins over it, in Claude and so in guard.
     extraEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: decoy.url },
     beforeStart: async (env) => {

@@ -7,6 +7,7 @@ import t from 'tap';
 import { formatTokens } from '../../src/ui/footer.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
+import { OFFLINE_MODEL } from '../helpers/claude-env.js';
 
 const USER_HEADER = 'x-user-key';
 const USER_SECRET = 'user secret/1';
@@ -26,7 +27,7 @@ t.test("the user's collector keeps getting Claude's telemetry under guard", asyn
   t.teardown(() => collector.close());
   const session = await startClaudeSession({
     guardArgs: [],
-    claudeArgs: ['--model', 'claude-sonnet-4-5'],
+    claudeArgs: ['--model', OFFLINE_MODEL],
     extraEnv: {
       CLAUDE_CODE_ENABLE_TELEMETRY: '1',
       OTEL_LOGS_EXPORTER: 'otlp',

@@ -26,8 +26,25 @@
 //   answers again. The screen shows `Agent "…" finished` / `Task "…" completed in background`.
 // - Windows: 2.1.330 treats opus/sonnet/haiku 5.5 (the default model is claude-opus-5-5) as
 //   1,000,000-token windows WITHOUT sending the `context-1m` beta, and the `[1m]` suffix is
-//   stripped from the request's model; `--model claude-sonnet-4-5` is a 200,000 window.
-//   The stand-in's default table matches this.
+//   stripped from the request's model. The stand-in's default table matches this.
+// - The 200k model of the tests and the demo is OFFLINE_MODEL (below), one constant. Found
+//   2026-11-29 on 2.1.330 (and the catalogue of 2.1.332), by running guard --strategy off over
+//   the stand-in with turns of PAD:100000, 50000, 20000 and two small ones:
+//   * claude-sonnet-4-5 (used until now) is marked deprecated in the binary's retirement table
+//     (date 2026-11-30) and the first screen warns "… will be/was retired on November 30, 2026".
+//   * claude-haiku-4-5: the catalogue says window 200000 (no maximum_window, no native 1M); the
+//     status line says 200,000, no `context-1m` beta is sent, the stand-in holds it to 200,000;
+//     no warning on the first screen; Claude does NOT compact ahead: it sent 173.0k, 193.1k and
+//     193.2k contexts (past the 167k point) without a compaction, exactly as claude-sonnet-4-5
+//     did, so the checkpoint tests' premise (guard must get there first) holds. Chosen.
+//   * claude-opus-4-5: the same (200k, no early compaction), at a higher cost in the footer.
+//   * claude-sonnet-4-6: 200k too, but Claude compacts ahead (a 173k context made it compact
+//     before the next prompt) — the behaviour CLAUDE-CODE.md describes for 2.1.197.
+//   * claude-sonnet-5 is a native 1M window in 2.1.330 (it was 200k in 2.1.197).
+//   * CLAUDE_CODE_AUTO_COMPACT_WINDOW=200000 on the default claude-opus-5-5: the status line
+//     still says 1M (the stand-in holds it to 1M) while Claude compacts ahead at 167k (it sent
+//     163.8k, then 183.8k, then compacted before the next prompt); guard's footer showed
+//     "/ 167k" and "opus-5-5 1M". A moved compaction point on a 1M window, not a 200k window.
 // - query_source values seen in telemetry: repl_main_thread, compact, agent:builtin:general-purpose
 //   (no generate_session_title with non-essential traffic disabled).
 // - The compaction call is detectable: its last user message says "Your task is to create a
@@ -45,11 +62,14 @@ import { fileURLToPath } from 'node:url';
 import type { TestTerminal } from './terminal.js';
 import { offlineClaudeEnv, writeOfflineClaudeHome } from '../../src/demo/offline-claude.js';
 
+/** The model with a 200,000-token window that the tests, the demo and the benches run (see above). */
+export { OFFLINE_MODEL } from '../../src/demo/offline-claude.js';
+
 /** The project's root (this file is test/helpers/claude-env.ts). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The real Claude Code, installed as a pinned devDependency. */
 export const CLAUDE_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'claude');
-/** guard's entry point (needs a fresh `npx tsc -p tsconfig.json`). */
+/** guard's entry point: it loads the bundle dist/guard.js (npm run build; tap's `before` runs it). */
 export const GUARD_BIN = join(REPO_ROOT, 'bin', 'guard.js');
 /** Any string works as a key against the stand-in; Claude remembers approval by its last 20 characters. */
 export const TEST_API_KEY = 'sk-ant-standin-test-key-000000000000000000000000';

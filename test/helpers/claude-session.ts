@@ -11,7 +11,7 @@ export interface ClaudeSessionOptions {
   standin?: StandinOptions;
   /** Run `guard <these options> claude …` instead of claude directly (e.g. `[]` or `['--strategy', 'compact']`). */
   guardArgs?: string[];
-  /** Extra claude arguments after the standard ones, e.g. `['--model', 'claude-sonnet-4-5']` for a 200k window. */
+  /** Extra claude arguments after the standard ones, e.g. `['--model', OFFLINE_MODEL]` for a 200k window. */
   claudeArgs?: string[];
   /** Extra environment (undefined removes a variable). */
   extraEnv?: Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 // A terminal for end-to-end tests: runs a program in a real pty (node-pty) and reconstructs its
 // screen with @xterm/headless, the way a user's terminal would. Tests type into it and assert
 // on the screen, never on raw bytes. Like a real terminal, it answers the program's queries.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
 
 const { Terminal } = xtermHeadless;

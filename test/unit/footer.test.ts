@@ -46,6 +46,15 @@ t.test('display width counts wide characters and emoji as two cells', async (t) 
   t.equal(truncateToWidth('short', 10), 'short');
 });
 
+t.test("the footer's own symbols are one cell each, alone and beside characters that are not", async (t) => {
+  const own = 'guard │ █░ 1.2k · ~3 turns… → ≥ ─';
+  t.equal(displayWidth(own), [...own].length);
+  t.equal(displayWidth(own), 33);
+  t.equal(displayWidth('│ e\u0301 │'), 5, 'a combining mark still adds nothing');
+  t.equal(displayWidth('█ 日本 █'), 8, 'wide characters still take two cells');
+  t.equal(displayWidth('· ❤️ ·'), 6, 'an emoji with VS16 still takes two');
+});
+
 t.test('the full footer at 200 columns shows every part', async (t) => {
   const line = plain(armed, 200);
   t.equal(line, 'guard │ ███████████████░░░░░ 121.4k / 167k 73% │ +8.2k/turn ~5 turns │ $1.23 │ sonnet-5 200k │ idle · checkpoint armed → handoff at next idle');

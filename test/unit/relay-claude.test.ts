@@ -23,7 +23,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
 const relay = defaultRelayPaths();
 if (!existsSync(relay.hookRelay) || statSync(relay.hookRelay).mtimeMs < statSync(join(ROOT, 'src', 'claude', 'relay', 'hook-relay.ts')).mtimeMs) {
-  throw new Error('the compiled relays are missing or stale: run npx tsc -p tsconfig.json first');
+  throw new Error('the bundled relays are missing or stale: run npm run build first');
 }
 const KEY = 'sk-ant-test-000000000000000000000000';
 const TOKEN = 'test-token';
@@ -105,10 +105,10 @@ t.test('relays installed at a path with spaces, quotes, $() and backticks run, a
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   // Each would create a marker file in `root` if a shell ran it.
   const odd = join(root, `my guard's "dist" $(touch ${join(root, 'MARK-dollar')}) \`touch ${join(root, 'MARK-tick')}\` $HOME; touch ${join(root, 'MARK-semi')} && x`);
-  const relayDir = join(odd, 'dist', 'claude', 'relay');
+  const relayDir = join(odd, 'dist', 'relay');
   mkdirSync(relayDir, { recursive: true });
   writeFileSync(join(odd, 'package.json'), '{"type":"module"}');
-  const built = join(ROOT, 'dist', 'claude', 'relay');
+  const built = join(ROOT, 'dist', 'relay');
   for (const f of readdirSync(built)) if (f.endsWith('.js')) copyFileSync(join(built, f), join(relayDir, f));
   // The node binary too is named through the odd path.
   symlinkSync(process.execPath, join(odd, 'node'));

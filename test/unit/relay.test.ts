@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { HOOK_TIMEOUT_S, defaultRelayPaths } from '../../src/claude/settings.js';
 import { PRECOMPACT_DEADLINE_MS } from '../../src/claude/relay/post.js';
 
-// The relays run as plain `node` processes in real use, so these tests run the compiled ones.
+// The relays run as plain `node` processes in real use, so these tests run the bundled ones
+// (dist/relay/, built by `npm run build`; tap's `before` runs it).
 const relay = defaultRelayPaths();
 const SRC = join(import.meta.dirname, '..', '..', 'src', 'claude', 'relay');
-for (const [js, ts] of [[relay.hookRelay, 'hook-relay.ts'], [relay.statusLineRelay, 'statusline-relay.ts'], [join(relay.hookRelay, '..', 'post.js'), 'post.ts']] as const) {
-  if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(SRC, ts)).mtimeMs) {
-    throw new Error(`${js} is missing or older than src/claude/relay/${ts}: run npx tsc -p tsconfig.json first`);
+for (const js of [relay.hookRelay, relay.statusLineRelay]) {
+  for (const ts of ['hook-relay.ts', 'statusline-relay.ts', 'post.ts']) {
+    if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(SRC, ts)).mtimeMs) {
+      throw new Error(`${js} is missing or older than src/claude/relay/${ts}: run npm run build first`);
+    }
   }
 }
 

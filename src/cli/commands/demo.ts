@@ -1,24 +1,33 @@
-// `guard demo`: the whole product in about a minute, offline, with no account. Runs the project's
-// own Claude Code under guard against the Messages API stand-in (src/demo/standin-api.ts) in a
-// throw-away HOME and project folder (the project, with its checkpoint note, is kept), while a scripted user fills the context until guard
-// checkpoints and the conversation goes on. The run is recorded like any other (GUARD_HOME or the
-// state folder), so `guard log --json latest` shows it afterwards.
-import { existsSync } from 'node:fs';
+// `guard demo`: the whole product in about a minute, offline, with no account. Runs the user's own
+// Claude Code (the `claude` on their PATH; from a clone, `npm run demo` puts the pinned one there)
+// under guard against the Messages API stand-in (src/demo/standin-api.ts), in a throw-away HOME
+// and project folder and an environment without the user's Claude, Anthropic and OpenTelemetry
+// variables, so their account, settings and collector are untouched (the project, with its
+// checkpoint note, is kept). A scripted user fills the context until guard checkpoints and the
+// conversation goes on. The run is recorded like any other (GUARD_HOME or the state folder), so
+// `guard log --json latest` shows it afterwards.
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runCommand } from './run.js';
+import { resolveProgram } from '../../supervisor/resolve.js';
 import { startStandinApi } from '../../demo/standin-api.js';
-import { offlineClaudeEnv, writeOfflineClaudeHome } from '../../demo/offline-claude.js';
+import { OFFLINE_MODEL, isolatedClaudeEnv, writeOfflineClaudeHome } from '../../demo/offline-claude.js';
 import { startScriptedUser, type DemoOutcome } from '../../demo/scripted-user.js';
 import type { Disposable } from '../../supervisor/disposables.js';
 
-/** A 200,000-token model: Claude Code 2.1.330 does not compact it early on its own. */
-export const DEMO_MODEL = 'claude-sonnet-4-5';
 /** The stand-in takes a moment per answer, so that "working" shows in the footer. */
 const DEMO_LATENCY_MS = 400;
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const HELP = `usage: guard demo
+  the whole product in about a minute, offline, with no account: your own Claude Code (the
+  claude on your PATH) under guard, against a local stand-in for the Messages API, in a
+  throw-away HOME (your account and settings are not touched). A scripted user fills the
+  context until guard checkpoints and the conversation goes on. Needs a terminal.
+  Afterwards: guard log latest
+`;
+
+const INSTALL_CLAUDE_HINT = 'Install it with `npm install -g @anthropic-ai/claude-code` (or put your `claude` on your PATH), then run `guard demo` again.';
 
 export interface DemoIo { stdout(s: string): void; stderr(s: string): void; isTTY: boolean }
 
@@ -28,18 +37,20 @@ const processIo: DemoIo = {
   isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true,
 };
 
-export function demoClaudeBin(root = PACKAGE_ROOT): string { return join(root, 'node_modules', '.bin', 'claude'); }
-
-export interface DemoOptions { io?: DemoIo; /** Where guard is installed (its node_modules holds Claude Code). */ packageRoot?: string }
+export interface DemoOptions {
+  io?: DemoIo;
+  /** The user's environment (PATH finds their Claude Code); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
 
 export async function demoCommand(args: string[], opts: DemoOptions = {}): Promise<number> {
   const io = opts.io ?? processIo;
-  const packageRoot = opts.packageRoot ?? PACKAGE_ROOT;
-  if (args.length > 0) { io.stderr(`guard demo: takes no arguments, got ${JSON.stringify(args[0])}\n`); return 2; }
-  const claude = demoClaudeBin(packageRoot);
-  if (!existsSync(claude)) {
-    io.stderr(`guard demo: Claude Code is not installed in ${packageRoot}.\n`
-      + `Install it with \`npm ci\` there (it brings the pinned @anthropic-ai/claude-code), then run \`guard demo\` again.\n`);
+  const userEnv = opts.env ?? process.env;
+  if (args.length === 1 && (args[0] === '-h' || args[0] === '--help')) { io.stdout(HELP); return 0; }
+  if (args.length > 0) { io.stderr(`guard demo: takes no arguments, got ${JSON.stringify(args[0])}\n${HELP}`); return 2; }
+  const found = resolveProgram('claude', userEnv, process.cwd());
+  if (!found.ok) {
+    io.stderr(`guard demo: Claude Code (\`claude\`) is not on your PATH. ${INSTALL_CLAUDE_HINT}\n`);
     return 1;
   }
   if (!io.isTTY) { io.stderr('guard demo: needs a terminal (Claude Code is interactive); run it in one.\n'); return 2; }
@@ -53,11 +64,11 @@ export async function demoCommand(args: string[], opts: DemoOptions = {}): Promi
   try {
     await mkdir(cwd, { recursive: true });
     await writeOfflineClaudeHome(home, cwd);
-    io.stdout('guard demo: the real Claude Code against a local stand-in API (no account, no network).\n'
+    io.stdout(`guard demo: your Claude Code (${found.file}) against a local stand-in API (no account, no network).\n`
       + 'Watch the footer fill up; guard will checkpoint before Claude runs out of room.\n');
-    const env: NodeJS.ProcessEnv = { ...process.env, ...offlineClaudeEnv(api.url, home) };
+    const env = isolatedClaudeEnv(userEnv, api.url, home);
     const status = await runCommand(
-      [claude, '--model', DEMO_MODEL, '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash', 'Agent', 'Write'],
+      [found.file, '--model', OFFLINE_MODEL, '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash', 'Agent', 'Write'],
       {
         env, cwd,
         onClaudeRun: (run) => {
