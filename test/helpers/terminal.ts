@@ -130,7 +130,14 @@ export class TestTerminal {
     try { return await Promise.race([this.exited, timeout]); } finally { clearTimeout(timer); await this.pending; }
   }
 
-  kill(signal = 'SIGKILL'): void { if (!this.exitStatus) { try { this.proc.kill(signal); } catch { /* already gone */ } } }
+  /**
+   * Signals the program's whole process group (it leads one: the pty made it a session leader),
+   * so hook relays, `script` wrappers and shells it started end with it instead of living on.
+   */
+  kill(signal = 'SIGKILL'): void {
+    if (this.exitStatus) return;
+    try { process.kill(-this.proc.pid, signal); } catch { try { this.proc.kill(signal); } catch { /* already gone */ } }
+  }
 
   dispose(): void { this.kill(); this.term.dispose(); }
 }
