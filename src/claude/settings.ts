@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GUARD_HOOK_EVENTS } from './hooks.js';
-import { USER_COMMAND_FLAG } from './relay/post.js';
+import { USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
 
 export interface HookCommand { type: string; command?: string; timeout?: number; [key: string]: unknown }
 export interface HookMatcher { matcher?: string; hooks: HookCommand[]; [key: string]: unknown }
@@ -63,12 +63,21 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The relays start with NODE_OPTIONS emptied. Loaders in it (`--import` with module hooks, as test
+ * runners and some tool managers set) run on a worker thread the main thread waits for with
+ * Atomics.wait; seen: hook relays under such a loader, their Claude gone, blocked there for 12
+ * minutes and more, past their own deadline. A relay must start lean and end on time.
+ */
+const LEAN_NODE = 'NODE_OPTIONS=';
+
 export function hookRelayCommand(relay: RelayPaths, event: string): string {
-  return `${shellQuote(relay.node)} ${shellQuote(relay.hookRelay)} ${event}`;
+  return `${LEAN_NODE} ${shellQuote(relay.node)} ${shellQuote(relay.hookRelay)} ${event}`;
 }
 
 export function statusLineRelayCommand(relay: RelayPaths, userCommand: string | null): string {
-  const base = `${shellQuote(relay.node)} ${shellQuote(relay.statusLineRelay)}`;
+  const keep = userCommand ? `${USER_NODE_OPTIONS_ENV}="\${NODE_OPTIONS-}" ` : '';
+  const base = `${keep}${LEAN_NODE} ${shellQuote(relay.node)} ${shellQuote(relay.statusLineRelay)}`;
   return userCommand ? `${base} ${USER_COMMAND_FLAG} ${Buffer.from(userCommand, 'utf8').toString('base64url')}` : base;
 }
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
-import { HOOK_TIMEOUT_S, defaultRelayPaths } from '../../src/claude/settings.js';
+import { HOOK_TIMEOUT_S, defaultRelayPaths, hookRelayCommand, statusLineRelayCommand } from '../../src/claude/settings.js';
 import { PRECOMPACT_DEADLINE_MS } from '../../src/claude/relay/post.js';
 
 // The relays run as plain `node` processes in real use, so these tests run the bundled ones
@@ -136,6 +136,35 @@ t.test('status-line relay: a user command that hangs is ended with everything it
   const r = await run(relay.statusLineRelay, ['--user-command-b64', hang], { GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' }, STATUS);
   t.same(r, { code: 0, stdout: '', stderr: '' }, 'ended, nothing printed, and the sleep under it is gone');
   t.equal(s.got.length, 1, 'the status was still posted');
+});
+
+/** A relay command line as Claude runs it: through a shell, with stdin, not blocking this process (the receiver lives here). */
+function sh(command: string, env: NodeJS.ProcessEnv, stdin: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+t.test('relay commands run node with NODE_OPTIONS emptied; the user\'s status-line command gets theirs back', async (t) => {
+  const s = await server(t);
+  const dir = t.testdir({ 'loader.mjs': 'process.stdout.write("LOADED ");\n' });
+  const loader = `--import=${join(dir, 'loader.mjs')}`;
+  const paths = { node: process.execPath, hookRelay: relay.hookRelay, statusLineRelay: relay.statusLineRelay };
+  const userCmd = `node -e "process.stdout.write('user NODE_OPTIONS=' + (process.env.NODE_OPTIONS ?? '') + ' copy=' + (process.env.GUARD_USER_NODE_OPTIONS ?? 'none'))"`;
+  const env = { ...process.env, NODE_OPTIONS: loader, GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' };
+  const hook = await sh(hookRelayCommand(paths, 'Stop'), env, STOP);
+  t.same([hook.code, hook.stdout], [0, ''], 'the hook relay loaded no loader (it would have printed) and printed nothing');
+  const line = await sh(statusLineRelayCommand(paths, userCmd), env, STATUS);
+  t.equal(line.stdout.split('LOADED').length - 1, 1, 'the loader ran once: in the user\'s command, not in the relay');
+  t.match(line.stdout, new RegExp(`^LOADED user NODE_OPTIONS=\\S*${loader.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 'the user\'s command had its NODE_OPTIONS back');
+  t.match(line.stdout, / copy=none$/, 'and not guard\'s copy of them');
+  t.equal(s.got.length, 2, 'both relays posted');
 });
 
 // ---- PreCompact: guard's decision reaches Claude on stdout (issue 7) --------------------------------

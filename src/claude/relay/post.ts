@@ -13,6 +13,9 @@ export const TOKEN_ENV = 'GUARD_TOKEN';
 /** statusline-relay's argument carrying the user's own status-line command, base64url-encoded
  * (no shell quoting to get wrong). */
 export const USER_COMMAND_FLAG = '--user-command-b64';
+/** The relays run with NODE_OPTIONS emptied (src/claude/settings.ts); the status-line relay finds
+ * the user's own here and gives it back to their command. */
+export const USER_NODE_OPTIONS_ENV = 'GUARD_USER_NODE_OPTIONS';
 /** The receiver's header (src/telemetry/receiver.ts TOKEN_HEADER); repeated here so that the relay
  * loads no other module of guard's. */
 const TOKEN_HEADER = 'x-guard-token';
