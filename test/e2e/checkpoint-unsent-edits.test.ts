@@ -7,10 +7,7 @@
 // reaches the API exactly as typed, and the checkpoint follows at the next idle moment.
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
-import { startClaudeSession } from '../helpers/claude-session.js';
-import {
-  checkpointPhases, debugRequests, exitClaude, guardLogLatest, promptBoxRows, unsentCase, watchFooter, type UnsentCase,
-} from '../helpers/checkpoint.js';
+import { promptBoxRows, unsentSession, type UnsentCase } from '../helpers/checkpoint.js';
 
 const LEFT = '\x1b[D';
 const RIGHT = '\x1b[C';
@@ -38,14 +35,5 @@ const CASES: UnsentCase[] = [
 ];
 
 t.test('unsent edits: guard types nothing over a cursor edit or an open history search; the text reaches the API as typed; the checkpoint follows', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [] });
-  const footer = watchFooter(s.term);
-  t.teardown(async () => { footer.stop(); debugRequests(t, s.api, footer); await s.dispose(); });
-  await s.turn('hello');
-  for (const c of CASES) await unsentCase(t, s, footer, c);
-  const exit = await exitClaude(s);
-  t.equal(exit.exitCode, 0);
-  const log = guardLogLatest(s);
-  const handoff = ['armed', 'prompted', 'note-written', 'cleared', 'resumed'];
-  t.same(checkpointPhases(log.lines), [...handoff, ...handoff], 'one whole checkpoint per case');
+  await unsentSession(t, CASES);
 });

@@ -6,10 +6,7 @@
 // reaches the API exactly as typed, and the checkpoint follows at the next idle moment. Proven on
 // the screen, the stand-in's records and guard's log. Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
-import { startClaudeSession } from '../helpers/claude-session.js';
-import {
-  checkpointPhases, debugRequests, exitClaude, guardLogLatest, promptBoxRows, unsentCase, watchFooter, type UnsentCase,
-} from '../helpers/checkpoint.js';
+import { promptBoxRows, unsentSession, type UnsentCase } from '../helpers/checkpoint.js';
 
 const same = (rows: string[]) => (screen: string): boolean => JSON.stringify(promptBoxRows(screen)) === JSON.stringify(rows);
 const WAITS_FOR_INPUT = /checkpoint armed → handoff once your input is sent/;
@@ -34,14 +31,5 @@ const CASES: UnsentCase[] = [
 ];
 
 t.test('unsent lines: guard types nothing over backslash-Enter or Ctrl-J; the text reaches the API as typed; the checkpoint follows', async (t) => {
-  const s = await startClaudeSession({ guardArgs: [] });
-  const footer = watchFooter(s.term);
-  t.teardown(async () => { footer.stop(); debugRequests(t, s.api, footer); await s.dispose(); });
-  await s.turn('hello');
-  for (const c of CASES) await unsentCase(t, s, footer, c);
-  const exit = await exitClaude(s);
-  t.equal(exit.exitCode, 0);
-  const log = guardLogLatest(s);
-  const handoff = ['armed', 'prompted', 'note-written', 'cleared', 'resumed'];
-  t.same(checkpointPhases(log.lines), [...handoff, ...handoff], 'one whole checkpoint per case, nothing refused');
+  await unsentSession(t, CASES);
 });

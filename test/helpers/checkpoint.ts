@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { GUARD_BIN, submit, waitForIdle } from './claude-env.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import type { ClaudeSession } from './claude-session.js';
+import { startClaudeSession, type ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
 import type { StandinApi, StandinRequest } from '../../src/demo/standin-api.js';
 import type { LiveEntry } from '../../src/registry/live.js';
@@ -229,4 +229,23 @@ export async function unsentCase(t: Test, s: ClaudeSession, footer: FooterWatch,
     `${c.name}: the checkpoint prompt is the next request after the user's turn`);
   await handoffDone(s, footer, note);
   return { sent, note };
+}
+
+/**
+ * A whole session of unsent-input cases (test/e2e/checkpoint-unsent-*.test.ts): guard over the
+ * real Claude, one answered turn, each case in turn, then /exit; the log must hold one whole
+ * handoff per case and nothing else (no refusal: the policy never tried while the box was not
+ * empty).
+ */
+export async function unsentSession(t: Test, cases: UnsentCase[]): Promise<void> {
+  const s = await startClaudeSession({ guardArgs: [] });
+  const footer = watchFooter(s.term);
+  t.teardown(async () => { footer.stop(); debugRequests(t, s.api, footer); await s.dispose(); });
+  await s.turn('hello');
+  for (const c of cases) await unsentCase(t, s, footer, c);
+  const exit = await exitClaude(s);
+  t.equal(exit.exitCode, 0);
+  const log = guardLogLatest(s);
+  const handoff = ['armed', 'prompted', 'note-written', 'cleared', 'resumed'];
+  t.same(checkpointPhases(log.lines), cases.flatMap(() => handoff), 'one whole checkpoint per case, nothing refused');
 }
