@@ -3,28 +3,15 @@
 // tokens by type, cost, checkpoints, misses and peak fill; and that as a table, JSON or CSV.
 import { table } from '../log/format.js';
 import { formatCost, formatTokens, shortModel } from '../ui/footer.js';
-import type { SessionRow } from './sessions.js';
+import type { SessionFigures, SessionRow } from './sessions.js';
 import { pct } from './text.js';
 
 export type GroupBy = 'day' | 'project' | 'model' | 'all';
 export const GROUPS: readonly GroupBy[] = ['day', 'project', 'model'];
 
-export interface ReportGroup {
+export interface ReportGroup extends SessionFigures {
   key: string;
   sessions: number;
-  turns: number;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
-  costUsd: number;
-  checkpoints: number;
-  compactions: number;
-  misses: number;
-  held: number;
-  peakContextTokens: number | null;
-  peakFill: number | null;
 }
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };

@@ -3,15 +3,8 @@
 // misses, cost) and the ones `guard report` adds up (turns, tokens by type).
 import type { SessionReview } from './model.js';
 
-export interface SessionRow {
-  id: string;
-  startedAt: string | null;
-  durationMs: number | null;
-  running: boolean;
-  program: string | null;
-  cwd: string | null;
-  model: string | null;
-  exitCode: number | null;
+/** The figures a session has and a report group adds up. */
+export interface SessionFigures {
   peakContextTokens: number | null;
   peakFill: number | null;
   turns: number;
@@ -25,6 +18,17 @@ export interface SessionRow {
   compactions: number;
   misses: number;
   held: number;
+}
+
+export interface SessionRow extends SessionFigures {
+  id: string;
+  startedAt: string | null;
+  durationMs: number | null;
+  running: boolean;
+  program: string | null;
+  cwd: string | null;
+  model: string | null;
+  exitCode: number | null;
   /** Lines that were not whole records. */
   malformed: number;
   /** Records of types this guard does not know. */
