@@ -13,6 +13,7 @@ import { formatTokens } from '../../src/ui/footer.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';
+import { until } from '../helpers/checkpoint.js';
 
 const USER_HEADER = 'x-user-key';
 const USER_SECRET = 'user secret/2';
@@ -20,14 +21,6 @@ const USER_SECRET = 'user secret/2';
 const ARRIVAL_TIMEOUT_MS = 15_000;
 /** Far longer than any wait below: were it in force, the footer would not move in this test. */
 const USERS_LOGS_INTERVAL_MS = 60_000;
-
-async function until(what: string, ok: () => boolean, timeoutMs = ARRIVAL_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 t.test("telemetry configured in the user's Claude settings file keeps reaching their collector under guard", async (t) => {
   const collector = await startOtlpCapture(USER_HEADER, USER_SECRET);
@@ -64,8 +57,8 @@ t.test("telemetry configured in the user's Claude settings file keeps reaching t
   const footer = await session.term.waitFor((s) => s.includes(formatTokens(main!.contextTokens!)), ARRIVAL_TIMEOUT_MS);
   t.ok(footer, `guard's footer follows the context although the file asks for a ${USERS_LOGS_INTERVAL_MS / 1000} s interval`);
 
-  await until('the api_request event at the collector', () => collector.events('api_request').length > 0);
-  await until('a metrics export at the collector', () => collector.posts.some((p) => p.path === '/v1/metrics'));
+  await until(() => collector.events('api_request').length > 0, ARRIVAL_TIMEOUT_MS, 'the api_request event at the collector');
+  await until(() => collector.posts.some((p) => p.path === '/v1/metrics'), ARRIVAL_TIMEOUT_MS, 'a metrics export at the collector');
   t.ok(collector.posts.every((p) => p.authorized), "every forwarded export carries the user's header from the file, URL-decoded");
   t.ok(collector.posts.every((p) => p.body !== null), 'and is JSON, as the file asks');
   const api = collector.events('api_request').find((e) => e.attrs.query_source === 'repl_main_thread');

@@ -8,19 +8,12 @@ import { formatTokens } from '../../src/ui/footer.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';
+import { until } from '../helpers/checkpoint.js';
 
 const USER_HEADER = 'x-user-key';
 const USER_SECRET = 'user secret/1';
 /** guard asks Claude for metrics every 5 s; one export must arrive well within this. */
 const ARRIVAL_TIMEOUT_MS = 15_000;
-
-async function until(what: string, ok: () => boolean, timeoutMs = ARRIVAL_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 t.test("the user's collector keeps getting Claude's telemetry under guard", async (t) => {
   const collector = await startOtlpCapture(USER_HEADER, USER_SECRET);
@@ -42,8 +35,8 @@ t.test("the user's collector keeps getting Claude's telemetry under guard", asyn
   await session.turn('hello');
   const main = session.api.lastMain();
   t.ok(main?.contextTokens, 'the stand-in answered a main request');
-  await until('the api_request event at the collector', () => collector.events('api_request').length > 0);
-  await until('a metrics export at the collector', () => collector.posts.some((p) => p.path === '/v1/metrics'));
+  await until(() => collector.events('api_request').length > 0, ARRIVAL_TIMEOUT_MS, 'the api_request event at the collector');
+  await until(() => collector.posts.some((p) => p.path === '/v1/metrics'), ARRIVAL_TIMEOUT_MS, 'a metrics export at the collector');
 
   t.ok(collector.posts.length > 0, 'exports arrived');
   t.ok(collector.posts.every((p) => p.authorized), "every forwarded export carries the user's header, URL-decoded");
