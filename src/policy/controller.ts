@@ -16,9 +16,10 @@ import type { ScanResult } from '../input/unsent.js';
 import type { PolicyConfig } from './config.js';
 import { Injector, type GateRefusal, type InjectWriter, type PromptScreen } from './injector.js';
 import {
-  autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, policyView, stepPolicy,
-  type PolicyInput, type PolicyState, type PolicyView,
+  autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
+  type PolicyInput, type PolicyState,
 } from './policy.js';
+import { policyView, type PolicyView } from './view.js';
 
 /** guard's answer to Claude's PreCompact hook. */
 export interface CompactAnswer { hold: boolean; reason: string }

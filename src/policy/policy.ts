@@ -4,7 +4,8 @@
 // telemetry, Claude asking to compact on its own, the injector's and the file check's results,
 // the user's commands, timer ticks); actions are plain data the caller carries out (type through
 // the injector, check the note file, append a log record, show a notice, answer Claude's
-// PreCompact hook). No clock, no I/O: time only ever comes from `input.t`.
+// PreCompact hook). No clock, no I/O: time only ever comes from `input.t`. What the footer says
+// about the state lives in ./view.ts.
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
@@ -201,13 +202,20 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   };
   const notice = (text: string): void => { out.push({ type: 'notice', text }); };
   const enter = (phase: Phase): void => { s.phase = phase; s.phaseSince = t; };
-  const finish = (coolDown: boolean): void => {
+  /**
+   * The one way back to watching: nothing armed, nothing under way, nothing typed awaited.
+   * `fillUpOver`: this fill-up has had its checkpoint (or lost it); guard arms again only once the
+   * context drops below the re-arm level. `coolDown`: wait `coolDownMs` before the next one.
+   */
+  const backToWatching = (fillUpOver: boolean, coolDown: boolean): void => {
     enter('watching');
     s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0; s.sawStop = false; s.typing = null;
-    s.spent = true;
     s.refusedFor = null;
+    s.spent = fillUpOver;
     if (coolDown) s.coolDownUntil = t + s.config.coolDownMs;
   };
+  /** A checkpoint ended (done, skipped, failed or given up): the fill-up is over. */
+  const finish = (coolDown: boolean): void => { backToWatching(true, coolDown); };
   const type = (kind: TypingKind, text: string): void => {
     s.typing = kind;
     out.push({ type: 'type', text: oneLine(text) });
@@ -246,9 +254,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
         // this fill-up. Told by the hook, at once: the telemetry comes later, and guard must not
         // type a handoff over the freshly compacted context meanwhile.
         log('disarmed', 'the user compacted the context');
-        enter('watching');
-        s.armReason = null; s.running = null; s.compactAttempts = 0; s.refusedFor = null;
-        s.spent = true;
+        finish(false);
       }
       if (h.type === 'PreCompact') s.lastPreCompact = h.trigger;
       break;
@@ -323,10 +329,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     if (dropped) {
       // The compaction emptied the context: this fill-up is over, and a handoff or a /compact of
       // the small context left would only cost time and money.
-      enter('watching');
-      s.armReason = null; s.running = null; s.notePath = null; s.compactAttempts = 0; s.sawStop = false;
-      s.spent = true;
-      s.refusedFor = null;
+      finish(false);
     }
   }
 
@@ -440,8 +443,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     if (s.phase === 'armed' && s.armReason !== 'manual' && dropped) {
       // The user cleared or compacted on their own: nothing left to checkpoint.
       log('disarmed', 'the context dropped before guard fired');
-      enter('watching');
-      s.armReason = null; s.running = null;
+      backToWatching(false, false);
       return;
     }
     if (s.phase !== 'watching' || s.spent || eff === null) return;
@@ -528,55 +530,5 @@ export function nextWakeAt(s: PolicyState): number | null {
     case 'clearing': return s.phaseSince + CLEAR_TIMEOUT_MS;
     case 'compacting': return s.phaseSince + COMPACT_TIMEOUT_MS;
     default: return null;
-  }
-}
-
-/** What the footer shows about the policy. */
-export interface PolicyView {
-  strategy: Strategy;
-  armed: boolean;
-  phase: Phase;
-  reason: ArmReason | null;
-  checkpointing: boolean;
-  /** The context (effective tokens) at which guard arms; null before the auto-compact point is known. */
-  armAt: number | null;
-  /** A few words on what guard will do next; null when nothing is planned. */
-  next: string | null;
-}
-
-export function policyView(s: PolicyState, now: number): PolicyView {
-  const strategy = s.running ?? s.config.strategy;
-  const armAt = s.autoCompactAt === null ? null : Math.round((s.config.thresholdPct / 100) * s.autoCompactAt);
-  let next: string | null = null;
-  switch (s.phase) {
-    case 'watching':
-      if (s.skipNext) next = 'next checkpoint skipped';
-      else if (s.spent) next = null;
-      else next = s.config.strategy === 'off' ? `warn at ${s.config.thresholdPct}%` : `${s.config.strategy} at ${s.config.thresholdPct}%`;
-      break;
-    case 'armed':
-      if (s.armReason !== 'manual' && now < s.coolDownUntil) next = `${strategy} after cool-down`;
-      else if (s.hasUnsentInput) next = `${strategy} ${waitingFor(s.unsentReason)}`;
-      else next = `${strategy} at next idle`;
-      break;
-    case 'note-requested': next = 'Claude is writing the checkpoint note'; break;
-    case 'checking-note': next = 'checking the checkpoint note'; break;
-    case 'note-ready':
-    case 'clearing': next = 'clearing the context'; break;
-    case 'resume-pending': next = `resuming from ${s.notePath ?? 'the note'}`; break;
-    case 'compact-pending': next = s.compactAttempts > 0 ? 'retrying /compact at next idle' : '/compact at next idle'; break;
-    case 'compacting': next = 'compacting'; break;
-  }
-  return { strategy, armed: s.phase === 'armed', phase: s.phase, reason: s.armReason, checkpointing: isCheckpointing(s), armAt, next };
-}
-
-/** What the footer says guard waits for, by what keeps it from typing. */
-function waitingFor(reason: GateRefusal | null): string {
-  switch (reason) {
-    case 'view-open':
-    case 'prompt-not-visible': return 'once Claude\'s prompt is back';
-    case 'prompt-not-empty': return 'once the prompt box is empty';
-    case 'keys-and-screen-disagree': return 'waits: the prompt box shows text guard did not see typed';
-    default: return 'once your input is sent';
   }
 }

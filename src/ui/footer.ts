@@ -8,7 +8,7 @@ import type { RateLimits } from '../claude/hooks.js';
 
 /**
  * What the checkpoint policy wants the user to see; all plain data. The policy's own
- * `policyView()` (src/policy/policy.ts) has this shape and can be passed as it is.
+ * `policyView()` (src/policy/view.ts) has this shape and can be passed as it is.
  */
 export interface FooterPolicy {
   /** The threshold was crossed and a checkpoint will fire at the next idle moment. */
