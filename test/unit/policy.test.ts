@@ -320,6 +320,20 @@ t.test('a refused injection changes nothing but the log (once per reason) and is
   t.same(sim.phases(), ['armed', 'refused', 'refused'], 'a new reason is');
 });
 
+t.test('a checkpoint disarmed by a dropped context forgets its refusals: the next one logs its own', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.idle();
+  sim.typed(false);
+  sim.context(20_000);
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'refused', 'disarmed']);
+  sim.context(150_000);
+  t.equal(typedTexts(sim.idle()).length, 1);
+  sim.typed(false);
+  t.same(sim.phases(), ['armed', 'refused', 'disarmed', 'armed', 'refused'], 'the same reason, for a new checkpoint, is logged again');
+});
+
 t.test('the footer says what in the prompt box keeps guard from typing', async (t) => {
   const sim = new Sim();
   sim.context(150_000);
