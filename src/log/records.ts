@@ -40,6 +40,9 @@ export interface ClaudeSessionRecord {
 export interface WindowRecord { t: string; type: 'window'; contextWindow: number; source: string; autoCompactAt: number }
 /** A message guard showed in the footer (a warning, a miss, a retry). */
 export interface NoticeRecord { t: string; type: 'notice'; text: string }
+/** How the program ended: `code` is guard's exit status for it (the program's code, or 128 + n
+ * after signal n, as a shell reports it); `signal` names the signal that ended it, null when it
+ * exited with a code (so `exit 130` is code 130 with no signal, a SIGINT code 130 and "SIGINT"). */
 export interface ExitRecord { t: string; type: 'exit'; code: number; signal: string | null }
 
 export type LogEntry =

@@ -3,21 +3,21 @@
 // untouched and it sees what it would see run bare. guard still supervises: the exit status,
 // and SIGTERM/SIGHUP end the program.
 import { spawn } from 'node:child_process';
-import { exitStatus, EXIT_NOT_EXECUTABLE } from './exit-status.js';
+import { programEnd, exitedWith, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 
 export interface ChildHandle {
   readonly pid: number;
   kill(signal: NodeJS.Signals): void;
-  /** guard's exit status for the program's end. */
-  exited: Promise<number>;
+  /** How the program ended. */
+  exited: Promise<ProgramEnd>;
 }
 
 /** `onSpawnError`: the program could not be started (e.g. ENOEXEC); its status is then 126. */
 export function spawnChild(file: string, argv0: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onSpawnError: (err: Error) => void = () => {}): ChildHandle {
   const child = spawn(file, args, { cwd, env, stdio: 'inherit', argv0 });
-  const exited = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => resolve(exitStatus(code, signal)));
-    child.on('error', (err) => { onSpawnError(err); resolve(EXIT_NOT_EXECUTABLE); });
+  const exited = new Promise<ProgramEnd>((resolve) => {
+    child.on('exit', (code, signal) => resolve(programEnd(code, signal)));
+    child.on('error', (err) => { onSpawnError(err); resolve(exitedWith(EXIT_NOT_EXECUTABLE)); });
   });
   return {
     pid: child.pid ?? -1,

@@ -1,5 +1,7 @@
 // Turns how the program ended (from node-pty or child_process) into guard's own exit status:
-// the program's code, or 128 + the signal number when a signal ended it, as shells report it.
+// the program's code, or 128 + the signal number when a signal ended it, as shells report it;
+// and keeps which of the two it was (`ProgramEnd`): a status of 130 alone cannot tell `exit 130`
+// from SIGINT, so the signal is never rebuilt from the status.
 import { constants } from 'node:os';
 
 /** Exit status for a missing program, as sh uses. */
@@ -23,4 +25,25 @@ export function exitStatus(code: number | null | undefined, signal: string | num
   const sig = signalNumber(signal);
   if (sig > 0) return SIGNAL_BASE + sig;
   return code ?? 0;
+}
+
+/** How the program ended, as the OS told it. */
+export interface ProgramEnd {
+  /** guard's exit status for it: the program's exit code, or 128 + the signal's number. */
+  status: number;
+  /** The signal that ended the program ("SIGINT"); null when it exited with a code. */
+  signal: string | null;
+}
+
+/** The end of a program that exited with `status` (or never ran: 126, 127). */
+export function exitedWith(status: number): ProgramEnd {
+  return { status, signal: null };
+}
+
+/** From what node-pty (exit code, signal number; 0: none) or child_process (code, signal name) reports. */
+export function programEnd(code: number | null | undefined, signal: string | number | null | undefined): ProgramEnd {
+  const sig = signalNumber(signal);
+  if (sig <= 0) return exitedWith(code ?? 0);
+  const name = typeof signal === 'string' ? signal : signalName(sig) ?? `signal ${sig}`;
+  return { status: exitStatus(code, signal), signal: name };
 }

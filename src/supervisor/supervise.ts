@@ -2,14 +2,15 @@
 // with plain pass-through for --no-footer; a plain child when stdout is not a terminal), wires
 // the user's terminal to it, and comes back with guard's exit status. Owns every way out: the
 // program's exit, a signal to guard (ENDING_SIGNALS end the program, then guard), an exception
-// inside guard. On each of them the user's terminal is put back. A fault inside guard never ends
+// inside guard. On each of them the user's terminal is put back. It hands back how the program
+// ended (./exit-status.ts: the status, and the signal if one ended it). A fault inside guard never ends
 // the program: the display is called only through its boundary (./parts.ts) and its fault turns
 // guard into plain pass-through; any other uncaught error is reported once and guard goes on.
 // The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
 // (which gets the writer and the prefix-command registry).
 import { StringDecoder } from 'node:string_decoder';
 import { resolveProgram } from './resolve.js';
-import { exitStatus, signalName, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './exit-status.js';
+import { programEnd, exitedWith, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
 import { spawnChild } from './child.js';
 import { PtyWriter } from './writer.js';
@@ -100,15 +101,16 @@ export interface SupervisedOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function runSupervised(o: SupervisedOptions): Promise<number> {
+/** Runs the program to its end; guard exits with the `status` of what this hands back. */
+export async function runSupervised(o: SupervisedOptions): Promise<ProgramEnd> {
   const io = o.io ?? processTerminal();
   const env = o.env ?? process.env;
   const cwd = o.cwd ?? process.cwd();
   const resolved = resolveProgram(o.program, env, cwd);
   if (!resolved.ok) {
-    if (resolved.reason === 'not-found') { io.stderr(`guard: ${o.program}: command not found\n`); return EXIT_NOT_FOUND; }
+    if (resolved.reason === 'not-found') { io.stderr(`guard: ${o.program}: command not found\n`); return exitedWith(EXIT_NOT_FOUND); }
     io.stderr(`guard: ${o.program}: permission denied\n`);
-    return EXIT_NOT_EXECUTABLE;
+    return exitedWith(EXIT_NOT_EXECUTABLE);
   }
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...env, ...o.extraEnv })) if (v !== undefined) childEnv[k] = v;
@@ -120,15 +122,15 @@ export async function runSupervised(o: SupervisedOptions): Promise<number> {
  * What guard says after the program ended on its own in a way the user may not see: killed by a
  * signal guard did not send (a crash), or failed right after it started. '' otherwise.
  */
-export function endMessage(program: string, status: number, ranMs: number, terminatedByGuard: boolean): string {
+export function endMessage(program: string, end: ProgramEnd, ranMs: number, terminatedByGuard: boolean): string {
+  const { status, signal } = end;
   if (terminatedByGuard || status === 0) return '';
-  const sig = status > 128 && status <= 128 + 64 ? signalName(status - 128) : null;
-  if (sig) return `guard: ${program} was killed by ${sig} (status ${status})\n`;
+  if (signal !== null) return `guard: ${program} was killed by ${signal} (status ${status})\n`;
   if (ranMs < EARLY_EXIT_MS) return `guard: ${program} exited with status ${status} right after it started\n`;
   return '';
 }
 
-async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {
+async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<ProgramEnd> {
   const subs = new Disposables();
   const clock = o.clock ?? realClock;
   const startedAt = clock.now();
@@ -153,12 +155,12 @@ async function runChild(o: SupervisedOptions, io: TerminalIo, file: string, cwd:
     terminate,
   };
   startHook(o, session, subs, io);
-  const status = await child.exited;
-  exitEmitter.fire(status);
+  const end = await child.exited;
+  exitEmitter.fire(end.status);
   subs.dispose();
-  const said = endMessage(o.program, status, clock.now() - startedAt, terminated);
+  const said = endMessage(o.program, end, clock.now() - startedAt, terminated);
   if (said) io.stderr(said);
-  return status;
+  return end;
 }
 
 /**
@@ -184,7 +186,7 @@ function startHook(o: SupervisedOptions, session: SupervisedSession, subs: Dispo
   }
 }
 
-async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<number> {
+async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<ProgramEnd> {
   const clock = o.clock ?? realClock;
   const subs = new Disposables();
   const commands = new PrefixCommands();
@@ -320,7 +322,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   startHook(o, session, subs, io);
 
   const e = await exited;
-  const status = exitStatus(e.exitCode, e.signal);
+  const end = programEnd(e.exitCode, e.signal);
   writer.close();
   await new Promise<void>((r) => { subs.add(clock.setTimeout(r, EXIT_DRAIN_MS)); });
   const endUi = ui as PaneUi | null;
@@ -328,18 +330,18 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   if (endUi) {
     try {
       await endUi.drained();
-      footer?.programExited?.(e.signal ? null : e.exitCode, e.signal ? `signal ${e.signal}` : null);
+      footer?.programExited?.(end.signal === null ? end.status : null, end.signal);
       endUi.flushFrame();
       leftBehind = endUi.finalScreen();
     } catch { /* the terminal is restored below whatever happened */ }
     endUi.dispose();
   }
-  exitEmitter.fire(status);
+  exitEmitter.fire(end.status);
   subs.dispose();
   restore();
   if (leftBehind) io.writeSync(leftBehind);
-  const said = endMessage(o.program, status, clock.now() - startedAt, terminated);
+  const said = endMessage(o.program, end, clock.now() - startedAt, terminated);
   if (said) io.stderr(said);
   io.pauseInput();
-  return status;
+  return end;
 }

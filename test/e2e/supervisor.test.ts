@@ -3,7 +3,11 @@
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { sessionLogRecords } from '../helpers/faults.js';
 
 const GUARD = ['bin/guard.js'];
 const NODE = process.execPath;
@@ -53,6 +57,32 @@ t.test('exit status: the program\'s code, 128 + signal, 127 for a missing progra
   t.equal((await c.waitExit()).exitCode, 127);
   t.match(c.screen(), 'guard: no-such-program-xyz: command not found');
   t.notMatch(c.raw, '\x1b[?1049h', 'the terminal was not taken over');
+});
+
+t.test('the session log says how the program ended: `exit 130` is a code, SIGINT a signal; guard exits 130 for both', async (t) => {
+  const ends = [
+    { script: 'exit 130', signal: null },
+    { script: 'kill -INT $$', signal: 'SIGINT' },
+  ];
+  for (const pipe of [false, true]) {
+    for (const { script, signal } of ends) {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-exit-'));
+      t.teardown(() => fs.rmSync(home, { recursive: true, force: true }));
+      const env = { ...process.env, GUARD_HOME: home };
+      let status: number | null;
+      if (pipe) {
+        status = spawnSync(NODE, [...GUARD, 'sh', '-c', script], { env }).status;
+      } else {
+        const g = guard(['sh', '-c', script], 60, 12, env);
+        t.teardown(() => g.dispose());
+        status = (await g.waitExit()).exitCode;
+      }
+      const how = `${script}${pipe ? ', output piped' : ''}`;
+      t.equal(status, 130, `${how}: guard exits 130, as a shell would`);
+      const exits = sessionLogRecords(home).filter((r) => r.type === 'exit').map((r) => ({ code: r.code, signal: r.signal }));
+      t.same(exits, [{ code: 130, signal }], `${how}: the exit record says ${signal ?? 'no signal'}`);
+    }
+  }
 });
 
 t.test('a coloured program renders cell for cell as in a bare terminal, footer below', async (t) => {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { isolatedPart, partTimers } from '../../src/supervisor/parts.js';
 import { Notices, NOTICE_MS } from '../../src/ui/notices.js';
 import { runSupervised, endMessage } from '../../src/supervisor/supervise.js';
+import { exitedWith, programEnd } from '../../src/supervisor/exit-status.js';
 import { Emitter, type Disposable } from '../../src/supervisor/disposables.js';
 import type { TerminalIo } from '../../src/supervisor/terminal-io.js';
 import { SessionLog } from '../../src/log/session-log.js';
@@ -105,7 +106,7 @@ for (const footer of [true, false]) {
     const io = fakeIo(out);
     const notices = new Notices({ now: Date.now, setTimeout: (fn, ms) => { const h = setTimeout(fn, ms); return { dispose: () => clearTimeout(h) }; } });
     t.teardown(() => notices.dispose());
-    const status = await runSupervised({
+    const { status } = await runSupervised({
       program: 'sh', args: ['-c', 'sleep 0.4; echo survived; exit 3'], footer, io, notices,
       onStart: () => { setTimeout(() => { io.uncaught.fire(new Error('first')); io.uncaught.fire(new Error('second')); }, 100); },
     });
@@ -118,17 +119,19 @@ for (const footer of [true, false]) {
 t.test('every ending signal ends the program (not guard at once) and guard returns its status', async (t) => {
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE'] as const) {
     const io = fakeIo([]);
-    const status = await runSupervised({ program: 'sleep', args: ['30'], footer: false, io, onStart: () => { setTimeout(() => io.signals.get(sig)?.(), 100); } });
+    const { status } = await runSupervised({ program: 'sleep', args: ['30'], footer: false, io, onStart: () => { setTimeout(() => io.signals.get(sig)?.(), 100); } });
     t.equal(status, 129, `${sig}: the program got the hang-up (128 + SIGHUP)`);
   }
 });
 
 t.test('how a program ended on its own is said: a crash, an early failure; not a normal end', async (t) => {
-  t.equal(endMessage('claude', 139, 60_000, false), 'guard: claude was killed by SIGSEGV (status 139)\n');
-  t.equal(endMessage('claude', 2, 200, false), 'guard: claude exited with status 2 right after it started\n');
-  t.equal(endMessage('claude', 2, 60_000, false), '', 'a failure after a long run is the program\'s to tell');
-  t.equal(endMessage('claude', 129, 100, true), '', 'guard ended it: nothing to say');
-  t.equal(endMessage('claude', 0, 100, false), '');
+  t.equal(endMessage('claude', programEnd(null, 'SIGSEGV'), 60_000, false), 'guard: claude was killed by SIGSEGV (status 139)\n');
+  t.equal(endMessage('claude', exitedWith(2), 200, false), 'guard: claude exited with status 2 right after it started\n');
+  t.equal(endMessage('claude', exitedWith(2), 60_000, false), '', 'a failure after a long run is the program\'s to tell');
+  t.equal(endMessage('claude', programEnd(null, 'SIGHUP'), 100, true), '', 'guard ended it: nothing to say');
+  t.equal(endMessage('claude', exitedWith(0), 100, false), '');
+  t.equal(endMessage('claude', exitedWith(139), 60_000, false), '', 'a plain `exit 139` is no crash');
+  t.equal(endMessage('claude', exitedWith(130), 200, false), 'guard: claude exited with status 130 right after it started\n', 'nor is an early `exit 130` a SIGINT');
 });
 
 t.test('a failing writer (disk full) is reported once; later records are dropped quietly', async (t) => {

@@ -12,7 +12,7 @@ import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
 import { realClock } from '../../supervisor/terminal-io.js';
 import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
-import { EXIT_NOT_FOUND, signalName } from '../../supervisor/exit-status.js';
+import { EXIT_NOT_FOUND, exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
 import type { ClaudeRun } from '../../app/claude-run.js';
 import { SettingsError } from '../../claude/settings.js';
 import { isClaudeProgram } from '../../claude/program.js';
@@ -195,20 +195,14 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     if (o.metricsPort !== undefined) process.stderr.write('guard: --metrics-port serves the figures of a claude run; ignored for other programs\n');
     recording.live?.update({ state: 'running' });
   }
-  let status = 1;
+  let end: ProgramEnd = exitedWith(1);
   try {
-    status = await runSupervised({ ...claude?.supervised, notices, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
+    end = await runSupervised({ ...claude?.supervised, notices, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
   } finally {
-    recording.finish({ code: status, signal: signalOf(status) });
+    recording.finish({ code: end.status, signal: end.signal });
     await claude?.close();
     for (const f of notices.faults()) process.stderr.write(`${f}\n`);
     notices.dispose();
   }
-  return status;
-}
-
-/** 128 + n is how a shell reports a program ended by signal n. */
-function signalOf(status: number): string | null {
-  if (status <= 128 || status > 128 + 64) return null;
-  return signalName(status - 128);
+  return end.status;
 }
