@@ -9,8 +9,9 @@ import t from 'tap';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const PAD_STEP = 40_000;
 const MAX_PAD_TURNS = 6;

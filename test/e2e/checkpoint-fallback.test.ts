@@ -9,8 +9,9 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, guardLogLatest, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 /** One step from Claude's own ~20k to past the threshold (~143k), still well below the point. */

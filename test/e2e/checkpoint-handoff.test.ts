@@ -13,8 +13,9 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 /** Big steps: few turns (each real-Claude turn costs seconds on this machine), still several below the point. */
 const PAD_STEP = 40_000;

@@ -13,8 +13,9 @@ import { NOTE_RE, answeredToolCalls } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 /** The auto-compact point of a 1,000,000 window (window − 33,000; CLAUDE-CODE.md). */
 const AUTO_COMPACT_1M = 967_000;

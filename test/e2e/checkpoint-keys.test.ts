@@ -16,8 +16,9 @@ import type { TestTerminal } from '../helpers/terminal.js';
 import type { StandinRequest } from '../../src/demo/standin-api.js';
 import {
   AUTO_COMPACT_200K, RESUME_RE, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, handoffDone,
-  prefixKey, until, watchFooter,
+  prefixKey, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const CTRL_U = '\x15';
 /** guard's default threshold: 80% of the auto-compact point. */

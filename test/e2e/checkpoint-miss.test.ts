@@ -7,7 +7,8 @@
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { AUTO_COMPACT_200K, answeredTurn, debugRequests, guardLogLatest, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { AUTO_COMPACT_200K, answeredTurn, debugRequests, guardLogLatest, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 import { submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { HANDOFF_ROOM_TOKENS } from '../../src/policy/policy.js';

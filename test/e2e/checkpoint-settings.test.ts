@@ -11,7 +11,8 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { shellQuote } from '../../src/claude/settings.js';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { AUTO_COMPACT_200K, answeredTurn, debugRequests, until, watchFooter } from '../helpers/checkpoint.js';
+import { AUTO_COMPACT_200K, answeredTurn, debugRequests, watchFooter } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 

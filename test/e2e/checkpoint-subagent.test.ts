@@ -15,7 +15,8 @@ import { NOTE_RE, SUBAGENT_MARKER } from '../../src/demo/standin-script.js';
 import { shellQuote } from '../../src/claude/settings.js';
 import { submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter } from '../helpers/checkpoint.js';
+import { AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, watchFooter } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;
 /** The sub-agent's answers are held back this long: far longer than guard's idle wait (2 s). */

@@ -10,8 +10,9 @@ import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import {
-  AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, until, watchFooter,
+  AUTO_COMPACT_200K, answeredTurn, checkpointPhases, debugRequests, exitClaude, guardLogLatest, watchFooter,
 } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const PAD_STEP = 40_000;
 const THRESHOLD = 0.8 * AUTO_COMPACT_200K;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { StandinRequest, ThreadKind } from '../../src/demo/standin-api.js';
 import { submit, waitForIdle, isIdle } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
+import { until } from '../helpers/until.js';
 
 const REPLY_RE = /Reply (\d+): context about (\d+) tokens\./;
 
@@ -120,8 +121,8 @@ t.test('Claude Code 2.1.330 against the stand-in API', async (t) => {
 
   // Telemetry: Claude's api_request events carry exactly the stand-in's figures.
   const answered = api.messages().filter((r) => r.status === 200);
-  const deadline = Date.now() + 15_000;
-  while (otlp.events('api_request').length < answered.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  // Waited for without failing: the assertion below says which counts are missing.
+  await until(() => otlp.events('api_request').length >= answered.length, 15_000, 'an api_request event per answered request').catch(() => undefined);
   const events = otlp.events('api_request');
   const fromApi = answered.map((r: StandinRequest) => tuple(r.usage!.input_tokens, r.usage!.cache_read_input_tokens, r.usage!.cache_creation_input_tokens, r.usage!.output_tokens)).sort();
   const fromOtel = events.map((e) => tuple(Number(e.attrs.input_tokens), Number(e.attrs.cache_read_tokens), Number(e.attrs.cache_creation_tokens), Number(e.attrs.output_tokens))).sort();

@@ -24,6 +24,7 @@ import type { LiveEntry } from '../../src/registry/live.js';
 import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { until } from '../helpers/until.js';
 
 const execFileP = promisify(execFile);
 const COLS = 110;
@@ -57,24 +58,23 @@ function layout(lines: string[]): { prompt: number; topRule: string; bottomRule:
 /** The footer's gauge text for a context figure, as src/ui/footer.ts formats it. */
 function gauge(tokens: number): string { return `${formatTokens(tokens)} / ${formatTokens(AUTO_COMPACT_AT)}`; }
 
-/** Resolves once the screen (minus the footer row) has not changed for `quietMs`. */
 /**
  * Claude's pane once it has stopped changing, less its last line: that line holds Claude's mode
  * hints, which change on their own (e.g. "← for agents" goes when a background sub-agent ends),
  * so comparing screens over time compares the transcript and the prompt box.
  */
 async function waitQuiet(term: TestTerminal, quietMs = 400, timeoutMs = 10_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
+  let pane: string[] = [];
   let last = '';
   let since = Date.now();
-  for (;;) {
+  await until(async () => {
     await term.waitFor(() => true);
-    const pane = term.lines().slice(0, -2);
+    pane = term.lines().slice(0, -2);
     const s = pane.join('\n');
-    if (s !== last) { last = s; since = Date.now(); } else if (Date.now() - since >= quietMs) return pane;
-    if (Date.now() > deadline) throw new Error(`screen never settled; screen:\n${term.screen()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    if (s !== last) { last = s; since = Date.now(); return false; }
+    return Date.now() - since >= quietMs;
+  }, timeoutMs, () => `the screen to settle; screen:\n${term.screen()}`);
+  return pane;
 }
 
 async function guardLs(guardHome: string): Promise<LiveEntry[]> {
@@ -83,20 +83,8 @@ async function guardLs(guardHome: string): Promise<LiveEntry[]> {
   return JSON.parse(stdout) as LiveEntry[];
 }
 
-/** Polls `guard ls --json` until `ok` holds; returns the last listing either way (the test asserts on it). */
-async function lsUntil(guardHome: string, ok: (l: LiveEntry[]) => boolean, timeoutMs = 5_000): Promise<LiveEntry[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const list = await guardLs(guardHome);
-    if (ok(list) || Date.now() > deadline) return list;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function cursorHidden(term: TestTerminal): boolean {
-  const core = (term.term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core;
-  return core?.coreService?.isCursorHidden === true;
-}
+/** `guard ls` starts a node process: looked at this often, not every frame. */
+const LS_POLL_MS = 250;
 
 const sgrMouse = (button: number, col: number, row: number, release = false): string => `\x1b[<${button};${col};${row}${release ? 'm' : 'M'}`;
 const WHEEL_UP = 64;
@@ -152,7 +140,11 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     term.waitFor(() => lastRow(term).includes(gauge(tokens)), TELEMETRY_WAIT_MS).then(() => lastRow(term));
 
   const lsShows = async (t: Test, tokens: number, what: string): Promise<void> => {
-    const list = await lsUntil(env.guardHome, (l) => l[0]?.contextTokens === tokens && l[0]?.state === 'idle');
+    let list: LiveEntry[] = [];
+    await until(async () => {
+      list = await guardLs(env.guardHome);
+      return list[0]?.contextTokens === tokens && list[0]?.state === 'idle';
+    }, 5_000, () => `${what}: guard ls to show the run idle at ${tokens}; it lists ${JSON.stringify(list)}`, LS_POLL_MS);
     t.equal(list.length, 1, `${what}: guard ls lists the run`);
     t.match(list[0], { program: 'claude', cwd: env.cwd, contextTokens: tokens, contextWindow: WINDOW, autoCompactAt: AUTO_COMPACT_AT, state: 'idle' }, `${what}: guard ls --json`);
   };
@@ -268,7 +260,7 @@ t.test('guard claude: one session, seen from the user\'s terminal', async (t) =>
     t.equal(m.bracketedPasteMode, false, 'bracketed paste off');
     t.equal(m.sendFocusMode, false, 'focus reports off');
     t.equal(m.applicationCursorKeysMode, false, 'normal cursor keys');
-    t.equal(cursorHidden(term), false, 'cursor visible');
+    t.equal(term.cursorHidden, false, 'cursor visible');
     t.same(await guardLs(env.guardHome), [], 'guard ls shows nothing for the ended run');
   });
 });
@@ -305,14 +297,8 @@ t.test('what reaches the real Claude under guard: answers to its queries, mouse 
   t.match(lastRow(term), /^guard │/, 'guard ran the recording claude as Claude (footer, telemetry setup)');
   const sent = (): Promise<string> => readFile(log, 'latin1');
   // script(1) writes its log as it goes; poll until the bytes are there.
-  const sentIncludes = async (what: string): Promise<boolean> => {
-    const deadline = Date.now() + 5_000;
-    while (!(await sent()).includes(what)) {
-      if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return true;
-  };
+  const sentIncludes = (what: string): Promise<boolean> =>
+    until(async () => (await sent()).includes(what), 5_000, JSON.stringify(what)).then(() => true, () => false);
   t.ok(await sentIncludes('\x1b[?1;2c'), 'Claude got the device-attributes answer (CSI ?1;2c) to its CSI c');
   t.ok(await sentIncludes('\x1bP>|guard('), 'and guard\'s terminal version to its CSI >0q');
   t.notMatch(await sent(), /\x1b\[\?\d+u/, 'no kitty-keyboard answer: Claude learns "no kitty protocol" from CSI c alone');

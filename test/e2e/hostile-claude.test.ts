@@ -13,6 +13,7 @@ import { formatTokens } from '../../src/ui/footer.js';
 import type { LiveEntry } from '../../src/registry/live.js';
 import { CLAUDE_BIN, GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
+import { until } from '../helpers/until.js';
 
 const execFileP = promisify(execFile);
 const REPLY_RE = /Reply \d+: context about \d+ tokens\./;
@@ -23,14 +24,8 @@ async function guardLs(guardHome: string): Promise<LiveEntry[]> {
   return JSON.parse(stdout) as LiveEntry[];
 }
 
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** `guard ls` and the /proc scan start work of their own: looked at this often, not every frame. */
+const SLOW_POLL_MS = 250;
 
 /**
  * The command line of the Claude this test started: the process whose arguments name a settings
@@ -59,7 +54,7 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   t.teardown(() => session.dispose());
   const { env, term, api } = session;
 
-  const cmdline = (await until(() => claudeCmdline(env.tmp), (c) => c !== null, 10_000)) ?? [];
+  const cmdline = await until(() => claudeCmdline(env.tmp), 10_000, 'Claude\'s command line', SLOW_POLL_MS);
   const i = cmdline.indexOf('--settings');
   t.match(cmdline.slice(0, Math.max(0, i)).join(' '), /claude(\.exe)?\b/, `the process is Claude: ${cmdline.slice(0, 2).join(' ')} …`);
   t.ok(i >= 0, 'Claude was given --settings');
@@ -73,7 +68,7 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   await session.turn('hello', { until: REPLY_RE });
   const outer = api.lastMain()!;
   const outerSession = outer.sessionId;
-  await until(() => guardLs(env.guardHome), (l) => l[0]?.contextTokens === outer.contextTokens, 10_000);
+  await until(async () => (await guardLs(env.guardHome))[0]?.contextTokens === outer.contextTokens, 10_000, 'guard ls to show the outer context', SLOW_POLL_MS);
 
   // Claude's shell tool starts another claude, which reads a lot. Claude 2.1.330 passes its Bash
   // tool CLAUDE_CODE_ENABLE_TELEMETRY, GUARD_RECEIVER_URL and GUARD_TOKEN but none of the OTEL_*
@@ -88,13 +83,19 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   const nestedContext = Math.max(...nested.map((r) => r.contextTokens ?? 0));
   t.ok(nestedContext > 100_000, `the nested conversation is large (${nestedContext})`);
   // The nested claude's telemetry reaches guard: the session log shows its requests…
-  const log = await until(() => sessionLog(env.guardHome), (rs) => rs.some((r) => r.type === 'request' && r.claudeSessionId !== null && r.claudeSessionId !== outerSession), 15_000);
+  const log = await until(async () => {
+    const rs = await sessionLog(env.guardHome);
+    return rs.some((r) => r.type === 'request' && r.claudeSessionId !== null && r.claudeSessionId !== outerSession) && rs;
+  }, 15_000, 'the nested claude\'s requests in the session log', SLOW_POLL_MS);
   const nestedLogged = log.filter((r) => r.type === 'request' && r.claudeSessionId !== null && r.claudeSessionId !== outerSession);
   t.ok(nestedLogged.length > 0, `guard's receiver got the nested claude's telemetry (${nestedLogged.length} request records)`);
   t.same(nestedLogged.filter((r) => r.thread === 'main'), [], 'logged as side requests, never as the main thread');
   // …but the footer and guard ls still follow the outer conversation.
   const last = api.messages('main').filter((r) => r.sessionId === outerSession).at(-1)!;
-  const [after] = await until(() => guardLs(env.guardHome), (l) => l[0]?.contextTokens === last.contextTokens, 10_000);
+  const [after] = await until(async () => {
+    const l = await guardLs(env.guardHome);
+    return l[0]?.contextTokens === last.contextTokens && l;
+  }, 10_000, 'guard ls to show the outer context again', SLOW_POLL_MS);
   t.equal(after?.claudeSessionId, outerSession, 'guard ls follows the outer session');
   t.equal(after?.contextTokens, last.contextTokens, 'its context is the outer one');
   const footer = term.lines()[term.term.rows - 1] ?? '';
@@ -111,7 +112,7 @@ t.test('guard ended by SIGTERM: the settings file is removed too', async (t) => 
   const session = await startClaudeSession({ guardArgs: [], readyTimeoutMs: 60_000 });
   t.teardown(() => session.dispose());
   const { env, term } = session;
-  const cmdline = (await until(() => claudeCmdline(env.tmp), (c) => c !== null, 10_000)) ?? [];
+  const cmdline = await until(() => claudeCmdline(env.tmp), 10_000, 'Claude\'s command line', SLOW_POLL_MS);
   const settingsPath = cmdline[cmdline.indexOf('--settings') + 1] ?? '';
   t.ok((await stat(settingsPath)).isFile(), 'the settings file exists while Claude runs');
   term.kill('SIGTERM');

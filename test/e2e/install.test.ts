@@ -13,6 +13,7 @@ import { startStandinApi } from '../../src/demo/standin-api.js';
 import { CLAUDE_ARGS, OFFLINE_MODEL, REPO_ROOT, makeClaudeEnv, waitForIdle } from '../helpers/claude-env.js';
 import { answeredTurn, exitClaude } from '../helpers/checkpoint.js';
 import { startTerminal } from '../helpers/terminal.js';
+import { until } from '../helpers/until.js';
 import type { ClaudeSession } from '../helpers/claude-session.js';
 
 // A pack (with the build) and an install from the registry take 20-60 s on a busy machine.
@@ -93,11 +94,12 @@ t.test('guard claude from the install runs the claude on PATH, with the installe
   const s: ClaudeSession = { api, term, env, otlp: null, turn: async () => '', dispose: async () => {} };
   const req = await answeredTurn(s, 'PAD:20000 from the installed guard');
   let context: number | null = null;
-  for (let i = 0; i < 40 && context !== req.contextTokens; i++) {
-    await new Promise((r) => setTimeout(r, 250));
+  // Waited for without failing: the assertion below shows the figure guard ls had last.
+  await until(() => {
     const ls = JSON.parse(execFileSync(guardCmd, ['ls', '--json'], { env: env.env, encoding: 'utf8' })) as Array<{ contextTokens: number | null; claudeSessionId: string | null }>;
     context = ls[0]?.contextTokens ?? null;
-  }
+    return context === req.contextTokens;
+  }, 10_000, 'guard ls to show the context', 250).catch(() => undefined);
   t.equal(context, req.contextTokens, 'guard ls from the install shows the context to the token');
   t.match(term.lines().at(-1) ?? '', new RegExp(`^guard │ .*${OFFLINE_MODEL.replace(/^claude-/, '')} 200k`), 'the footer shows the model and its window');
 

@@ -10,7 +10,8 @@
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { checkpointPhases, debugRequests, exitClaude, guardLogLatest, promptBoxRows, unsentCase, until, watchFooter } from '../helpers/checkpoint.js';
+import { checkpointPhases, debugRequests, exitClaude, guardLogLatest, promptBoxRows, unsentCase, watchFooter } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 /** Claude Code 2.1.330 pushes these once its query is answered: disambiguate (1) + report alternate keys (4). */
 const CLAUDE_FLAGS = 5;

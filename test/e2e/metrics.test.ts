@@ -9,7 +9,8 @@ import t from 'tap';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { AUTO_COMPACT_200K, answeredTurn, debugRequests, exitClaude, guardLogLatest, guardLsJson, until } from '../helpers/checkpoint.js';
+import { AUTO_COMPACT_200K, answeredTurn, debugRequests, exitClaude, guardLogLatest, guardLsJson } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 import type { LiveEntry } from '../../src/registry/live.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';
 

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { formatTokens } from '../../src/ui/footer.js';
 import { GUARD_BIN, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { answeredTurn, exitClaude, until } from '../helpers/checkpoint.js';
+import { answeredTurn, exitClaude } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
 
 const skip = browserSkipReason();

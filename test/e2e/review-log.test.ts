@@ -13,7 +13,8 @@ import { formatCost, formatTokens } from '../../src/ui/footer.js';
 import { GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal } from '../helpers/terminal.js';
-import { answeredTurn, debugRequests, exitClaude, guardLogLatest, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { answeredTurn, debugRequests, exitClaude, guardLogLatest, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 /** With Claude's own ~20k of system prompt and tools, one turn of this lands at ~90k: past 50% of 167k. */
 const CROSSING_PAD = 70_000;

@@ -13,7 +13,7 @@ import { formatTokens } from '../../src/ui/footer.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';
-import { until } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 const USER_HEADER = 'x-user-key';
 const USER_SECRET = 'user secret/2';

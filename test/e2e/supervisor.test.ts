@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { cells, startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { sessionLogRecords } from '../helpers/faults.js';
 
 const GUARD = ['bin/guard.js'];
@@ -14,33 +14,6 @@ const NODE = process.execPath;
 
 function guard(args: string[], cols = 60, rows = 12, env?: Record<string, string | undefined>): TestTerminal {
   return startTerminal({ file: NODE, args: [...GUARD, ...args], cols, rows, ...(env ? { env } : {}) });
-}
-
-type Cell = { ch: string; w: number; fg: number; bg: number; attrs: string };
-function cells(term: TestTerminal, rows: number): Cell[][] {
-  const buf = term.term.buffer.active;
-  const out: Cell[][] = [];
-  const cell = buf.getNullCell();
-  for (let y = 0; y < rows; y++) {
-    const line = buf.getLine(buf.viewportY + y);
-    const row: Cell[] = [];
-    for (let x = 0; x < term.term.cols; x++) {
-      const c = line?.getCell(x, cell);
-      if (!c) continue;
-      row.push({
-        ch: c.getChars(), w: c.getWidth(),
-        fg: c.getFgColorMode() | c.getFgColor(), bg: c.getBgColorMode() | c.getBgColor(),
-        attrs: [c.isBold(), c.isDim(), c.isItalic(), c.isUnderline(), c.isInverse(), c.isStrikethrough()].map((v) => (v ? 1 : 0)).join(''),
-      });
-    }
-    out.push(row);
-  }
-  return out;
-}
-
-function cursorHidden(term: TestTerminal): boolean {
-  const core = (term.term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core;
-  return core?.coreService?.isCursorHidden === true;
 }
 
 t.test('exit status: the program\'s code, 128 + signal, 127 for a missing program', async (t) => {
@@ -101,8 +74,8 @@ t.test('a coloured program renders cell for cell as in a bare terminal, footer b
   t.teardown(() => { bare.dispose(); g.dispose(); });
   await bare.waitFor('END');
   await g.waitFor((s) => s.includes('END') && /sh/.test(s.split('\n')[rows - 1] ?? ''));
-  const want = cells(bare, rows - 1);
-  const got = cells(g, rows - 1);
+  const want = cells(bare.term, rows - 1);
+  const got = cells(g.term, rows - 1);
   for (let y = 0; y < rows - 1; y++) t.same(got[y], want[y], `row ${y}: ${bare.lines()[y]}`);
   const footer = g.lines()[rows - 1] ?? '';
   t.match(footer, /guard.*sh.*running/, 'the footer row shows the program and its state');
@@ -156,7 +129,7 @@ t.test('after exit the outer terminal is back in its normal modes', async (t) =>
   t.equal(m.bracketedPasteMode, false);
   t.equal(m.sendFocusMode, false);
   t.equal(m.applicationCursorKeysMode, false);
-  t.equal(cursorHidden(g), false, 'cursor visible');
+  t.equal(g.cursorHidden, false, 'cursor visible');
 });
 
 t.test('SIGTERM to guard ends the program and restores the terminal', async (t) => {

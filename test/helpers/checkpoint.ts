@@ -11,6 +11,7 @@ import { GUARD_BIN, submit, waitForIdle } from './claude-env.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startClaudeSession, type ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
+import { until } from './until.js';
 import type { StandinApi, StandinRequest } from '../../src/demo/standin-api.js';
 import type { LiveEntry } from '../../src/registry/live.js';
 
@@ -85,15 +86,6 @@ export async function checkpointNotes(cwd: string): Promise<Array<{ name: string
   let names: string[];
   try { names = await readdir(dir); } catch { return []; }
   return Promise.all(names.filter((n) => n.endsWith('.md')).sort().map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
-}
-
-/** Polls `pred` until it holds; rejects with `what` after `timeoutMs`. */
-export async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Ends Claude with /exit at an idle prompt and waits for guard to exit; returns its status. */

@@ -60,6 +60,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestTerminal } from './terminal.js';
+import { until } from './until.js';
 import { offlineClaudeEnv, writeOfflineClaudeHome } from '../../src/demo/offline-claude.js';
 
 /** The model with a 200,000-token window that the tests, the demo and the benches run (see above). */
@@ -178,7 +179,6 @@ export function promptInput(screen: string): string {
 
 export interface WaitOptions { timeoutMs?: number; quietMs?: number }
 
-const POLL_MS = 50;
 /** How long the screen must stay idle and unchanged before we believe it (spinner frames are ~100 ms apart). */
 const DEFAULT_QUIET_MS = 400;
 
@@ -186,21 +186,17 @@ const DEFAULT_QUIET_MS = 400;
 export async function waitForIdle(term: TestTerminal, opts: WaitOptions = {}): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const quietMs = opts.quietMs ?? DEFAULT_QUIET_MS;
-  const deadline = Date.now() + timeoutMs;
   let since = 0;
   let last = '';
-  for (;;) {
+  await until(async () => {
     const s = await term.waitFor(() => true, timeoutMs);
-    if (isIdle(s) && s === last) {
-      if (since === 0) since = Date.now();
-      if (Date.now() - since >= quietMs) return s;
-    } else {
-      since = 0;
-    }
+    const quiet = isIdle(s) && s === last;
+    if (!quiet) since = 0;
+    else if (since === 0) since = Date.now();
     last = s;
-    if (Date.now() > deadline) throw new Error(`Claude not idle after ${timeoutMs} ms; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
+    return quiet && Date.now() - since >= quietMs;
+  }, timeoutMs, () => `Claude to be idle; screen:\n${last}`);
+  return last;
 }
 
 /**

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { startClaudeSession, type ClaudeSession } from './claude-session.js';
 import { GUARD_BIN } from './claude-env.js';
 import type { TestTerminal } from './terminal.js';
+import { until } from './until.js';
 
 export function guardLs(home: string): Array<Record<string, unknown>> {
   const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...process.env, GUARD_HOME: home }, encoding: 'utf8', timeout: 60_000 });
@@ -20,12 +21,10 @@ export function alive(pid: number): boolean {
 
 /** Polls until the process is gone; false if it still runs after `ms` (then it is killed). */
 export async function gone(pid: number, ms = 20_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (alive(pid)) {
-    if (Date.now() > deadline) { try { process.kill(pid, 'SIGKILL'); } catch { /* raced */ } return false; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
+  return until(() => !alive(pid), ms, `process ${pid} to end`).then(() => true, () => {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* raced */ }
+    return false;
+  });
 }
 
 export function sessionLogRecords(home: string): Array<Record<string, unknown>> {
@@ -44,12 +43,11 @@ export function restored(t: Test, term: TestTerminal): void {
 
 /** The pid of the program guard runs, from guard's own `guard ls` entry. */
 export async function programPid(session: ClaudeSession): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const e = guardLs(session.env.guardHome)[0];
-    if (e && e.pid !== e.guardPid) return e.pid as number;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no guard ls entry with the program\'s pid');
+  const e = await until(() => {
+    const entry = guardLs(session.env.guardHome)[0];
+    return entry !== undefined && entry.pid !== entry.guardPid && entry;
+  }, 10_000, 'a guard ls entry with the program\'s pid', 100);
+  return e.pid as number;
 }
 
 

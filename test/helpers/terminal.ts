@@ -1,8 +1,10 @@
 // A terminal for end-to-end tests: runs a program in a real pty (node-pty) and reconstructs its
 // screen with @xterm/headless, the way a user's terminal would. Tests type into it and assert
 // on the screen, never on raw bytes. Like a real terminal, it answers the program's queries.
+// Also the one reader of a headless terminal's cells (`cells`) for tests that compare screens.
 import * as pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
+import { until } from './until.js';
 
 const { Terminal } = xtermHeadless;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -20,8 +22,6 @@ export interface TerminalOptions {
 
 export interface ExitStatus { exitCode: number; signal: number }
 
-const POLL_MS = 50;
-
 export class TestTerminal {
   readonly term: HeadlessTerminal;
   readonly proc: pty.IPty;
@@ -34,6 +34,7 @@ export class TestTerminal {
   readonly kittyStack: number[] = [];
   /** Every kitty keyboard sequence the program sent, in order (query, push, pop, set). */
   readonly kittySeen: string[] = [];
+  private hidden = false;
 
   constructor(opts: TerminalOptions) {
     const cols = opts.cols ?? 100;
@@ -49,6 +50,7 @@ export class TestTerminal {
     // Replies to the program's queries (device attributes, cursor position …) go back to it.
     this.term.onData((d) => { if (!this.exitStatus) this.proc.write(d); });
     if (opts.kittyKeyboard) this.speakKitty();
+    this.watchCursor();
     this.exited = new Promise((resolve) => {
       this.proc.onExit((e) => { this.exitStatus = { exitCode: e.exitCode, signal: e.signal ?? 0 }; resolve(this.exitStatus); });
     });
@@ -65,6 +67,26 @@ export class TestTerminal {
   /** What this terminal sends for Ctrl + a letter (lower case). */
   ctrl(letter: string): string {
     return this.kittyFlags & 1 ? `\x1b[${letter.charCodeAt(0)};5u` : String.fromCharCode(letter.charCodeAt(0) & 0x1f);
+  }
+
+  /** The program hid the cursor (DECTCEM, CSI ?25 l) and has not shown it again. */
+  get cursorHidden(): boolean { return this.hidden; }
+
+  /**
+   * xterm keeps the cursor's visibility but does not publish it (its public `modes` has no
+   * DECTCEM): it is read on the way through its parser, as a terminal sets it. Each handler
+   * returns false, so xterm acts on the sequence too. RIS and DECSTR show the cursor again.
+   */
+  private watchCursor(): void {
+    const p = this.term.parser;
+    const dec = (on: boolean) => (params: (number | number[])[]): boolean => {
+      if (params.some((v) => (typeof v === 'number' ? v : v[0]) === 25)) this.hidden = !on;
+      return false;
+    };
+    p.registerCsiHandler({ prefix: '?', final: 'h' }, dec(true));
+    p.registerCsiHandler({ prefix: '?', final: 'l' }, dec(false));
+    p.registerEscHandler({ final: 'c' }, () => { this.hidden = false; return false; });
+    p.registerCsiHandler({ intermediates: '!', final: 'p' }, () => { this.hidden = false; return false; });
   }
 
   /** Answers CSI ? u with the flags on, and keeps the stack programs push, pop and set. */
@@ -111,14 +133,13 @@ export class TestTerminal {
   async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
     const test = typeof what === 'string' ? (s: string) => s.includes(what)
       : what instanceof RegExp ? (s: string) => what.test(s) : what;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    let s = '';
+    await until(async () => {
       await this.pending;
-      const s = this.screen();
-      if (test(s)) return s;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(what)}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+      s = this.screen();
+      return test(s);
+    }, timeoutMs, () => `${String(what)}; screen:\n${s}`);
+    return s;
   }
 
   /** Waits for the program to exit, killing it after `timeoutMs`. */
@@ -143,3 +164,28 @@ export class TestTerminal {
 }
 
 export function startTerminal(opts: TerminalOptions): TestTerminal { return new TestTerminal(opts); }
+
+/** One cell as a user sees it: its text, width, colours (mode | value) and attributes (bold, dim, italic, underline, inverse, strikethrough as 0/1). */
+export interface Cell { ch: string; w: number; fg: number; bg: number; attrs: string }
+
+/** The cells of the first `rows` rows on screen (from the top of the viewport): compare two terminals cell for cell. */
+export function cells(term: HeadlessTerminal, rows: number): Cell[][] {
+  const buf = term.buffer.active;
+  const cell = buf.getNullCell();
+  const out: Cell[][] = [];
+  for (let y = 0; y < rows; y++) {
+    const line = buf.getLine(buf.viewportY + y);
+    const row: Cell[] = [];
+    for (let x = 0; x < term.cols; x++) {
+      const c = line?.getCell(x, cell);
+      if (!c) continue;
+      row.push({
+        ch: c.getChars(), w: c.getWidth(),
+        fg: c.getFgColorMode() | c.getFgColor(), bg: c.getBgColorMode() | c.getBgColor(),
+        attrs: [c.isBold(), c.isDim(), c.isItalic(), c.isUnderline(), c.isInverse(), c.isStrikethrough()].map((v) => (v ? 1 : 0)).join(''),
+      });
+    }
+    out.push(row);
+  }
+  return out;
+}

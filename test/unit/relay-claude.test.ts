@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { until } from '../helpers/until.js';
 import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
 import { defaultRelayPaths, prepareClaudeSettings, type RelayPaths } from '../../src/claude/settings.js';
 import { writeSettingsFile } from '../../src/claude/settings-file.js';
@@ -86,7 +87,7 @@ t.test("guard's hooks and status line reach the receiver; the user's hook and st
   await term.waitFor(/USERLINE [1-9]\d* bytes/, 40_000);
   term.write('hello\r');
   await term.waitFor(/Reply \d+: context about/, 40_000);
-  await waitUntil(() => r.got.some((g) => g.event === 'Stop'), 20_000);
+  await until(() => r.got.some((g) => g.event === 'Stop'), 20_000, 'the Stop hook at the receiver');
   const events = r.got.map((g) => g.event);
   t.equal(events[0], 'SessionStart');
   t.match(r.got[0]!.body, { hook_event_name: 'SessionStart', source: 'startup' });
@@ -95,7 +96,7 @@ t.test("guard's hooks and status line reach the receiver; the user's hook and st
   t.ok(events.includes('Stop'));
   t.ok(events.includes('statusline'));
   t.match(r.got.find((g) => g.event === 'statusline')!.body, { context_window: { context_window_size: Number } });
-  await waitUntil(() => existsSync(join(cwd, 'user-hook.txt')), 20_000);
+  await until(() => existsSync(join(cwd, 'user-hook.txt')), 20_000, 'the user\'s own hook to run');
   t.equal(readFileSync(join(cwd, 'user-hook.txt'), 'utf8'), 'stopped\n', "the user's own --settings Stop hook ran");
   t.notMatch(term.screen(), /hook-relay|error/i, 'the relays print nothing into Claude');
 });
@@ -120,21 +121,13 @@ t.test('relays installed at a path with spaces, quotes, $() and backticks run, a
   await term.waitFor(/ODDLINE ok/, 40_000);
   term.write('hello\r');
   await term.waitFor(/Reply \d+: context about/, 40_000);
-  await waitUntil(() => r.got.some((g) => g.event === 'Stop'), 20_000);
+  await until(() => r.got.some((g) => g.event === 'Stop'), 20_000, 'the Stop hook at the receiver');
   const events = r.got.map((g) => g.event);
   t.equal(events[0], 'SessionStart', 'the hook relay ran from the odd path');
   t.ok(events.includes('UserPromptSubmit') && events.includes('Stop'), 'every hook arrived');
   t.ok(events.includes('statusline'), 'the status-line relay ran, and still runs the user\'s status line');
   t.same(readdirSync(root).filter((f) => f.startsWith('MARK-')), [], 'nothing in the path was executed');
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
 
 function snap(contextTokens: number | null): ContextSnapshot {
   return {
@@ -160,7 +153,7 @@ async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: Sta
   term.proc.onData(() => c.output());
   api.onRequest((req) => { if (req.thread === 'main' && req.status === 200) c.snapshot(snap(req.contextTokens)); });
   // Claude's first status-line refresh means its input box is up and takes keys.
-  await waitUntil(() => r.got.some((g) => g.event === 'statusline'), 40_000);
+  await until(() => r.got.some((g) => g.event === 'statusline'), 40_000, 'the status-line post at the receiver');
   term.write('PAD:140000 big read\r');
   return { api, term, cwd, records, hooks: r.got.map((g) => g.event) };
 }
@@ -184,8 +177,8 @@ t.test('a note never written falls back to /compact, through the real Claude Cod
   const { api, term, records } = await checkpointRun(t, true);
   await api.waitForRequest((q) => q.thread === 'compact', 90_000)
     .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nscreen:\n${term.screen()}`); });
-  await waitUntil(() => records.some((rec) => rec.phase === 'compacted'), 30_000)
-    .catch((err: Error) => { throw new Error(`${err.message}\nrecords: ${JSON.stringify(records)}\nscreen:\n${term.screen()}`); });
+  await until(() => records.some((rec) => rec.phase === 'compacted'), 30_000,
+    () => `the compacted record\nrecords: ${JSON.stringify(records)}\nscreen:\n${term.screen()}`);
   t.same(records.map((rec) => rec.phase), ['armed', 'prompted', 'fallback', 'compact-sent', 'compacted']);
   term.write('after\r');
   const next = await api.waitForRequest((q) => q.thread === 'main' && q.prompt === 'after', 30_000);

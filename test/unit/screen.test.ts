@@ -7,6 +7,7 @@ import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../..
 import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY } from '../../src/screen/outer-query.js';
 import { Renderer, renderLine } from '../../src/ui/renderer.js';
 import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../src/ui/sgr.js';
+import { cells } from '../helpers/terminal.js';
 
 const { Terminal } = xtermHeadless;
 
@@ -144,22 +145,6 @@ t.test('sgrFor writes each colour kind as it was written', async (t) => {
   t.equal(sgrFor(COLOR_MODE_RGB | 0x0ac81e, COLOR_MODE_RGB | 0x5a005a, 0), '\x1b[0;38;2;10;200;30;48;2;90;0;90m');
 });
 
-type Snap = Array<[string, number, number, number, boolean, boolean, boolean]>;
-function snap(term: InstanceType<typeof Terminal>, rows: number): Snap[] {
-  const buf = term.buffer.active;
-  const cell = buf.getNullCell();
-  const out: Snap[] = [];
-  for (let y = 0; y < rows; y++) {
-    const line = buf.getLine(buf.baseY + y);
-    const row: Snap = [];
-    for (let x = 0; x < term.cols; x++) {
-      const c = line?.getCell(x, cell);
-      if (c) row.push([c.getChars(), c.getWidth(), c.getFgColorMode() | c.getFgColor(), c.getBgColorMode() | c.getBgColor(), !!c.isBold(), !!c.isItalic(), !!c.isInverse()]);
-    }
-    out.push(row);
-  }
-  return out;
-}
 const feedTerm = (term: InstanceType<typeof Terminal>, s: string): Promise<void> => new Promise((r) => term.write(s, r));
 
 t.test('renderer: a frame drawn into another terminal gives the same cells; unchanged rows are not redrawn', async (t) => {
@@ -170,7 +155,7 @@ t.test('renderer: a frame drawn into another terminal gives the same cells; unch
   const r = new Renderer();
   const frame = r.frame({ buffer: m.buffer, cols: 30, paneRows: 6, scrollOffset: 0, cursorVisible: true, footer: ['footer line'] }, m.buffer.getNullCell());
   await feedTerm(outer, frame);
-  t.same(snap(outer, 6), snap(m.term, 6));
+  t.same(cells(outer, 6), cells(m.term, 6));
   t.equal(outer.buffer.active.getLine(6)?.translateToString(true), 'footer line');
   t.equal(outer.buffer.active.cursorY, 4);
   t.equal(outer.buffer.active.cursorX, 12);

@@ -12,6 +12,7 @@ import { RELAY_DEADLINE_MS } from '../../../src/claude/relay/post.js';
 import type { TelemetryBatch } from '../../../src/telemetry/records.js';
 import { fixtureBodies, VERSIONS } from './fixtures.js';
 import { post } from './http-client.js';
+import { until } from '../../helpers/until.js';
 
 const TOKEN = 'limits-token-0123456789';
 const logs = fixtureBodies(VERSIONS[1], 'json').find((f) => f.signal === 'logs')!;
@@ -94,15 +95,10 @@ t.test('sockets beyond the cap are closed at once; a freed slot serves again', a
   const freed = held.pop()!;
   freed.destroy();
   await once(freed, 'close');
-  // The server learns of the close asynchronously: retry until a slot is free (bounded by tap's timeout).
-  for (;;) {
-    const res = await post(receiver.url, '/v1/logs', { headers: { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', connection: 'close' }, body: logs.body }).catch(() => null);
-    if (res !== null) {
-      t.equal(res.status, 200, 'a valid request in the freed slot is accepted');
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  // The server learns of the close asynchronously: retry until a slot is free.
+  const res = await until(() => post(receiver.url, '/v1/logs', { headers: { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json', connection: 'close' }, body: logs.body }).catch(() => null),
+    10_000, 'a free connection slot', 20);
+  t.equal(res.status, 200, 'a valid request in the freed slot is accepted');
   t.equal(batches.length, 1, 'and counted');
   for (const s of held) s.destroy();
 });
