@@ -4,7 +4,7 @@
 // `records` were sent in all. Meanwhile the footer is drawn every FOOTER_FRAME_MS, as the pane UI
 // redraws it, and the event loop's delay is sampled. Output: per-session counts from the tracker (to
 // check every record was counted exactly once), the run's cost, records/s, request latencies, and
-// the event loop's delay. Shared by the correctness test (test/unit/telemetry/load.test.ts) and
+// the event loop's delay. Shared by the correctness test (test/unit/telemetry/receiver-load.test.ts) and
 // `npm run bench` (bench/load.bench.ts).
 
 import { Agent, request } from 'node:http';

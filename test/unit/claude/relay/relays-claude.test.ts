@@ -2,25 +2,25 @@
 // stand-in: guard's hooks and status line reach a receiver through the compiled relays, the
 // user's own --settings hook and status line still run, and the checkpoint controller carries a
 // whole handoff (note, /clear, resume) through the real program.
-import { readPromptBox } from '../../src/claude/prompt-box.js';
+import { readPromptBox } from '../../../../src/claude/prompt-box.js';
 import t, { type Test } from 'tap';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
-import { until } from '../helpers/until.js';
-import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
-import { defaultRelayPaths, prepareClaudeSettings, type RelayPaths } from '../../src/claude/settings.js';
-import { writeSettingsFile } from '../../src/claude/settings-file.js';
-import { CheckpointController } from '../../src/policy/controller.js';
-import { makePolicyConfig } from '../../src/policy/config.js';
-import { noteChecker } from '../../src/policy/note-file.js';
-import { realTimers } from '../../src/log/timers.js';
-import type { CheckpointRecord } from '../../src/log/records.js';
-import type { ContextSnapshot } from '../../src/context/snapshot.js';
+import { startTerminal, type TestTerminal } from '../../../helpers/terminal.js';
+import { until } from '../../../helpers/until.js';
+import { startStandinApi, type StandinApi } from '../../../../src/demo/standin-api.js';
+import { defaultRelayPaths, prepareClaudeSettings, type RelayPaths } from '../../../../src/claude/settings.js';
+import { writeSettingsFile } from '../../../../src/claude/settings-file.js';
+import { CheckpointController } from '../../../../src/policy/controller.js';
+import { makePolicyConfig } from '../../../../src/policy/config.js';
+import { noteChecker } from '../../../../src/policy/note-file.js';
+import { realTimers } from '../../../../src/log/timers.js';
+import type { CheckpointRecord } from '../../../../src/log/records.js';
+import type { ContextSnapshot } from '../../../../src/context/snapshot.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
 const relay = defaultRelayPaths();
 if (!existsSync(relay.hookRelay) || statSync(relay.hookRelay).mtimeMs < statSync(join(ROOT, 'src', 'claude', 'relay', 'hook-relay.ts')).mtimeMs) {

@@ -1,18 +1,18 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContextSnapshot } from '../../src/context/snapshot.js';
-import type { CheckpointRecord } from '../../src/log/records.js';
-import type { Timers } from '../../src/log/timers.js';
-import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../src/claude/idle.js';
-import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
-import { CheckpointController, type NoteCheck } from '../../src/policy/controller.js';
-import { noteChecker } from '../../src/policy/note-file.js';
-import { PtyWriter } from '../../src/supervisor/writer.js';
-import type { KeyBoxView } from '../../src/input/unsent.js';
-import type { PromptBoxView } from '../../src/claude/prompt-box.js';
+import type { ContextSnapshot } from '../../../src/context/snapshot.js';
+import type { CheckpointRecord } from '../../../src/log/records.js';
+import type { Timers } from '../../../src/log/timers.js';
+import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../../src/claude/idle.js';
+import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.js';
+import { CheckpointController, type NoteCheck } from '../../../src/policy/controller.js';
+import { noteChecker } from '../../../src/policy/note-file.js';
+import { PtyWriter } from '../../../src/supervisor/writer.js';
+import type { KeyBoxView } from '../../../src/input/unsent.js';
+import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
 
-const HOOKS = join(import.meta.dirname, '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
+const HOOKS = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(HOOKS, name), 'utf8'));
 
 class FakeTimers implements Timers {

@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
-import { HOOK_TIMEOUT_S, defaultRelayPaths, hookRelayCommand, statusLineRelayCommand } from '../../src/claude/settings.js';
-import { PRECOMPACT_DEADLINE_MS } from '../../src/claude/relay/post.js';
+import { HOOK_TIMEOUT_S, defaultRelayPaths, hookRelayCommand, statusLineRelayCommand } from '../../../../src/claude/settings.js';
+import { PRECOMPACT_DEADLINE_MS } from '../../../../src/claude/relay/post.js';
 
 // The relays run as plain `node` processes in real use, so these tests run the bundled ones
 // (dist/relay/, built by `npm run build`; tap's `before` runs it).
 const relay = defaultRelayPaths();
-const SRC = join(import.meta.dirname, '..', '..', 'src', 'claude', 'relay');
+const SRC = join(import.meta.dirname, '..', '..', '..', '..', 'src', 'claude', 'relay');
 for (const js of [relay.hookRelay, relay.statusLineRelay]) {
   for (const ts of ['hook-relay.ts', 'statusline-relay.ts', 'post.ts']) {
     if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(SRC, ts)).mtimeMs) {

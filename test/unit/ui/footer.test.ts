@@ -1,9 +1,9 @@
 import t from 'tap';
-import type { ContextSnapshot } from '../../src/context/snapshot.js';
+import type { ContextSnapshot } from '../../../src/context/snapshot.js';
 import {
   renderClaudeFooter, renderProgramFooter, displayWidth, truncateToWidth, colorEnabled, formatTokens,
   formatCost, formatDuration, shortModel, type FooterView,
-} from '../../src/ui/footer.js';
+} from '../../../src/ui/footer.js';
 
 function snap(over: Partial<ContextSnapshot> = {}): ContextSnapshot {
   return {

@@ -2,11 +2,11 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SessionLog, FLUSH_DELAY_MS, type Timers, type LogFs } from '../../src/log/session-log.js';
-import { idTime, parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../src/log/reader.js';
-import { newSessionId, SESSION_ID_RE } from '../../src/log/id.js';
-import { redactArgs, REDACTED } from '../../src/log/redact.js';
-import { GuardPathError } from '../../src/paths.js';
+import { SessionLog, FLUSH_DELAY_MS, type Timers, type LogFs } from '../../../src/log/session-log.js';
+import { idTime, parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../../src/log/reader.js';
+import { newSessionId, SESSION_ID_RE } from '../../../src/log/id.js';
+import { redactArgs, REDACTED } from '../../../src/log/redact.js';
+import { GuardPathError } from '../../../src/paths.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-log-'));

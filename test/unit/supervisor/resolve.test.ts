@@ -1,8 +1,8 @@
 // The supervisor's pure parts: finding the program, exit statuses, guard's own options.
 import t from 'tap';
-import { resolveProgram, type FileProbe } from '../../src/supervisor/resolve.js';
-import { exitStatus, programEnd } from '../../src/supervisor/exit-status.js';
-import { parseRunArgs } from '../../src/cli/commands/run.js';
+import { resolveProgram, type FileProbe } from '../../../src/supervisor/resolve.js';
+import { exitStatus, programEnd } from '../../../src/supervisor/exit-status.js';
+import { parseRunArgs } from '../../../src/cli/commands/run.js';
 
 const files = (m: Record<string, 'exec' | 'noexec'>): FileProbe => ({ probe: (f) => m[f] ?? null });
 

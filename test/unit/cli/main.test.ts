@@ -2,9 +2,9 @@ import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GUARD_VERSION } from '../../src/version.js';
+import { GUARD_VERSION } from '../../../src/version.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
+const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const GUARD = join(REPO, 'bin', 'guard.js');
 
 t.test('the version guard reports is package.json\'s', async (t) => {

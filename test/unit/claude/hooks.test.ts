@@ -1,9 +1,9 @@
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHook, type HookEvent } from '../../src/claude/hooks.js';
+import { parseHook, type HookEvent } from '../../../src/claude/hooks.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
 function load(version: string): { name: string; event: string; hook: HookEvent }[] {
   const dir = join(FIXTURES, `claude-code-${version}`, 'hooks');

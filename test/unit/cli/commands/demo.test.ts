@@ -2,8 +2,8 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoCommand, type DemoIo } from '../../../src/cli/commands/demo.js';
-import { isolatedClaudeEnv, offlineClaudeEnv } from '../../../src/demo/offline-claude.js';
+import { demoCommand, type DemoIo } from '../../../../src/cli/commands/demo.js';
+import { isolatedClaudeEnv, offlineClaudeEnv } from '../../../../src/demo/offline-claude.js';
 
 function captureIo(isTTY: boolean): DemoIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY, stdout: (s: string) => { io.out += s; }, stderr: (s: string) => { io.err += s; } };
@@ -52,6 +52,6 @@ t.test('the demo refuses arguments, naming the bad one', async (t) => {
 
 t.test('the demo needs a terminal', async (t) => {
   const io = captureIo(false);
-  t.equal(await demoCommand([], { io, env: { PATH: join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin') } }), 2);
+  t.equal(await demoCommand([], { io, env: { PATH: join(import.meta.dirname, '..', '..', '..', '..', 'node_modules', '.bin') } }), 2);
   t.match(io.err, /needs a terminal/);
 });

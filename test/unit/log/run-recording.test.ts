@@ -2,11 +2,11 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startRunRecording } from '../../src/log/run-recording.js';
-import { requestRecord, compactionRecord } from '../../src/log/from-events.js';
-import { parseLog } from '../../src/log/reader.js';
-import { listLive } from '../../src/registry/live.js';
-import type { ApiRequestEvent, CompactionEvent } from '../../src/claude/events.js';
+import { startRunRecording } from '../../../src/log/run-recording.js';
+import { requestRecord, compactionRecord } from '../../../src/log/from-events.js';
+import { parseLog } from '../../../src/log/reader.js';
+import { listLive } from '../../../src/registry/live.js';
+import type { ApiRequestEvent, CompactionEvent } from '../../../src/claude/events.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-rec-'));

@@ -1,13 +1,13 @@
 import t from 'tap';
-import type { ContextSnapshot } from '../../src/context/snapshot.js';
-import type { HookEvent } from '../../src/claude/hooks.js';
-import { makePolicyConfig, type PolicyConfig } from '../../src/policy/config.js';
-import type { GateRefusal } from '../../src/policy/injector.js';
+import type { ContextSnapshot } from '../../../src/context/snapshot.js';
+import type { HookEvent } from '../../../src/claude/hooks.js';
+import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.js';
+import type { GateRefusal } from '../../../src/policy/injector.js';
 import {
   CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, HANDOFF_ROOM_TOKENS, PROACTIVE_SLACK_TOKENS, autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
   type PolicyAction, type PolicyInput, type PolicyState,
-} from '../../src/policy/policy.js';
-import { policyView } from '../../src/policy/view.js';
+} from '../../../src/policy/policy.js';
+import { policyView } from '../../../src/policy/view.js';
 
 // 200k window, auto-compact point 167,000; the 80% threshold is 133,600.
 const POINT = 167_000;

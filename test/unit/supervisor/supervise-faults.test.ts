@@ -6,15 +6,15 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isolatedPart, partTimers } from '../../src/supervisor/parts.js';
-import { Notices, NOTICE_MS } from '../../src/ui/notices.js';
-import { runSupervised, endMessage } from '../../src/supervisor/supervise.js';
-import { exitedWith, programEnd } from '../../src/supervisor/exit-status.js';
-import { Emitter, type Disposable } from '../../src/supervisor/disposables.js';
-import type { TerminalIo } from '../../src/supervisor/terminal-io.js';
-import { SessionLog } from '../../src/log/session-log.js';
-import { listLive, processStartTime, LiveRegistration } from '../../src/registry/live.js';
-import type { GuardPathError } from '../../src/paths.js';
+import { isolatedPart, partTimers } from '../../../src/supervisor/parts.js';
+import { Notices, NOTICE_MS } from '../../../src/ui/notices.js';
+import { runSupervised, endMessage } from '../../../src/supervisor/supervise.js';
+import { exitedWith, programEnd } from '../../../src/supervisor/exit-status.js';
+import { Emitter, type Disposable } from '../../../src/supervisor/disposables.js';
+import type { TerminalIo } from '../../../src/supervisor/terminal-io.js';
+import { SessionLog } from '../../../src/log/session-log.js';
+import { listLive, processStartTime, LiveRegistration } from '../../../src/registry/live.js';
+import type { GuardPathError } from '../../../src/paths.js';
 
 function fakeClock(): { now(): number; setTimeout(fn: () => void, ms: number): Disposable; advance(ms: number): void } {
   let now = 0;

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { LiveRegistration, listLive, isPidAlive, UPDATE_INTERVAL_MS, type RegistrationOptions } from '../../src/registry/live.js';
-import type { Timers } from '../../src/log/timers.js';
+import { LiveRegistration, listLive, isPidAlive, UPDATE_INTERVAL_MS, type RegistrationOptions } from '../../../src/registry/live.js';
+import type { Timers } from '../../../src/log/timers.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-reg-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   SettingsError, buildClaudeArgs, buildGuardSettings, defaultRelayPaths, findUserStatusLine, mergeSettings,
   prepareClaudeSettings, shellQuote, splitSettingsArgs, statusLineRelayCommand, type ClaudeSettings, type RelayPaths,
-} from '../../src/claude/settings.js';
+} from '../../../src/claude/settings.js';
 
 const relay: RelayPaths = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/claude/relay/hook-relay.js', statusLineRelay: '/opt/guard dir/statusline-relay.js' };
 const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'];

@@ -1,9 +1,9 @@
 // What a run uses, from its flags and guard's config: flags win over the config, the config over
 // the defaults (src/cli/commands/run.ts runSettings), and --metrics-port's checks.
 import t from 'tap';
-import { parseRunArgs, runSettings } from '../../../src/cli/commands/run.js';
-import { DEFAULT_CONFIG, validateConfig, type GuardConfig } from '../../../src/config/settings.js';
-import { DEFAULT_POLICY_CONFIG } from '../../../src/policy/config.js';
+import { parseRunArgs, runSettings } from '../../../../src/cli/commands/run.js';
+import { DEFAULT_CONFIG, validateConfig, type GuardConfig } from '../../../../src/config/settings.js';
+import { DEFAULT_POLICY_CONFIG } from '../../../../src/policy/config.js';
 
 const config = (raw: Record<string, unknown>): GuardConfig => validateConfig(raw);
 

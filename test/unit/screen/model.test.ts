@@ -2,12 +2,12 @@
 // start, and the renderer, checked by drawing a model into a second headless terminal.
 import t from 'tap';
 import xtermHeadless from '@xterm/headless';
-import { ScreenModel, DEFAULT_COLOURS, type TerminalColours } from '../../src/screen/model.js';
-import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../../src/screen/modes.js';
-import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY } from '../../src/screen/outer-query.js';
-import { Renderer, renderLine } from '../../src/ui/renderer.js';
-import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../src/ui/sgr.js';
-import { cells } from '../helpers/terminal.js';
+import { ScreenModel, DEFAULT_COLOURS, type TerminalColours } from '../../../src/screen/model.js';
+import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../../../src/screen/modes.js';
+import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY } from '../../../src/screen/outer-query.js';
+import { Renderer, renderLine } from '../../../src/ui/renderer.js';
+import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../../src/ui/sgr.js';
+import { cells } from '../../helpers/terminal.js';
 
 const { Terminal } = xtermHeadless;
 

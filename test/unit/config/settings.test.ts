@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DEFAULT_CONFIG, validateConfig, checkValue, toPolicyConfig, ConfigError, CONFIG_KEYS, allowed, parseConfigPath, parseValueText, parseTokens,
-} from '../../src/config/settings.js';
-import { openConfig, loadConfig, configFilePath } from '../../src/config/store.js';
-import { resolvePaths } from '../../src/paths.js';
-import { DEFAULT_POLICY_CONFIG } from '../../src/policy/config.js';
+} from '../../../src/config/settings.js';
+import { openConfig, loadConfig, configFilePath } from '../../../src/config/store.js';
+import { resolvePaths } from '../../../src/paths.js';
+import { DEFAULT_POLICY_CONFIG } from '../../../src/policy/config.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-config-'));

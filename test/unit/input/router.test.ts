@@ -1,12 +1,12 @@
 // The input side, with fakes: the tokenizer, the router (prefix key, mouse, paste, focus, scroll
 // back) and the writer's "unsent input" tracking.
 import t from 'tap';
-import { KeyTokenizer, encodeMouse, kittyKey, legacyKey } from '../../src/input/keys.js';
-import { InputRouter, type ScrollControl } from '../../src/input/router.js';
-import { PrefixCommands } from '../../src/input/commands.js';
-import { PtyWriter } from '../../src/supervisor/writer.js';
-import { DOUBLE_ESC_MS, UnsentScanner } from '../../src/input/unsent.js';
-import { DEFAULT_MODES, type ProgramModes } from '../../src/screen/modes.js';
+import { KeyTokenizer, encodeMouse, kittyKey, legacyKey } from '../../../src/input/keys.js';
+import { InputRouter, type ScrollControl } from '../../../src/input/router.js';
+import { PrefixCommands } from '../../../src/input/commands.js';
+import { PtyWriter } from '../../../src/supervisor/writer.js';
+import { DOUBLE_ESC_MS, UnsentScanner } from '../../../src/input/unsent.js';
+import { DEFAULT_MODES, type ProgramModes } from '../../../src/screen/modes.js';
 
 function setup(modes: Partial<ProgramModes> = {}, paneRows = 20) {
   const sent: string[] = [];

@@ -1,12 +1,12 @@
 // The Messages API stand-in without Claude: usage arithmetic, window rules, SSE framing over
 // real HTTP on 127.0.0.1, the padding lifecycle, the 400 over the window, and each keyword script.
 import t from 'tap';
-import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
-import { answerEvents, frame } from '../../src/demo/sse.js';
+import { startStandinApi, type StandinApi } from '../../../src/demo/standin-api.js';
+import { answerEvents, frame } from '../../../src/demo/sse.js';
 import {
   SUBAGENT_MARKER, SUMMARY_MARKER, answerFor, padInConversation, threadKind, type MessagesBody,
-} from '../../src/demo/standin-script.js';
-import { DEFAULT_MODELS_1M, contextOf, promptTokens, splitUsage, windowForRequest } from '../../src/demo/standin-usage.js';
+} from '../../../src/demo/standin-script.js';
+import { DEFAULT_MODELS_1M, contextOf, promptTokens, splitUsage, windowForRequest } from '../../../src/demo/standin-usage.js';
 
 const TOOLS = [{ name: 'Bash' }, { name: 'Agent', input_schema: { properties: { description: {}, prompt: {}, subagent_type: {} }, required: ['description', 'prompt'] } }, { name: 'Write' }];
 const ENV_MSG = { role: 'system', content: [{ type: 'text', text: '# Environment\n - Primary working directory: /work/proj\n' }] };

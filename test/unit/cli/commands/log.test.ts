@@ -4,7 +4,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { logCommand } from '../../../src/cli/commands/log.js';
+import { logCommand } from '../../../../src/cli/commands/log.js';
 
 const BRAILLE = /[\u2801-\u28ff]/;
 
