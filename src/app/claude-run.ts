@@ -32,18 +32,17 @@ import { DEFAULT_NOTE_PATH, type PolicyConfig } from '../policy/config.js';
 import type { InjectWriter, PromptScreen } from '../policy/injector.js';
 import { readPromptBox } from '../claude/prompt-box.js';
 import { noteChecker, prepareNoteFolder } from '../policy/note-file.js';
-import { realTimers } from '../log/timers.js';
 import { compactionRecord, requestRecord } from '../log/from-events.js';
 import type { RunRecording } from '../log/run-recording.js';
 import type { LiveFields } from '../registry/live.js';
 import type { CheckpointRecord, LogEntry } from '../log/records.js';
 import { renderClaudeFooter, type FooterPolicy } from '../ui/footer.js';
 import type { FooterSource } from '../ui/footer-source.js';
-import { Disposables, Emitter, type Disposable } from '../supervisor/disposables.js';
-import { isolatedPart, partTimers, faultText } from '../supervisor/parts.js';
-import type { UserWrite } from '../supervisor/writer.js';
+import { Disposables, Emitter, type Disposable } from '../lib/disposables.js';
+import { isolatedPart, partClock, faultText } from '../supervisor/parts.js';
+import type { UserWrite } from '../writer/writer.js';
 import { Notices, type PostOptions } from '../ui/notices.js';
-import { realClock } from '../supervisor/terminal-io.js';
+import { backgroundClock, realClock, type Clock } from '../lib/clock.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';
@@ -89,8 +88,8 @@ export interface ClaudeRunOptions {
   recording: RunRecording;
   /** The run's notices (shared with the supervisor, which shows them); the run's own when absent. */
   notices?: Notices;
-  /** Clock for the controller and the footer (tests). */
-  clock?: () => number;
+  /** Clock for the records, the controller and the footer (tests); its timers never keep guard alive. */
+  clock?: Clock;
   /** Where close() reports telemetry that never reached the user's collector (default: stderr). */
   stderr?: (text: string) => void;
 }
@@ -141,7 +140,7 @@ export function telemetryEnv(receiver: Receiver, token: string, protocols: Parti
 
 /** Throws SettingsError when the user's own --settings cannot be read. */
 export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
-  const clock = o.clock ?? Date.now;
+  const clock = o.clock ?? backgroundClock;
   const prepared = prepareClaudeSettings({ userArgs: o.args, cwd: o.cwd, ...(o.env.HOME ? { home: o.env.HOME } : {}) });
   // What Claude's own settings files put in its environment: telemetry the user configured
   // there, auto-compact settings. claudeEnv is the environment Claude will see, but guard's own.
@@ -161,7 +160,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const notices = o.notices ?? subs.add(new Notices(realClock));
   // Every notice is also a session-log record (what the user was told, for `guard log`).
   const postNotice = (text: string, opts: PostOptions = {}): void => {
-    append({ t: new Date(clock()).toISOString(), type: 'notice', text });
+    append({ t: new Date(clock.now()).toISOString(), type: 'notice', text });
     notices.post(text, opts);
   };
   const fault = (text: string): void => postNotice(text, { fault: true });
@@ -195,8 +194,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
   const controller = new CheckpointController(o.policy, {
     writer,
     screen,
-    clock,
-    timers: partTimers(realTimers, checkpoints),
+    clock: partClock(clock, checkpoints),
     checkNote: noteChecker(o.cwd),
     prepareNote: (path) => prepareNoteFolder(o.cwd, path, { guardsOwn: o.policy.notePath === DEFAULT_NOTE_PATH }),
     log: (r) => { append(r); checkpointRecords.fire(r); metrics?.checkpoint(r); },
@@ -223,12 +221,12 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     checkpoints.run(() => controller.snapshot(snap), undefined);
     if (snap.claudeSessionId !== null && snap.claudeSessionId !== loggedSession) {
       loggedSession = snap.claudeSessionId;
-      append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: snap.claudeSessionId, source: null, model: snap.model });
+      append({ t: new Date(clock.now()).toISOString(), type: 'claude_session', claudeSessionId: snap.claudeSessionId, source: null, model: snap.model });
     }
     const windowKey = `${snap.contextWindow}/${snap.windowSource}/${snap.autoCompactAt}`;
     if (windowKey !== loggedWindow) {
       loggedWindow = windowKey;
-      append({ t: new Date(clock()).toISOString(), type: 'window', contextWindow: snap.contextWindow, source: snap.windowSource, autoCompactAt: snap.autoCompactAt });
+      append({ t: new Date(clock.now()).toISOString(), type: 'window', contextWindow: snap.contextWindow, source: snap.windowSource, autoCompactAt: snap.autoCompactAt });
     }
     updateLive(liveFields(snap, guardState()));
     changed.fire();
@@ -276,7 +274,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     const hook = checkpoints.run(() => controller.hook(event, payload), null) ?? parseHook(event, payload);
     if (hook.type === 'SessionStart' && hook.sessionId) {
       loggedSession = hook.sessionId;
-      append({ t: new Date(clock()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
+      append({ t: new Date(clock.now()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
     }
     afterUpdate();
     // The relay prints a block decision for Claude (src/claude/relay/post.ts preCompactOutput).
@@ -347,7 +345,7 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
     lines: (width) => {
       const text = notices.current();
       return renderClaudeFooter({
-        snapshot: tracker.snapshot(), state: guardState(), policy: policyView(), now: clock(),
+        snapshot: tracker.snapshot(), state: guardState(), policy: policyView(), now: clock.now(),
         ...(telemetryMissing ? { noTelemetry: true } : {}), ...(text ? { notice: text } : {}),
       }, width, { color: o.color });
     },
@@ -366,10 +364,9 @@ export async function startClaudeRun(o: ClaudeRunOptions): Promise<ClaudeRun> {
       checkpoints.run(() => controller.exit(), undefined);
       updateLive({ state: 'exited' });
     }));
-    const noTelemetry = realTimers.setTimeout(() => {
+    started.add(clock.setTimeout(() => {
       if (!telemetrySeen) { telemetryMissing = true; changed.fire(); }
-    }, NO_TELEMETRY_MS);
-    started.defer(() => realTimers.clearTimeout(noTelemetry));
+    }, NO_TELEMETRY_MS));
     updateLive({ pid: s.pid });
     return started;
   };

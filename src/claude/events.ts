@@ -8,11 +8,13 @@
 // its attributes, so nothing is thrown away.
 
 import type { Attributes, AttrValue, LogRecord } from '../telemetry/records.js';
-import type { Thread } from '../log/records.js';
 
 /** Prefix Claude Code puts on the log body: `claude_code.api_request`. */
 const BODY_PREFIX = 'claude_code.';
 const NANOS_PER_MILLI = 1_000_000n;
+
+/** The conversation a request ran in (classifyRequest); the session log records it as is. */
+export type Thread = 'main' | 'subagent' | 'side' | 'compact';
 
 export interface EventBase {
   /** Claude's session id (`session.id`); null when a record carries none. */

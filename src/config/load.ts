@@ -1,14 +1,8 @@
 // Reads guard's config for a run without loading `conf` (and its validator) when there is no
 // config file, which is the common case: every run of guard pays for what it imports at start.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DEFAULT_CONFIG, type GuardConfig } from './settings.js';
-
-export const CONFIG_NAME = 'config';
-
-export function configFilePath(configDir: string): string {
-  return path.join(configDir, `${CONFIG_NAME}.json`);
-}
+import { configFilePath } from './file.js';
 
 /** The config in `configDir`, or the defaults when there is no file yet (nothing is created). */
 export async function loadConfigForRun(configDir: string): Promise<GuardConfig> {

@@ -5,7 +5,7 @@
 import Conf from 'conf';
 import * as fs from 'node:fs';
 import { FILE_MODE, GuardPathError, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
-import { CONFIG_NAME, configFilePath } from './load.js';
+import { CONFIG_NAME, configFilePath } from './file.js';
 import { ConfigError, DEFAULT_CONFIG, checkValue, validateConfig, type ConfigKey, type GuardConfig } from './settings.js';
 
 
@@ -20,8 +20,6 @@ export interface ConfigStore {
   /** Removes a key from the file: it takes its default again. */
   reset(key: ConfigKey): void;
 }
-
-export { configFilePath };
 
 /** Opens (without creating) the config in `configDir`; the folder is made 0700 on first write. */
 export function openConfig(configDir: string): ConfigStore {

@@ -1,9 +1,10 @@
 // The demo's user: types a scripted conversation into Claude, one prompt each time Claude is idle
-// and guard is not about to act, through the supervisor's writer like a person at the keyboard.
+// and guard is not about to act, through guard's pty writer like a person at the keyboard.
 // Input: guard's state and checkpoint records (ClaudeRun). Output: keystrokes, and a verdict on
 // whether the demo showed what it promises (a checkpoint, then the conversation going on).
 import type { ClaudeRun } from '../app/claude-run.js';
-import type { Disposable } from '../supervisor/disposables.js';
+import type { Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 
 /**
  * Each PAD:N turn makes the stand-in report N more tokens, as a big file read would. Three steps
@@ -28,12 +29,10 @@ const CHECKPOINT_PATIENCE_MS = 90_000;
 
 export interface DemoOutcome { checkpointed: boolean; notePath: string | null; resumedAnswered: boolean }
 
-export interface ScriptedUserDeps {
-  setInterval(fn: () => void, ms: number): Disposable;
-  now(): number;
-}
+/** The user looks at the screen every LOOK_EVERY_MS and times their pauses by this clock. */
+export type ScriptedUserClock = Pick<Clock, 'now' | 'setInterval'>;
 
-export function startScriptedUser(run: ClaudeRun, deps: ScriptedUserDeps, done: (o: DemoOutcome) => void): Disposable {
+export function startScriptedUser(run: ClaudeRun, clock: ScriptedUserClock, done: (o: DemoOutcome) => void): Disposable {
   const before = [...DEMO_PROMPTS_BEFORE];
   const after = [...DEMO_PROMPTS_AFTER];
   const outcome: DemoOutcome = { checkpointed: false, notePath: null, resumedAnswered: false };
@@ -57,7 +56,7 @@ export function startScriptedUser(run: ClaudeRun, deps: ScriptedUserDeps, done: 
     const view = run.controller.view;
     const quiet = run.controller.guardState === 'idle' && !view.armed && !view.checkpointing;
     if (!quiet) { idleSince = null; return; }
-    const now = deps.now();
+    const now = clock.now();
     idleSince ??= now;
     if (now - idleSince < THINK_MS) return;
     const next = before.shift();
@@ -78,6 +77,6 @@ export function startScriptedUser(run: ClaudeRun, deps: ScriptedUserDeps, done: 
     }
   };
 
-  const timer = deps.setInterval(look, LOOK_EVERY_MS);
+  const timer = clock.setInterval(look, LOOK_EVERY_MS);
   return { dispose: () => { timer.dispose(); sub.dispose(); } };
 }

@@ -2,7 +2,7 @@
 // registers the built-in ones (footer toggle, scroll back); later parts add theirs (e.g. the
 // checkpoint policy's "c" checkpoint now, "s" skip). Keys are what the terminal sends for the
 // key: 'f', '[', '\x1b[5~' (PgUp).
-import type { Disposable } from '../supervisor/disposables.js';
+import type { Disposable } from '../lib/disposables.js';
 
 /** The prefix key: Ctrl-G (BEL). Pressed twice, one Ctrl-G goes to the program. */
 export const PREFIX_KEY = '\x07';

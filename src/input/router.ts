@@ -6,9 +6,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import { KeyTokenizer, encodeMouse, legacyKey, PASTE_START, PASTE_END, type InputToken, type MouseEvent } from './keys.js';
 import { PREFIX_KEY, type PrefixCommands } from './commands.js';
-import type { PtyWriter } from '../supervisor/writer.js';
+import type { PtyWriter } from '../writer/writer.js';
 import type { ProgramModes } from '../screen/modes.js';
-import type { Disposable } from '../supervisor/disposables.js';
+import type { Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 
 /** How long an incomplete escape sequence waits for the rest before it is taken as typed. */
 export const ESCAPE_WAIT_MS = 30;
@@ -45,7 +46,8 @@ export interface RouterDeps {
   /** A short message for the user (shown in the footer). */
   notice(text: string): void;
   onFooterMouse?(e: MouseEvent): void;
-  setTimer(fn: () => void, ms: number): Disposable;
+  /** Times the wait for the rest of an incomplete escape sequence. */
+  clock: Pick<Clock, 'setTimeout'>;
 }
 
 export class InputRouter implements Disposable {
@@ -64,7 +66,7 @@ export class InputRouter implements Disposable {
     this.escTimer = null;
     this.handle(this.tokenizer.feed(text));
     if (this.tokenizer.hasPending) {
-      this.escTimer = this.d.setTimer(() => { this.escTimer = null; this.handle(this.tokenizer.flush()); }, ESCAPE_WAIT_MS);
+      this.escTimer = this.d.clock.setTimeout(() => { this.escTimer = null; this.handle(this.tokenizer.flush()); }, ESCAPE_WAIT_MS);
     }
   }
 

@@ -3,7 +3,8 @@
 // writer feeds it; keys.ts splits them into keys, legacy or kitty-protocol). Output: the box as
 // the keys leave it (`empty`, `typed` with what is known of the text, or `unsure`), whether a view
 // over the prompt may be open, and per write whether an Enter sent a prompt and whether there
-// were keys at all (mouse and focus reports are the terminal's, not the user typing).
+// were keys at all (mouse and focus reports are the terminal's, not the user typing). Its types
+// live with the writer (src/writer/key-box.ts), which drives it.
 //
 // It follows the text only while it can: typed characters, Backspace, Enter, Ctrl-J, Shift-Enter,
 // Ctrl-C and Ctrl-U at the end of the text. Anything that edits where it cannot see (cursor keys,
@@ -15,27 +16,7 @@
 // may pick a suggestion instead of sending.
 
 import { KeyTokenizer, KITTY_MOD_ALT, KITTY_MOD_SHIFT, PASTE_END, PASTE_START, kittyKey, kittyToLegacy } from './keys.js';
-
-export type BoxState =
-  /** Nothing typed since the last send (or Ctrl-C). */
-  | { kind: 'empty' }
-  /** Text the user typed and did not send: exactly `text` (the cursor at its end). */
-  | { kind: 'typed'; text: string }
-  /** The keys changed the box in a way guard cannot follow (or a view may have put text in it). */
-  | { kind: 'unsure'; why: string };
-
-/** A view over the prompt that keys go to instead of the box. */
-export type ModalView = 'history-search' | 'transcript' | 'rewind' | 'editor';
-
-/** What the user's keys say about the prompt box, for the checkpoint's "nothing unsent" checks. */
-export interface KeyBoxView { box: BoxState; modal: ModalView | null; mayHaveUnsent: boolean }
-
-export interface ScanResult {
-  /** The write held keys of the user's (not only mouse or focus reports, or terminal replies). */
-  keys: boolean;
-  /** An Enter in it sent what was in the box (Claude starts a turn). */
-  submitted: boolean;
-}
+import type { BoxState, KeyScanner, ModalView, ScanResult } from '../writer/key-box.js';
 
 const ENTER = '\r';
 const CTRL_C = '\x03';
@@ -53,7 +34,7 @@ export const DOUBLE_ESC_MS = 800;
 /** An Enter after these may pick a completion rather than send (slash commands, @-mentions). */
 const COMPLETING = /(?:^\/\S*|(?:^|\s)@\S*)$/;
 
-export class UnsentScanner {
+export class UnsentScanner implements KeyScanner {
   private readonly tokens = new KeyTokenizer();
   private box: BoxState = { kind: 'empty' };
   private view: ModalView | null = null;

@@ -1,7 +1,7 @@
 // The session log's record types: one JSON object per line, append-only. PRODUCT.md makes the
 // `--json` form of these a contract (every record has `t`, ISO 8601, and `type`).
 
-export type Thread = 'main' | 'subagent' | 'side' | 'compact';
+import type { Thread } from '../claude/events.js';
 
 export interface RequestRecord {
   t: string; type: 'request'; claudeSessionId: string | null; thread: Thread; querySource: string | null;

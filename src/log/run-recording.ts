@@ -6,7 +6,7 @@ import { GuardPathError, ensureStateDirs, resolvePaths, type GuardPaths } from '
 import { LiveRegistration, processStartTime, type LiveFields } from '../registry/live.js';
 import { SessionLog } from './session-log.js';
 import { newSessionId } from './id.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../lib/clock.js';
 
 export interface RunRecordingOptions {
   env?: NodeJS.ProcessEnv;
@@ -16,7 +16,7 @@ export interface RunRecordingOptions {
   cwd: string;
   guardVersion: string;
   now?: () => number;
-  timers?: Timers;
+  timers?: Pick<Clock, 'setTimeout'>;
   /** Later write failures (disk full …): reported once per file; the run goes on. */
   onError?: (err: GuardPathError) => void;
   /** Whether the log flushes itself on process exit (default true). */

@@ -12,9 +12,8 @@ import { FILE_MODE, GuardPathError, ensurePrivateDir, ensurePrivateFile } from '
 import type { LogEntry, StartRecord } from './records.js';
 import { newSessionId } from './id.js';
 import { redactArgs, stripForbiddenFields } from './redact.js';
-import { realTimers, type Timers } from './timers.js';
-
-export type { Timers } from './timers.js';
+import { backgroundClock, type Clock } from '../lib/clock.js';
+import type { Disposable } from '../lib/disposables.js';
 
 /** Long enough to gather a burst of records into one write, far below what a user notices. */
 export const FLUSH_DELAY_MS = 50;
@@ -42,7 +41,8 @@ export interface SessionLogOptions {
   start?: Omit<StartRecord, 't' | 'type' | 'id'>;
   now?: () => number;
   fs?: LogFs;
-  timers?: Timers;
+  /** The batching timer's clock; its timer never keeps guard alive by default (the exit path flushes). */
+  timers?: Pick<Clock, 'setTimeout'>;
   /** Called once if a write fails; the log then drops further records. */
   onError?: (err: GuardPathError) => void;
   /** Flush synchronously on process 'exit' (default true; tests turn it off). */
@@ -59,10 +59,10 @@ export class SessionLog {
   private fd: number | null;
   private queue: string[] = [];
   private queuedBytes = 0;
-  private timer: unknown = null;
+  private timer: Disposable | null = null;
   private failedWith: GuardPathError | null = null;
   private readonly fsi: LogFs;
-  private readonly timers: Timers;
+  private readonly timers: Pick<Clock, 'setTimeout'>;
   private readonly now: () => number;
   private readonly onError: ((err: GuardPathError) => void) | undefined;
   private readonly exitListener: (() => void) | null;
@@ -72,7 +72,7 @@ export class SessionLog {
     this.path = file;
     this.fd = fd;
     this.fsi = opts.fs ?? fs;
-    this.timers = opts.timers ?? realTimers;
+    this.timers = opts.timers ?? backgroundClock;
     this.now = opts.now ?? Date.now;
     this.onError = opts.onError;
     this.exitListener = opts.flushOnExit === false ? null : () => this.close();
@@ -137,7 +137,7 @@ export class SessionLog {
   /** Writes every queued record now. */
   flushSync(): void {
     if (this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
+      this.timer.dispose();
       this.timer = null;
     }
     if (this.fd === null || this.queue.length === 0 || this.failedWith) return;

@@ -3,16 +3,17 @@
 // telemetry compactions, the user's guard commands), keeps the idle facts (src/claude/idle.ts)
 // and the policy state (./policy.ts), and carries out the policy's actions: typing through the
 // injector, checking the note, appending log records, showing notices, answering Claude's
-// PreCompact hook (hold its automatic compaction or not). Clock, timers, the file check and the
-// writer are injected. The footer reads `guardState` and `view`.
+// PreCompact hook (hold its automatic compaction or not). The clock (time and timers), the file
+// check and the writer are injected. The footer reads `guardState` and `view`.
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
-import type { Timers } from '../log/timers.js';
 import { parseHook, type HookEvent } from '../claude/hooks.js';
 import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from '../claude/idle.js';
 import type { GuardState } from '../claude/state.js';
-import type { ScanResult } from '../input/unsent.js';
+import type { ScanResult } from '../writer/key-box.js';
+import type { Clock } from '../lib/clock.js';
+import type { Disposable } from '../lib/disposables.js';
 import type { PolicyConfig } from './config.js';
 import { Injector, type GateRefusal, type InjectWriter, type PromptScreen } from './injector.js';
 import {
@@ -30,8 +31,8 @@ export interface CheckpointDeps {
   writer: InjectWriter;
   /** Claude's prompt box on guard's own screen (the injector's second witness). */
   screen: PromptScreen;
-  clock(): number;
-  timers: Timers;
+  /** The time and the controller's waits (the hold's settle time, re-checks, the policy's wake-ups). */
+  clock: Pick<Clock, 'now' | 'setTimeout'>;
   /** Does the note (path relative to Claude's working directory) exist with content? */
   checkNote(path: string): Promise<NoteCheck>;
   /** Called just before guard types the handoff prompt naming this note: prepare its folder. */
@@ -62,13 +63,13 @@ export class CheckpointController {
   private judgement: IdleJudgement = { activity: 'starting', waitingForInput: false, recheckAt: null };
   /** The activity last told to the policy; null forces the next judgement through. */
   private told: string | null = null;
-  private recheck: { at: number; handle: unknown } | null = null;
-  private wake: { at: number; handle: unknown } | null = null;
+  private recheck: { at: number; handle: Disposable } | null = null;
+  private wake: { at: number; handle: Disposable } | null = null;
   /** Why guard may not type, from the keys and the screen (null: nothing in the way). */
   private unsent: GateRefusal | null = null;
   private disposed = false;
   /** PreCompact hooks waiting for guard's answer (see preCompact). */
-  private readonly pendingHolds = new Set<{ handle: unknown; resolve: (a: CompactAnswer) => void }>();
+  private readonly pendingHolds = new Set<{ handle: Disposable | null; resolve: (a: CompactAnswer) => void }>();
   /** The policy's answer in the step being carried out. */
   private answer: CompactAnswer | null = null;
 
@@ -82,14 +83,14 @@ export class CheckpointController {
   }
 
   get view(): PolicyView {
-    return policyView(this.policy, this.deps.clock());
+    return policyView(this.policy, this.deps.clock.now());
   }
 
   /** A hook (or status-line) post from the receiver. Returns the parsed event for other uses. */
   hook(event: string, payload: unknown): HookEvent {
     const hook = parseHook(event, payload);
     if (this.disposed) return hook;
-    const t = this.deps.clock();
+    const t = this.deps.clock.now();
     const idle = idleEventOf(hook, t);
     if (idle) this.facts = applyIdleEvent(this.facts, idle);
     this.injector.onHook(hook);
@@ -101,7 +102,7 @@ export class CheckpointController {
   /** Bytes arrived from Claude's pty. Cheap: called for every chunk. */
   output(): void {
     if (this.disposed) return;
-    this.facts = applyIdleEvent(this.facts, { type: 'output', t: this.deps.clock() });
+    this.facts = applyIdleEvent(this.facts, { type: 'output', t: this.deps.clock.now() });
     this.judge();
   }
 
@@ -109,7 +110,7 @@ export class CheckpointController {
    * and focus reports alone are the terminal's, not the user at the keyboard. */
   userInput(w: ScanResult): void {
     if (this.disposed || !w.keys) return;
-    const t = this.deps.clock();
+    const t = this.deps.clock.now();
     this.facts = applyIdleEvent(this.facts, w.submitted ? { type: 'prompt', t, via: 'enter' } : { type: 'userInput', t });
     this.judge();
   }
@@ -128,8 +129,8 @@ export class CheckpointController {
     const settleMs = this.deps.holdSettleMs ?? 0;
     if (settleMs <= 0 || !autoCompactHold(this.policy).hold) return Promise.resolve(this.decideHold());
     return new Promise((resolve) => {
-      const pending = { handle: null as unknown, resolve };
-      pending.handle = this.deps.timers.setTimeout(() => {
+      const pending: { handle: Disposable | null; resolve: (a: CompactAnswer) => void } = { handle: null, resolve };
+      pending.handle = this.deps.clock.setTimeout(() => {
         this.pendingHolds.delete(pending);
         resolve(this.decideHold());
       }, settleMs);
@@ -156,19 +157,19 @@ export class CheckpointController {
   }
 
   exit(): void {
-    this.facts = applyIdleEvent(this.facts, { type: 'exit', t: this.deps.clock() });
+    this.facts = applyIdleEvent(this.facts, { type: 'exit', t: this.deps.clock.now() });
     this.dispose();
   }
 
   dispose(): void {
     // guard is going: Claude compacts as it would without guard.
     for (const p of this.pendingHolds) {
-      this.deps.timers.clearTimeout(p.handle);
+      p.handle?.dispose();
       p.resolve({ hold: false, reason: 'guard has ended' });
     }
     this.pendingHolds.clear();
     this.disposed = true;
-    for (const timer of [this.recheck, this.wake]) if (timer) this.deps.timers.clearTimeout(timer.handle);
+    for (const timer of [this.recheck, this.wake]) timer?.handle.dispose();
     this.recheck = null;
     this.wake = null;
   }
@@ -184,14 +185,14 @@ export class CheckpointController {
 
   private step(input: Untimed<PolicyInput>): void {
     if (this.disposed) return;
-    const r = stepPolicy(this.policy, { ...input, t: this.deps.clock() } as PolicyInput);
+    const r = stepPolicy(this.policy, { ...input, t: this.deps.clock.now() } as PolicyInput);
     this.policy = r.state;
     for (const a of r.actions) {
       switch (a.type) {
         case 'type': {
           if (this.policy.typing === 'handoff' && this.policy.notePath !== null) this.prepareNote(this.policy.notePath);
           const res = this.injector.inject(a.text);
-          const now = this.deps.clock();
+          const now = this.deps.clock.now();
           if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });
           // The policy takes Claude as working after any `typed` answer; the judgement agrees
           // (after a refusal, `told` is cleared so that the next idle judgement goes through).
@@ -252,7 +253,7 @@ export class CheckpointController {
     this.step({ type: 'autoCompact' });
     const answer = this.answer ?? { hold: false, reason: 'no decision' };
     this.answer = null;
-    if (answer.hold) this.facts = applyIdleEvent(this.facts, { type: 'compactHeld', t: this.deps.clock() });
+    if (answer.hold) this.facts = applyIdleEvent(this.facts, { type: 'compactHeld', t: this.deps.clock.now() });
     return answer;
   }
 
@@ -260,7 +261,7 @@ export class CheckpointController {
   private settleHolds(): void {
     for (const p of [...this.pendingHolds]) {
       this.pendingHolds.delete(p);
-      this.deps.timers.clearTimeout(p.handle);
+      p.handle?.dispose();
       p.resolve(this.decideHold());
     }
   }
@@ -268,7 +269,7 @@ export class CheckpointController {
   /** Re-judges idleness; tells the policy when it changed; sets the re-check timer. */
   private judge(): void {
     if (this.disposed) return;
-    const now = this.deps.clock();
+    const now = this.deps.clock.now();
     const before = this.judgement;
     this.judgement = this.judgeNow(now);
     const key = `${this.judgement.activity}/${this.unsent}`;
@@ -281,8 +282,8 @@ export class CheckpointController {
     const at = this.judgement.recheckAt;
     // One pending timer is enough: when it fires it re-judges and sets the next one.
     if (at !== null && (this.recheck === null || at < this.recheck.at)) {
-      if (this.recheck) this.deps.timers.clearTimeout(this.recheck.handle);
-      const handle = this.deps.timers.setTimeout(() => { this.recheck = null; this.judge(); }, Math.max(0, at - now));
+      this.recheck?.handle.dispose();
+      const handle = this.deps.clock.setTimeout(() => { this.recheck = null; this.judge(); }, Math.max(0, at - now));
       this.recheck = { at, handle };
     }
   }
@@ -290,10 +291,10 @@ export class CheckpointController {
   private scheduleWake(): void {
     const at = nextWakeAt(this.policy);
     if (this.wake && this.wake.at === at) return;
-    if (this.wake) this.deps.timers.clearTimeout(this.wake.handle);
+    this.wake?.handle.dispose();
     this.wake = null;
     if (at === null || this.disposed) return;
-    const handle = this.deps.timers.setTimeout(() => { this.wake = null; this.step({ type: 'tick' }); this.judge(); }, Math.max(0, at - this.deps.clock()));
+    const handle = this.deps.clock.setTimeout(() => { this.wake = null; this.step({ type: 'tick' }); this.judge(); }, Math.max(0, at - this.deps.clock.now()));
     this.wake = { at, handle };
   }
 }

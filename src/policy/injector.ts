@@ -1,5 +1,5 @@
 // The only code that types into Claude: it takes the policy's `type` actions and writes them through
-// the pty writer (src/supervisor/writer.ts, injected) as a bracketed paste plus Enter, and returns
+// the pty writer (src/writer/writer.ts, injected) as a bracketed paste plus Enter, and returns
 // what happened so the caller can hand it back to the policy as a `typed` input. Right before it
 // writes it asks two independent witnesses whether Claude's prompt box is empty: the user's keys
 // (the writer's scanner, src/input/unsent.ts) and guard's own screen model (the box as drawn,
@@ -9,7 +9,7 @@
 
 import type { HookEvent } from '../claude/hooks.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
-import type { KeyBoxView } from '../input/unsent.js';
+import type { KeyBoxView } from '../writer/key-box.js';
 import { MAX_TYPED_CHARS } from './config.js';
 
 export interface InjectWriter {

@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FILE_MODE, GuardPathError, ensurePrivateDir } from '../paths.js';
-import { realTimers, type Timers } from '../log/timers.js';
+import { backgroundClock, type Clock } from '../lib/clock.js';
+import type { Disposable } from '../lib/disposables.js';
 
 /** Often enough that `guard ls` is current within a second; rarely enough to cost nothing. */
 export const UPDATE_INTERVAL_MS = 500;
@@ -60,7 +61,8 @@ export interface RegistrationOptions {
   liveDir: string;
   entry: Omit<LiveFields, 'startedAt'> & { startedAt?: string };
   now?: () => number;
-  timers?: Timers;
+  /** The coalescing timer's clock; its timer never keeps guard alive by default. */
+  timers?: Pick<Clock, 'setTimeout'>;
   fs?: RegistryFs;
   minIntervalMs?: number;
   /** Called once when a write fails; the registration then stops writing. */
@@ -76,18 +78,18 @@ export class LiveRegistration {
   readonly path: string;
   private fields: LiveFields;
   private lastWrite = -Infinity;
-  private timer: unknown = null;
+  private timer: Disposable | null = null;
   private removed = false;
   private failed = false;
   private readonly now: () => number;
-  private readonly timers: Timers;
+  private readonly timers: Pick<Clock, 'setTimeout'>;
   private readonly fsi: RegistryFs;
   private readonly interval: number;
   private readonly onError: ((err: GuardPathError) => void) | undefined;
 
   private constructor(opts: RegistrationOptions) {
     this.now = opts.now ?? Date.now;
-    this.timers = opts.timers ?? realTimers;
+    this.timers = opts.timers ?? backgroundClock;
     this.fsi = opts.fs ?? fs;
     this.interval = opts.minIntervalMs ?? UPDATE_INTERVAL_MS;
     this.onError = opts.onError;
@@ -125,7 +127,7 @@ export class LiveRegistration {
   /** Writes pending fields now (e.g. the final state before exit). */
   flush(): void {
     if (this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
+      this.timer.dispose();
       this.timer = null;
     }
     if (!this.removed && !this.failed) this.writeNow();
@@ -134,7 +136,7 @@ export class LiveRegistration {
   /** Deletes the entry; later updates do nothing. Safe to call twice. */
   remove(): void {
     if (this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
+      this.timer.dispose();
       this.timer = null;
     }
     if (this.removed) return;

@@ -4,7 +4,7 @@
 // writer with origin 'reply'), the window title, bells, and mode changes (for the outer
 // terminal). The renderer reads the buffer through `buffer` and `modes`.
 import xtermHeadless from '@xterm/headless';
-import { Emitter, Disposables, type Disposable } from '../supervisor/disposables.js';
+import { Emitter, Disposables, type Disposable } from '../lib/disposables.js';
 import { DEFAULT_MODES, type ProgramModes } from './modes.js';
 
 const { Terminal } = xtermHeadless;

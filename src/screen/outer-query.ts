@@ -6,7 +6,8 @@
 // (stdin); output: the colours (defaults for any not answered), the kitty flags it reported (null:
 // no kitty protocol), and whatever else arrived meanwhile (keys typed early).
 import { DEFAULT_COLOURS, type TerminalColours } from './model.js';
-import type { Disposable } from '../supervisor/disposables.js';
+import type { Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 
 export const OUTER_QUERY = '\x1b]10;?\x1b\\\x1b]11;?\x1b\\\x1b[?u\x1b[c';
 /** Long enough for a terminal over ssh to answer, short enough that nobody notices. */
@@ -19,7 +20,8 @@ const DA1_REPLY = /\x1b\[\?[\d;]*c/;
 export interface OuterIo {
   write(s: string): void;
   onData(fn: (d: Buffer) => void): Disposable;
-  setTimer(fn: () => void, ms: number): Disposable;
+  /** Times the wait for answers (OUTER_QUERY_TIMEOUT_MS). */
+  clock: Pick<Clock, 'setTimeout'>;
 }
 
 export interface OuterAnswer {
@@ -61,7 +63,7 @@ export function queryOuterTerminal(io: OuterIo, timeoutMs = OUTER_QUERY_TIMEOUT_
       acc += d.toString('latin1');
       if (parseOuterReplies(acc).done) finish();
     });
-    const timer = io.setTimer(finish, timeoutMs);
+    const timer = io.clock.setTimeout(finish, timeoutMs);
     io.write(OUTER_QUERY);
   });
 }

@@ -4,7 +4,8 @@
 // When the part throws there, the boundary switches the part off (later calls are skipped, so a
 // broken part cannot fail again and again), reports the fault once through `onFault`, and the
 // caller carries on: the program under guard keeps running whatever part of guard failed.
-import type { Disposable } from './disposables.js';
+import type { Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 
 export interface Part {
   readonly name: string;
@@ -46,14 +47,14 @@ export function isolatedPart(name: string, onFault: (err: unknown) => void): Par
   };
 }
 
-/** Timers whose callbacks run inside `part` (a part's own timers are part of its boundary). */
-export interface PartTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export function partTimers<T extends PartTimers>(timers: T, part: Part): T {
-  return { ...timers, setTimeout: (fn: () => void, ms: number) => timers.setTimeout(part.wrap(fn), ms) };
+/** The clock with every timer's callback run inside `part` (a part's own timers are part of its boundary). */
+export function partClock(clock: Clock, part: Part): Clock {
+  return {
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => clock.setTimeout(part.wrap(fn), ms),
+    setInterval: (fn, ms) => clock.setInterval(part.wrap(fn), ms),
+    setImmediate: (fn) => clock.setImmediate(part.wrap(fn)),
+  };
 }
 
 /** A Disposable that disposes `d` inside the part's boundary. */

@@ -4,7 +4,7 @@
 // pass-through is byte-exact and xterm decodes UTF-8 across chunk edges itself). Input reaches
 // it only through PtyWriter (writer.ts).
 import * as nodePty from '@lydell/node-pty';
-import type { Disposable } from './disposables.js';
+import type { Disposable } from '../lib/disposables.js';
 
 export interface PtyExit { exitCode: number; signal: number }
 

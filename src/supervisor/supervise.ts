@@ -13,9 +13,11 @@ import { resolveProgram } from './resolve.js';
 import { programEnd, exitedWith, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
 import { spawnChild } from './child.js';
-import { PtyWriter } from './writer.js';
-import { Disposables, Emitter, type Disposable } from './disposables.js';
-import { processTerminal, realClock, type TerminalIo, type Clock } from './terminal-io.js';
+import { PtyWriter } from '../writer/writer.js';
+import { UnsentScanner } from '../input/unsent.js';
+import { Disposables, Emitter, type Disposable } from '../lib/disposables.js';
+import { processTerminal, type TerminalIo } from './terminal-io.js';
+import { realClock, type Clock } from '../lib/clock.js';
 import { isolatedPart, faultText } from './parts.js';
 import { PaneUi } from '../ui/pane-ui.js';
 import { Notices } from '../ui/notices.js';
@@ -195,7 +197,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   let mode: 'ui' | 'passthrough' = o.footer === false ? 'passthrough' : 'ui';
   const notices = o.notices ?? subs.add(new Notices(clock));
   const footer = mode === 'ui'
-    ? o.footerSource ?? programFooterSource({ program: o.program, now: clock.now, setInterval: clock.setInterval, color: colorEnabled(env, true), notices })
+    ? o.footerSource ?? programFooterSource({ program: o.program, clock, color: colorEnabled(env, true), notices })
     : null;
   if (footer) subs.add(footer);
 
@@ -203,7 +205,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   const footerRows = footer ? footer.lines(cols).length : 0;
   if (mode === 'ui') env = { ...env, TERM: PROGRAM_TERM };
   const pty: ProgramPty = (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: Math.max(1, rows - footerRows), cwd, env });
-  const writer = new PtyWriter(pty, clock.now);
+  const writer = new PtyWriter(pty, new UnsentScanner(), clock.now);
 
   let ui: PaneUi | null = null;
   let uiStarted = false;
@@ -267,7 +269,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       const answer = queryOuterTerminal({
         write: (s) => io.write(s),
         onData: (fn) => { queryInput = fn; return { dispose: () => { queryInput = null; } }; },
-        setTimer: clock.setTimeout,
+        clock,
       });
       colours = answer.then((a) => a.colours);
       kittyKeyboard = answer.then((a) => a.kittyFlags !== null);

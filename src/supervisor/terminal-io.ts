@@ -2,7 +2,7 @@
 // stdout writes, size, raw mode, and the process signals guard answers to. The real one wraps
 // process.*; tests and benches can pass their own.
 import { writeSync } from 'node:fs';
-import { listen, type Disposable } from './disposables.js';
+import { listen, type Disposable } from '../lib/disposables.js';
 
 export interface TerminalIo {
   readonly stdinIsTTY: boolean;
@@ -45,18 +45,3 @@ export function processTerminal(): TerminalIo {
     stderr: (t) => { try { writeSync(2, t); } catch { /* nowhere to say it */ } },
   };
 }
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): Disposable;
-  setInterval(fn: () => void, ms: number): Disposable;
-  /** Runs fn after pending I/O callbacks, without a timer's millisecond floor. */
-  setImmediate(fn: () => void): Disposable;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); return { dispose: () => clearTimeout(t) }; },
-  setInterval: (fn, ms) => { const t = setInterval(fn, ms); t.unref(); return { dispose: () => clearInterval(t) }; },
-  setImmediate: (fn) => { const t = setImmediate(fn); return { dispose: () => clearImmediate(t) }; },
-};

@@ -11,6 +11,8 @@ import { Agent, request } from 'undici';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ForwardSignal, ForwardTarget } from './forward-env.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import type { Disposable } from '../lib/disposables.js';
 
 /** Bodies held while the endpoint is slow or down: a few minutes of Claude's exports. */
 export const DEFAULT_MAX_QUEUE = 256;
@@ -29,11 +31,6 @@ const KEEP_ALIVE_MS = 30_000;
 
 const gzipAsync = promisify(gzip);
 
-export interface ForwarderTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface ForwarderOptions {
   targets: Partial<Record<ForwardSignal, ForwardTarget>>;
   /** Told once, on the first body that could not be delivered or had to be dropped. */
@@ -42,7 +39,12 @@ export interface ForwarderOptions {
   maxQueueBytes?: number;
   retries?: number;
   backoffMs?: number;
-  timers?: ForwarderTimers;
+  /**
+   * The request time limits, backoff waits and close()'s deadline. Default realClock, whose
+   * timeouts keep the process alive: guard's exit awaits close(), and with the program gone a
+   * backoff wait may be all that keeps guard running until the flush is done. Each is bounded.
+   */
+  timers?: Pick<Clock, 'setTimeout'>;
 }
 
 export interface ForwardStats {
@@ -70,13 +72,6 @@ interface Item { target: ForwardTarget; contentType: string; body: Uint8Array }
 
 type Outcome = { ok: true } | { ok: false; retry: boolean; delayMs?: number; reason: string };
 
-// Not unref'd, unlike the session log's: guard's exit awaits close(), and with the program gone a
-// backoff wait may be all that keeps the process alive until the flush is done. Each is bounded.
-const realTimers: ForwarderTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export function startForwarder(o: ForwarderOptions): Forwarder {
   if (typeof o !== 'object' || o === null) throw new TypeError(`startForwarder: options must be an object, got ${String(o)}`);
   if (typeof o.onProblem !== 'function') throw new TypeError(`startForwarder: onProblem must be a function, got ${typeof o.onProblem}`);
@@ -84,7 +79,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   const maxQueueBytes = positiveInt('maxQueueBytes', o.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES);
   const retries = nonNegativeInt('retries', o.retries ?? DEFAULT_RETRIES);
   const backoffMs = nonNegativeInt('backoffMs', o.backoffMs ?? DEFAULT_BACKOFF_MS);
-  const timers = o.timers ?? realTimers;
+  const timers = o.timers ?? realClock;
   for (const t of Object.values(o.targets)) {
     if (t !== undefined && !(t.timeoutMs > 0)) throw new RangeError(`startForwarder: ${t.signal} timeoutMs must be positive, got ${t.timeoutMs}`);
   }
@@ -197,7 +192,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
       if (giveUp.signal.aborted) return { ok: false, retry: false, reason: 'guard exited before it was sent' };
       return { ok: false, retry: true, reason: connectionReason(err) };
     } finally {
-      timers.clearTimeout(timer);
+      timer.dispose();
       giveUp.signal.removeEventListener('abort', onGiveUp);
     }
   }
@@ -206,7 +201,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
     return new Promise((resolve) => {
       if (giveUp.signal.aborted) { resolve(); return; }
       const done = (): void => {
-        timers.clearTimeout(h);
+        h.dispose();
         giveUp.signal.removeEventListener('abort', done);
         resolve();
       };
@@ -224,10 +219,10 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
     closed = true;
     closing ??= (async () => {
       if (pumping !== null) {
-        let h: unknown;
+        let h: Disposable | undefined;
         const deadline = new Promise<void>((resolve) => { h = timers.setTimeout(resolve, deadlineMs); });
         await Promise.race([pumping, deadline]);
-        timers.clearTimeout(h);
+        h?.dispose();
         giveUp.abort();
         await pumping;
       }

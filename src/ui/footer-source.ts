@@ -3,7 +3,8 @@
 // that is not claude) shows the program, its running time, whether it still runs and guard's
 // current notice (./notices.ts), drawn by renderProgramFooter (footer.ts); the Claude
 // integration supplies its own source (context gauge, cost …) through the same interface.
-import { Emitter, type Disposable } from '../supervisor/disposables.js';
+import { Emitter, type Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 import { renderProgramFooter } from './footer.js';
 import type { Notices } from './notices.js';
 
@@ -22,31 +23,31 @@ const CLOCK_TICK_MS = 1000;
 
 export interface ProgramFooterDeps {
   program: string;
-  now(): number;
-  setInterval(fn: () => void, ms: number): Disposable;
+  /** The running time and its once-a-second refresh. */
+  clock: Pick<Clock, 'now' | 'setInterval'>;
   color: boolean;
   notices: Notices;
 }
 
 export function programFooterSource(d: ProgramFooterDeps): FooterSource {
   const changed = new Emitter<void>();
-  const startedAt = d.now();
+  const startedAt = d.clock.now();
   let state: 'running' | 'exited' = 'running';
   let exitCode: number | null = null;
   let signal: string | null = null;
   let stoppedAt: number | null = null;
-  const tick = d.setInterval(() => changed.fire(), CLOCK_TICK_MS);
+  const tick = d.clock.setInterval(() => changed.fire(), CLOCK_TICK_MS);
   const noticeSub = d.notices.onChange(() => changed.fire());
   return {
     lines: (width) => {
       const notice = d.notices.current();
       return renderProgramFooter(
-        { program: d.program, startedAt, now: stoppedAt ?? d.now(), state, exitCode, signal, ...(notice ? { notice } : {}) },
+        { program: d.program, startedAt, now: stoppedAt ?? d.clock.now(), state, exitCode, signal, ...(notice ? { notice } : {}) },
         width, { color: d.color });
     },
     onChange: (fn) => changed.on(fn),
     programExited(code, sig) {
-      state = 'exited'; exitCode = code; signal = sig; stoppedAt = d.now();
+      state = 'exited'; exitCode = code; signal = sig; stoppedAt = d.clock.now();
       tick.dispose();
       changed.fire();
     },

@@ -8,7 +8,8 @@
 // comes back afterwards for the time it had left, so a key list asked for with Ctrl-G ? never
 // cuts a policy warning short. The same text posted again while it is still waiting or showing is
 // not queued twice.
-import { Emitter, type Disposable } from '../supervisor/disposables.js';
+import { Emitter, type Disposable } from '../lib/disposables.js';
+import type { Clock } from '../lib/clock.js';
 
 /**
  * How long a notice shows in all. Notices are one line of up to ~15 words in the footer, read
@@ -19,10 +20,8 @@ export const NOTICE_MS = 8000;
 /** Notices waiting behind the one shown; older ones beyond this are dropped (a flood of warnings is not news). */
 const MAX_WAITING = 4;
 
-export interface NoticeClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): Disposable;
-}
+/** The clock notices time themselves by (src/lib/clock.ts). */
+export type NoticeClock = Pick<Clock, 'now' | 'setTimeout'>;
 
 export interface PostOptions {
   /** A part of guard failed or cannot record: kept for the exit message too. */

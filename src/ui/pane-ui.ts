@@ -11,10 +11,9 @@ import type { FooterSource } from './footer-source.js';
 import type { Notices } from './notices.js';
 import { InputRouter, type ScrollControl } from '../input/router.js';
 import type { PrefixCommands } from '../input/commands.js';
-import type { ProgramPty } from '../supervisor/pty.js';
-import type { PtyWriter } from '../supervisor/writer.js';
-import type { TerminalIo, Clock } from '../supervisor/terminal-io.js';
-import { Disposables, type Disposable } from '../supervisor/disposables.js';
+import type { PtyWriter } from '../writer/writer.js';
+import type { Clock } from '../lib/clock.js';
+import { Disposables, type Disposable } from '../lib/disposables.js';
 
 /** At most this many frames a second: smoother than the eye needs, cheap when output floods. */
 export const FRAME_MS = 16;
@@ -26,10 +25,23 @@ export const SYNC_OUTPUT_TIMEOUT_MS = 150;
 export const BACKLOG_HIGH = 1 << 20;
 export const BACKLOG_LOW = 128 << 10;
 
+/** The program's pty as the pane uses it: its size and flow control (the supervisor's pty). */
+export interface PanePty {
+  resize(cols: number, rows: number): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** The user's terminal as the pane uses it (the supervisor's TerminalIo). */
+export interface PaneTerminal {
+  size(): { cols: number; rows: number };
+  write(data: string | Buffer): void;
+}
+
 export interface PaneUiDeps {
-  pty: ProgramPty;
+  pty: PanePty;
   writer: PtyWriter;
-  io: TerminalIo;
+  io: PaneTerminal;
   clock: Clock;
   footer: FooterSource;
   commands: PrefixCommands;
@@ -94,7 +106,7 @@ export class PaneUi implements Disposable {
       commands: d.commands,
       scroll: this.scrollControl(),
       notice: (t) => this.notice(t),
-      setTimer: (fn, ms) => d.clock.setTimeout(() => this.guard(fn), ms),
+      clock: { setTimeout: (fn, ms) => d.clock.setTimeout(() => this.guard(fn), ms) },
     });
     this.subs.add(this.router);
     this.subs.add(d.commands.register('f', { description: 'show or hide the footer', run: () => this.toggleFooter() }));

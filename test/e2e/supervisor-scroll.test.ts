@@ -4,7 +4,7 @@
 import t from 'tap';
 import { startTerminal } from '../helpers/terminal.js';
 import { runSupervised } from '../../src/supervisor/supervise.js';
-import { Emitter } from '../../src/supervisor/disposables.js';
+import { Emitter } from '../../src/lib/disposables.js';
 import type { TerminalIo } from '../../src/supervisor/terminal-io.js';
 
 t.test('Shift-PgUp shows the pane\'s history; any key returns to live and reaches the program', async (t) => {

@@ -3,7 +3,7 @@
 // against the schema in src/config/settings.ts; a refused value changes nothing and the message
 // names the key, what it allows and the bad value. Output: values on stdout, errors on stderr.
 import { resolvePaths, GuardPathError } from '../../paths.js';
-import { configFilePath } from '../../config/load.js';
+import { configFilePath } from '../../config/file.js';
 import {
   ConfigError, allowed, checkValue, configKeys, parseConfigPath, parseValueText, type ConfigKey, type GuardConfig,
 } from '../../config/settings.js';

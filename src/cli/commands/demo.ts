@@ -14,7 +14,8 @@ import { resolveProgram } from '../../supervisor/resolve.js';
 import { startStandinApi } from '../../demo/standin-api.js';
 import { OFFLINE_MODEL, isolatedClaudeEnv, writeOfflineClaudeHome } from '../../demo/offline-claude.js';
 import { startScriptedUser, type DemoOutcome } from '../../demo/scripted-user.js';
-import type { Disposable } from '../../supervisor/disposables.js';
+import type { Disposable } from '../../lib/disposables.js';
+import { realClock } from '../../lib/clock.js';
 
 /** The stand-in takes a moment per answer, so that "working" shows in the footer. */
 const DEMO_LATENCY_MS = 400;
@@ -72,10 +73,7 @@ export async function demoCommand(args: string[], opts: DemoOptions = {}): Promi
       {
         env, cwd,
         onClaudeRun: (run) => {
-          user = startScriptedUser(run, {
-            now: Date.now,
-            setInterval: (fn, ms) => { const h = setInterval(fn, ms); return { dispose: () => clearInterval(h) }; },
-          }, (o) => { outcome = o; });
+          user = startScriptedUser(run, realClock, (o) => { outcome = o; });
         },
       },
     );

@@ -9,7 +9,7 @@
 // error after the program ended (no footer may have shown them). A run never fails because
 // guard cannot write its files; the status is the program's.
 import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
-import { realClock } from '../../supervisor/terminal-io.js';
+import { realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND, exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';

@@ -10,10 +10,10 @@ import { makePolicyConfig } from '../../../src/policy/config.js';
 import { resolvePaths } from '../../../src/paths.js';
 import type { RunRecording } from '../../../src/log/run-recording.js';
 import { Notices } from '../../../src/ui/notices.js';
-import { realClock } from '../../../src/supervisor/terminal-io.js';
+import { realClock } from '../../../src/lib/clock.js';
 import { PrefixCommands } from '../../../src/input/commands.js';
 import type { SupervisedSession } from '../../../src/supervisor/supervise.js';
-import type { PtyWriter } from '../../../src/supervisor/writer.js';
+import type { PtyWriter } from '../../../src/writer/writer.js';
 import { TOKEN_HEADER } from '../../../src/telemetry/receiver.js';
 import { telemetryFiles } from '../context/fixture-data.js';
 

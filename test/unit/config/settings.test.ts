@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import {
   DEFAULT_CONFIG, validateConfig, checkValue, toPolicyConfig, ConfigError, CONFIG_KEYS, allowed, parseConfigPath, parseValueText, parseTokens,
 } from '../../../src/config/settings.js';
-import { openConfig, loadConfig, configFilePath } from '../../../src/config/store.js';
+import { openConfig, loadConfig } from '../../../src/config/store.js';
+import { configFilePath } from '../../../src/config/file.js';
 import { resolvePaths } from '../../../src/paths.js';
 import { DEFAULT_POLICY_CONFIG } from '../../../src/policy/config.js';
 

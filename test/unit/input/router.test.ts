@@ -3,12 +3,14 @@ import t from 'tap';
 import { kittyKey, legacyKey } from '../../../src/input/keys.js';
 import { InputRouter, type ScrollControl } from '../../../src/input/router.js';
 import { PrefixCommands } from '../../../src/input/commands.js';
-import { PtyWriter } from '../../../src/supervisor/writer.js';
+import { PtyWriter } from '../../../src/writer/writer.js';
+import { UnsentScanner } from '../../../src/input/unsent.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { DEFAULT_MODES, type ProgramModes } from '../../../src/screen/modes.js';
 
 function setup(modes: Partial<ProgramModes> = {}, paneRows = 20) {
   const sent: string[] = [];
-  const writer = new PtyWriter({ write: (d) => { sent.push(String(d)); } });
+  const writer = new PtyWriter({ write: (d) => { sent.push(String(d)); } }, new UnsentScanner());
   const commands = new PrefixCommands();
   const notices: string[] = [];
   let offset = 0;
@@ -23,7 +25,7 @@ function setup(modes: Partial<ProgramModes> = {}, paneRows = 20) {
   const m: ProgramModes = { ...DEFAULT_MODES, ...modes };
   const router = new InputRouter({
     writer, modes: () => m, paneRows: () => paneRows, commands, scroll,
-    notice: (s) => notices.push(s), setTimer: () => ({ dispose() {} }),
+    notice: (s) => notices.push(s), clock: new FakeClock(),
   });
   return { sent, writer, commands, notices, router, modes: m, offset: () => offset, setHistory: (n: number) => { history = n; } };
 }

@@ -2,29 +2,17 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SessionLog, FLUSH_DELAY_MS, type Timers, type LogFs } from '../../../src/log/session-log.js';
+import { SessionLog, FLUSH_DELAY_MS, type LogFs } from '../../../src/log/session-log.js';
 import { idTime, parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../../src/log/reader.js';
 import { newSessionId, SESSION_ID_RE } from '../../../src/log/id.js';
 import { redactArgs, REDACTED } from '../../../src/log/redact.js';
 import { GuardPathError } from '../../../src/paths.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-log-'));
   t.teardown(() => fs.rmSync(d, { recursive: true, force: true }));
   return d;
-}
-
-/** Timers the test fires by hand. */
-function fakeTimers(): Timers & { fire(): void; pending(): number; delays: number[] } {
-  let pending: Array<{ fn: () => void; ms: number } | null> = [];
-  const delays: number[] = [];
-  return {
-    delays,
-    setTimeout(fn, ms) { pending.push({ fn, ms }); delays.push(ms); return pending.length - 1; },
-    clearTimeout(h) { pending[h as number] = null; },
-    fire() { const p = pending; pending = []; for (const x of p) x?.fn(); },
-    pending: () => pending.filter(Boolean).length,
-  };
 }
 
 const START = { pid: 42, program: 'claude', args: ['--model', 'sonnet', 'fix the login bug'], cwd: '/proj', guardVersion: '0.1.0' };
@@ -40,7 +28,7 @@ t.test('session ids sort by time and carry a random tail', async (t) => {
 
 t.test('records are queued, written in one batch, 0600 in a 0700 folder', async (t) => {
   const dir = path.join(tmp(t), 'sessions');
-  const timers = fakeTimers();
+  const timers = new FakeClock();
   let now = Date.UTC(2026, 10, 24, 4, 45, 12);
   const log = SessionLog.open({ sessionsDir: dir, now: () => now, timers, flushOnExit: false, start: START });
   t.match(log.id, /^20261124-044512-[0-9a-f]{4}$/);
@@ -52,7 +40,7 @@ t.test('records are queued, written in one batch, 0600 in a 0700 folder', async 
     inputTokens: 10, outputTokens: 20, cacheReadTokens: 1000, cacheCreationTokens: 90, costUsd: 0.01, durationMs: 900, contextTokens: 1100 });
   t.equal(fs.readFileSync(log.path, 'utf8'), '', 'nothing written on the caller\'s stack');
   t.same(timers.delays, [FLUSH_DELAY_MS], 'one timer for a burst');
-  timers.fire();
+  timers.runAll();
   const lines = fs.readFileSync(log.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 2);
   t.same(Object.keys(lines[0]).slice(0, 2), ['t', 'type'], 't and type lead');
@@ -61,7 +49,7 @@ t.test('records are queued, written in one batch, 0600 in a 0700 folder', async 
   t.equal(lines[1].contextTokens, 1100);
   log.append({ type: 'exit', code: 3, signal: null });
   log.close();
-  t.equal(timers.pending(), 0, 'close cancels the timer');
+  t.equal(timers.count(), 0, 'close cancels the timer');
   t.match(fs.readFileSync(log.path, 'utf8'), /"type":"exit","code":3/, 'close flushes synchronously');
   log.append({ type: 'exit', code: 4, signal: null });
   log.close();
@@ -70,7 +58,7 @@ t.test('records are queued, written in one batch, 0600 in a 0700 folder', async 
 
 t.test('prompts and responses never reach the file', async (t) => {
   const dir = tmp(t);
-  const log = SessionLog.open({ sessionsDir: dir, flushOnExit: false, timers: fakeTimers() });
+  const log = SessionLog.open({ sessionsDir: dir, flushOnExit: false, timers: new FakeClock() });
   log.append({ type: 'checkpoint', phase: 'armed', strategy: 'handoff', contextTokens: 1, prompt: 'secret words', response: 'more secrets' } as never);
   log.close();
   const text = fs.readFileSync(log.path, 'utf8');
@@ -116,7 +104,7 @@ t.test('a failing write is reported once and never thrown', async (t) => {
     writeSync: () => { throw Object.assign(new Error('full'), { code: 'ENOSPC' }); },
     closeSync: () => undefined,
   };
-  const log = SessionLog.open({ sessionsDir: '/nowhere', id: '20260101-000000-aaaa', fs: failing, timers: fakeTimers(), flushOnExit: false, onError: (e) => errors.push(e) });
+  const log = SessionLog.open({ sessionsDir: '/nowhere', id: '20260101-000000-aaaa', fs: failing, timers: new FakeClock(), flushOnExit: false, onError: (e) => errors.push(e) });
   log.append({ type: 'exit', code: 0, signal: null });
   log.flushSync();
   log.append({ type: 'exit', code: 0, signal: null });

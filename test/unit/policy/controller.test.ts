@@ -3,48 +3,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContextSnapshot } from '../../../src/context/snapshot.js';
 import type { CheckpointRecord } from '../../../src/log/records.js';
-import type { Timers } from '../../../src/log/timers.js';
 import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../../src/claude/idle.js';
 import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.js';
 import { CheckpointController, type NoteCheck } from '../../../src/policy/controller.js';
 import { noteChecker } from '../../../src/policy/note-file.js';
-import { PtyWriter } from '../../../src/supervisor/writer.js';
-import type { KeyBoxView } from '../../../src/input/unsent.js';
+import { PtyWriter } from '../../../src/writer/writer.js';
+import { UnsentScanner } from '../../../src/input/unsent.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import type { KeyBoxView } from '../../../src/writer/key-box.js';
 import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
 
 const HOOKS = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(HOOKS, name), 'utf8'));
-
-class FakeTimers implements Timers {
-  now = 1_700_000_000_000;
-  private next = 1;
-  pending = new Map<number, { at: number; fn: () => void }>();
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.pending.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void { this.pending.delete(h as number); }
-  /** Moves the clock, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, v]) => v.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.now = Math.max(this.now, due[1].at);
-      due[1].fn();
-    }
-    this.now = end;
-  }
-}
 
 /** The real writer (its scanner reads the user's keys) over a sink that keeps what guard typed. */
 class TestWriter {
   writes: string[] = [];
   readonly pty: PtyWriter;
   constructor(now: () => number) {
-    this.pty = new PtyWriter({ write: (d) => { if (this.nextIsGuard) this.writes.push(String(d).replace('\x1b[200~', '').replace('\x1b[201~', '')); } }, now);
+    this.pty = new PtyWriter({ write: (d) => { if (this.nextIsGuard) this.writes.push(String(d).replace('\x1b[200~', '').replace('\x1b[201~', '')); } }, new UnsentScanner(), now);
   }
   private nextIsGuard = false;
   write(data: string, origin: 'guard'): void { this.nextIsGuard = true; this.pty.write(data, origin); this.nextIsGuard = false; }
@@ -67,8 +44,8 @@ function snap(contextTokens: number | null): ContextSnapshot {
 }
 
 function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number } = {}, failPrepare = false) {
-  const timers = new FakeTimers();
-  const writer = new TestWriter(() => timers.now);
+  const timers = new FakeClock(1_700_000_000_000);
+  const writer = new TestWriter(timers.now);
   const screen = new FakeScreen();
   const records: CheckpointRecord[] = [];
   const notices: string[] = [];
@@ -76,7 +53,7 @@ function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true,
   /** Note folders prepared, with how many writes had happened by then. */
   const prepared: Array<{ path: string; writesBefore: number }> = [];
   const c = new CheckpointController(makePolicyConfig(config), {
-    writer, screen, timers, clock: () => timers.now,
+    writer, screen, clock: timers,
     checkNote: async (p) => { checked.push(p); return note; },
     prepareNote: (p) => {
       if (failPrepare) throw Object.assign(new Error('read-only'), { code: 'EROFS' });
@@ -256,7 +233,7 @@ function snap1m(contextTokens: number, contextAt: number): ContextSnapshot {
 function handingOver(settleMs = 1_500) {
   const b = setupWith({ holdSettleMs: settleMs });
   b.c.hook('SessionStart', fixture('000-SessionStart.json'));
-  b.c.snapshot(snap1m(973_767, b.timers.now - 1_000));
+  b.c.snapshot(snap1m(973_767, b.timers.now() - 1_000));
   b.timers.advance(OUTPUT_QUIET_MS);
   return b;
 }
@@ -287,7 +264,7 @@ t.test('PreCompact(auto) while handing over: an API error meanwhile lets Claude 
   let answer: unknown = null;
   void c.preCompact('auto').then((a) => { answer = a; });
   timers.advance(200);
-  c.apiError(timers.now - 150);
+  c.apiError(timers.now() - 150);
   await new Promise((r) => setImmediate(r));
   t.match(answer, { hold: false, reason: /refused/ }, 'answered when the api_error arrived, not after the settle time');
   t.notOk(phases().includes('held'));
@@ -301,12 +278,12 @@ t.test('PreCompact: manual, not handing over, or guard ending → allowed at onc
   t.match(await c.preCompact('manual'), { hold: false });
   t.match(await c.preCompact(null), { hold: false });
   const idle = setupWith({ holdSettleMs: 1_500 });
-  idle.c.snapshot(snap1m(100_000, idle.timers.now));
+  idle.c.snapshot(snap1m(100_000, idle.timers.now()));
   t.match(await idle.c.preCompact('auto'), { hold: false, reason: /not handing over/ }, 'no wait when guard would not hold it');
   const p = c.preCompact('auto');
   c.dispose();
   t.match(await p, { hold: false, reason: /guard has ended/ }, 'a pending answer is released when guard ends');
-  t.equal(timers.pending.size, 0, 'no timer left');
+  t.equal(timers.count(), 0, 'no timer left');
 
 t.test('a note folder guard cannot prepare is a notice; the prompt is typed all the same', async (t) => {
   const { c, timers, writer, notices } = setup({}, undefined, {}, true);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Injector, MAX_INJECT_CHARS, typingGate, type InjectWriter, type PromptScreen } from '../../../src/policy/injector.js';
-import type { BoxState, KeyBoxView, ModalView } from '../../../src/input/unsent.js';
+import type { BoxState, KeyBoxView, ModalView } from '../../../src/writer/key-box.js';
 import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
 
 class FakeWriter implements InjectWriter {

@@ -4,23 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { LiveRegistration, listLive, isPidAlive, UPDATE_INTERVAL_MS, type RegistrationOptions } from '../../../src/registry/live.js';
-import type { Timers } from '../../../src/log/timers.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-reg-'));
   t.teardown(() => fs.rmSync(d, { recursive: true, force: true }));
   return d;
-}
-
-function fakeTimers(): Timers & { fire(): void; delays: number[] } {
-  let pending: Array<(() => void) | null> = [];
-  const delays: number[] = [];
-  return {
-    delays,
-    setTimeout(fn, ms) { pending.push(fn); delays.push(ms); return pending.length - 1; },
-    clearTimeout(h) { pending[h as number] = null; },
-    fire() { const p = pending; pending = []; for (const f of p) f?.(); },
-  };
 }
 
 const entry = (id: string, pid = process.pid): RegistrationOptions['entry'] => ({
@@ -33,7 +22,7 @@ const read = (p: string): Record<string, unknown> => JSON.parse(fs.readFileSync(
 t.test('entry written at once, 0600 in a 0700 folder, with the contract fields', async (t) => {
   const dir = path.join(tmp(t), 'live');
   let now = Date.UTC(2026, 10, 24, 5, 0, 0);
-  const reg = LiveRegistration.create({ liveDir: dir, entry: entry('20261124-050000-aaaa'), now: () => now, timers: fakeTimers() });
+  const reg = LiveRegistration.create({ liveDir: dir, entry: entry('20261124-050000-aaaa'), now: () => now, timers: new FakeClock() });
   t.equal(fs.statSync(dir).mode & 0o777, 0o700);
   t.equal(fs.statSync(reg.path).mode & 0o777, 0o600);
   const e = read(reg.path);
@@ -50,7 +39,7 @@ t.test('entry written at once, 0600 in a 0700 folder, with the contract fields',
 t.test('updates are coalesced to one write per interval', async (t) => {
   const dir = tmp(t);
   let now = 1_000_000;
-  const timers = fakeTimers();
+  const timers = new FakeClock();
   const writes: string[] = [];
   const fsi = {
     writeFileSync: (p: string, d: string) => { writes.push(d); fs.writeFileSync(p, d); },
@@ -66,7 +55,7 @@ t.test('updates are coalesced to one write per interval', async (t) => {
   t.equal(writes.length, 1, 'no write within the interval');
   t.same(timers.delays, [UPDATE_INTERVAL_MS - 100], 'one timer for the rest of the interval');
   now += 400;
-  timers.fire();
+  timers.runAll();
   t.equal(writes.length, 2);
   t.match(JSON.parse(writes[1]!), { state: 'working', contextTokens: 2000, costUsd: 0.5, updatedAt: new Date(1_000_500).toISOString() });
   now += 600;

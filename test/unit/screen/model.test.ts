@@ -4,7 +4,8 @@ import t from 'tap';
 import xtermHeadless from '@xterm/headless';
 import { ScreenModel, DEFAULT_COLOURS, type TerminalColours } from '../../../src/screen/model.js';
 import { DEFAULT_MODES, OUTER_RESET, diffOuterModes, outerModesFor } from '../../../src/screen/modes.js';
-import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY } from '../../../src/screen/outer-query.js';
+import { parseOuterReplies, queryOuterTerminal, OUTER_QUERY, OUTER_QUERY_TIMEOUT_MS } from '../../../src/screen/outer-query.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { Renderer, renderLine } from '../../../src/ui/renderer.js';
 import { sgrFor, COLOR_MODE_P16, COLOR_MODE_P256, COLOR_MODE_RGB, F_BOLD, F_INVERSE } from '../../../src/ui/sgr.js';
 import { cells } from '../../helpers/terminal.js';
@@ -121,12 +122,11 @@ t.test('the outer query at start: colours and kitty flags parsed, typed keys kep
   t.match(parseOuterReplies('\x1b[?0u\x1b[?62;22c'), { kittyFlags: 0, done: true, rest: '' }, 'kitty, no flags on yet');
   t.match(parseOuterReplies('\x1b[?1u'), { kittyFlags: 1, done: false });
   let feed!: (d: Buffer) => void;
-  let timeout!: () => void;
   const written: string[] = [];
   const io = {
     write: (s: string) => { written.push(s); },
     onData: (fn: (d: Buffer) => void) => { feed = fn; return { dispose() {} }; },
-    setTimer: (fn: () => void) => { timeout = fn; return { dispose() {} }; },
+    clock: new FakeClock(),
   };
   const answered = queryOuterTerminal(io);
   t.same(written, [OUTER_QUERY]);
@@ -134,7 +134,7 @@ t.test('the outer query at start: colours and kitty flags parsed, typed keys kep
   feed(Buffer.from('\x1b[?0u\x1b[?1;2c'));
   t.same(await answered, { colours: { fg: DEFAULT_COLOURS.fg, bg: 'rgb:1/2/3' }, kittyFlags: 0, leftover: Buffer.from('a') });
   const silent = queryOuterTerminal(io);
-  timeout();
+  io.clock.advance(OUTER_QUERY_TIMEOUT_MS);
   t.same(await silent, { colours: DEFAULT_COLOURS, kittyFlags: null, leftover: Buffer.alloc(0) });
 });
 

@@ -6,34 +6,17 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isolatedPart, partTimers } from '../../../src/supervisor/parts.js';
+import { isolatedPart, partClock } from '../../../src/supervisor/parts.js';
 import { Notices, NOTICE_MS } from '../../../src/ui/notices.js';
 import { runSupervised, endMessage } from '../../../src/supervisor/supervise.js';
 import { exitedWith, programEnd } from '../../../src/supervisor/exit-status.js';
-import { Emitter, type Disposable } from '../../../src/supervisor/disposables.js';
+import { Emitter } from '../../../src/lib/disposables.js';
 import type { TerminalIo } from '../../../src/supervisor/terminal-io.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { realClock } from '../../../src/lib/clock.js';
 import { SessionLog } from '../../../src/log/session-log.js';
 import { listLive, processStartTime, LiveRegistration } from '../../../src/registry/live.js';
 import type { GuardPathError } from '../../../src/paths.js';
-
-function fakeClock(): { now(): number; setTimeout(fn: () => void, ms: number): Disposable; advance(ms: number): void } {
-  let now = 0;
-  let timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  return {
-    now: () => now,
-    setTimeout(fn, ms) { const e = { at: now + ms, fn, live: true }; timers.push(e); return { dispose: () => { e.live = false; } }; },
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        const next = timers.filter((x) => x.live && x.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!next) break;
-        now = next.at; next.live = false; next.fn();
-      }
-      now = end;
-      timers = timers.filter((x) => x.live);
-    },
-  };
-}
 
 t.test('a part that throws is switched off once, said once, and later calls are skipped', async (t) => {
   const said: unknown[] = [];
@@ -48,14 +31,16 @@ t.test('a part that throws is switched off once, said once, and later calls are 
   const q = isolatedPart('gauge', () => { throw new Error('the report itself fails'); });
   t.doesNotThrow(() => q.run(() => { throw new Error('x'); }, undefined), 'a failing report does not reach the caller');
   const fired: string[] = [];
-  const timers = partTimers({ setTimeout: (fn: () => void, _ms: number) => { fn(); return 1; }, clearTimeout: () => {} }, isolatedPart('t', () => fired.push('fault')));
-  t.doesNotThrow(() => timers.setTimeout(() => { throw new Error('in a timer'); }, 10), 'a throw in a part\'s timer stays in the part');
+  const clock = new FakeClock();
+  const timers = partClock(clock, isolatedPart('t', () => fired.push('fault')));
+  timers.setTimeout(() => { throw new Error('in a timer'); }, 10);
+  t.doesNotThrow(() => clock.advance(10), 'a throw in a part\'s timer stays in the part');
   t.same(fired, ['fault']);
   t.throws(() => isolatedPart('', () => {}), /non-empty string, got ""/);
 });
 
 t.test('notices: one duration; a newer one shows at once and the one it interrupted gets its full time', async (t) => {
-  const clock = fakeClock();
+  const clock = new FakeClock();
   const n = new Notices(clock);
   n.post('policy warning');
   clock.advance(2000);
@@ -104,7 +89,7 @@ for (const footer of [true, false]) {
   t.test(`an uncaught error inside guard (${footer ? 'footer' : '--no-footer'}) does not end the program; said once`, async (t) => {
     const out: string[] = [];
     const io = fakeIo(out);
-    const notices = new Notices({ now: Date.now, setTimeout: (fn, ms) => { const h = setTimeout(fn, ms); return { dispose: () => clearTimeout(h) }; } });
+    const notices = new Notices(realClock);
     t.teardown(() => notices.dispose());
     const { status } = await runSupervised({
       program: 'sh', args: ['-c', 'sleep 0.4; echo survived; exit 3'], footer, io, notices,

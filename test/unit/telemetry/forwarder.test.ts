@@ -18,7 +18,7 @@ import { makePolicyConfig } from '../../../src/policy/config.js';
 import { resolvePaths } from '../../../src/paths.js';
 import type { RunRecording } from '../../../src/log/run-recording.js';
 import { Notices } from '../../../src/ui/notices.js';
-import { realClock } from '../../../src/supervisor/terminal-io.js';
+import { realClock } from '../../../src/lib/clock.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../../src/claude/relay/post.js';
 import { fixtureBodies, VERSIONS, CONTENT_TYPE } from './fixtures.js';
 import { post } from './http-client.js';

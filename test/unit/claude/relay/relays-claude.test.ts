@@ -16,7 +16,7 @@ import { writeSettingsFile } from '../../../../src/claude/settings-file.js';
 import { CheckpointController } from '../../../../src/policy/controller.js';
 import { makePolicyConfig } from '../../../../src/policy/config.js';
 import { noteChecker } from '../../../../src/policy/note-file.js';
-import { realTimers } from '../../../../src/log/timers.js';
+import { backgroundClock } from '../../../../src/lib/clock.js';
 import type { CheckpointRecord } from '../../../../src/log/records.js';
 import type { ContextSnapshot } from '../../../../src/context/snapshot.js';
 
@@ -146,7 +146,7 @@ async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: Sta
   const c = new CheckpointController(makePolicyConfig({ coolDownMs: 0 }), {
     writer: { write: (d) => term.write(d), keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => {} },
     screen: { promptBox: () => readPromptBox(term.lines()) },
-    clock: Date.now, timers: realTimers, checkNote: noteChecker(cwd), log: (rec) => records.push(rec), notice: () => {},
+    clock: backgroundClock, checkNote: noteChecker(cwd), log: (rec) => records.push(rec), notice: () => {},
   });
   controller = c;
   t.teardown(() => c.dispose());

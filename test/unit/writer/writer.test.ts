@@ -1,10 +1,11 @@
 // The one writer to the program's pty: origins, the user-input event, unsent input, a closed pty
-// (src/supervisor/writer.ts).
+// (src/writer/writer.ts).
 import t from 'tap';
-import { PtyWriter } from '../../../src/supervisor/writer.js';
+import { PtyWriter } from '../../../src/writer/writer.js';
+import { UnsentScanner } from '../../../src/input/unsent.js';
 
 t.test('writer: Up may have recalled a prompt into the box; it tells the injector to hold off', async (t) => {
-  const w = new PtyWriter({ write: () => undefined });
+  const w = new PtyWriter({ write: () => undefined }, new UnsentScanner());
   w.write('\x1b[A', 'user');
   t.equal(w.hasUnsentInput(), true);
   t.equal(w.keyBox().box.kind, 'unsure');
@@ -14,7 +15,7 @@ t.test('writer: Up may have recalled a prompt into the box; it tells the injecto
 
 t.test('writer: origins, user-input event, closed pty', async (t) => {
   const sent: string[] = [];
-  const w = new PtyWriter({ write: (d) => { sent.push(String(d)); } });
+  const w = new PtyWriter({ write: (d) => { sent.push(String(d)); } }, new UnsentScanner());
   const users: string[] = [];
   w.onUserInput((u) => users.push(u.data));
   w.write('\x1b[?1;2c', 'reply');
@@ -27,6 +28,6 @@ t.test('writer: origins, user-input event, closed pty', async (t) => {
   w.close();
   w.write('x', 'user');
   t.equal(sent.length, 3);
-  const broken = new PtyWriter({ write: () => { throw new Error('EIO'); } });
+  const broken = new PtyWriter({ write: () => { throw new Error('EIO'); } }, new UnsentScanner());
   t.doesNotThrow(() => broken.write('x', 'user'));
 });

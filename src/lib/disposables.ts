@@ -1,5 +1,6 @@
 // The one way guard's parts hold listeners, timers and handlers: each registration returns a
-// Disposable, and a Disposables bag tears them all down in one place (reverse order).
+// Disposable, and a Disposables bag tears them all down in one place (reverse order). Part of the
+// shared toolkit (src/lib/): imported by every stage, imports nothing of guard's.
 export interface Disposable { dispose(): void }
 
 export class Disposables implements Disposable {
@@ -11,9 +12,6 @@ export class Disposables implements Disposable {
     else this.items.push(d);
     return d;
   }
-
-  /** Registers a plain teardown function. */
-  defer(fn: () => void): void { this.add({ dispose: fn }); }
 
   dispose(): void {
     if (this.disposed) return;

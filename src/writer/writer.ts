@@ -1,11 +1,11 @@
-// The only thing that writes to the program's pty. Three callers: the input router (origin
-// 'user': keystrokes, pastes, mouse and focus reports), the screen model (origin 'reply':
-// answers to the program's terminal queries) and guard itself (origin 'guard': e.g. the
+// The writer stage: the only thing that writes to the program's pty. Three callers: the input
+// router (origin 'user': keystrokes, pastes, mouse and focus reports), the screen model (origin
+// 'reply': answers to the program's terminal queries) and guard itself (origin 'guard': e.g. the
 // checkpoint injector typing a prompt). Every write of the user's goes through the one scanner of
-// their keys (src/input/unsent.ts), so guard knows whether something may be unsent in the
-// program's prompt box and never types over a half-written prompt.
-import { Emitter, type Disposable } from './disposables.js';
-import { UnsentScanner, type KeyBoxView, type ScanResult } from '../input/unsent.js';
+// their keys (src/input/unsent.ts, handed in as a KeyScanner), so guard knows whether something
+// may be unsent in the program's prompt box and never types over a half-written prompt.
+import { Emitter, type Disposable } from '../lib/disposables.js';
+import type { KeyBoxView, KeyScanner, ScanResult } from './key-box.js';
 
 export type WriteOrigin = 'user' | 'guard' | 'reply';
 
@@ -15,12 +15,11 @@ export interface PtySink { write(data: string | Buffer): void }
 export interface UserWrite extends ScanResult { data: string }
 
 export class PtyWriter {
-  private readonly scanner = new UnsentScanner();
   private readonly userInput = new Emitter<UserWrite>();
   private closed = false;
 
   /** `now` orders the user's Esc presses (two quick ones open a view in Claude). */
-  constructor(private readonly sink: PtySink, private readonly now: () => number = Date.now) {}
+  constructor(private readonly sink: PtySink, private readonly scanner: KeyScanner, private readonly now: () => number = Date.now) {}
 
   write(data: string, origin: WriteOrigin): void {
     if (this.closed || data.length === 0) return;
