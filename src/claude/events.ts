@@ -7,106 +7,19 @@
 // "true"/"false"; both are accepted here. Anything we do not model stays an `unknown` event with
 // its attributes, so nothing is thrown away.
 
-import type { Attributes, AttrValue, LogRecord } from '../telemetry/records.js';
+import type { AttrValue, LogRecord } from '../telemetry/records.js';
+import type { AgentEvent, Thread } from '../context/events.js';
 
 /** Prefix Claude Code puts on the log body: `claude_code.api_request`. */
 const BODY_PREFIX = 'claude_code.';
 const NANOS_PER_MILLI = 1_000_000n;
 
-/** The conversation a request ran in (classifyRequest); the session log records it as is. */
-export type Thread = 'main' | 'subagent' | 'side' | 'compact';
-
-export interface EventBase {
-  /** Claude's session id (`session.id`); null when a record carries none. */
-  sessionId: string | null;
-  /** Milliseconds since the epoch: `event.timestamp`, else the record's time. */
-  t: number;
-  /** `event.sequence`: increasing per Claude session; null when absent. */
-  sequence: number | null;
-  /** `prompt.id`: the user prompt this event belongs to; null when absent. */
-  promptId: string | null;
-}
-
-export interface ApiRequestEvent extends EventBase {
-  type: 'api_request';
-  thread: Thread;
-  /**
-   * True when `query_source` was missing and `thread` is a guess (see classifyRequest). The
-   * tracker only lets a guessed main request move the gauge when it is plausibly main.
-   */
-  threadGuessed: boolean;
-  querySource: string | null;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
-  costUsd: number;
-  durationMs: number | null;
-  /** `agent.name` / `agent_id` on sub-agent requests. */
-  agentName: string | null;
-}
-
-export interface CompactionEvent extends EventBase {
-  type: 'compaction';
-  trigger: 'manual' | 'auto';
-  success: boolean;
-  preTokens: number | null;
-  postTokens: number | null;
-  durationMs: number | null;
-  error: string | null;
-}
-
-export interface UserPromptEvent extends EventBase {
-  type: 'user_prompt';
-  promptLength: number | null;
-  /** Set for slash commands, e.g. `compact` for `/compact …`. */
-  commandName: string | null;
-}
-
-export interface ToolResultEvent extends EventBase {
-  type: 'tool_result';
-  toolName: string | null;
-  toolUseId: string | null;
-  success: boolean | null;
-  durationMs: number | null;
-}
-
-export interface ToolDecisionEvent extends EventBase {
-  type: 'tool_decision';
-  toolName: string | null;
-  toolUseId: string | null;
-  decision: string | null;
-  source: string | null;
-}
-
-export interface SubagentCompletedEvent extends EventBase {
-  type: 'subagent_completed';
-  agentType: string | null;
-  model: string | null;
-  totalTokens: number | null;
-  durationMs: number | null;
-}
-
-export interface ApiErrorEvent extends EventBase {
-  type: 'api_error';
-  model: string | null;
-  error: string | null;
-  statusCode: number | null;
-  durationMs: number | null;
-  querySource: string | null;
-}
-
-export interface UnknownEvent extends EventBase {
-  type: 'unknown';
-  /** The event's name without the `claude_code.` prefix; '' when the record has none. */
-  name: string;
-  attributes: Attributes;
-}
-
-export type ClaudeEvent =
-  | ApiRequestEvent | CompactionEvent | UserPromptEvent | ToolResultEvent | ToolDecisionEvent
-  | SubagentCompletedEvent | ApiErrorEvent | UnknownEvent;
+export type {
+  EventBase, ApiRequestEvent, CompactionEvent, UserPromptEvent, ToolResultEvent, ToolDecisionEvent,
+  SubagentCompletedEvent, ApiErrorEvent, UnknownEvent,
+} from '../context/events.js';
+/** Claude's events are the agent-neutral ones (src/context/events.ts). */
+export type ClaudeEvent = AgentEvent;
 
 /**
  * The thread a request ran in, from `query_source`. A missing source is guessed: a request

@@ -4,81 +4,13 @@
 // policy read the result. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
 // that is not recognisably one of these comes back as `{ type: 'unknown' }`.
 
-export interface SessionStartHook {
-  type: 'SessionStart';
-  sessionId: string | null;
-  transcriptPath: string | null;
-  cwd: string | null;
-  /** 'startup' | 'resume' | 'clear' | 'compact' as seen; kept open for future values. */
-  source: string | null;
-  model: string | null;
-}
-export interface UserPromptSubmitHook {
-  type: 'UserPromptSubmit';
-  sessionId: string | null;
-  promptId: string | null;
-  prompt: string | null;
-}
-export interface StopHook {
-  type: 'Stop';
-  sessionId: string | null;
-  promptId: string | null;
-  stopHookActive: boolean;
-  /** Background sub-agents still running when Claude stopped: more work will come back. */
-  runningSubagents: number;
-}
-export interface PreCompactHook {
-  type: 'PreCompact';
-  sessionId: string | null;
-  trigger: 'manual' | 'auto' | null;
-  customInstructions: string | null;
-}
-export interface SessionEndHook {
-  type: 'SessionEnd';
-  sessionId: string | null;
-  reason: string | null;
-}
-export interface StatusLineUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-}
-/** One of the subscription's usage windows, from the status line's `rate_limits`. */
-export interface RateLimitWindow {
-  /** Share of the window used, 0–100. */
-  usedPercentage: number;
-  /** When the window resets, in milliseconds since the epoch; null when not given. */
-  resetsAt: number | null;
-}
-/** Claude.ai subscription limits (absent for API keys and third-party providers). */
-export interface RateLimits {
-  fiveHour: RateLimitWindow | null;
-  sevenDay: RateLimitWindow | null;
-}
-export interface StatusLineHook {
-  type: 'statusline';
-  sessionId: string | null;
-  version: string | null;
-  modelId: string | null;
-  modelName: string | null;
-  /** context_window.context_window_size, e.g. 1000000. */
-  contextWindowSize: number | null;
-  /** context_window.current_usage; null before the first request and in older versions. */
-  currentUsage: StatusLineUsage | null;
-  usedPercentage: number | null;
-  costUsd: number | null;
-  /** `rate_limits.five_hour` / `seven_day`; null when the status line carries neither. */
-  rateLimits: RateLimits | null;
-}
-export interface UnknownHook {
-  type: 'unknown';
-  event: string;
-  payload: unknown;
-}
-
-export type HookEvent =
-  | SessionStartHook | UserPromptSubmitHook | StopHook | PreCompactHook | SessionEndHook | StatusLineHook | UnknownHook;
+export type {
+  SessionStartHook, UserPromptSubmitHook, StopHook, PreCompactHook, SessionEndHook, StatusLineUsage,
+  RateLimitWindow, RateLimits, StatusLineHook, UnknownHook,
+} from '../context/hook-facts.js';
+import type { HookFact, RateLimits, RateLimitWindow, StatusLineHook } from '../context/hook-facts.js';
+/** Claude's hooks are the agent-neutral facts (src/context/hook-facts.ts). */
+export type HookEvent = HookFact;
 
 /** The event names guard registers hooks for (plus 'statusline' for the status-line relay). */
 export const GUARD_HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'] as const;

@@ -1,6 +1,7 @@
-// The context tracker: what each Claude conversation of a guard run holds right now. Input:
-// typed Claude events (src/claude/events.ts), metric points and hook payloads, in whatever order
-// the receiver delivers them. Output: ContextSnapshot for the footer, the policy, `guard ls` and
+// The context tracker: what each conversation of a guard run holds right now. Input: typed events
+// (src/context/events.ts, from the agent's adapter), metric points and hook payloads, in whatever
+// order the receiver delivers them; the agent's window rules come with the options (Claude's by
+// default). Output: ContextSnapshot for the footer, the policy, `guard ls` and
 // the session log. Pure: no clock, no I/O; everything it knows came through its three inputs.
 //
 // The rules (CLAUDE-CODE.md, "Context and auto-compaction"):
@@ -24,12 +25,12 @@
 //   the followed conversation (isFollowed; the window and auto-compact point learned from them).
 //   Before any hook arrived (or with hooks disabled) every session counts as followed.
 
-import type { ClaudeEvent, ApiRequestEvent, CompactionEvent } from '../claude/events.js';
+import type { AgentEvent, ApiRequestEvent, CompactionEvent } from './events.js';
 import { classifyRequest, str, num } from '../claude/events.js';
 import { parseHook, STATUSLINE_EVENT, type RateLimits } from '../claude/hooks.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
-import { autoCompactPoint, inferWindow, type Env, type WindowResult } from './window.js';
+import { CLAUDE_WINDOW_RULES, type Env, type WindowResult, type WindowRules } from './window.js';
 import { forecastFromGrowths, turnGrowths, RECENT_TURNS, type TimelineMark } from './forecast.js';
 import { MetricCounters, TOKEN_METRIC, COST_METRIC } from './metrics.js';
 
@@ -51,7 +52,14 @@ export interface ContextTrackerOptions {
   windowOverride?: number | null;
   /** guard's config windows for given models (model id → tokens); beat windowOverride for that model. */
   modelWindows?: Readonly<Record<string, number>>;
+  /** The agent's window and auto-compact rules (its adapter's, src/agents/); Claude Code's by default. */
+  windowRules?: WindowRules;
+  /** Whether an API error's query source is the main conversation's (the adapter's); Claude's by default. */
+  isMainQuery?: (querySource: string | null) => boolean;
 }
+
+/** Claude's reading of query_source (src/claude/events.ts classifyRequest). */
+const claudeMainQuery = (querySource: string | null): boolean => classifyRequest(querySource, false).thread === 'main';
 
 /** Order of events within one session: sequence, then time, then arrival. */
 interface OrderKey { seq: number | null; t: number; arrival: number }
@@ -106,6 +114,8 @@ export class ContextTracker {
   private readonly env: Env;
   private readonly windowOverride: number | null;
   private readonly modelWindows: Readonly<Record<string, number>> | null;
+  private readonly rules: WindowRules;
+  private readonly isMainQuery: (querySource: string | null) => boolean;
   private readonly sessions = new Map<string, SessionState>();
   private onScreen: string | null = null;
   /** Every session a guard hook named: the conversations of the Claude guard started. */
@@ -122,6 +132,8 @@ export class ContextTracker {
       throw new RangeError(`ContextTracker: windowOverride must be a positive integer, got ${String(w)}`);
     }
     this.env = opts.env;
+    this.rules = opts.windowRules ?? CLAUDE_WINDOW_RULES;
+    this.isMainQuery = opts.isMainQuery ?? claudeMainQuery;
     this.windowOverride = w ?? null;
     for (const [model, n] of Object.entries(opts.modelWindows ?? {})) {
       if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`ContextTracker: modelWindows.${model} must be a positive integer, got ${String(n)}`);
@@ -134,7 +146,7 @@ export class ContextTracker {
    * whether it now counts as the main conversation's, so the session log records the same
    * thread the gauge used.
    */
-  onEvent(e: ClaudeEvent): EventOutcome {
+  onEvent(e: AgentEvent): EventOutcome {
     const arrival = ++this.arrival;
     const s = this.session(e.sessionId ?? NO_SESSION);
     if (e.sequence !== null) {
@@ -149,7 +161,7 @@ export class ContextTracker {
     if (e.type === 'api_request') return { duplicate: false, countedAsMain: this.onRequest(s, e, key) };
     if (e.type === 'compaction') this.onCompaction(s, e, key);
     else if (e.type === 'user_prompt') this.mark(s, key, { kind: 'prompt' });
-    else if (e.type === 'api_error' && classifyRequest(e.querySource, false).thread === 'main') {
+    else if (e.type === 'api_error' && this.isMainQuery(e.querySource)) {
       if (s.newestMainErrorKey === null || before(s.newestMainErrorKey, key)) s.newestMainErrorKey = key;
     }
     return NOT_A_REQUEST;
@@ -232,7 +244,7 @@ export class ContextTracker {
   snapshotFor(sessionId: string | null): ContextSnapshot {
     const s = this.sessions.get(sessionId ?? NO_SESSION) ?? null;
     const win = this.windowOf(s);
-    const point = autoCompactPoint(win.window, this.env, this.lowestAutoPreFor(win.window));
+    const point = this.rules.autoCompactPoint(win.window, this.env, this.lowestAutoPreFor(win.window));
     const main = s?.newestMain ?? null;
     const contextTokens = main?.context ?? null;
     const fc = forecastFromGrowths(s === null ? [] : this.growthsOf(s), contextTokens, point.at);
@@ -346,7 +358,7 @@ export class ContextTracker {
   }
 
   private ownWindowOf(s: SessionState | null): WindowResult {
-    return inferWindow({
+    return this.rules.window({
       userOverride: this.windowOverride,
       userModelWindows: this.modelWindows,
       statuslineWindow: s?.statuslineWindow ?? null,

@@ -185,6 +185,20 @@ export function parseTokenCount(raw: string | undefined): number | null {
   return Number.isFinite(n) && n > 0 ? Math.round(n) : null;
 }
 
+/**
+ * An agent's window and auto-compact point (src/agents/agent.ts: each adapter gives its own; the
+ * tracker calls both on every snapshot, so both are pure and cheap). `autoCompactPoint` gets the
+ * agent's environment and the lowest pre-compaction size of an automatic compaction seen under
+ * that window (null: none yet).
+ */
+export interface WindowRules {
+  window(inputs: WindowInputs): WindowResult;
+  autoCompactPoint(window: number, env: Env, lowestAutoPreTokens: number | null | undefined): AutoCompactResult;
+}
+
+/** Claude Code's rules (CLAUDE-CODE.md): the functions above. */
+export const CLAUDE_WINDOW_RULES: WindowRules = { window: inferWindow, autoCompactPoint };
+
 function isTruthyFlag(raw: string | undefined): boolean {
   if (raw === undefined) return false;
   const s = raw.trim().toLowerCase();

@@ -1,7 +1,9 @@
 // The session log's record types: one JSON object per line, append-only. PRODUCT.md makes the
 // `--json` form of these a contract (every record has `t`, ISO 8601, and `type`).
 
-import type { Thread } from '../claude/events.js';
+import type { Thread } from '../context/events.js';
+
+export type { Thread };
 
 export interface RequestRecord {
   t: string; type: 'request'; claudeSessionId: string | null; thread: Thread; querySource: string | null;

@@ -29,6 +29,24 @@ export interface PolicyConfig {
   holdAutoCompact: boolean;
 }
 
+/**
+ * What guard types into an agent (the adapter gives these, src/agents/agent.ts), and whether a
+ * handoff is possible. The policy types `compact` (plus the compact instructions when
+ * `compactTakesInstructions`) for a compaction; for a handoff the note prompt, then `clear` (a
+ * fresh conversation; its SessionStart hook with source 'clear' says it is ready), then the
+ * resume prompt. `clear` null: no handoff, the compact strategy is used instead.
+ */
+export interface AgentCommands {
+  compact: string;
+  compactTakesInstructions: boolean;
+  clear: string | null;
+  /** Whether an Esc may precede guard's typing (to close a menu): not for Codex, where Esc + `/` is Meta-/. */
+  escBeforeTyping: boolean;
+}
+
+/** Claude Code's: `/compact <instructions>`, `/clear`. guard sends no Esc today. */
+export const CLAUDE_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: true, clear: '/clear', escBeforeTyping: false };
+
 /** The API stand-in used by tests and `guard demo` recognises "write a checkpoint note to <path>.md". */
 export const DEFAULT_HANDOFF_TEMPLATE =
   'Write a checkpoint note to {path} so that the work can continue in a fresh context. ' +

@@ -14,7 +14,7 @@ import type { GuardState } from '../claude/state.js';
 import type { ScanResult } from '../writer/key-box.js';
 import type { Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
-import type { PolicyConfig } from './config.js';
+import { CLAUDE_COMMANDS, type AgentCommands, type PolicyConfig } from './config.js';
 import { Injector, type GateRefusal, type InjectWriter, type PromptScreen } from './injector.js';
 import {
   autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
@@ -47,6 +47,8 @@ export interface CheckpointDeps {
    * from a refused prompt, which must not be held). Default 0: decide at once.
    */
   holdSettleMs?: number;
+  /** What guard types into the agent (its adapter's, src/agents/); Claude Code's by default. */
+  commands?: AgentCommands;
 }
 
 /** How often guard looks at the screen again while only the prompt box keeps it from typing
@@ -74,8 +76,9 @@ export class CheckpointController {
   private answer: CompactAnswer | null = null;
 
   constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
-    this.policy = initialPolicyState(config);
-    this.injector = new Injector(deps.writer, deps.screen);
+    const commands = deps.commands ?? CLAUDE_COMMANDS;
+    this.policy = initialPolicyState(config, commands);
+    this.injector = new Injector(deps.writer, deps.screen, commands.clear);
   }
 
   get guardState(): GuardState {

@@ -7,7 +7,7 @@
 // and the screen shows the box empty; when they disagree it does not type. It also refuses after
 // `/clear` until the new session's SessionStart arrived (Claude is not ready for a prompt before).
 
-import type { HookEvent } from '../claude/hooks.js';
+import type { HookFact as HookEvent } from '../context/hook-facts.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { KeyBoxView } from '../writer/key-box.js';
 import { MAX_TYPED_CHARS } from './config.js';
@@ -77,7 +77,9 @@ export const MAX_INJECT_CHARS = MAX_TYPED_CHARS;
 export class Injector {
   private awaitingSessionStart = false;
 
-  constructor(private readonly writer: InjectWriter, private readonly screen: PromptScreen) {}
+  /** `clearCommand`: the agent's fresh-conversation command (AgentCommands.clear); after it, the
+   * gate waits for the new conversation's SessionStart. */
+  constructor(private readonly writer: InjectWriter, private readonly screen: PromptScreen, private readonly clearCommand: string | null = '/clear') {}
 
   /** The two witnesses, asked now (also for the idle judgement, so the policy waits rather than tries). */
   gate(): Gate {
@@ -99,7 +101,7 @@ export class Injector {
     } catch (err) {
       return { ok: false, text, reason: 'write-failed', detail: err instanceof Error ? err.message : String(err) };
     }
-    if (/^\/clear\b/.test(text)) this.awaitingSessionStart = true;
+    if (this.clearCommand !== null && (text === this.clearCommand || text.startsWith(`${this.clearCommand} `))) this.awaitingSessionStart = true;
     return { ok: true, text };
   }
 

@@ -9,10 +9,10 @@
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
-import type { HookEvent } from '../claude/hooks.js';
+import type { HookFact as HookEvent } from '../context/hook-facts.js';
 import type { Activity } from '../claude/idle.js';
 import type { GateRefusal } from './injector.js';
-import { type PolicyConfig, type Strategy, fillTemplate, notePathAt, oneLine } from './config.js';
+import { type AgentCommands, type PolicyConfig, type Strategy, CLAUDE_COMMANDS, fillTemplate, notePathAt, oneLine } from './config.js';
 
 /** Claude writing a note can take a long turn, permission prompts included. */
 export const NOTE_TIMEOUT_MS = 15 * 60_000;
@@ -90,6 +90,8 @@ type TypingKind = 'handoff' | 'clear' | 'resume' | 'compact';
 
 export interface PolicyState {
   readonly config: PolicyConfig;
+  /** What guard types into this agent (its adapter's; Claude Code's by default). */
+  readonly commands: AgentCommands;
   phase: Phase;
   phaseSince: number;
   armReason: ArmReason | null;
@@ -130,9 +132,9 @@ export interface PolicyStep {
   actions: PolicyAction[];
 }
 
-export function initialPolicyState(config: PolicyConfig): PolicyState {
+export function initialPolicyState(config: PolicyConfig, commands: AgentCommands = CLAUDE_COMMANDS): PolicyState {
   return {
-    config, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
+    config, commands, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
     spent: false, skipNext: false, coolDownUntil: -Infinity, sawStop: false, typing: null,
     activity: 'starting', hasUnsentInput: false, unsentReason: null, refusedFor: null, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
     contextWindow: null, contextAt: null, apiErrorAt: -Infinity, lastPreCompact: null, growthHigh: null,
@@ -287,7 +289,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
           enter('compact-pending');
         } else {
           log('failed', `compaction failed again${input.error ? `: ${input.error}` : ''}; giving up`);
-          notice(`guard: /compact failed twice${input.error ? ` (${input.error})` : ''}; compact or clear by hand`);
+          notice(`guard: ${s.commands.compact} failed twice${input.error ? ` (${input.error})` : ''}; compact or clear by hand`);
           finish(true);
         }
       }
@@ -419,8 +421,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       notice('guard: the checkpoint note did not arrive; giving up on this checkpoint');
       finish(true);
     } else if (s.phase === 'clearing' && waited >= CLEAR_TIMEOUT_MS) {
-      log('failed', 'no new session after /clear');
-      notice('guard: /clear did not start a new session');
+      log('failed', `no new session after ${s.commands.clear ?? '/clear'}`);
+      notice(`guard: ${s.commands.clear ?? '/clear'} did not start a new session`);
       finish(true);
     } else if (s.phase === 'compacting' && waited >= COMPACT_TIMEOUT_MS) {
       if (s.compactAttempts < MAX_COMPACT_ATTEMPTS) {
@@ -428,7 +430,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
         enter('compact-pending');
       } else {
         log('failed', 'no compaction result in time; giving up');
-        notice('guard: /compact did not complete; compact or clear by hand');
+        notice(`guard: ${s.commands.compact} did not complete; compact or clear by hand`);
         finish(true);
       }
     }
@@ -489,7 +491,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       case 'armed': {
         if (s.armReason !== 'manual' && t < s.coolDownUntil) return;
         const strategy = s.running ?? s.config.strategy;
-        if (strategy === 'handoff') {
+        // An agent without a fresh-conversation command cannot hand over: it compacts.
+        if (strategy === 'handoff' && s.commands.clear !== null) {
           s.running = 'handoff';
           s.notePath = notePathAt(s.config.notePath, t);
           type('handoff', fillTemplate(s.config.handoffTemplate, { path: s.notePath }));
@@ -504,7 +507,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
         typeCompact();
         return;
       case 'note-ready':
-        type('clear', '/clear');
+        if (s.commands.clear !== null) type('clear', s.commands.clear);
         return;
       case 'resume-pending':
         type('resume', fillTemplate(s.config.resumeTemplate, { path: s.notePath ?? '' }));
@@ -516,8 +519,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
 
   function typeCompact(): void {
     s.compactAttempts += 1;
-    const instr = oneLine(s.config.compactInstructions);
-    type('compact', instr ? `/compact ${instr}` : '/compact');
+    const instr = s.commands.compactTakesInstructions ? oneLine(s.config.compactInstructions) : '';
+    type('compact', instr ? `${s.commands.compact} ${instr}` : s.commands.compact);
   }
 }
 

@@ -40,7 +40,7 @@ export function policyView(s: PolicyState, now: number): PolicyView {
     case 'note-ready':
     case 'clearing': next = 'clearing the context'; break;
     case 'resume-pending': next = `resuming from ${s.notePath ?? 'the note'}`; break;
-    case 'compact-pending': next = s.compactAttempts > 0 ? 'retrying /compact at next idle' : '/compact at next idle'; break;
+    case 'compact-pending': next = s.compactAttempts > 0 ? `retrying ${s.commands.compact} at next idle` : `${s.commands.compact} at next idle`; break;
     case 'compacting': next = 'compacting'; break;
   }
   return { strategy, armed: s.phase === 'armed', phase: s.phase, reason: s.armReason, checkpointing: isCheckpointing(s), armAt, next };

@@ -1,0 +1,125 @@
+// The agent adapter: what guard must know of one coding agent (Claude Code, Codex CLI, Gemini CLI)
+// to gauge its context and checkpoint it. Everything agent-specific sits behind this interface;
+// the tracker, policy, injector, footer, log, registry and review stay agent-neutral.
+//   src/cli/agents.ts (command → adapter) ─► src/app/agent-run.ts (wiring) ─► this interface
+//   receiver's log records and hook posts ─► toEvent / toHook ─► tracker, controller
+//   setup ─► connect(receiver) ─► the program's args, extra env, a private config removed at close
+// A lower stage: it imports telemetry/ and context/ types, the policy's config types and the
+// prompt-box view, nothing above. An adapter is plain data and pure functions, except `setup`
+// and `connect`, which read the user's configuration and write guard's private one for the run.
+import type { LogRecord } from '../telemetry/records.js';
+import type { AgentEvent } from '../context/events.js';
+import type { HookFact } from '../context/hook-facts.js';
+import type { Env, WindowRules } from '../context/window.js';
+import type { AgentCommands } from '../policy/config.js';
+import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { ForwardProtocol, ForwardSignal } from '../telemetry/forward-env.js';
+
+export type { AgentEvent } from '../context/events.js';
+export type { HookFact } from '../context/hook-facts.js';
+export type { WindowRules } from '../context/window.js';
+export type { AgentCommands } from '../policy/config.js';
+export type { PromptBoxView } from '../claude/prompt-box.js';
+
+/** The agents guard knows; also the `agent` field of the session log and the `guard ls` entry. */
+export type AgentName = 'claude' | 'codex' | 'gemini';
+
+/** What `setup` is given: the user's command line after the program's name, and where it runs. */
+export interface SetupInput {
+  /** The user's own arguments for the agent (never changed in place). */
+  args: readonly string[];
+  cwd: string;
+  /** The environment guard was started with (the agent's, before guard's additions). */
+  env: NodeJS.ProcessEnv;
+  /** guard's own window settings (flag, config), which beat whatever the agent says. */
+  windowOverride?: number;
+  modelWindows?: Readonly<Record<string, number>>;
+}
+
+/** Where the agent's telemetry and hooks go for this run: guard's receiver, after it started. */
+export interface ConnectInput {
+  /** http://127.0.0.1:PORT (loopback only). */
+  receiverUrl: string;
+  /** The run's token; the receiver rejects requests without it (header `TOKEN_HEADER`). */
+  token: string;
+  /** The header that carries the token (telemetry/receiver.ts TOKEN_HEADER). */
+  tokenHeader: string;
+  /** Per signal, the protocol the user's own collector expects, when guard forwards to it. */
+  protocols: Partial<Record<ForwardSignal, ForwardProtocol>>;
+}
+
+/** One run's connection: how to start the agent so that it reports to guard. */
+export interface Connection {
+  /** The program's arguments (the user's, plus guard's flags). */
+  args: string[];
+  /** Variables added to the agent's environment (nothing private in args; the token goes here). */
+  extraEnv: Record<string, string>;
+  warnings: string[];
+  /** Removes the private temporary config (0600 files in a 0700 folder); runs on every way out. */
+  dispose(): void;
+}
+
+/** The first half of a run's set-up, before the receiver starts: what the user configured. */
+export interface AgentSetup {
+  /**
+   * The environment the agent will see, guard's additions aside (the user's environment plus what
+   * the agent's own settings files put in it). The auto-compact rules read it; when
+   * `forwardsUserTelemetry`, guard reads the user's own OTLP exporter settings from it.
+   */
+  env: NodeJS.ProcessEnv;
+  /** The agent's window and auto-compact point for this run (they may depend on its config). */
+  window: WindowRules;
+  /** Whether the user's own OTLP exporter (read from `env`) gets a copy of the telemetry. */
+  forwardsUserTelemetry: boolean;
+  /** Shown once at start (e.g. the user's settings disable hooks). */
+  warnings: string[];
+  /** Second half, once the receiver listens. May throw (a file guard cannot write): the run stops cleanly. */
+  connect(to: ConnectInput): Connection;
+}
+
+export interface AgentAdapter {
+  readonly name: AgentName;
+  /** For messages: "Claude Code". */
+  readonly displayName: string;
+  /**
+   * Reads the user's configuration for this run; never writes the user's own files. Throws
+   * `AgentSetupError` (bad input the user must fix: the message names the file or value).
+   */
+  setup(input: SetupInput): AgentSetup;
+  /** One decoded OTLP log record → the typed event the tracker reads (pure; `unknown` if not modelled). */
+  toEvent(rec: LogRecord): AgentEvent;
+  /**
+   * One hook post (the relay's event name and its JSON) → the agent-neutral fact (pure; never throws).
+   * A fresh conversation after `commands.clear` is a SessionStart with source 'clear'; the one after
+   * a compaction, source 'compact'.
+   */
+  toHook(event: string, payload: unknown): HookFact;
+  /** Whether a request of this thread (`ApiErrorEvent.querySource`) belongs to the main conversation. */
+  isMainQuery(querySource: string | null): boolean;
+  /** What guard types, and whether a handoff is possible. */
+  readonly commands: AgentCommands;
+  /** The agent's prompt box on guard's screen (rows as text, faint cells blanked): the injector's second witness. */
+  readPromptBox(rows: readonly string[]): PromptBoxView;
+  /**
+   * Whether the agent asks before compacting on its own and lets a hook refuse (Claude's and
+   * Codex's PreCompact). Without it guard stays ahead by threshold and forecast, and an automatic
+   * compaction is recorded as a miss.
+   */
+  readonly canHoldCompaction: boolean;
+  /**
+   * How long guard waits, before holding an automatic compaction, for telemetry the agent logged
+   * just before asking (an API error says it is the agent's recovery from a refused prompt, which
+   * must not be held): about its log export interval times three. 0: decide at once.
+   */
+  readonly holdSettleMs: number;
+}
+
+/** Bad user configuration found while setting up a run: shown as `guard: <message>`, exit 2. */
+export class AgentSetupError extends Error {
+  constructor(message: string, readonly file: string | null = null) {
+    super(message);
+    this.name = 'AgentSetupError';
+  }
+}
+
+export type { Env };
