@@ -79,7 +79,7 @@ export interface AgentSetup {
 
 export interface AgentAdapter {
   readonly name: AgentName;
-  /** For messages: "Claude Code". */
+  /** Its name in guard's messages: "Claude" ("… Claude keeps running"). */
   readonly displayName: string;
   /**
    * Reads the user's configuration for this run; never writes the user's own files. Throws

@@ -2,7 +2,7 @@
 // and guard is not about to act, through guard's pty writer like a person at the keyboard.
 // Input: guard's state and checkpoint records (ClaudeRun). Output: keystrokes, and a verdict on
 // whether the demo showed what it promises (a checkpoint, then the conversation going on).
-import type { ClaudeRun } from '../app/claude-run.js';
+import type { AgentRun as ClaudeRun } from '../app/agent-run.js';
 import type { Disposable } from '../lib/disposables.js';
 import type { Clock } from '../lib/clock.js';
 

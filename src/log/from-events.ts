@@ -1,8 +1,8 @@
-// Session log records from Claude's typed events. Input: an api_request or compaction event
-// (src/claude/events.ts). Output: the record to append (./records.ts), with `t` from the event's
+// Session log records from the agent's typed events. Input: an api_request or compaction event
+// (src/context/events.ts). Output: the record to append (./records.ts), with `t` from the event's
 // own time. Pure. The caller decides which events to log (e.g. not an exporter's retry the
 // tracker already counted).
-import type { ApiRequestEvent, CompactionEvent } from '../claude/events.js';
+import type { ApiRequestEvent, CompactionEvent } from '../context/events.js';
 import type { CompactionRecord, RequestRecord } from './records.js';
 
 function iso(ms: number): string {
@@ -35,4 +35,13 @@ export function compactionRecord(e: CompactionEvent, opts: { miss?: boolean } = 
   };
   if (opts.miss) rec.miss = true;
   return rec;
+}
+
+/**
+ * The thread the log records is the one the gauge used: a guessed main request the tracker
+ * rejected (its EventOutcome.countedAsMain false) is logged as a side one.
+ */
+export function asLogged(e: ApiRequestEvent, countedAsMain: boolean): ApiRequestEvent {
+  if (e.thread === 'main' && !countedAsMain) return { ...e, thread: 'side' };
+  return e;
 }

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { FILE_MODE, GuardPathError, ensurePrivateDir } from '../paths.js';
 import { backgroundClock, type Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
+import type { ContextSnapshot } from '../context/snapshot.js';
+import type { GuardState } from '../claude/state.js';
 
 /** Often enough that `guard ls` is current within a second; rarely enough to cost nothing. */
 export const UPDATE_INTERVAL_MS = 500;
@@ -49,6 +51,20 @@ export interface LiveEntry {
 }
 
 export type LiveFields = Omit<LiveEntry, 'updatedAt'>;
+
+/** The entry's figures from the tracker's snapshot and guard's state (pure). */
+export function liveFieldsOf(snap: ContextSnapshot, state: GuardState): Partial<LiveFields> {
+  return {
+    claudeSessionId: snap.claudeSessionId,
+    model: snap.model,
+    contextTokens: snap.contextTokens,
+    contextWindow: snap.contextWindow,
+    autoCompactAt: snap.autoCompactAt,
+    costUsd: snap.costUsd,
+    state,
+    turnsLeft: snap.turnsLeft,
+  };
+}
 
 export interface RegistryFs {
   writeFileSync(p: string, data: string, o: { mode: number; flag: string }): void;

@@ -1,11 +1,14 @@
 // What the footer shows comes from a FooterSource: the supervisor asks it for lines at the
 // current width and redraws when it says they changed. The generic source here (any program
 // that is not claude) shows the program, its running time, whether it still runs and guard's
-// current notice (./notices.ts), drawn by renderProgramFooter (footer.ts); the Claude
-// integration supplies its own source (context gauge, cost …) through the same interface.
+// current notice (./notices.ts), drawn by renderProgramFooter (footer.ts); an agent run
+// (src/app/agent-run.ts) uses gaugeFooterSource: the context gauge, cost, guard's state, what the
+// policy does next, drawn by renderClaudeFooter.
 import { Emitter, type Disposable } from '../lib/disposables.js';
 import type { Clock } from '../lib/clock.js';
-import { renderProgramFooter } from './footer.js';
+import type { ContextSnapshot } from '../context/snapshot.js';
+import type { GuardState } from '../claude/state.js';
+import { renderClaudeFooter, renderProgramFooter, type FooterPolicy } from './footer.js';
 import type { Notices } from './notices.js';
 
 export interface FooterSource {
@@ -52,5 +55,33 @@ export function programFooterSource(d: ProgramFooterDeps): FooterSource {
       changed.fire();
     },
     dispose: () => { tick.dispose(); noticeSub.dispose(); },
+  };
+}
+
+export interface GaugeFooterDeps {
+  snapshot(): ContextSnapshot;
+  state(): GuardState;
+  policy(): FooterPolicy;
+  now(): number;
+  /** The agent has run a while and no telemetry arrived. */
+  telemetryMissing(): boolean;
+  notices: Notices;
+  /** Fires whenever the snapshot, the state, the policy or the notice may have changed. */
+  onChange(fn: () => void): Disposable;
+  color: boolean;
+}
+
+/** The footer of an agent run: its lines are a function of what the deps say now. */
+export function gaugeFooterSource(d: GaugeFooterDeps): FooterSource {
+  return {
+    lines: (width) => {
+      const text = d.notices.current();
+      return renderClaudeFooter({
+        snapshot: d.snapshot(), state: d.state(), policy: d.policy(), now: d.now(),
+        ...(d.telemetryMissing() ? { noTelemetry: true } : {}), ...(text ? { notice: text } : {}),
+      }, width, { color: d.color });
+    },
+    onChange: (fn) => d.onChange(fn),
+    dispose: () => undefined,
   };
 }

@@ -91,7 +91,7 @@ function envObject(v: unknown): Record<string, unknown> {
 
 export const claudeAdapter: AgentAdapter = {
   name: 'claude',
-  displayName: 'Claude Code',
+  displayName: 'Claude',
   setup,
   toEvent: toClaudeEvent,
   toHook: parseHook,

@@ -1,10 +1,11 @@
 // `guard [guard options] <program> [program args…]`: reads guard's own options (they stand
 // before the program's name; everything after it is the program's, untouched) and runs the
-// program supervised. Every run is recorded (session log, `guard ls` entry); a `claude` run also
-// gets the Claude integration (src/app/claude-run.ts), configured from guard's config file with
+// program supervised. Every run is recorded (session log, `guard ls` entry); a run of an agent
+// guard knows (`claude`; the table in ../agents.ts) also gets the agent integration
+// (src/app/agent-run.ts with the agent's adapter), configured from guard's config file with
 // --strategy, --threshold, --window and --metrics-port on top (flags win over the config, the
 // config over the defaults).
-// The run's notices are made here: the recording's and the Claude integration's problems go
+// The run's notices are made here: the recording's and the agent integration's problems go
 // there, the footer shows them, and the faults among them are printed once more on standard
 // error after the program ended (no footer may have shown them). A run never fails because
 // guard cannot write its files; the status is the program's.
@@ -13,9 +14,9 @@ import { realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND, exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
-import type { ClaudeRun } from '../../app/claude-run.js';
-import { SettingsError } from '../../claude/settings.js';
-import { isClaudeProgram } from '../../claude/program.js';
+import type { AgentRun } from '../../app/agent-run.js';
+import { AgentSetupError } from '../../agents/agent.js';
+import { agentFor } from '../agents.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
@@ -101,15 +102,15 @@ export function parseRunArgs(argv: string[]): RunOptions {
 export interface RunContext {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Called once the Claude integration is set up (the demo's scripted user watches it). */
-  onClaudeRun?(run: ClaudeRun): void;
+  /** Called once the agent integration is set up (the demo's scripted user watches it). */
+  onClaudeRun?(run: AgentRun): void;
 }
 
 /** What a run uses, from its flags and the config. */
 export interface RunSettings {
   policy: PolicyConfig;
   footer: boolean;
-  /** For a claude run (src/app/claude-run.ts). */
+  /** For an agent run (src/app/agent-run.ts). */
   claude: { windowOverride?: number; modelWindows?: Record<string, number>; metricsPort?: number; forward: boolean };
 }
 
@@ -144,9 +145,6 @@ export function runSettings(o: RunOptions, config: GuardConfig): RunSettings {
   };
 }
 
-/** `claude`, however it was named (src/claude/program.ts). */
-export const isClaude = isClaudeProgram;
-
 export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<number> {
   const env = ctx.env ?? process.env;
   const cwd = ctx.cwd ?? process.cwd();
@@ -160,8 +158,9 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     process.stderr.write(`guard: ${err.message.replace(/^guard:? /, '')}\n`);
     return 2;
   }
-  if (isClaude(o.program) && !resolveProgram(o.program, env, cwd).ok) {
-    process.stderr.write(`guard: ${o.program}: command not found. Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.\n`);
+  const agentRow = agentFor(o.program);
+  if (agentRow && !resolveProgram(o.program, env, cwd).ok) {
+    process.stderr.write(`guard: ${o.program}: command not found. ${agentRow.installHint}\n`);
     return EXIT_NOT_FOUND;
   }
   const { policy, footer } = settings;
@@ -175,16 +174,16 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   });
   for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
 
-  let claude: ClaudeRun | null = null;
-  if (isClaude(o.program)) {
+  let claude: AgentRun | null = null;
+  if (agentRow) {
     try {
-      // Loaded only for claude: the receiver, decoders and policy are not needed by other programs.
-      const { startClaudeRun } = await import('../../app/claude-run.js');
-      claude = await startClaudeRun({
+      // Loaded only for an agent: the receiver, decoders and policy are not needed by other programs.
+      const [{ startAgentRun }, adapter] = await Promise.all([import('../../app/agent-run.js'), agentRow.load()]);
+      claude = await startAgentRun(adapter, {
         args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices, ...settings.claude,
       });
     } catch (err) {
-      if (!(err instanceof SettingsError)) throw err;
+      if (!(err instanceof AgentSetupError)) throw err;
       process.stderr.write(`guard: ${err.message}\n`);
       recording.finish({ code: 2, signal: null });
       return 2;

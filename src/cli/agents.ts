@@ -1,0 +1,32 @@
+// Which agent adapter a `guard <program>` run uses: one row per agent, matched on the program's
+// name as the user typed it. A row loads its adapter only when used, so `guard <other program>`
+// (plain supervision, no row) loads none of it and starts no slower. Read by cli/commands/run.ts;
+// the adapters live in src/agents/<name>/ (src/agents/agent.ts is the interface).
+// To add an agent: its adapter in src/agents/<name>/, then a row here (see docs/architecture.md).
+import type { AgentAdapter, AgentName } from '../agents/agent.js';
+import { isClaudeProgram } from '../claude/program.js';
+
+export interface AgentRow {
+  name: AgentName;
+  /** Is this program (a name, a path, a wrapper such as claude.exe) this agent? */
+  matches(program: string): boolean;
+  load(): Promise<AgentAdapter>;
+  /** Said when the program is not found on PATH. */
+  installHint: string;
+}
+
+export const AGENTS: readonly AgentRow[] = [
+  {
+    name: 'claude',
+    matches: isClaudeProgram,
+    load: async () => (await import('../agents/claude/adapter.js')).claudeAdapter,
+    installHint: 'Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.',
+  },
+  // codex: { matches: /^codex$/, load: src/agents/codex/adapter.ts, installHint: 'npm install -g @openai/codex' }
+  // gemini: { matches: /^gemini$/, load: src/agents/gemini/adapter.ts, installHint: 'npm install -g @google/gemini-cli' }
+];
+
+/** The agent this program is, or null: plain supervision. */
+export function agentFor(program: string): AgentRow | null {
+  return AGENTS.find((row) => row.matches(program)) ?? null;
+}
