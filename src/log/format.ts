@@ -43,3 +43,14 @@ export function contextCurve(values: number[], top: number): string {
   if (pts.length === 0 || !(top > 0)) return '';
   return pts.map((v) => SPARK[Math.max(0, Math.min(SPARK.length - 1, Math.floor((v / top) * SPARK.length)))]).join('');
 }
+
+/**
+ * The program as `guard ls` and `guard log` show it, with the agent guard ran it as when its name
+ * does not already say so: `claude`, `codex`, `/opt/wrap/ai (gemini)`.
+ */
+export function programLabel(program: string | null, agent: string | null | undefined): string {
+  const shown = program ?? '?';
+  if (!agent) return shown;
+  const base = shown.replace(/\\/g, '/').split('/').pop() ?? shown;
+  return base.replace(/\.(?:exe|js|cjs|mjs|cmd|bat)$/i, '').toLowerCase() === agent ? shown : `${shown} (${agent})`;
+}

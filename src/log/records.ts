@@ -2,6 +2,7 @@
 // `--json` form of these a contract (every record has `t`, ISO 8601, and `type`).
 
 import type { Thread } from '../context/events.js';
+import { isClaudeProgram } from '../claude/program.js';
 
 export type { Thread };
 
@@ -35,6 +36,9 @@ export interface CheckpointRecord {
 }
 export interface StartRecord {
   t: string; type: 'start'; id: string; pid: number; program: string; args: string[]; cwd: string; guardVersion: string;
+  /** The agent guard ran it as ('claude', 'codex', 'gemini'); absent for plain supervision and in
+   * logs of older guards (read with recordedAgent). */
+  agent?: string;
 }
 export interface ClaudeSessionRecord {
   t: string; type: 'claude_session'; claudeSessionId: string; source: string | null; model: string | null;
@@ -46,6 +50,15 @@ export interface NoticeRecord { t: string; type: 'notice'; text: string }
  * after signal n, as a shell reports it); `signal` names the signal that ended it, null when it
  * exited with a code (so `exit 130` is code 130 with no signal, a SIGINT code 130 and "SIGINT"). */
 export interface ExitRecord { t: string; type: 'exit'; code: number; signal: string | null }
+
+/**
+ * The agent of a run as a log or a `guard ls` entry records it: the field when present; in logs of
+ * guards that did not write it, 'claude' when the program was Claude (then the only agent), else null.
+ */
+export function recordedAgent(agent: unknown, program: string | null): string | null {
+  if (typeof agent === 'string' && agent !== '') return agent;
+  return program !== null && isClaudeProgram(program) ? 'claude' : null;
+}
 
 export type LogEntry =
   | StartRecord | RequestRecord | CompactionRecord | CheckpointRecord | ClaudeSessionRecord | WindowRecord | NoticeRecord | ExitRecord;

@@ -12,6 +12,8 @@ export interface RunRecordingOptions {
   env?: NodeJS.ProcessEnv;
   pid: number;
   program: string;
+  /** The agent guard runs it as (src/cli/agents.ts); absent: plain supervision. */
+  agent?: string | null;
   args: string[];
   cwd: string;
   guardVersion: string;
@@ -53,14 +55,14 @@ export function startRunRecording(o: RunRecordingOptions): RunRecording {
   try {
     log = SessionLog.open({
       sessionsDir: paths.sessionsDir, id, now, timers: o.timers, onError: o.onError, flushOnExit: o.flushOnExit,
-      start: { pid: o.pid, program: o.program, args: o.args, cwd: o.cwd, guardVersion: o.guardVersion },
+      start: { pid: o.pid, program: o.program, args: o.args, cwd: o.cwd, guardVersion: o.guardVersion, ...(o.agent ? { agent: o.agent } : {}) },
     });
   } catch (err) {
     if (!(err instanceof GuardPathError)) throw err;
     warnings.push(`${err.message} — running without a session log`);
   }
   const entry: Omit<LiveFields, 'startedAt'> = {
-    id, pid: o.pid, guardPid: o.pid, guardStart: processStartTime(o.pid), program: o.program, cwd: o.cwd, claudeSessionId: null, model: null, contextTokens: null,
+    id, pid: o.pid, guardPid: o.pid, guardStart: processStartTime(o.pid), program: o.program, ...(o.agent ? { agent: o.agent } : {}), cwd: o.cwd, claudeSessionId: null, model: null, contextTokens: null,
     contextWindow: null, autoCompactAt: null, costUsd: 0, state: 'starting', logPath: log?.path ?? null,
   };
   try {

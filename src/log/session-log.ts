@@ -101,7 +101,7 @@ export class SessionLog {
         const log = new SessionLog(id, file, fd, opts);
         if (opts.start) {
           const s = opts.start;
-          log.append({ type: 'start', id, pid: s.pid, program: s.program, args: redactArgs(s.program, s.args), cwd: s.cwd, guardVersion: s.guardVersion });
+          log.append({ type: 'start', id, pid: s.pid, program: s.program, args: redactArgs(s.program, s.args), cwd: s.cwd, guardVersion: s.guardVersion, ...(s.agent ? { agent: s.agent } : {}) });
         }
         return log;
       } catch (err) {

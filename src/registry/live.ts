@@ -29,6 +29,9 @@ export interface LiveEntry {
   guardPid?: number;
   guardStart?: string | null;
   program: string;
+  /** The agent guard runs it as ('claude', 'codex', 'gemini'); absent for plain supervision
+   * (entries of older guards: read with log/records.ts recordedAgent). */
+  agent?: string;
   cwd: string;
   claudeSessionId: string | null;
   model: string | null;

@@ -5,7 +5,8 @@
 // opens the server-sent event stream and redraws the cards and the history from each message,
 // so nothing reloads. Each session's own page is the `--html` review (./html.ts).
 import type { LiveEntry } from '../registry/live.js';
-import { formatStamp, tildePath } from '../log/format.js';
+import { formatStamp, programLabel, tildePath } from '../log/format.js';
+import { recordedAgent } from '../log/records.js';
 import { formatCost, formatDuration, formatTokens, shortModel } from '../ui/footer.js';
 import { esc, page } from './html.js';
 import type { SessionRow } from './sessions.js';
@@ -43,7 +44,7 @@ export function liveCard(e: LiveEntry, home: string): LiveCard {
   const fill = ctx !== null && point !== null ? ctx / point : null;
   const turnsLeft = typeof e.turnsLeft === 'number' ? e.turnsLeft : null;
   return {
-    id: e.id, program: e.program, folder: tildePath(e.cwd, home), model: e.model ? shortModel(e.model) : '–', state: e.state,
+    id: e.id, program: programLabel(e.program, recordedAgent(e.agent, e.program)), folder: tildePath(e.cwd, home), model: e.model ? shortModel(e.model) : '–', state: e.state,
     contextTokens: ctx, autoCompactAt: point,
     context: ctx === null ? '–' : point === null ? formatTokens(ctx) : `${formatTokens(ctx)} / ${formatTokens(point)} (${pct(fill)})`,
     fill, forecast: turnsLeft === null ? '–' : `~${turnsLeft} turn${turnsLeft === 1 ? '' : 's'} left`,

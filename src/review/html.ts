@@ -118,7 +118,7 @@ export function reviewBody(r: SessionReview, home: string): string {
   const t = r.totals;
   const exit = r.running ? 'running (no exit record yet)' : `${h.exitCode ?? '–'}${h.exitSignal ? ` (${h.exitSignal})` : ''}`;
   const dl = ([
-    ['program', h.program ?? '?'], ['folder', tildePath(h.cwd, home)], ['model', h.model ? shortModel(h.model) : '–'],
+    ['program', h.program ?? '?'], ['agent', h.agent ?? '–'], ['folder', tildePath(h.cwd, home)], ['model', h.model ? shortModel(h.model) : '–'],
     ['window', h.contextWindow === null ? '–' : `${formatTokens(h.contextWindow)}${h.autoCompactAt === null ? '' : `, auto-compact at ${formatTokens(h.autoCompactAt)}`}`],
     ['started', `${formatStamp(h.startedAt)} (UTC ${h.startedAt ?? '?'})`], ['duration', h.durationMs === null ? '–' : formatDuration(h.durationMs)], ['exit', exit],
   ] as const).map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('');

@@ -4,7 +4,7 @@
 // compactions, held compactions, window changes, notices) placed at the turn where they happened,
 // totals that are sums of the records, and what was skipped. The terminal, HTML and dashboard
 // views (./text.ts, ./html.ts, ./dashboard-page.ts) only format this.
-import type { LogEntry } from '../log/records.js';
+import { recordedAgent, type LogEntry } from '../log/records.js';
 import type { SessionFile } from '../log/reader.js';
 import { formatTokens } from '../ui/footer.js';
 
@@ -21,6 +21,8 @@ const FIRST_PHASES: ReadonlySet<string> = new Set(['armed', 'warned']);
 export interface ReviewHeader {
   id: string;
   program: string | null;
+  /** The agent guard ran it as (older logs: 'claude' for a claude program); null: plain supervision. */
+  agent: string | null;
   cwd: string | null;
   /** The model of the newest main request (or of the Claude session record). */
   model: string | null;
@@ -128,7 +130,7 @@ interface OpenCheckpoint { marker: Marker; strategy: string | null }
 
 export function reviewSession(file: Pick<SessionFile, 'id' | 'entries' | 'malformed'>): SessionReview {
   const header: ReviewHeader = {
-    id: file.id, program: null, cwd: null, model: null, contextWindow: null, autoCompactAt: null, startedAt: null,
+    id: file.id, program: null, agent: null, cwd: null, model: null, contextWindow: null, autoCompactAt: null, startedAt: null,
     lastAt: null, durationMs: null, exitCode: null, exitSignal: null,
   };
   const totals: Totals = {
@@ -159,6 +161,7 @@ export function reviewSession(file: Pick<SessionFile, 'id' | 'entries' | 'malfor
       case 'start':
         header.startedAt = e.t;
         header.program = str(e.program);
+        header.agent = recordedAgent(e.agent, header.program);
         header.cwd = str(e.cwd);
         break;
       case 'claude_session':

@@ -26,6 +26,8 @@ export interface SessionRow extends SessionFigures {
   durationMs: number | null;
   running: boolean;
   program: string | null;
+  /** ReviewHeader.agent; absent in rows cached by older guards. */
+  agent?: string | null;
   cwd: string | null;
   model: string | null;
   exitCode: number | null;
@@ -39,7 +41,7 @@ export function sessionRow(r: SessionReview): SessionRow {
   const x = r.totals;
   return {
     id: r.header.id, startedAt: r.header.startedAt, durationMs: r.header.durationMs, running: r.running,
-    program: r.header.program, cwd: r.header.cwd, model: r.header.model, exitCode: r.header.exitCode,
+    program: r.header.program, agent: r.header.agent, cwd: r.header.cwd, model: r.header.model, exitCode: r.header.exitCode,
     peakContextTokens: x.peakContextTokens, peakFill: x.peakFill, turns: r.turns.length, requests: x.requests.all,
     inputTokens: x.tokens.input, outputTokens: x.tokens.output, cacheReadTokens: x.tokens.cacheRead,
     cacheCreationTokens: x.tokens.cacheCreation, costUsd: x.costUsd, checkpoints: x.checkpoints,

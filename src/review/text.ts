@@ -3,7 +3,7 @@
 // print — the header, the chart (or its text fallback: a curve of block glyphs against the
 // auto-compact point with the marker keys under it), the turn table with checkpoints and
 // compactions in the row after the turn they followed, the totals and a note of what was skipped.
-import { clock, contextCurve, formatStamp, table, tildePath } from '../log/format.js';
+import { clock, contextCurve, formatStamp, programLabel, table, tildePath } from '../log/format.js';
 import { formatCost, formatDuration, formatTokens, shortModel } from '../ui/footer.js';
 import { chartData, type ChartData } from './chart.js';
 import { skippedNote, type SessionReview } from './model.js';
@@ -26,7 +26,7 @@ export function headerLines(r: SessionReview, home: string): string[] {
   const window = h.contextWindow === null ? '' : `  window ${formatTokens(h.contextWindow)}${h.autoCompactAt === null ? '' : ` (auto-compact at ${formatTokens(h.autoCompactAt)})`}`;
   const exit = r.running ? 'running (no exit record yet)' : `exit ${h.exitCode ?? '-'}${h.exitSignal ? ` (${h.exitSignal})` : ''}`;
   return [
-    `session ${h.id}  ${h.program ?? '?'}  ${tildePath(h.cwd, home)}`,
+    `session ${h.id}  ${programLabel(h.program, h.agent)}  ${tildePath(h.cwd, home)}`,
     `model ${h.model ? shortModel(h.model) : '-'}${window}`,
     `started ${formatStamp(h.startedAt)}  duration ${h.durationMs === null ? '-' : formatDuration(h.durationMs)}  ${exit}`,
   ];

@@ -1,11 +1,13 @@
 // `guard ls [--json]`: reads the live registry under the state folder (src/registry), dropping
 // entries of guards that are gone, and prints the running sessions: a table, or with `--json` the
 // PRODUCT.md contract (an array of objects with id, pid, program, cwd, claudeSessionId, model,
-// contextTokens, contextWindow, autoCompactAt, costUsd, state, …).
+// contextTokens, contextWindow, autoCompactAt, costUsd, state, …, and agent: 'claude', 'codex',
+// 'gemini' or null for plain supervision).
 import * as os from 'node:os';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { listLive, type LiveEntry } from '../../registry/live.js';
-import { table, tildePath } from '../../log/format.js';
+import { programLabel, table, tildePath } from '../../log/format.js';
+import { recordedAgent } from '../../log/records.js';
 import { formatCost, formatTokens } from '../../ui/footer.js';
 import { processIo, type CommandIo } from './log.js';
 
@@ -23,7 +25,7 @@ export function contextCell(e: Pick<LiveEntry, 'contextTokens' | 'autoCompactAt'
 
 export function liveTable(entries: LiveEntry[], home: string): string {
   return table(['ID', 'PID', 'PROGRAM', 'STATE', 'CONTEXT', 'COST', 'CWD'], entries.map((e) => [
-    e.id, String(e.pid), e.program, e.state, contextCell(e), formatCost(typeof e.costUsd === 'number' ? e.costUsd : 0), tildePath(e.cwd, home),
+    e.id, String(e.pid), programLabel(e.program, recordedAgent(e.agent, e.program)), e.state, contextCell(e), formatCost(typeof e.costUsd === 'number' ? e.costUsd : 0), tildePath(e.cwd, home),
   ]));
 }
 
@@ -50,7 +52,8 @@ export async function lsCommand(args: string[], io: CommandIo = processIo()): Pr
     }
     throw err;
   }
-  if (json) io.stdout(JSON.stringify(entries, null, 2) + '\n');
+  // Every entry names its agent (null: plain supervision); older guards' entries get theirs here.
+  if (json) io.stdout(JSON.stringify(entries.map((e) => ({ ...e, agent: recordedAgent(e.agent, e.program) })), null, 2) + '\n');
   else if (entries.length === 0) io.stdout('no guarded sessions running\n');
   else io.stdout(liveTable(entries, os.homedir()));
   return 0;

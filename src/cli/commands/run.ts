@@ -166,7 +166,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   const { policy, footer } = settings;
   const notices = new Notices(realClock);
   const recording = startRunRecording({
-    env, pid: process.pid, program: o.program, args: o.args, cwd, guardVersion: GUARD_VERSION,
+    env, pid: process.pid, program: o.program, agent: agentRow?.name ?? null, args: o.args, cwd, guardVersion: GUARD_VERSION,
     // The footer has one line: the short form there, the path after the exit.
     onError: (err) => notices.post(`guard: cannot record this run (${err.code ?? 'write failed'}); the program keeps running`, {
       fault: true, detail: `${err.message} — guard stopped recording this run there`,
