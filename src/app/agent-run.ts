@@ -224,18 +224,20 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
     afterUpdate();
   });
 
-  // Through the gauge's boundary; a PreCompact hold only while the controller works (a hold that
-  // fails lets Claude compact: guard never stands in its way).
+  // Through the gauge's boundary; a PreCompact hold only for an agent that lets a hook refuse its
+  // compaction, and only while the controller works (a hold that fails lets the agent compact:
+  // guard never stands in its way).
   const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => gauge.run(() => {
-    tracker.onHook(event, payload);
-    const hook = checkpoints.run(() => controller.hook(event, payload), null) ?? agent.toHook(event, payload);
+    const hook = agent.toHook(event, payload);
+    tracker.onHookFact(hook);
+    checkpoints.run(() => controller.hookFact(hook), undefined);
     if (hook.type === 'SessionStart' && hook.sessionId) {
       loggedSession = hook.sessionId;
       append({ t: new Date(clock.now()).toISOString(), type: 'claude_session', claudeSessionId: hook.sessionId, source: hook.source, model: hook.model });
     }
     afterUpdate();
     // The relay prints a block decision for Claude (src/claude/relay/post.ts preCompactOutput).
-    if (hook.type === 'PreCompact') {
+    if (hook.type === 'PreCompact' && agent.canHoldCompaction) {
       return checkpoints.run(() => controller.preCompact(hook.trigger)
         .then((a): HookAnswer => (a.hold ? { decision: 'block', reason: a.reason } : {}))
         .catch((err: unknown): HookAnswer => { checkpoints.fail(err); return {}; }), undefined);

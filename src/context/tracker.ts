@@ -26,8 +26,9 @@
 //   Before any hook arrived (or with hooks disabled) every session counts as followed.
 
 import type { AgentEvent, ApiRequestEvent, CompactionEvent } from './events.js';
-import { classifyRequest, str, num } from '../claude/events.js';
-import { parseHook, STATUSLINE_EVENT, type RateLimits } from '../claude/hooks.js';
+import { classifyRequest, str } from '../claude/events.js';
+import { parseHook } from '../claude/hooks.js';
+import type { HookFact, RateLimits } from './hook-facts.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
 import { CLAUDE_WINDOW_RULES, type Env, type WindowResult, type WindowRules } from './window.js';
@@ -176,31 +177,30 @@ export class ContextTracker {
     if (model !== null && str(p.attributes['query_source']) === METRIC_MAIN_SOURCE) s.suffixModelId = model;
   }
 
+  /** A hook post as Claude Code sends it (src/claude/hooks.ts parseHook). */
   onHook(event: string, payload: unknown): void {
-    if (payload === null || typeof payload !== 'object') return;
-    const p = payload as Record<string, unknown>;
-    const sessionId = typeof p['session_id'] === 'string' && p['session_id'] !== '' ? p['session_id'] : null;
-    if (sessionId === null) return;
+    this.onHookFact(parseHook(event, payload));
+  }
+
+  /** A hook fact from the agent's adapter: it names a conversation of the agent guard started. */
+  onHookFact(h: HookFact): void {
+    if (h.type === 'unknown' || h.sessionId === null || h.sessionId === '') return;
+    const sessionId = h.sessionId;
     const s = this.session(sessionId);
     this.hooked.add(sessionId);
-    if (event === 'SessionStart') {
+    if (h.type === 'SessionStart') {
       this.onScreen = sessionId;
-      if (typeof p['model'] === 'string' && p['model'] !== '') {
-        s.hookModel = p['model'];
-        s.suffixModelId = p['model'];
+      if (h.model !== null && h.model !== '') {
+        s.hookModel = h.model;
+        s.suffixModelId = h.model;
       }
-    } else if (event === STATUSLINE_EVENT) {
-      const h = parseHook(event, payload);
-      if (h.type === 'statusline' && h.rateLimits !== null) this.rateLimits = h.rateLimits;
-      const cw = p['context_window'];
-      const size = cw !== null && typeof cw === 'object' ? (cw as Record<string, unknown>)['context_window_size'] : undefined;
-      const n = typeof size === 'number' || typeof size === 'string' ? num(size) : null;
+    } else if (h.type === 'statusline') {
+      if (h.rateLimits !== null) this.rateLimits = h.rateLimits;
+      const n = h.contextWindowSize;
       if (n !== null && Number.isInteger(n) && n > 0) s.statuslineWindow = n;
-      const model = p['model'];
-      const id = model !== null && typeof model === 'object' ? (model as Record<string, unknown>)['id'] : undefined;
-      if (typeof id === 'string' && id !== '') {
-        s.hookModel = id;
-        s.suffixModelId = id;
+      if (h.modelId !== null && h.modelId !== '') {
+        s.hookModel = h.modelId;
+        s.suffixModelId = h.modelId;
       }
     }
   }

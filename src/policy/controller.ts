@@ -89,17 +89,22 @@ export class CheckpointController {
     return policyView(this.policy, this.deps.clock.now());
   }
 
-  /** A hook (or status-line) post from the receiver. Returns the parsed event for other uses. */
+  /** A Claude hook (or status-line) post from the receiver. Returns the parsed event for other uses. */
   hook(event: string, payload: unknown): HookEvent {
     const hook = parseHook(event, payload);
-    if (this.disposed) return hook;
+    this.hookFact(hook);
+    return hook;
+  }
+
+  /** A hook fact from the agent's adapter (src/agents/agent.ts toHook). */
+  hookFact(hook: HookEvent): void {
+    if (this.disposed) return;
     const t = this.deps.clock.now();
     const idle = idleEventOf(hook, t);
     if (idle) this.facts = applyIdleEvent(this.facts, idle);
     this.injector.onHook(hook);
     this.step({ type: 'hook', hook });
     this.judge();
-    return hook;
   }
 
   /** Bytes arrived from Claude's pty. Cheap: called for every chunk. */

@@ -108,6 +108,11 @@ t.test('a made-up agent runs through the wiring: its set-up, its events, its win
   t.match(entries.find((e) => e.type === 'window'), { contextWindow: FAKE_WINDOW, autoCompactAt: FAKE_WINDOW / 2 });
   t.match(run.supervised.footerSource!.lines(120).join('\n'), /42\.2k/, 'the footer shows it');
 
+  const hook = (event: string, body: object) => post(env['FAKE_URL']!, `/guard/hook/${event}`, { headers, body: JSON.stringify(body) });
+  t.equal((await hook('SessionStart', { session_id: 'S2', source: 'startup' })).status, 200);
+  t.equal(run.tracker.onScreenId(), 'S2', 'its hooks, read by its adapter, name the conversation on screen');
+  t.match(entries.find((e) => e.type === 'claude_session' && e.claudeSessionId === 'S2'), { source: 'startup' });
+
   await run.close();
   closed = true;
   t.notOk(existsSync(join(home, 'settings.json')), 'the private config is removed at close');
