@@ -1,6 +1,7 @@
-// Typed Claude Code events. Input: one decoded OTLP log record (src/telemetry/records.ts) as the
-// receiver hands it over. Output: a plain discriminated union that the context tracker, the
-// session log and the policy read. Pure: no clock, no I/O.
+// Claude Code's log records as typed events (the Claude adapter's `toEvent`, src/agents/claude/).
+// Input: one decoded OTLP log record (src/telemetry/records.ts) as the receiver hands it over.
+// Output: the agent-neutral events of src/context/events.ts that the context tracker, the session
+// log and the policy read. Pure: no clock, no I/O.
 //
 // Claude Code names an event in the `event.name` attribute (and in the body as
 // `claude_code.<name>`). Older versions sent some numbers as strings and booleans as

@@ -1,7 +1,8 @@
 // Typed views of what Claude Code writes on a hook command's standard input (and on the status-line
 // command's). The relays post those bytes unchanged to the receiver, which hands
-// (eventName, parsed JSON) to `parseHook`; the idle detector, the context tracker and the checkpoint
-// policy read the result. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
+// (eventName, parsed JSON) to `parseHook` (the Claude adapter's `toHook`); the idle detector, the
+// context tracker and the checkpoint policy read the result, the agent-neutral facts of
+// src/context/hook-facts.ts. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
 // that is not recognisably one of these comes back as `{ type: 'unknown' }`.
 
 export type {

@@ -1,7 +1,7 @@
 // The environment variables Claude Code takes from the `env` block of its settings files, on top
 // of the environment it was started with. Input: the user's settings files (user, project, local;
 // file reads injectable) and the user's own `--settings`. Output: the variables those files put in
-// force, with the file each came from. claude-run reads Claude's telemetry settings from the
+// force, with the file each came from. The Claude adapter (src/agents/claude/) reads Claude's telemetry settings from the
 // result (so guard forwards what the user configured there, and keeps its own variables in force)
 // and gives it to the context tracker (auto-compact settings). Pure but for the reads.
 //

@@ -1,7 +1,7 @@
 // `--metrics-port P`: one guard run's figures for Prometheus, at http://127.0.0.1:P/metrics in the
 // Prometheus text format. The one module that imports `prom-client`. Input: the run's context
 // snapshot and guard's health, read at scrape time from a MetricsSource (so a scrape equals what
-// `guard ls --json` shows), and the run's events pushed in by claude-run: checkpoint records,
+// `guard ls --json` shows), and the run's events pushed in by the agent run (src/app/agent-run.ts): checkpoint records,
 // Claude's compactions, receiver errors. Output: the HTTP answer to each scrape. Loaded only when
 // a port is set: prom-client costs start-up time every other run would pay for nothing.
 //

@@ -1,7 +1,7 @@
 // Where the user's own Claude Code would have sent its OTLP logs and metrics. Input: the
 // environment the user started guard with (before guard points Claude's exporter at its receiver).
 // Output: one ForwardTarget per signal to keep flowing (endpoint, headers, protocol, compression,
-// timeout) plus warnings for what cannot be forwarded. Pure: claude-run asks Claude for each
+// timeout) plus warnings for what cannot be forwarded. Pure: the agent run (src/app/agent-run.ts) asks the agent for each
 // target's protocol, and forwarder.ts re-sends the receiver's accepted bodies to the targets.
 // The rules follow the OpenTelemetry exporter configuration that Claude Code's exporter honours.
 

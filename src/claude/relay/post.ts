@@ -23,7 +23,7 @@ const TOKEN_HEADER = 'x-guard-token';
 export const RELAY_DEADLINE_MS = 800;
 /**
  * PreCompact waits for guard's decision, which can take a second (guard first lets Claude's pending
- * telemetry arrive: see HOLD_SETTLE_MS in src/app/claude-run.ts). Well inside the 5 s timeout guard
+ * telemetry arrive: see HOLD_SETTLE_MS in src/agents/claude/adapter.ts). Well inside the 5 s timeout guard
  * gives its hooks (src/claude/settings.ts HOOK_TIMEOUT_S): after it the relay allows the compaction.
  */
 export const PRECOMPACT_DEADLINE_MS = 3_000;
