@@ -4,19 +4,23 @@
 //   src/cli/agents.ts (command → adapter) ─► src/app/agent-run.ts (wiring) ─► this interface
 //   receiver's log records and hook posts ─► toEvent / toHook ─► tracker, controller
 //   setup ─► connect(receiver) ─► the program's args, extra env, a private config removed at close
-// A lower stage: it imports telemetry/ and context/ types, the policy's config types and the
+// It imports telemetry/, events/ and context/ types, the policy's config types and the
 // prompt-box view, nothing above. An adapter is plain data and pure functions, except `setup`
 // and `connect`, which read the user's configuration and write guard's private one for the run.
 import type { LogRecord } from '../telemetry/records.js';
-import type { AgentEvent } from '../context/events.js';
-import type { HookFact } from '../context/hook-facts.js';
+import type { AgentEvent } from '../events/events.js';
+import type { HookFact } from '../events/hook-facts.js';
 import type { Env, WindowRules } from '../context/window.js';
 import type { AgentCommands } from '../policy/config.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { ForwardProtocol, ForwardSignal } from '../telemetry/forward-env.js';
 
-export type { AgentEvent } from '../context/events.js';
-export type { HookFact } from '../context/hook-facts.js';
+export type {
+  AgentEvent, Thread, EventBase, ApiRequestEvent, CompactionEvent, UserPromptEvent, ApiErrorEvent, UnknownEvent,
+} from '../events/events.js';
+export type {
+  HookFact, SessionStartHook, UserPromptSubmitHook, StopHook, PreCompactHook, SessionEndHook, StatusLineHook, UnknownHook,
+} from '../events/hook-facts.js';
 export type { WindowRules } from '../context/window.js';
 export type { AgentCommands } from '../policy/config.js';
 export type { PromptBoxView } from '../claude/prompt-box.js';

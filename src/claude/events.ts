@@ -1,6 +1,6 @@
 // Claude Code's log records as typed events (the Claude adapter's `toEvent`, src/agents/claude/).
 // Input: one decoded OTLP log record (src/telemetry/records.ts) as the receiver hands it over.
-// Output: the agent-neutral events of src/context/events.ts that the context tracker, the session
+// Output: the agent-neutral events of src/events/events.ts that the context tracker, the session
 // log and the policy read. Pure: no clock, no I/O.
 //
 // Claude Code names an event in the `event.name` attribute (and in the body as
@@ -9,7 +9,7 @@
 // its attributes, so nothing is thrown away.
 
 import type { AttrValue, LogRecord } from '../telemetry/records.js';
-import type { AgentEvent, Thread } from '../context/events.js';
+import type { AgentEvent, Thread } from '../events/events.js';
 
 /** Prefix Claude Code puts on the log body: `claude_code.api_request`. */
 const BODY_PREFIX = 'claude_code.';
@@ -18,8 +18,8 @@ const NANOS_PER_MILLI = 1_000_000n;
 export type {
   EventBase, ApiRequestEvent, CompactionEvent, UserPromptEvent, ToolResultEvent, ToolDecisionEvent,
   SubagentCompletedEvent, ApiErrorEvent, UnknownEvent,
-} from '../context/events.js';
-/** Claude's events are the agent-neutral ones (src/context/events.ts). */
+} from '../events/events.js';
+/** Claude's events are the agent-neutral ones (src/events/events.ts). */
 export type ClaudeEvent = AgentEvent;
 
 /**

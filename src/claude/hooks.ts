@@ -2,15 +2,15 @@
 // command's). The relays post those bytes unchanged to the receiver, which hands
 // (eventName, parsed JSON) to `parseHook` (the Claude adapter's `toHook`); the idle detector, the
 // context tracker and the checkpoint policy read the result, the agent-neutral facts of
-// src/context/hook-facts.ts. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
+// src/events/hook-facts.ts. Shapes follow the captures in fixtures/*/hooks/. Never throws: anything
 // that is not recognisably one of these comes back as `{ type: 'unknown' }`.
 
 export type {
   SessionStartHook, UserPromptSubmitHook, StopHook, PreCompactHook, SessionEndHook, StatusLineUsage,
   RateLimitWindow, RateLimits, StatusLineHook, UnknownHook,
-} from '../context/hook-facts.js';
-import type { HookFact, RateLimits, RateLimitWindow, StatusLineHook } from '../context/hook-facts.js';
-/** Claude's hooks are the agent-neutral facts (src/context/hook-facts.ts). */
+} from '../events/hook-facts.js';
+import type { HookFact, RateLimits, RateLimitWindow, StatusLineHook } from '../events/hook-facts.js';
+/** Claude's hooks are the agent-neutral facts (src/events/hook-facts.ts). */
 export type HookEvent = HookFact;
 
 /** The event names guard registers hooks for (plus 'statusline' for the status-line relay). */

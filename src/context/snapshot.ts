@@ -1,6 +1,6 @@
 // What the context tracker tells the rest of guard about one Claude conversation: the footer,
 // the checkpoint policy, `guard ls` and the session log all read this plain object.
-import type { RateLimits } from './hook-facts.js';
+import type { RateLimits } from '../events/hook-facts.js';
 
 export type WindowSource =
   | 'user'                 // guard's --window flag or config

@@ -1,5 +1,5 @@
 // The context tracker: what each conversation of a guard run holds right now. Input: typed events
-// (src/context/events.ts, from the agent's adapter), metric points and hook payloads, in whatever
+// (src/events/events.ts, from the agent's adapter), metric points and hook payloads, in whatever
 // order the receiver delivers them; the agent's window rules come with the options (Claude's by
 // default). Output: ContextSnapshot for the footer, the policy, `guard ls` and
 // the session log. Pure: no clock, no I/O; everything it knows came through its three inputs.
@@ -25,10 +25,10 @@
 //   the followed conversation (isFollowed; the window and auto-compact point learned from them).
 //   Before any hook arrived (or with hooks disabled) every session counts as followed.
 
-import type { AgentEvent, ApiRequestEvent, CompactionEvent } from './events.js';
+import type { AgentEvent, ApiRequestEvent, CompactionEvent } from '../events/events.js';
 import { classifyRequest, str } from '../claude/events.js';
 import { parseHook } from '../claude/hooks.js';
-import type { HookFact, RateLimits } from './hook-facts.js';
+import type { HookFact, RateLimits } from '../events/hook-facts.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
 import { CLAUDE_WINDOW_RULES, type Env, type WindowResult, type WindowRules } from './window.js';

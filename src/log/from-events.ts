@@ -1,8 +1,8 @@
 // Session log records from the agent's typed events. Input: an api_request or compaction event
-// (src/context/events.ts). Output: the record to append (./records.ts), with `t` from the event's
+// (src/events/events.ts). Output: the record to append (./records.ts), with `t` from the event's
 // own time. Pure. The caller decides which events to log (e.g. not an exporter's retry the
 // tracker already counted).
-import type { ApiRequestEvent, CompactionEvent } from '../context/events.js';
+import type { ApiRequestEvent, CompactionEvent } from '../events/events.js';
 import type { CompactionRecord, RequestRecord } from './records.js';
 
 function iso(ms: number): string {

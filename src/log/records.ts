@@ -1,7 +1,7 @@
 // The session log's record types: one JSON object per line, append-only. PRODUCT.md makes the
 // `--json` form of these a contract (every record has `t`, ISO 8601, and `type`).
 
-import type { Thread } from '../context/events.js';
+import type { Thread } from '../events/events.js';
 import { isClaudeProgram } from '../claude/program.js';
 
 export type { Thread };

@@ -7,7 +7,7 @@
 // and the screen shows the box empty; when they disagree it does not type. It also refuses after
 // `/clear` until the new session's SessionStart arrived (Claude is not ready for a prompt before).
 
-import type { HookFact as HookEvent } from '../context/hook-facts.js';
+import type { HookFact as HookEvent } from '../events/hook-facts.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { KeyBoxView } from '../writer/key-box.js';
 import { MAX_TYPED_CHARS } from './config.js';

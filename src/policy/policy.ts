@@ -9,7 +9,7 @@
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
-import type { HookFact as HookEvent } from '../context/hook-facts.js';
+import type { HookFact as HookEvent } from '../events/hook-facts.js';
 import type { Activity } from '../claude/idle.js';
 import type { GateRefusal } from './injector.js';
 import { type AgentCommands, type PolicyConfig, type Strategy, CLAUDE_COMMANDS, fillTemplate, notePathAt, oneLine } from './config.js';

@@ -1,7 +1,7 @@
 // The typed events the context tracker reads, whatever the agent: each adapter
 // (src/agents/<name>/) turns its agent's decoded OTLP log records into these (Claude's:
 // src/claude/events.ts). Read by the tracker, the session log (log/from-events.ts) and the run's
-// wiring. Plain types only. Claude Code's names are the vocabulary: a request of the main
+// wiring. The lowest stage above telemetry/: everything that speaks of events imports from here. Plain types only. Claude Code's names are the vocabulary: a request of the main
 // conversation with its tokens, a side request, a compaction with its trigger, a user prompt
 // (a turn starts), an API error; anything not modelled stays `unknown` with its attributes.
 import type { Attributes } from '../telemetry/records.js';
