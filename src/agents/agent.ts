@@ -35,9 +35,6 @@ export interface SetupInput {
   cwd: string;
   /** The environment guard was started with (the agent's, before guard's additions). */
   env: NodeJS.ProcessEnv;
-  /** guard's own window settings (flag, config), which beat whatever the agent says. */
-  windowOverride?: number;
-  modelWindows?: Readonly<Record<string, number>>;
 }
 
 /** Where the agent's telemetry and hooks go for this run: guard's receiver, after it started. */
@@ -71,7 +68,11 @@ export interface AgentSetup {
    * `forwardsUserTelemetry`, guard reads the user's own OTLP exporter settings from it.
    */
   env: NodeJS.ProcessEnv;
-  /** The agent's window and auto-compact point for this run (they may depend on its config). */
+  /**
+   * The agent's window and auto-compact point for this run (they may depend on its config). guard's
+   * own window settings (flag, config) reach `window()` as `userOverride`/`userModelWindows`: rules
+   * must let them win, as Claude's do.
+   */
   window: WindowRules;
   /** Whether the user's own OTLP exporter (read from `env`) gets a copy of the telemetry. */
   forwardsUserTelemetry: boolean;

@@ -95,11 +95,7 @@ export interface AgentRun {
 /** Throws AgentSetupError (src/agents/agent.ts) when the user's own configuration cannot be read. */
 export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Promise<AgentRun> {
   const clock = o.clock ?? backgroundClock;
-  const setup = agent.setup({
-    args: o.args, cwd: o.cwd, env: o.env,
-    ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}),
-    ...(o.modelWindows !== undefined ? { modelWindows: o.modelWindows } : {}),
-  });
+  const setup = agent.setup({ args: o.args, cwd: o.cwd, env: o.env });
   // The environment the agent will see, guard's additions aside.
   const agentEnv = setup.env;
   const token = randomBytes(24).toString('hex');
