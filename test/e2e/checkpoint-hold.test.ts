@@ -63,7 +63,7 @@ t.test('1M window, one turn past the auto-compact point: guard holds Claude\'s c
   // No automatic compaction at all, and nothing refused.
   t.same(api.messages('compact'), [], 'no compaction call');
   t.same(api.requests.filter((r) => r.status !== 200).map((r) => `${r.seq} ${r.status}`), [], 'no request refused');
-  t.ok(firstSeen(footer, /holding Claude's auto-compact: handing over/) >= 0, 'the footer said guard held Claude\'s compaction');
+  t.ok(firstSeen(footer, /holding Claude's auto-compact/) >= 0, 'the footer said guard held Claude\'s compaction (the rest may be cut at the footer width)');
 
   const exit = await exitClaude(s);
   t.equal(exit.exitCode, 0);
