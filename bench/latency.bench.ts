@@ -1,5 +1,6 @@
 // Keystroke-to-echo latency that guard adds over a bare pty (p50/p99), and guard's idle cost
-// (CPU % and resident memory with an idle program). The outer terminal is a node-pty in this
+// (CPU % and resident memory with an idle program). Bare and guard take turns key by key, so load
+// from other work on the machine hits both alike. The outer terminal is a node-pty in this
 // process; the program is `cat` in raw mode, which echoes each key at once. guard runs from
 // bin/guard.js (needs `npm run build`). Figures only: no assertions.
 // Run alone: `npx tsx bench/latency.bench.ts`.
@@ -19,6 +20,8 @@ const IDLE_SECONDS = 10;
 /** V8 shrinks the heap with a few collections in the first ~10 s after start; idle means after that. */
 const IDLE_SETTLE_MS = 15_000;
 const KEY = '~';
+/** Issue 11: guard adds at most this much to a keystroke's echo at p99 (today 1.2-2.6 ms, quiet). */
+const TARGET_ADDED_P99_MS = 1;
 const ECHO_PROGRAM = ['sh', '-c', 'stty raw -echo; echo ready; exec cat'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -36,24 +39,30 @@ async function waitFor(o: { output(): string }, text: string, ms = 10_000): Prom
   while (!o.output().includes(text)) { if (Date.now() > end) throw new Error(`no "${text}" within ${ms} ms`); await sleep(20); }
 }
 
-async function echoLatencies(file: string, args: string[]): Promise<number[]> {
-  const o = spawnOuter(file, args);
+/**
+ * Keystroke-to-echo times of a bare pty and of guard, measured in turns (bare, guard, bare, …)
+ * with both running, so that a busy moment on the shared machine hits both alike.
+ */
+async function echoLatencies(contenders: Array<[string, string[]]>): Promise<number[][]> {
+  const outers = contenders.map(([file, args]) => spawnOuter(file, args));
   try {
-    await waitFor(o, 'ready');
+    for (const o of outers) await waitFor(o, 'ready');
     await sleep(SETTLE_MS);
-    const samples: number[] = [];
+    const samples: number[][] = outers.map(() => []);
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
-      const start = process.hrtime.bigint();
-      o.p.write(KEY);
-      for (;;) { const chunk = await o.next(); if (chunk.includes(KEY)) break; }
-      if (i >= WARMUP) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-      // Start a new line now and then so the echoed row stays short.
-      if (i % 50 === 49) { o.p.write('\r\n'); await sleep(GAP_MS); }
-      await sleep(GAP_MS);
+      for (const [k, o] of outers.entries()) {
+        const start = process.hrtime.bigint();
+        o.p.write(KEY);
+        for (;;) { const chunk = await o.next(); if (chunk.includes(KEY)) break; }
+        if (i >= WARMUP) samples[k]?.push(Number(process.hrtime.bigint() - start) / 1e6);
+        // Start a new line now and then so the echoed row stays short.
+        if (i % 50 === 49) { o.p.write('\r\n'); await sleep(GAP_MS); }
+        await sleep(GAP_MS);
+      }
     }
     return samples;
   } finally {
-    o.p.kill('SIGKILL');
+    for (const o of outers) o.p.kill('SIGKILL');
   }
 }
 
@@ -78,12 +87,14 @@ async function idleCost(): Promise<{ cpuPct: number; rss: number }> {
 }
 
 export default async function latencyBench(): Promise<void> {
-  const bare = await echoLatencies(ECHO_PROGRAM[0] as string, ECHO_PROGRAM.slice(1));
-  const guard = await echoLatencies(process.execPath, [join(ROOT, 'bin/guard.js'), ...ECHO_PROGRAM]);
+  const [bare = [], guard = []] = await echoLatencies([
+    [ECHO_PROGRAM[0] as string, ECHO_PROGRAM.slice(1)],
+    [process.execPath, [join(ROOT, 'bin/guard.js'), ...ECHO_PROGRAM]],
+  ]);
   const line = (name: string, xs: number[]): string => `${name.padEnd(8)} p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms`;
-  process.stdout.write(`keystroke → echo, ${SAMPLES} keys (after ${WARMUP} unmeasured), ${GAP_MS} ms apart\n${line('bare pty', bare)}\n${line('guard', guard)}\n`);
+  process.stdout.write(`keystroke → echo, ${SAMPLES} keys each (after ${WARMUP} unmeasured), ${GAP_MS} ms apart, bare and guard in turns\n${line('bare pty', bare)}\n${line('guard', guard)}\n`);
   const addedP99 = pct(guard, 99) - pct(bare, 99);
-  process.stdout.write(`added by guard: p50 ${(pct(guard, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target ≤ 2 ms${addedP99 <= 2 ? ', met' : ', MISSED'})\n`);
+  process.stdout.write(`added by guard: p50 ${(pct(guard, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P99_MS} ms on a quiet machine${addedP99 <= TARGET_ADDED_P99_MS ? ', met' : ', MISSED'})\n`);
   const idle = await idleCost();
   process.stdout.write(`guard idle over ${IDLE_SECONDS} s: CPU ${idle.cpuPct.toFixed(2)}% (target < 0.5%${idle.cpuPct < 0.5 ? ', met' : ', MISSED'}), RSS ${idle.rss.toFixed(1)} MB (target < 100 MB${idle.rss < 100 ? ', met' : ', MISSED'})\n`);
 }

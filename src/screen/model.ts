@@ -2,7 +2,8 @@
 // imports it outside tests), which keeps the screen, the scrollback and the modes. Out of it
 // come: replies to the program's terminal queries (in the order the queries came, to the
 // writer with origin 'reply'), the window title, bells, and mode changes (for the outer
-// terminal). The renderer reads the buffer through `buffer` and `modes`.
+// terminal). The renderer reads the buffer through `buffer` and `modes`, and asks which rows
+// changed (`takeDirtyRows`) so that a frame looks at those rows only.
 import xtermHeadless from '@xterm/headless';
 import { Emitter, Disposables, type Disposable } from '../lib/disposables.js';
 import { DEFAULT_MODES, type ProgramModes } from './modes.js';
@@ -34,6 +35,23 @@ export interface ScreenModelOptions {
 export const KITTY_STACK_MAX = 16;
 
 const ST = '\x1b\\';
+
+/** Rows of the live screen (0 = top) that may have changed: a range, or every row (null). */
+export type DirtyRows = { start: number; end: number } | null;
+
+/**
+ * xterm's own record of the rows each parse changed (what its renderers redraw), an internal of
+ * @xterm/headless 6.0.0: `_core._inputHandler.onRequestRefreshRows`, fired after each parse
+ * with a range of viewport rows, or with nothing for "all" (a screen switch). Public xterm
+ * offers no such event. Looked up defensively: when a later xterm lacks it, guard treats every
+ * row as changed, as before (slower frames, same screen); a unit test says so on upgrade.
+ */
+type RefreshRowsEvent = (fn: (e: { start: number; end: number } | undefined) => void) => Disposable;
+function refreshRowsEvent(term: HeadlessTerminal): RefreshRowsEvent | null {
+  const handler = (term as unknown as { _core?: { _inputHandler?: { onRequestRefreshRows?: unknown } } })._core?._inputHandler;
+  const event = handler?.onRequestRefreshRows;
+  return typeof event === 'function' ? (event as RefreshRowsEvent).bind(handler) : null;
+}
 
 /**
  * Replies leave in the order the queries arrived even when one of them (a colour asked of the
@@ -78,6 +96,10 @@ export class ScreenModel implements Disposable {
   private kittyStacks: Record<'normal' | 'alternate', number[]> = { normal: [], alternate: [] };
   private lastModes: ProgramModes = DEFAULT_MODES;
   private pendingBytes = 0;
+  /** Rows changed since the last takeDirtyRows(); all of them until xterm's tracker says otherwise. */
+  private dirtyStart = 0;
+  private dirtyEnd = Infinity;
+  private readonly tracksRows: boolean;
 
   constructor(private readonly opts: ScreenModelOptions) {
     this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, allowProposedApi: true });
@@ -89,6 +111,9 @@ export class ScreenModel implements Disposable {
     this.subs.add(t.onTitleChange((title) => this.titleEmitter.fire(title)));
     this.subs.add(t.onBell(() => this.bellEmitter.fire()));
     this.subs.add(t.onWriteParsed(() => { this.checkModes(); this.parsedEmitter.fire(); }));
+    const refreshRows = refreshRowsEvent(t);
+    this.tracksRows = refreshRows !== null;
+    if (refreshRows) this.subs.add(refreshRows((e) => (e ? this.markDirty(e.start, e.end) : this.markAllDirty())));
     this.installQueryHandlers();
     this.installModeHooks();
   }
@@ -115,7 +140,24 @@ export class ScreenModel implements Disposable {
   resize(cols: number, rows: number): void {
     if (cols === this.term.cols && rows === this.term.rows) return;
     this.term.resize(Math.max(1, cols), Math.max(1, rows));
+    this.markAllDirty();
   }
+
+  /** The rows of the live screen that changed since the last call (null: any row may have). */
+  takeDirtyRows(): DirtyRows {
+    const rows: DirtyRows = !this.tracksRows || this.dirtyEnd === Infinity ? null
+      : this.dirtyEnd < this.dirtyStart ? { start: 0, end: -1 } : { start: this.dirtyStart, end: this.dirtyEnd };
+    this.dirtyStart = Infinity;
+    this.dirtyEnd = -1;
+    return rows;
+  }
+
+  private markDirty(start: number, end: number): void {
+    if (start < this.dirtyStart) this.dirtyStart = start;
+    if (end > this.dirtyEnd) this.dirtyEnd = end;
+  }
+
+  private markAllDirty(): void { this.dirtyStart = 0; this.dirtyEnd = Infinity; }
 
   get cols(): number { return this.term.cols; }
   get rows(): number { return this.term.rows; }
@@ -250,6 +292,8 @@ export class ScreenModel implements Disposable {
       return false;
     }));
     const reset = (): boolean => {
+      // xterm redraws the whole screen after RIS without its row tracker.
+      this.markAllDirty();
       this.tracked = { sgrMouse: false, cursorVisible: true, cursorStyle: 0, colorSchemeReports: false };
       this.kittyStacks = { normal: [], alternate: [] };
       return false;

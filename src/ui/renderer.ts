@@ -2,10 +2,10 @@
 // buffer, cell by cell: characters, wide characters, colours, attributes, cursor) on top and
 // the footer lines below. Input: the model buffer and the footer's ANSI lines; output: one
 // string of escape sequences per frame, containing only the rows that changed since the last
-// frame. Our own SGR output rather than blessed: blessed reduces colours to 256 and keeps its
+// frame. Rows the model says did not change (`dirtyRows`) are not even looked at. Our own SGR output rather than blessed: blessed reduces colours to 256 and keeps its
 // own screen copy, which would make every frame cost a second diff and lose 24-bit colours.
 import { sgrFor, COLOR_VALUE_MASK, F_BOLD, F_DIM, F_ITALIC, F_UNDERLINE, F_BLINK, F_INVERSE, F_INVISIBLE, F_STRIKE, F_OVERLINE } from './sgr.js';
-import type { ModelBuffer, ModelCell } from '../screen/model.js';
+import type { DirtyRows, ModelBuffer, ModelCell } from '../screen/model.js';
 
 type Line = NonNullable<ReturnType<ModelBuffer['getLine']>>;
 
@@ -19,6 +19,11 @@ export interface Frame {
   footer: string[];
   /** false: only the footer may have changed; the pane's rows are not looked at. */
   paneDirty?: boolean;
+  /**
+   * The live screen's rows that changed since the last frame, from the model (null or absent:
+   * any may have). Used only while the view is the same (live, same buffer, same top line).
+   */
+  dirtyRows?: DirtyRows;
   /** Shown at the pane's top right while scrolled back, e.g. "[12/340]". */
   indicator?: string;
 }
@@ -112,6 +117,9 @@ export class Renderer {
   private footerRows: string[] = [];
   private width = -1;
   private full = true;
+  /** What the cached rows show: the buffer's first shown line and which buffer. */
+  private shownTop = -1;
+  private shownBuffer = '';
 
   /** The next frame redraws everything (after a resize, a toggle, or the user's screen was disturbed). */
   invalidate(): void { this.full = true; }
@@ -129,7 +137,13 @@ export class Renderer {
     }
     const buf = f.buffer;
     const top = Math.max(0, buf.baseY - f.scrollOffset);
-    for (let y = 0; paneDirty && y < f.paneRows; y++) {
+    // Only the rows the model says changed, when the cached rows show this same view.
+    const sameView = f.scrollOffset === 0 && top === this.shownTop && buf.type === this.shownBuffer && this.rows.length === f.paneRows;
+    const dirty = sameView && f.dirtyRows ? f.dirtyRows : null;
+    const from = dirty ? Math.max(0, dirty.start) : 0;
+    const to = dirty ? Math.min(f.paneRows - 1, dirty.end) : f.paneRows - 1;
+    if (paneDirty) { this.shownTop = top; this.shownBuffer = buf.type; }
+    for (let y = from; paneDirty && y <= to; y++) {
       let text = renderLine(buf.getLine(top + y), f.cols, cell);
       if (y === 0 && f.indicator) text = overlayRight(text, f.indicator, f.cols);
       if (this.rows[y] !== text) {
