@@ -96,6 +96,12 @@ export class PaneUi implements Disposable {
   private bytesSinceFrame = 0;
   /** The last frame of the pane ended a flood (FLOOD_BYTES): the next one waits FLOOD_FRAME_MS. */
   private flooding = false;
+  /** The user typed, and no output came since. */
+  private typed = false;
+  /** Output came after the user typed (its echo, most likely): the next frame is drawn at once. */
+  private echoDue = false;
+  /** The pending frame timer is one that draws at once. */
+  private frameNow = false;
 
   constructor(private readonly d: PaneUiDeps) {
     const { cols, rows } = d.io.size();
@@ -146,6 +152,7 @@ export class PaneUi implements Disposable {
 
   feedOutput(data: Buffer): void {
     this.bytesSinceFrame += data.length;
+    if (this.typed) { this.typed = false; this.echoDue = true; }
     this.model.write(data, () => {
       if (this.ptyPaused && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
       if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
@@ -171,7 +178,7 @@ export class PaneUi implements Disposable {
   }
 
   /** Draws what the model holds now (used at exit and by tests). */
-  flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.drawFrame(); }
+  flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.frameNow = false; this.drawFrame(); }
 
   notice(text: string): void { this.d.notices.post(text); }
 
@@ -313,20 +320,23 @@ export class PaneUi implements Disposable {
     };
   }
 
-  /** The echo of what the user typed is not held back by the flood rate. */
+  /**
+   * The echo of what the user typed is held back neither by the flood rate nor by the frame
+   * rate: the first output after a keystroke is drawn at once (requestFrame).
+   */
   private userTyped(): void {
-    if (!this.flooding) return;
+    this.typed = true;
     this.flooding = false;
-    this.frameTimer?.dispose();
-    this.frameTimer = null;
-    this.requestFrame();
   }
 
   private requestFrame(): void {
-    if (this.frameTimer || this.disposed) return;
-    const wait = Math.max(0, this.lastFrameAt + (this.flooding ? FLOOD_FRAME_MS : FRAME_MS) - this.d.clock.now());
-    // No frame for a while (e.g. a keystroke's echo): draw now, not after a timer's minimum delay.
-    const run = (): void => { this.frameTimer = null; this.guard(() => this.maybeDraw()); };
+    if (this.disposed) return;
+    if (this.frameTimer && (this.frameNow || !this.echoDue)) return;
+    this.frameTimer?.dispose();
+    const wait = this.echoDue ? 0 : Math.max(0, this.lastFrameAt + (this.flooding ? FLOOD_FRAME_MS : FRAME_MS) - this.d.clock.now());
+    // No frame for a while, or an echo: draw now, not after a timer's minimum delay.
+    const run = (): void => { this.frameTimer = null; this.frameNow = false; this.guard(() => this.maybeDraw()); };
+    this.frameNow = wait === 0;
     this.frameTimer = wait === 0 ? this.d.clock.setImmediate(run) : this.d.clock.setTimeout(run, wait);
   }
 
@@ -372,6 +382,7 @@ export class PaneUi implements Disposable {
     // hold back the echo of the next keystroke.
     if (paneDirty) {
       this.lastFrameAt = now;
+      this.echoDue = false;
       this.flooding = this.bytesSinceFrame >= FLOOD_BYTES;
       this.bytesSinceFrame = 0;
     }

@@ -1,0 +1,217 @@
+// The pane's frames, end to end without a pty: a program's bytes go into PaneUi (fake pty,
+// terminal and clock), the frames it writes go into a second headless terminal (the user's), and
+// that terminal's pane rows must equal the program's own screen (a headless terminal fed the same
+// bytes) cell for cell: wide characters, emoji with and without a variation selector, ✓ marks,
+// colours, overwritten halves of wide characters, scroll regions. Frames are drawn at many points
+// of the stream, so rows left out of a frame as unchanged (the model's dirty rows) must truly be
+// unchanged. Also: frames while output floods come at the flood rate, and a keystroke's echo
+// is not held by it.
+import t from 'tap';
+import xtermHeadless from '@xterm/headless';
+import { PaneUi, FRAME_MS, FLOOD_BYTES, FLOOD_FRAME_MS } from '../../../src/ui/pane-ui.js';
+import { Notices } from '../../../src/ui/notices.js';
+import { PrefixCommands } from '../../../src/input/commands.js';
+import { PtyWriter } from '../../../src/supervisor/writer.js';
+import { Emitter, type Disposable } from '../../../src/supervisor/disposables.js';
+import type { ProgramPty } from '../../../src/supervisor/pty.js';
+import type { TerminalIo, Clock } from '../../../src/supervisor/terminal-io.js';
+import type { FooterSource } from '../../../src/ui/footer-source.js';
+import { DEFAULT_COLOURS, ScreenModel } from '../../../src/screen/model.js';
+
+const { Terminal } = xtermHeadless;
+type Term = InstanceType<typeof Terminal>;
+
+const COLS = 40;
+const ROWS = 12;
+const FOOTER = 'footer';
+
+/** A clock whose timers run only when the test says so (`run`), in the order they fall due. */
+function manualClock(): Clock & { time: number; delays: number[]; run(): void } {
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  const add = (fn: () => void, ms: number): Disposable => {
+    const timer = { at: clock.time + ms, fn };
+    timers.push(timer);
+    clock.delays.push(ms);
+    return { dispose: () => { timers = timers.filter((x) => x !== timer); } };
+  };
+  const clock = {
+    time: 1_000_000,
+    delays: [] as number[],
+    now: () => clock.time,
+    setTimeout: add,
+    setImmediate: (fn: () => void) => add(fn, 0),
+    setInterval: () => ({ dispose() {} }),
+    run(): void {
+      const due = timers.filter((x) => x.at <= clock.time).sort((a, b) => a.at - b.at);
+      timers = timers.filter((x) => !due.includes(x));
+      for (const x of due) x.fn();
+    },
+  };
+  return clock;
+}
+
+function pane(opts: { clock?: ReturnType<typeof manualClock> } = {}) {
+  const clock = opts.clock ?? manualClock();
+  const written: string[] = [];
+  const typed: string[] = [];
+  const data = new Emitter<Buffer>();
+  const ptyFake: ProgramPty = {
+    pid: 1,
+    onData: (fn) => data.on(fn),
+    onExit: () => ({ dispose() {} }),
+    write: (d) => { typed.push(String(d)); },
+    resize: () => {},
+    kill: () => {},
+    pause: () => {},
+    resume: () => {},
+  };
+  const io: TerminalIo = {
+    stdinIsTTY: true, stdoutIsTTY: true,
+    size: () => ({ cols: COLS, rows: ROWS }),
+    setRawMode: () => {}, write: (d) => { written.push(String(d)); }, writeSync: (d) => { written.push(d); },
+    onInput: () => ({ dispose() {} }), onInputEnd: () => ({ dispose() {} }), pauseInput: () => {},
+    onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
+    onUncaught: () => ({ dispose() {} }), stderr: () => {},
+  };
+  const footer: FooterSource = { lines: () => [FOOTER], onChange: () => ({ dispose() {} }), dispose: () => {} };
+  const errors: unknown[] = [];
+  const ui = new PaneUi({
+    pty: ptyFake, writer: new PtyWriter(ptyFake, clock.now), io, clock, footer, commands: new PrefixCommands(),
+    notices: new Notices(clock), colours: Promise.resolve(DEFAULT_COLOURS), version: '0.0.0', scrollback: 100,
+    onError: (e) => errors.push(e),
+  });
+  ui.start();
+  return { ui, clock, written, typed, errors };
+}
+
+type Cell = [string, number, number, number, number, number, number];
+/**
+ * Every cell of the top `rows` rows of the screen: text, width, colours (mode and value), bold,
+ * italic, inverse. An erased cell reads as a space: they look alike, and the renderer writes a
+ * row's trailing blanks as one erase.
+ */
+function grid(term: Term, rows: number): Cell[][] {
+  const buf = term.buffer.active;
+  const cell = buf.getNullCell();
+  const out: Cell[][] = [];
+  for (let y = 0; y < rows; y++) {
+    const line = buf.getLine(buf.baseY + y);
+    const row: Cell[] = [];
+    for (let x = 0; x < term.cols; x++) {
+      const c = line?.getCell(x, cell);
+      if (c) row.push([c.getChars() || (c.getWidth() === 1 ? ' ' : ''), c.getWidth(), c.getFgColorMode(), c.getFgColor(), c.getBgColorMode(), c.getBgColor(), (c.isBold() ? 1 : 0) | (c.isItalic() ? 2 : 0) | (c.isInverse() ? 4 : 0)]);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+const feed = (term: Term, s: string | Uint8Array): Promise<void> => new Promise((r) => term.write(s, r));
+
+/** Words as coding agents and test runners print them: CJK, wide emoji, emoji made wide by VS16, marks. */
+const WORDS = ['ok', '✓', '✗ fail', '中文', '日本語', '한국어', '全角ＡＢＣ', '🚀', '🙂 done', '✅', '❤️', '⚠️ note', '✔️', 'e\u0301', 'src/x.ts'];
+
+function program(): string {
+  let s = '';
+  for (let i = 0; i < 30; i++) {
+    for (let w = 0; w < 6; w++) {
+      const word = WORDS[(i * 5 + w) % WORDS.length] as string;
+      s += [`\x1b[3${(i + w) % 8}m`, `\x1b[38;5;${(i * 7 + w) % 256}m`, `\x1b[1;38;2;${i * 8};${w * 40};90m`][(i + w) % 3] + word + '\x1b[0m ';
+    }
+    s += '\r\n';
+  }
+  // Writes into the halves of wide characters, erases and deletes through them, a scroll region,
+  // inserted and deleted lines, a background colour erase: rows change in place, not by scrolling.
+  s += '\x1b[2;1H中文中文中文\x1b[2;2Hx\x1b[3;1H🚀🚀🚀\x1b[3;4H\x1b[2X\x1b[4;1H日本語\x1b[4;1H\x1b[1P';
+  s += '\x1b[5;1H\x1b[44m\x1b[K❤️ ⚠️ ✔️\x1b[0m\x1b[6;3r\x1b[6;1H\r\n✓ in region\r\n✅ again\x1b[r\x1b[8;1H\x1b[2L\x1b[9;1H\x1b[1M';
+  s += '\x1b[11;35H中文中文'; // wraps across the last columns
+  return s;
+}
+
+t.test('the user\'s terminal shows the program\'s own screen cell for cell: wide characters, emoji, ✓ marks', async (t) => {
+  const { ui, written, errors } = pane();
+  const paneRows = ui.paneSize().rows;
+  const own = new Terminal({ cols: COLS, rows: paneRows, scrollback: 100, allowProposedApi: true });
+  const user = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+  t.teardown(() => { ui.dispose(); own.dispose(); user.dispose(); });
+  const bytes = Buffer.from(program());
+  // Odd chunk sizes split UTF-8 sequences and escape sequences, as pty reads do.
+  let frames = 0;
+  for (let i = 0, k = 0; i < bytes.length; k++) {
+    const n = [7, 61, 250, 13][k % 4] as number;
+    const chunk = bytes.subarray(i, i + n);
+    i += n;
+    ui.feedOutput(Buffer.from(chunk));
+    await feed(own, chunk);
+    if (k % 3 === 0) {
+      await ui.drained();
+      ui.flushFrame();
+      frames++;
+      await feed(user, written.splice(0).join(''));
+      t.same(grid(user, paneRows), grid(own, paneRows), `the screens agree after frame ${frames}`);
+    }
+  }
+  await ui.drained();
+  ui.flushFrame();
+  await feed(user, written.splice(0).join(''));
+  t.same(grid(user, paneRows), grid(own, paneRows), 'and at the end');
+  t.equal(user.buffer.active.getLine(paneRows)?.translateToString(true), FOOTER);
+  t.same(errors, []);
+  t.ok(frames > 10, 'many frames drawn on the way');
+});
+
+t.test('the model says which rows changed (xterm 6\'s row tracker; on an upgrade that drops it, every row is redrawn)', async (t) => {
+  const m = new ScreenModel({ cols: COLS, rows: 10, scrollback: 100, colours: Promise.resolve(DEFAULT_COLOURS), version: '0.0.0' });
+  t.teardown(() => m.dispose());
+  const write = (s: string): Promise<void> => new Promise((r) => m.write(s, r));
+  t.equal(m.takeDirtyRows(), null, 'at first, every row');
+  await write('line one 中文\r\nline two 🚀\r\n$ ');
+  m.takeDirtyRows();
+  await write('x');
+  t.same(m.takeDirtyRows(), { start: 2, end: 2 }, 'an echo: its own row only');
+  t.same(m.takeDirtyRows(), { start: 0, end: -1 }, 'then none');
+  await write('\x1b[5;1H❤️\x1b[2;1H✓');
+  t.same(m.takeDirtyRows(), { start: 1, end: 4 }, 'the rows between the first and the last written');
+  await write('\x1b[?1049h');
+  t.equal(m.takeDirtyRows(), null, 'a screen switch: every row');
+  m.resize(COLS - 1, 10);
+  t.equal(m.takeDirtyRows(), null, 'a resize: every row');
+  await write('\x1bc');
+  t.equal(m.takeDirtyRows(), null, 'a reset (RIS): every row');
+});
+
+t.test('while output floods, frames come at the flood rate; a keystroke\'s echo is drawn at once', async (t) => {
+  const clock = manualClock();
+  const { ui, written } = pane({ clock });
+  t.teardown(() => ui.dispose());
+  const flood = Buffer.from('中文 ✓ 🚀 flood line\r\n'.repeat(Math.ceil(FLOOD_BYTES / 20)));
+  ui.feedOutput(flood);
+  await ui.drained();
+  clock.time += FRAME_MS;
+  clock.run();
+  t.ok(written.join('').includes('flood line'), 'the flood is drawn');
+  written.length = 0;
+  clock.delays.length = 0;
+  ui.feedOutput(Buffer.from('more\r\n'));
+  await ui.drained();
+  t.same(clock.delays, [FLOOD_FRAME_MS], 'the next frame waits for the flood rate');
+  clock.time += FRAME_MS;
+  clock.run();
+  t.equal(written.join(''), '', 'nothing drawn at the normal rate');
+  // The user types; the program echoes: that output is drawn at once, not at the flood rate.
+  ui.feedInput(Buffer.from('k'));
+  ui.feedOutput(Buffer.from('k'));
+  await ui.drained();
+  t.same(clock.delays.slice(-1), [0], 'the frame pending at the flood rate is replaced by one at once');
+  clock.run();
+  t.match(written.join(''), /\x1b\[\d+;1Hk/, 'the echo is on the screen');
+  // Nor does the normal frame rate hold an echo back: a frame was drawn just now.
+  written.length = 0;
+  clock.delays.length = 0;
+  ui.feedInput(Buffer.from('j'));
+  ui.feedOutput(Buffer.from('j'));
+  await ui.drained();
+  t.same(clock.delays, [0], 'drawn at once although the last frame is not FRAME_MS old');
+  clock.run();
+  t.match(written.join(''), 'kj');
+});
