@@ -1,6 +1,7 @@
 // guard's split screen: the program's pane on top, the footer below. Program bytes come in from
-// the pty (feedOutput) into the screen model; frames go out to the user's terminal, at most
-// FRAME_RATE a second and only for what changed; the user's bytes come in (feedInput) and go
+// the pty (feedOutput) into the screen model; frames go out to the user's terminal, at most one
+// per FRAME_MS (FLOOD_FRAME_MS while output floods), at once for the echo of a keystroke, and
+// only for what changed; the user's bytes come in (feedInput) and go
 // through the input router to the writer. It mirrors the program's modes on the user's
 // terminal, passes on the title and bells, keeps the scroll-back view, and follows resizes.
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
@@ -24,9 +25,11 @@ export const FRAME_MS = 16;
  * big file or a build log floods, the pane scrolls by at 10 frames a second instead of 60 (nobody
  * reads text passing at megabytes a second), and each frame left out is a whole-screen redraw
  * saved (rendering, ~10 kB written to the user's terminal, the write itself). Measured with
- * `npm run bench -- throughput` (coloured text with CJK and emoji, 120x40): at FRAME_MS guard
- * spent about 40% of its time on frames; at FLOOD_FRAME_MS under 5%. A keystroke of the user's
- * ends the flood rate for the next frame, so its echo is drawn at once.
+ * `node --cpu-prof` on `guard cat` of the throughput bench's flood (32 MiB, CJK and emoji,
+ * 120x40, a loaded machine): frames took 31% of guard's busy time at FRAME_MS and 16% with this
+ * (most of it the terminal write, which blocks until the terminal reads), and guard wrote 1.5-3.6
+ * MB to the terminal instead of 4.3-9.9 MB. A keystroke of the user's ends the flood rate, and
+ * the output after it (its echo) is drawn at once.
  */
 export const FLOOD_BYTES = 64 << 10;
 export const FLOOD_FRAME_MS = 100;
@@ -100,8 +103,10 @@ export class PaneUi implements Disposable {
   private typed = false;
   /** Output came after the user typed (its echo, most likely): the next frame is drawn at once. */
   private echoDue = false;
-  /** The pending frame timer is one that draws at once. */
-  private frameNow = false;
+  /** When the pending frame timer runs (clock time). */
+  private frameDueAt = 0;
+  /** The footer changed: guard's own words (a notice may be brief) wait for no flood rate. */
+  private footerDue = false;
 
   constructor(private readonly d: PaneUiDeps) {
     const { cols, rows } = d.io.size();
@@ -120,7 +125,7 @@ export class PaneUi implements Disposable {
     this.subs.add(this.model.onBell(() => this.guard(() => d.io.write('\x07'))));
     this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
     this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));
-    this.subs.add(d.footer.onChange(() => { this.footerCache = null; this.requestFrame(); }));
+    this.subs.add(d.footer.onChange(() => { this.footerCache = null; this.footerDue = true; this.requestFrame(); }));
     this.subs.add(d.writer.onUserInput(() => { this.model.userTyped(); this.guard(() => this.userTyped()); }));
     this.router = new InputRouter({
       writer: d.writer,
@@ -178,7 +183,7 @@ export class PaneUi implements Disposable {
   }
 
   /** Draws what the model holds now (used at exit and by tests). */
-  flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.frameNow = false; this.drawFrame(); }
+  flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.drawFrame(); }
 
   notice(text: string): void { this.d.notices.post(text); }
 
@@ -331,12 +336,19 @@ export class PaneUi implements Disposable {
 
   private requestFrame(): void {
     if (this.disposed) return;
-    if (this.frameTimer && (this.frameNow || !this.echoDue)) return;
-    this.frameTimer?.dispose();
-    const wait = this.echoDue ? 0 : Math.max(0, this.lastFrameAt + (this.flooding ? FLOOD_FRAME_MS : FRAME_MS) - this.d.clock.now());
+    const interval = this.flooding && !this.footerDue ? FLOOD_FRAME_MS : FRAME_MS;
+    const now = this.d.clock.now();
     // No frame for a while, or an echo: draw now, not after a timer's minimum delay.
-    const run = (): void => { this.frameTimer = null; this.frameNow = false; this.guard(() => this.maybeDraw()); };
-    this.frameNow = wait === 0;
+    const wait = this.echoDue ? 0 : Math.max(0, this.lastFrameAt + interval - now);
+    // A pending frame stays unless this one is due sooner (an echo, or the footer in a flood).
+    if (this.frameTimer && this.frameDueAt <= now + wait) return;
+    this.scheduleFrame(wait);
+  }
+
+  private scheduleFrame(wait: number): void {
+    this.frameTimer?.dispose();
+    this.frameDueAt = this.d.clock.now() + wait;
+    const run = (): void => { this.frameTimer = null; this.guard(() => this.maybeDraw()); };
     this.frameTimer = wait === 0 ? this.d.clock.setImmediate(run) : this.d.clock.setTimeout(run, wait);
   }
 
@@ -346,7 +358,7 @@ export class PaneUi implements Disposable {
     if (this.model.backlog > 0 && now - this.lastFrameAt < MAX_FRAME_DELAY_MS) return;
     if (this.model.modes().synchronizedOutput) {
       this.syncSince ??= now;
-      if (now - this.syncSince < SYNC_OUTPUT_TIMEOUT_MS) { this.frameTimer = this.d.clock.setTimeout(() => { this.frameTimer = null; this.guard(() => this.maybeDraw()); }, FRAME_MS); return; }
+      if (now - this.syncSince < SYNC_OUTPUT_TIMEOUT_MS) { this.scheduleFrame(FRAME_MS); return; }
     } else this.syncSince = null;
     this.drawFrame();
   }
@@ -365,6 +377,7 @@ export class PaneUi implements Disposable {
     const modes = this.model.modes();
     const paneDirty = this.paneDirty;
     this.paneDirty = false;
+    this.footerDue = false;
     const frame = this.renderer.frame({
       paneDirty,
       // Taken with every frame of the pane, so that the model's record starts afresh.

@@ -73,7 +73,10 @@ function pane(opts: { clock?: ReturnType<typeof manualClock> } = {}) {
     onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
     onUncaught: () => ({ dispose() {} }), stderr: () => {},
   };
-  const footer: FooterSource = { lines: () => [FOOTER], onChange: () => ({ dispose() {} }), dispose: () => {} };
+  const footerText = { now: FOOTER };
+  const footerChange = new Emitter<void>();
+  const footer: FooterSource = { lines: () => [footerText.now], onChange: (fn) => footerChange.on(fn), dispose: () => {} };
+  const setFooter = (text: string): void => { footerText.now = text; footerChange.fire(); };
   const errors: unknown[] = [];
   const ui = new PaneUi({
     pty: ptyFake, writer: new PtyWriter(ptyFake, clock.now), io, clock, footer, commands: new PrefixCommands(),
@@ -81,7 +84,7 @@ function pane(opts: { clock?: ReturnType<typeof manualClock> } = {}) {
     onError: (e) => errors.push(e),
   });
   ui.start();
-  return { ui, clock, written, typed, errors };
+  return { ui, clock, written, typed, errors, setFooter };
 }
 
 type Cell = [string, number, number, number, number, number, number];
@@ -182,7 +185,7 @@ t.test('the model says which rows changed (xterm 6\'s row tracker; on an upgrade
 
 t.test('while output floods, frames come at the flood rate; a keystroke\'s echo is drawn at once', async (t) => {
   const clock = manualClock();
-  const { ui, written } = pane({ clock });
+  const { ui, written, setFooter } = pane({ clock });
   t.teardown(() => ui.dispose());
   const flood = Buffer.from('中文 ✓ 🚀 flood line\r\n'.repeat(Math.ceil(FLOOD_BYTES / 20)));
   ui.feedOutput(flood);
@@ -198,7 +201,22 @@ t.test('while output floods, frames come at the flood rate; a keystroke\'s echo 
   clock.time += FRAME_MS;
   clock.run();
   t.equal(written.join(''), '', 'nothing drawn at the normal rate');
-  // The user types; the program echoes: that output is drawn at once, not at the flood rate.
+  // guard's own words in the footer (a notice may be brief) wait for no flood rate.
+  clock.delays.length = 0;
+  setFooter('guard: a notice');
+  t.same(clock.delays, [0], 'a footer change in a flood: the frame pending at the flood rate is replaced by one at the normal rate (due now)');
+  clock.run();
+  t.match(written.join(''), 'guard: a notice');
+  // Flooding again; the user types, the program echoes: that output is drawn at once.
+  ui.feedOutput(flood);
+  await ui.drained();
+  clock.time += FRAME_MS;
+  clock.run();
+  written.length = 0;
+  clock.delays.length = 0;
+  ui.feedOutput(Buffer.from('more\r\n'));
+  await ui.drained();
+  t.same(clock.delays, [FLOOD_FRAME_MS], 'flooding again');
   ui.feedInput(Buffer.from('k'));
   ui.feedOutput(Buffer.from('k'));
   await ui.drained();
