@@ -88,7 +88,7 @@ t.test('an error in guard\'s display falls back to pass-through, once, and the p
     onChange: (fn: () => void) => changed.on(fn),
     dispose: () => {},
   };
-  const status = await runSupervised({
+  const { status } = await runSupervised({
     program: 'sh',
     args: ['-c', 'sleep 0.3; echo after-the-error; sleep 0.3; exit 3'],
     footerSource,
