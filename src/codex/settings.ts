@@ -1,0 +1,210 @@
+// How guard points Codex CLI at itself for one run, without touching the user's own files.
+// Input: the user's codex arguments, the environment, the user's Codex config (read, never
+// written: `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`), the relay paths and the
+// receiver. Output: the argument list to start Codex with and the variables to add to its
+// environment, plus the window and auto-compact point the user's config implies. Pure except
+// `readCodexConfig`, whose file read is injectable.
+//
+// Why command-line overrides and not a private CODEX_HOME (checked on 0.171.0): CODEX_HOME is
+// Codex's whole home (auth.json, sessions/ for `codex resume`, history, its sqlite state, skills);
+// a temporary one would lose the run's sessions at close and could lose a refreshed login. Codex's
+// `-c key=value` flags form a "session flags" layer merged over the user's config for this run
+// only, which is what `--settings` is for Claude:
+// - hooks: `-c hooks.<Event>=[{hooks=[{type="command",command=…,timeout=…}]}]` runs guard's hook
+//   relay; the user's own hooks (config.toml, hooks.json) still run, and stay trusted.
+// - trust: a new hook is held for review (a dialog at start) until `hooks.state."<key>"
+//   .trusted_hash` matches it. The key of a session-flags hook is
+//   `/<session-flags>/config.toml:<event_label>:<group>:<handler>`; the hash is "sha256:" + the
+//   SHA-256 of the canonical JSON (keys sorted, no spaces) of `{event_name: <event_label>,
+//   hooks: [{async: false, command, timeout, type: "command"}]}` (seen: the values Codex itself
+//   wrote after "Trust all" matched this, `hookTrustHash` below). Passed as one inline table,
+//   `-c hooks.state={"<key>"={trusted_hash="…"}}` (a dotted key would be split at the dots of
+//   "config.toml"); the user's own [hooks.state] entries are kept.
+// - telemetry: `-c otel.exporter={otlp-http={endpoint="<receiver>/v1/logs",protocol="json"}}`; the
+//   token is NOT on the command line: Codex's OTLP exporter adds the headers of
+//   OTEL_EXPORTER_OTLP_HEADERS, which goes in its environment. Prompts stay out of the logs
+//   (`otel.log_user_prompt` is left at its default, false).
+// - `--disable daemon_auto_start`: otherwise the TUI starts an app-server daemon that outlives it.
+//   Left out when the user's arguments already enable or disable that feature.
+// The hook relay inherits Codex's environment (seen), so GUARD_RECEIVER_URL and GUARD_TOKEN reach it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
+import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
+
+/** The hooks guard adds, with Codex's label for each (the trust key's and hash's `event_name`). */
+export const CODEX_HOOK_EVENTS = {
+  SessionStart: 'session_start',
+  UserPromptSubmit: 'user_prompt_submit',
+  Stop: 'stop',
+  PreCompact: 'pre_compact',
+  PostCompact: 'post_compact',
+} as const;
+export type CodexHookEvent = keyof typeof CODEX_HOOK_EVENTS;
+
+/** Seconds Codex gives each of guard's hooks (its default is 600); the relay ends within 3 s. */
+export const CODEX_HOOK_TIMEOUT_S = 5;
+/** The key source Codex gives hooks defined by `-c` flags. */
+const SESSION_FLAGS_SOURCE = '/<session-flags>/config.toml';
+/** The feature whose daemon would outlive the TUI (and guard). */
+export const DAEMON_FEATURE = 'daemon_auto_start';
+/** The variable whose headers Codex's OTLP exporter adds (the receiver's token goes here). */
+export const OTLP_HEADERS_ENV = 'OTEL_EXPORTER_OTLP_HEADERS';
+
+export class CodexConfigError extends Error {
+  constructor(message: string, readonly file: string | null) {
+    super(message);
+    this.name = 'CodexConfigError';
+  }
+}
+
+/** The trust hash Codex computes for a command hook (see the header). */
+export function hookTrustHash(eventLabel: string, command: string, timeoutSec: number): string {
+  // Keys in sorted order at every level: Codex hashes its canonical (sorted-key) JSON.
+  const identity = { event_name: eventLabel, hooks: [{ async: false, command, timeout: timeoutSec, type: 'command' }] };
+  return `sha256:${createHash('sha256').update(JSON.stringify(identity), 'utf8').digest('hex')}`;
+}
+
+/** A TOML basic string (for `-c` values, which Codex parses as TOML). */
+export function tomlString(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface CodexRunOptions {
+  relay: RelayPaths;
+  /** http://127.0.0.1:PORT (guard's receiver). */
+  receiverUrl: string;
+  token: string;
+  /** The receiver's token header name (telemetry/receiver.ts TOKEN_HEADER). */
+  tokenHeader: string;
+}
+
+export interface CodexRun {
+  args: string[];
+  /** Added to Codex's environment: the relay's receiver and token, the exporter's token header. */
+  extraEnv: Record<string, string>;
+}
+
+/** Whether the user's arguments already decide the daemon feature (`--enable/--disable daemon_auto_start`, `-c features.daemon_auto_start=…`). */
+export function userDecidesDaemon(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    if ((a === '--enable' || a === '--disable') && args[i + 1] === DAEMON_FEATURE) return true;
+    if (a === `--enable=${DAEMON_FEATURE}` || a === `--disable=${DAEMON_FEATURE}`) return true;
+    if ((a === '-c' || a === '--config') && (args[i + 1] ?? '').startsWith(`features.${DAEMON_FEATURE}`)) return true;
+    if (/^(?:-c|--config)=?features\.daemon_auto_start\b/.test(a)) return true;
+  }
+  return false;
+}
+
+/** guard's `-c` flags, then the user's arguments unchanged. */
+export function buildCodexRun(userArgs: readonly string[], opts: CodexRunOptions): CodexRun {
+  const flags: string[] = userDecidesDaemon(userArgs) ? [] : ['--disable', DAEMON_FEATURE];
+  const state: string[] = [];
+  for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS)) {
+    const command = hookRelayCommand(opts.relay, event);
+    flags.push('-c', `hooks.${event}=[{hooks=[{type="command",command=${tomlString(command)},timeout=${CODEX_HOOK_TIMEOUT_S}}]}]`);
+    state.push(`${tomlString(`${SESSION_FLAGS_SOURCE}:${label}:0:0`)}={trusted_hash=${tomlString(hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S))}}`);
+  }
+  flags.push('-c', `hooks.state={${state.join(',')}}`);
+  const endpoint = `${opts.receiverUrl.replace(/\/+$/, '')}/v1/logs`;
+  flags.push('-c', `otel.exporter={otlp-http={endpoint=${tomlString(endpoint)},protocol="json"}}`);
+  return {
+    args: [...flags, ...userArgs],
+    extraEnv: {
+      [RECEIVER_URL_ENV]: opts.receiverUrl,
+      [TOKEN_ENV]: opts.token,
+      [OTLP_HEADERS_ENV]: `${opts.tokenHeader}=${opts.token}`,
+    },
+  };
+}
+
+/** The parts of the user's Codex config guard reads. */
+export interface CodexConfig {
+  model: string | null;
+  contextWindow: number | null;
+  autoCompactLimit: number | null;
+}
+
+export type ReadFile = (path: string) => string;
+
+/** `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`. */
+export function codexConfigPath(env: NodeJS.ProcessEnv, home: string = homedir()): string {
+  const codexHome = env.CODEX_HOME;
+  return join(codexHome !== undefined && codexHome !== '' ? codexHome : join(home, '.codex'), 'config.toml');
+}
+
+function positive(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : typeof v === 'bigint' && v > 0n ? Number(v) : null;
+}
+
+function table(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : null;
+}
+
+/** A value given with `-c key=value` in the user's arguments (the last one wins), parsed as TOML. */
+function overrideOf(args: readonly string[], key: string): unknown {
+  let found: unknown;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    const kv = a === '-c' || a === '--config' ? args[++i] ?? '' : /^--config=/.test(a) ? a.slice('--config='.length) : null;
+    if (kv === null || !kv.startsWith(`${key}=`)) continue;
+    const raw = kv.slice(key.length + 1);
+    try { found = parseToml(`v = ${raw}`).v; } catch { found = raw; }
+  }
+  return found;
+}
+
+function flagValue(args: readonly string[], names: readonly string[]): string | null {
+  let found: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    if (names.includes(a)) found = args[++i] ?? null;
+    else for (const n of names) if (n.startsWith('--') && a.startsWith(`${n}=`)) found = a.slice(n.length + 1);
+  }
+  return found;
+}
+
+/**
+ * The user's model, window and auto-compact limit for this run: their `-c` overrides and `-m`,
+ * then the profile they chose (`-p`/`--profile`, or `profile` in the file), then the file's top
+ * level. A missing file is an empty config; a file that is not TOML is an error naming it.
+ */
+export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), home?: string): CodexConfig {
+  const path = codexConfigPath(env, home);
+  let text: string | null = null;
+  try { text = readFile(path); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CodexConfigError(`cannot read ${path}: ${(err as Error).message}`, path);
+  }
+  let file: Record<string, unknown> = {};
+  if (text !== null) {
+    try { file = parseToml(text) as Record<string, unknown>; } catch (err) {
+      throw new CodexConfigError(`${path} is not valid TOML: ${(err as Error).message.split('\n')[0] ?? ''}`, path);
+    }
+  }
+  const profileName = flagValue(args, ['-p', '--profile']) ?? (typeof file.profile === 'string' ? file.profile : null);
+  const profile = profileName !== null ? table(table(file.profiles)?.[profileName]) ?? {} : {};
+  const pick = (key: string): unknown => overrideOf(args, key) ?? profile[key] ?? file[key];
+  const model = flagValue(args, ['-m', '--model']) ?? pick('model');
+  return {
+    model: typeof model === 'string' && model !== '' ? model : null,
+    contextWindow: positive(pick('model_context_window')),
+    autoCompactLimit: positive(pick('model_auto_compact_token_limit')),
+  };
+}
+
+/**
+ * Where Codex compacts on its own: (window × 9) / 10 in whole tokens, or the user's
+ * `model_auto_compact_token_limit` when lower (0.171.0's rule; seen: with a 20,000 window it
+ * compacted after a request of 18,234 input + 17 output tokens, not after 17,234 + 17).
+ */
+export function codexAutoCompactPoint(window: number, limit: number | null): number {
+  const ninety = Math.floor((window * 9) / 10);
+  return limit !== null && limit < ninety ? limit : ninety;
+}
