@@ -1,0 +1,34 @@
+// Codex's prompt box read from real screens of 0.171.0 (80x24, faint cells blanked as guard's
+// pane does), captured through the headless terminal: screens-0.171.0.json.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { readCodexPromptBox } from '../../../src/codex/prompt-box.js';
+
+const screens = JSON.parse(readFileSync(new URL('./screens-0.171.0.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+const screen = (name: string): string[] => { const s = screens[name]; if (!s) throw new Error(`no screen ${name}`); return s; };
+
+t.test('real screens', async (t) => {
+  t.same(readCodexPromptBox(screen('start-empty')), { kind: 'empty' }, 'the faint placeholder is not text');
+  t.same(readCodexPromptBox(screen('answered-empty')), { kind: 'empty' }, 'past prompts above (faint ›) do not count');
+  t.same(readCodexPromptBox(screen('cleared')), { kind: 'empty' });
+  t.same(readCodexPromptBox(screen('working')), { kind: 'empty' }, 'working, nothing typed');
+  t.same(readCodexPromptBox(screen('typed')), { kind: 'text', lines: ['hello there'] });
+  t.same(readCodexPromptBox(screen('multiline')), { kind: 'text', lines: ['line one', 'line two'] });
+  t.same(readCodexPromptBox(screen('slash-menu')), { kind: 'text', lines: ['/'] }, 'the command menu above; the box holds "/"');
+  t.same(readCodexPromptBox(screen('after-esc')), { kind: 'text', lines: ['/'] }, 'Esc closed the menu, not the text');
+  t.same(readCodexPromptBox(screen('working-typed')), { kind: 'text', lines: ['queued text'] }, 'typed while working');
+  t.same(readCodexPromptBox(screen('done-with-queued')), { kind: 'text', lines: ['queued text'] }, 'still unsent after the turn');
+  t.same(readCodexPromptBox(screen('f2-view')), { kind: 'absent' }, 'the warnings pager covers the box');
+  t.same(readCodexPromptBox(screen('after-view')), { kind: 'absent' }, 'the transcript browser');
+});
+
+t.test('edges', async (t) => {
+  const foot = ['', '  gpt-5 default · ~/p', '  ← for agents · ? for shortcuts'];
+  t.same(readCodexPromptBox([]), { kind: 'absent' });
+  t.same(readCodexPromptBox(['›', ...foot]), { kind: 'empty' });
+  t.same(readCodexPromptBox(['x', '› a', '', '  c', ...foot]), { kind: 'text', lines: ['a', '', 'c'] }, 'a blank line inside the text');
+  t.same(readCodexPromptBox(['› a', 'not indented', ...foot]), { kind: 'absent' });
+  t.same(readCodexPromptBox(['› a', '  gpt-5 default · ~/p']), { kind: 'absent' }, 'no blank row over the status row');
+  t.same(readCodexPromptBox(['› a', '', '  gpt-5 default · ~/p', 'hint', 'another']), { kind: 'absent' }, 'the status row is at the bottom');
+  t.same(readCodexPromptBox(['  just text', ...foot]), { kind: 'absent' });
+});
