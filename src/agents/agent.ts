@@ -99,6 +99,11 @@ export interface AgentAdapter {
    * a compaction, source 'compact'.
    */
   toHook(event: string, payload: unknown): HookFact;
+  /**
+   * Events an agent reports only through a hook, not in its telemetry (Codex logs no compaction:
+   * its PostCompact hook is one). `now`: guard's clock, the event's time. Optional: none.
+   */
+  hookEvents?(event: string, payload: unknown, now: number): AgentEvent[];
   /** Whether a request of this thread (`ApiErrorEvent.querySource`) belongs to the main conversation. */
   isMainQuery(querySource: string | null): boolean;
   /** What guard types, and whether a handoff is possible. */

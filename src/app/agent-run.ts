@@ -23,7 +23,7 @@ import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '..
 import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
 import { RECEIVER_URL_ENV } from '../claude/relay/post.js';
-import type { AgentAdapter, Connection } from '../agents/agent.js';
+import type { AgentAdapter, AgentEvent, Connection } from '../agents/agent.js';
 import { ContextTracker } from '../context/tracker.js';
 import { CheckpointController } from '../policy/controller.js';
 import { DEFAULT_NOTE_PATH, type PolicyConfig } from '../policy/config.js';
@@ -195,30 +195,31 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
       afterUpdate();
       return;
     }
-    for (const rec of batch.records) {
-      const e = agent.toEvent(rec);
-      const outcome = tracker.onEvent(e);
-      if (outcome.duplicate) continue;
-      // An agent run from the agent's own shell tool reports here too (it inherits the variables): its
-      // requests are logged as side ones, and its compactions neither count as a miss nor move the policy.
-      const followed = tracker.isFollowed(e.sessionId);
-      if (e.type === 'api_request') {
-        append(requestRecord(asLogged(e, outcome.countedAsMain && followed)));
-      } else if (e.type === 'compaction') {
-        // A compaction Claude made on its own (and that happened: success) is a miss, whether guard
-        // had armed or the context jumped past the point in one turn: guard meant to get there first.
-        const miss = followed && e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
-        append(compactionRecord(e, miss ? { miss } : {}));
-        if (followed) {
-          metrics?.compaction(e.trigger);
-          checkpoints.run(() => controller.compaction(e.trigger, e.success, e.error), undefined);
-        }
-      } else if (e.type === 'api_error' && followed && agent.isMainQuery(e.querySource)) {
-        checkpoints.run(() => controller.apiError(e.t), undefined);
-      }
-    }
+    for (const rec of batch.records) onEvent(agent.toEvent(rec));
     afterUpdate();
   });
+  /** One typed event, from the telemetry or from a hook (agent.hookEvents). */
+  const onEvent = (e: AgentEvent): void => {
+    const outcome = tracker.onEvent(e);
+    if (outcome.duplicate) return;
+    // An agent run from the agent's own shell tool reports here too (it inherits the variables): its
+    // requests are logged as side ones, and its compactions neither count as a miss nor move the policy.
+    const followed = tracker.isFollowed(e.sessionId);
+    if (e.type === 'api_request') {
+      append(requestRecord(asLogged(e, outcome.countedAsMain && followed)));
+    } else if (e.type === 'compaction') {
+      // A compaction Claude made on its own (and that happened: success) is a miss, whether guard
+      // had armed or the context jumped past the point in one turn: guard meant to get there first.
+      const miss = followed && e.trigger === 'auto' && e.success && o.policy.strategy !== 'off';
+      append(compactionRecord(e, miss ? { miss } : {}));
+      if (followed) {
+        metrics?.compaction(e.trigger);
+        checkpoints.run(() => controller.compaction(e.trigger, e.success, e.error), undefined);
+      }
+    } else if (e.type === 'api_error' && followed && agent.isMainQuery(e.querySource)) {
+      checkpoints.run(() => controller.apiError(e.t), undefined);
+    }
+  };
 
   // Through the gauge's boundary; a PreCompact hold only for an agent that lets a hook refuse its
   // compaction, and only while the controller works (a hold that fails lets the agent compact:
@@ -226,6 +227,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => gauge.run(() => {
     const hook = agent.toHook(event, payload);
     tracker.onHookFact(hook);
+    for (const e of agent.hookEvents?.(event, payload, clock()) ?? []) onEvent(e);
     checkpoints.run(() => controller.hookFact(hook), undefined);
     if (hook.type === 'SessionStart' && hook.sessionId) {
       loggedSession = hook.sessionId;

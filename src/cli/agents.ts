@@ -4,6 +4,7 @@
 // the adapters live in src/agents/<name>/ (src/agents/agent.ts is the interface).
 // To add an agent: its adapter in src/agents/<name>/, then a row here (see docs/architecture.md).
 import type { AgentAdapter, AgentName } from '../agents/agent.js';
+import { basename } from 'node:path';
 import { isClaudeProgram } from '../claude/program.js';
 
 export interface AgentRow {
@@ -22,7 +23,12 @@ export const AGENTS: readonly AgentRow[] = [
     load: async () => (await import('../agents/claude/adapter.js')).claudeAdapter,
     installHint: 'Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.',
   },
-  // codex: { matches: /^codex$/, load: src/agents/codex/adapter.ts, installHint: 'npm install -g @openai/codex' }
+  {
+    name: 'codex',
+    matches: (program) => /^codex(?:\.exe|\.js)?$/i.test(basename(program)),
+    load: async () => (await import('../agents/codex/adapter.js')).codexAdapter,
+    installHint: 'Install Codex CLI (npm install -g @openai/codex) or put it on your PATH.',
+  },
   // gemini: { matches: /^gemini$/, load: src/agents/gemini/adapter.ts, installHint: 'npm install -g @google/gemini-cli' }
 ];
 

@@ -8,6 +8,7 @@ export type WindowSource =
   | 'model-suffix'         // a "[1m]" suffix on a model id (hooks, metrics)
   | 'known-model'          // guard's table of known models
   | 'observed-compaction'  // inferred from an automatic compaction's pre_tokens
+  | 'agent-config'         // the agent's own setting (Codex's model_context_window)
   | 'default';             // nothing known yet: 200,000
 
 export type AutoCompactSource =
@@ -15,6 +16,7 @@ export type AutoCompactSource =
   | 'env-window'           // CLAUDE_CODE_AUTO_COMPACT_WINDOW
   | 'env-pct'              // CLAUDE_AUTOCOMPACT_PCT_OVERRIDE
   | 'observed-compaction'  // lowered to what an automatic compaction showed
+  | 'agent-config'         // the agent's own setting (Codex's model_auto_compact_token_limit)
   | 'disabled';            // DISABLE_AUTO_COMPACT: no point, the hard limit is the window
 
 export interface CompactionSeen {

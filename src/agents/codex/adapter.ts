@@ -1,0 +1,76 @@
+// Codex CLI as an agent adapter (src/agents/agent.ts). It points at what guard knows of Codex in
+// src/codex/: the typed events (events.ts), the `-c` flags and environment it starts Codex with
+// and the user's config it reads (settings.ts), the window rules (window.ts), the prompt box
+// (prompt-box.ts). Input: the user's codex arguments and environment; then the receiver's URL and
+// token. Output: Codex's args with guard's flags, its extra environment. Nothing is written: no
+// private file to remove.
+//
+// Decisions, from Codex 0.171.0 (seen):
+// - Hooks: Codex's hook input is Claude's shape (session_id, hook_event_name, trigger, source),
+//   so Claude's parser reads SessionStart, UserPromptSubmit, Stop and PreCompact. SessionStart
+//   comes at the first prompt of a conversation, not at start.
+// - Compactions are in no log record: the PostCompact hook (trigger manual | auto) is the event.
+// - No hold: a PreCompact hook that answers `{"continue":false}` aborts the user's turn ("Hook
+//   stopped", "Conversation interrupted": the prompt that triggered the compaction goes
+//   unanswered). guard stays ahead by its threshold instead, and an automatic compaction is a miss.
+// - No handoff: after `/new` Codex fires no hook until the next prompt is submitted, so guard
+//   cannot tell the fresh conversation is ready; checkpoints are `/compact` (it takes no
+//   instructions), never preceded by an Esc (Esc then `/` reads as Meta-/).
+import { parseHook } from '../../claude/hooks.js';
+import { defaultRelayPaths } from '../../claude/settings.js';
+import { toCodexEvent } from '../../codex/events.js';
+import { readCodexPromptBox } from '../../codex/prompt-box.js';
+import { buildCodexRun, CodexConfigError, readCodexConfig } from '../../codex/settings.js';
+import { codexWindowRules } from '../../codex/window.js';
+import type { AgentCommands } from '../../policy/config.js';
+import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type SetupInput } from '../agent.js';
+
+export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false };
+
+function setup(input: SetupInput): AgentSetup {
+  let config;
+  try {
+    config = readCodexConfig(input.args, input.env, undefined, input.env.HOME);
+  } catch (err) {
+    if (err instanceof CodexConfigError) throw new AgentSetupError(err.message, err.file);
+    throw err;
+  }
+  return {
+    env: input.env,
+    window: codexWindowRules(config),
+    // guard's -c otel.exporter replaces the user's own exporter for the run; not forwarded yet.
+    forwardsUserTelemetry: false,
+    warnings: [],
+    connect: (to) => {
+      const run = buildCodexRun(input.args, { relay: defaultRelayPaths(), receiverUrl: to.receiverUrl, token: to.token, tokenHeader: to.tokenHeader });
+      return { args: run.args, extraEnv: run.extraEnv, warnings: [], dispose: () => {} };
+    },
+  };
+}
+
+/** PostCompact: the compaction Codex made (its telemetry has none), at guard's clock. */
+function hookEvents(event: string, payload: unknown, now: number): AgentEvent[] {
+  if (event !== 'PostCompact' || typeof payload !== 'object' || payload === null) return [];
+  const p = payload as Record<string, unknown>;
+  const sessionId = typeof p.session_id === 'string' && p.session_id !== '' ? p.session_id : null;
+  return [{
+    type: 'compaction', sessionId, t: now, sequence: null, promptId: null,
+    trigger: p.trigger === 'auto' ? 'auto' : 'manual', success: true, preTokens: null, postTokens: null, durationMs: null, error: null,
+  }];
+}
+
+export const codexAdapter: AgentAdapter = {
+  name: 'codex',
+  displayName: 'Codex',
+  setup,
+  toEvent: toCodexEvent,
+  // PostCompact is not one of the shared facts: it comes back `unknown`, and as an event from hookEvents.
+  toHook: parseHook,
+  hookEvents,
+  // Codex's requests carry no thread name; the tracker keeps the title thread apart by its id.
+  isMainQuery: () => true,
+  commands: CODEX_COMMANDS,
+  readPromptBox: readCodexPromptBox,
+  canHoldCompaction: false,
+  holdSettleMs: 0,
+};
