@@ -21,14 +21,16 @@ export interface PolicyView {
 }
 
 export function policyView(s: PolicyState, now: number): PolicyView {
-  const strategy = s.running ?? s.config.strategy;
+  // An agent without a fresh-conversation command compacts instead of handing over (see fire()).
+  const planned = (st: Strategy): Strategy => (st === 'handoff' && s.commands.clear === null ? 'compact' : st);
+  const strategy = planned(s.running ?? s.config.strategy);
   const armAt = s.autoCompactAt === null ? null : Math.round((s.config.thresholdPct / 100) * s.autoCompactAt);
   let next: string | null = null;
   switch (s.phase) {
     case 'watching':
       if (s.skipNext) next = 'next checkpoint skipped';
       else if (s.spent) next = null;
-      else next = s.config.strategy === 'off' ? `warn at ${s.config.thresholdPct}%` : `${s.config.strategy} at ${s.config.thresholdPct}%`;
+      else next = s.config.strategy === 'off' ? `warn at ${s.config.thresholdPct}%` : `${planned(s.config.strategy)} at ${s.config.thresholdPct}%`;
       break;
     case 'armed':
       if (s.armReason !== 'manual' && now < s.coolDownUntil) next = `${strategy} after cool-down`;

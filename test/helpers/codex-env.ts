@@ -19,8 +19,10 @@
 import { mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './claude-env.js';
+import { spawnSync } from 'node:child_process';
+import { GUARD_BIN, REPO_ROOT } from './claude-env.js';
 import type { TestTerminal } from './terminal.js';
+import { readCodexPromptBox } from '../../src/codex/prompt-box.js';
 
 /** The real Codex CLI, installed as a pinned devDependency. */
 export const CODEX_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'codex');
@@ -90,8 +92,6 @@ export async function makeCodexEnv(opts: CodexEnvOptions): Promise<CodexEnv> {
   };
 }
 
-/** Codex's prompt row: `›` then the text (faint placeholder aside, the helpers read plain text). */
-const PROMPT_ROW = /^› ?(.*)$/;
 /** The status row under the box: model, then " · " and the working folder. */
 const STATUS_ROW = /^ {2}\S.* · [~/]/m;
 
@@ -101,11 +101,31 @@ export function codexReady(screen: string): boolean { return STATUS_ROW.test(scr
 /** Whether a turn is running ("esc to interrupt" on the working row). */
 export function codexWorking(screen: string): boolean { return /esc to interrupt/.test(screen); }
 
-/** The lowest prompt row's text (past prompts are above it). */
-export function codexPromptRow(screen: string): string | null {
-  const rows = screen.split('\n');
-  for (let i = rows.length - 1; i >= 0; i--) { const m = PROMPT_ROW.exec(rows[i] ?? ''); if (m) return (m[1] ?? '').trim(); }
-  return null;
+/** The screen's rows with faint cells blanked, as guard's pane gives them to the prompt-box reader. */
+export function rowsWithoutFaint(term: TestTerminal): string[] {
+  const buf = term.term.buffer.active;
+  const cell = buf.getNullCell();
+  const out: string[] = [];
+  for (let y = 0; y < term.term.rows; y++) {
+    const line = buf.getLine(buf.viewportY + y);
+    let text = '';
+    if (line) for (let x = 0; x < term.term.cols; x++) {
+      line.getCell(x, cell);
+      if (cell.getWidth() === 0) continue;
+      text += cell.isDim() ? ' '.repeat(cell.getWidth()) : cell.getChars() || ' ';
+    }
+    out.push(text.trimEnd());
+  }
+  return out;
+}
+
+/** What is typed in Codex's prompt box ('' when empty, null when no box is on screen), read by guard's own reader. */
+export function codexPromptText(term: TestTerminal): string | null {
+  const rows = rowsWithoutFaint(term);
+  // Under guard, its footer takes the bottom row(s); the pane (what guard's reader gets) is above.
+  const footer = rows.findIndex((r, i) => i >= rows.length - 2 && /^\s*guard\b/.test(r));
+  const box = readCodexPromptBox(footer < 0 ? rows : rows.slice(0, footer));
+  return box.kind === 'absent' ? null : box.kind === 'empty' ? '' : box.lines.join('\n');
 }
 
 /** A moment between the text and its Enter, so Codex does not take them as one paste burst. */
@@ -116,4 +136,13 @@ export async function submitCodex(term: TestTerminal, text: string): Promise<voi
   term.write(text);
   await new Promise((r) => setTimeout(r, ENTER_AFTER_MS));
   term.write('\r');
+}
+
+export interface GuardJson { status: number | null; stdout: string; stderr: string }
+
+/** `guard <args>` with the test's GUARD_HOME (for `ls --json`, `log --json latest`). */
+export function guardCli(w: CodexEnv, args: string[]): GuardJson {
+  const r = spawnSync(process.execPath, [GUARD_BIN, ...args], { env: { ...w.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`guard ${args.join(' ')}: ${r.error.message}; stderr: ${r.stderr}`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,0 +1,132 @@
+// `guard codex` end to end: the real Codex CLI 0.171.0 under bin/guard.js against the project's
+// Responses stand-in, offline (test/helpers/codex-env.ts). The footer and `guard ls --json` show
+// the newest main request's context to the token (input_token_count, the cached part not added
+// twice); a conversation padded toward Codex's own compaction point (90% of its window) is
+// compacted by guard first and the next prompt is answered; text the user has not sent is never
+// typed over; `guard log --json latest` records it all, with the agent.
+import t, { type Test } from 'tap';
+import { startResponsesStandin, type ResponsesStandin } from '../../src/demo/responses-standin.js';
+import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
+import { codexPromptText, codexReady, codexWorking, guardCli, makeCodexEnv, submitCodex, type CodexEnv } from '../helpers/codex-env.js';
+import { GUARD_BIN } from '../helpers/claude-env.js';
+import { footerOf, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { formatTokens } from '../../src/ui/footer.js';
+
+/** A window where Codex's ~12,000-token requests leave room: Codex compacts at 36,000, guard arms at 80% of that. */
+const WINDOW = 40_000;
+const AUTO_COMPACT = 36_000;
+const THRESHOLD = 0.8 * AUTO_COMPACT;
+
+interface Run { api: ResponsesStandin; w: CodexEnv; term: TestTerminal }
+
+async function startRun(t: Test, guardArgs: string[] = []): Promise<Run> {
+  const api = await startResponsesStandin();
+  const w = await makeCodexEnv({ baseUrl: api.baseUrl, contextWindow: WINDOW });
+  const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...guardArgs, 'codex'], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
+  t.teardown(async () => { term.dispose(); await api.close(); await w.cleanup(); });
+  await term.waitFor(codexReady, 30_000);
+  return { api, w, term };
+}
+
+/** Submits a prompt and waits for its answer on screen and Codex idle again. */
+async function turn(r: Run, text: string): Promise<NonNullable<ReturnType<ResponsesStandin['lastMain']>>> {
+  const before = r.api.requests.length;
+  await submitCodex(r.term, text);
+  const req = await r.api.waitForRequest((q) => q.seq > before && q.thread === 'main' && q.prompt === text, 30_000);
+  await r.term.waitFor(new RegExp(`Reply ${req.seq}: context about ${req.contextTokens} tokens`), 30_000);
+  await r.term.waitFor((s) => !codexWorking(s) && codexPromptText(r.term) === '', 15_000);
+  return req;
+}
+
+async function quit(r: Run): Promise<number> {
+  r.term.write('\x03');
+  await new Promise((res) => setTimeout(res, 300));
+  r.term.write('\x03');
+  return (await r.term.waitExit(20_000)).exitCode;
+}
+
+function logLines(w: CodexEnv): LogLine[] {
+  const r = guardCli(w, ['log', '--json', 'latest']);
+  if (r.status !== 0) throw new Error(`guard log: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LogLine);
+}
+
+/** The footer's own figure (src/ui/footer.ts): the test compares what a user reads. */
+const k = formatTokens;
+
+t.test('the footer and guard ls show the newest main request exactly', async (t) => {
+  const r = await startRun(t);
+  const first = await turn(r, 'hello PAD:1500');
+  await until(() => footerOf(r.term).includes(`${k(first.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, `the footer to show ${first.contextTokens}`);
+  // Before a second turn adds the forecast, the footer has room for the model and its window.
+  await until(() => /standin-model 40k/.test(footerOf(r.term)), 10_000, `the footer to name the model and Codex's window (from its config): ${footerOf(r.term)}`);
+  const second = await turn(r, 'more PAD:800');
+  t.ok(second.contextTokens! > first.contextTokens!, 'the context grew');
+  await until(() => footerOf(r.term).includes(`${k(second.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, `the footer to show ${second.contextTokens}`);
+  t.match(footerOf(r.term), /compact at 80%/, 'no handoff for Codex: guard will compact');
+  let entry: Record<string, unknown> | undefined;
+  await until(() => {
+    const ls = guardCli(r.w, ['ls', '--json']);
+    entry = (JSON.parse(ls.stdout) as Array<Record<string, unknown>>)[0];
+    return entry?.contextTokens === second.contextTokens;
+  }, 10_000, 'guard ls to show the newest main request');
+  t.match(entry, { program: 'codex', agent: 'codex', contextTokens: second.contextTokens, contextWindow: WINDOW, autoCompactAt: AUTO_COMPACT, model: 'standin-model', claudeSessionId: second.threadId });
+  const title = r.api.responses('title')[0];
+  t.ok(title && title.threadId !== second.threadId, 'the title request ran in its own thread');
+  t.equal(await quit(r), 0, 'guard exits with Codex\'s status');
+  const lines = logLines(r.w);
+  t.match(lines[0], { type: 'start', program: 'codex', agent: 'codex' });
+  const requests = lines.filter((l) => l.type === 'request');
+  t.same(requests.filter((l) => l.thread === 'main').map((l) => l.contextTokens), [first.contextTokens, second.contextTokens], 'each main request, to the token');
+  t.ok(requests.some((l) => l.thread === 'side' && l.claudeSessionId === title?.threadId), 'the title request logged as a side request');
+  t.match(lines.find((l) => l.type === 'window'), { contextWindow: WINDOW, source: 'agent-config', autoCompactAt: AUTO_COMPACT });
+  t.match(lines.at(-1), { type: 'exit', code: 0 }, `the exit record ends the log: ${JSON.stringify(lines.slice(-3))}`);
+});
+
+t.test('padded toward Codex\'s compaction point: guard compacts first, the next prompt is answered', async (t) => {
+  const r = await startRun(t, ['--strategy', 'compact']);
+  const footer = watchFooter(r.term);
+  t.teardown(() => footer.stop());
+  const padded = await turn(r, 'PAD:18000 big read');
+  t.ok(padded.contextTokens! >= THRESHOLD && padded.contextTokens! < AUTO_COMPACT, `past guard's threshold, short of Codex's point: ${padded.contextTokens}`);
+  const call = await r.api.waitForRequest((q) => q.thread === 'compact', 30_000);
+  t.equal(call.padding, 18_000, 'the compaction call carried the padded conversation');
+  await r.term.waitFor(/Context compacted/, 20_000);
+  await until(() => !/checkpointing/.test(footer.now()), 15_000, 'the footer to leave checkpointing');
+  const next = await turn(r, 'what next after compacting');
+  t.equal(next.padding, 0, 'the padding went with the compaction');
+  t.ok(next.contextTokens! < padded.contextTokens!, `context dropped: ${padded.contextTokens} → ${next.contextTokens}`);
+  t.equal(next.threadId, padded.threadId, 'the same conversation goes on');
+  t.equal(r.api.responses('compact').length, 1, 'one compaction: guard\'s');
+  t.ok(Math.max(...r.api.responses('main').map((q) => q.contextTokens ?? 0)) < AUTO_COMPACT, 'no main request reached Codex\'s point');
+  await until(() => footerOf(r.term).includes(`${k(next.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, 'the footer to show the compacted context');
+  t.equal(await quit(r), 0);
+  const lines = logLines(r.w);
+  const phases = lines.filter((l) => l.type === 'checkpoint').map((l) => l.phase);
+  t.same(phases, ['armed', 'compact-sent', 'compacted'], 'the checkpoint\'s phases');
+  const compactions = lines.filter((l) => l.type === 'compaction');
+  t.match(compactions, [{ trigger: 'manual', success: true }], 'one manual compaction (Codex\'s PostCompact hook)');
+  t.notOk(compactions.some((l) => l.trigger === 'auto' || l.miss), 'no automatic compaction, no miss');
+});
+
+t.test('text the user has not sent is never typed over', async (t) => {
+  const r = await startRun(t, ['--strategy', 'compact']);
+  const footer = watchFooter(r.term);
+  t.teardown(() => footer.stop());
+  // The user starts the next prompt while the padded turn runs; it stays in the box, unsent.
+  await submitCodex(r.term, 'PAD:18000 big read');
+  const padded = await r.api.waitForRequest((q) => q.thread === 'main' && q.prompt === 'PAD:18000 big read', 30_000);
+  r.term.write('half typed');
+  await r.term.waitFor(new RegExp(`Reply ${padded.seq}: context`), 30_000);
+  await r.term.waitFor((s) => !codexWorking(s), 15_000);
+  await until(() => /compact/.test(footer.now()) && /armed|waiting|unsent|typ/.test(footer.now()), 10_000, 'guard to arm');
+  await new Promise((res) => setTimeout(res, 3_000));
+  t.equal(codexPromptText(r.term), 'half typed', 'the user\'s text is still there, untouched');
+  t.equal(r.api.responses('compact').length, 0, 'guard did not compact over it');
+  // The user deletes it: guard compacts at the next idle moment.
+  r.term.write('\x15');
+  await r.api.waitForRequest((q) => q.thread === 'compact', 30_000);
+  await r.term.waitFor(/Context compacted/, 20_000);
+  t.pass('compacted once the box was empty');
+  t.equal(await quit(r), 0);
+});
