@@ -108,8 +108,8 @@ function eventName(rec: LogRecord): string {
   return body.startsWith(BODY_PREFIX) ? body.slice(BODY_PREFIX.length) : body;
 }
 
-/** `event.timestamp` (ISO 8601) first: it is when Claude made the event; else the record times. */
-function eventTime(stamp: AttrValue | undefined, timeNano: string, observedNano: string): number {
+/** `event.timestamp` (ISO 8601) first: it is when the agent made the event; else the record times (Codex's own reader uses it too). */
+export function eventTime(stamp: AttrValue | undefined, timeNano: string, observedNano: string): number {
   if (typeof stamp === 'string') {
     const ms = Date.parse(stamp);
     if (Number.isFinite(ms)) return ms;

@@ -21,11 +21,10 @@
 // - `codex.user_prompt` starts a turn (`prompt_length`); `codex.api_request` with an HTTP status
 //   of 400 or more is a failed request.
 import type { ClaudeEvent } from '../claude/events.js';
-import { num, str } from '../claude/events.js';
-import type { AttrValue, LogRecord } from '../telemetry/records.js';
+import { eventTime, num, str } from '../claude/events.js';
+import type { LogRecord } from '../telemetry/records.js';
 
 const NAME_PREFIX = 'codex.';
-const NANOS_PER_MILLI = 1_000_000n;
 /** The event kind of the record that carries a finished request's token counts. */
 const COMPLETED_KIND = 'response.completed';
 /** Codex's API error threshold: an HTTP status at or above it is a failed request. */
@@ -74,18 +73,4 @@ export function toCodexEvent(rec: LogRecord): ClaudeEvent {
 function eventName(rec: LogRecord): string {
   const n = str(rec.attributes['event.name']) ?? (typeof rec.body === 'string' ? rec.body : '');
   return n.startsWith(NAME_PREFIX) ? n.slice(NAME_PREFIX.length) : n;
-}
-
-/** `event.timestamp` (ISO 8601) first: Codex sends 0 as the record's time; else the observed time. */
-function eventTime(stamp: AttrValue | undefined, timeNano: string, observedNano: string): number {
-  if (typeof stamp === 'string') {
-    const ms = Date.parse(stamp);
-    if (Number.isFinite(ms)) return ms;
-  }
-  for (const nano of [timeNano, observedNano]) {
-    if (!/^\d+$/.test(nano)) continue;
-    const ms = Number(BigInt(nano) / NANOS_PER_MILLI);
-    if (ms > 0) return ms;
-  }
-  return 0;
 }

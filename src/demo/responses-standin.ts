@@ -9,6 +9,7 @@
 // Besides `POST /v1/responses`, Codex 0.171.0 posts its turn costs to `/v1/analytics/codex/turn-costs`
 // after each turn: answered 200 `{}` (and recorded), as any `/v1/analytics/…` post.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { checkCount, readBody } from './standin-http.js';
 import type { AddressInfo } from 'node:net';
 import { frame } from './sse.js';
 import { CHARS_PER_TOKEN, DEFAULT_OUTPUT_TOKENS } from './standin-usage.js';
@@ -83,26 +84,6 @@ export interface ResponsesStandin {
   close(): Promise<void>;
 }
 
-function checkCount(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`responses standin: ${name} must be a non-negative number, got ${String(v)}`);
-  return v;
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (d: Buffer) => {
-      size += d.length;
-      if (size > MAX_BODY_BYTES) { resolve(null); req.destroy(); return; }
-      parts.push(d);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 class Standin implements ResponsesStandin {
   port = 0;
   baseUrl = '';
@@ -117,10 +98,10 @@ class Standin implements ResponsesStandin {
   private seq = 0;
 
   constructor(opts: ResponsesStandinOptions) {
-    this.window = checkCount('window', opts.window, DEFAULT_RESPONSES_WINDOW);
-    this.padPerRequest = checkCount('padPerRequest', opts.padPerRequest, 0);
-    this.latencyMs = checkCount('latencyMs', opts.latencyMs, 0);
-    this.outputTokens = checkCount('outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
+    this.window = checkCount('responses standin', 'window', opts.window, DEFAULT_RESPONSES_WINDOW);
+    this.padPerRequest = checkCount('responses standin', 'padPerRequest', opts.padPerRequest, 0);
+    this.latencyMs = checkCount('responses standin', 'latencyMs', opts.latencyMs, 0);
+    this.outputTokens = checkCount('responses standin', 'outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
     this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.send(res, 500, responsesErrorJson('server_error', `standin failed: ${String(err)}`))); });
   }
 
@@ -162,7 +143,7 @@ class Standin implements ResponsesStandin {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.method === 'POST' ? await readBody(req) : '';
+    const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = {};
     for (const h of RECORDED_HEADERS) { const v = req.headers[h]; if (typeof v === 'string') headers[h] = v; }

@@ -5,6 +5,7 @@
 // The script (which keyword gets which answer) is src/demo/standin-script.ts; the wire format
 // is src/demo/sse.ts. This file only does the HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { checkCount, readBody } from './standin-http.js';
 import type { AddressInfo } from 'node:net';
 import { answerEvents, answerJson, errorJson, frame, type Answer, type AnswerBlock } from './sse.js';
 import {
@@ -112,26 +113,6 @@ export interface StandinApi {
   close(): Promise<void>;
 }
 
-function checkCount(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`standin: ${name} must be a non-negative number, got ${String(v)}`);
-  return v;
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (d: Buffer) => {
-      size += d.length;
-      if (size > MAX_BODY_BYTES) { resolve(null); req.destroy(); return; }
-      parts.push(d);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 class Standin implements StandinApi {
   port = 0;
   url = '';
@@ -155,13 +136,13 @@ class Standin implements StandinApi {
   readonly server: Server;
 
   constructor(opts: StandinOptions) {
-    this.window = checkCount('window', opts.window, DEFAULT_WINDOW);
-    this.window1m = checkCount('window1m', opts.window1m, DEFAULT_WINDOW_1M);
+    this.window = checkCount('standin', 'window', opts.window, DEFAULT_WINDOW);
+    this.window1m = checkCount('standin', 'window1m', opts.window1m, DEFAULT_WINDOW_1M);
     this.models1m = opts.models1m ?? DEFAULT_MODELS_1M;
-    this.padPerRequest = checkCount('padPerRequest', opts.padPerRequest, 0);
-    this.latencyMs = checkCount('latencyMs', opts.latencyMs, 0);
-    this.subagentLatencyMs = opts.subagentLatencyMs === undefined ? null : checkCount('subagentLatencyMs', opts.subagentLatencyMs, 0);
-    this.outputTokens = checkCount('outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
+    this.padPerRequest = checkCount('standin', 'padPerRequest', opts.padPerRequest, 0);
+    this.latencyMs = checkCount('standin', 'latencyMs', opts.latencyMs, 0);
+    this.subagentLatencyMs = opts.subagentLatencyMs === undefined ? null : checkCount('standin', 'subagentLatencyMs', opts.subagentLatencyMs, 0);
+    this.outputTokens = checkCount('standin', 'outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
     this.refuseWrites = opts.refuseWrites ?? false;
     this.recordBodies = opts.recordBodies ?? true;
     this.windowFor = opts.windowFor;
@@ -220,7 +201,7 @@ class Standin implements StandinApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.method === 'POST' ? await readBody(req) : '';
+    const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
     if (raw === null) { this.sendError(res, 413, 'request_too_large', `request body over ${MAX_BODY_BYTES} bytes`); return; }
     const rec = this.baseRecord(req, raw.length);
     if ((req.method === 'HEAD' || req.method === 'GET') && rec.path === '/') {
