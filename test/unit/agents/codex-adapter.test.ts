@@ -1,0 +1,65 @@
+// The Codex adapter's rules without Codex: its set-up (the user's config read, guard's flags and
+// environment), its window and auto-compact point, its hooks (Codex's payloads, seen on 0.171.0)
+// and the compaction it reports only through PostCompact, its commands and its choices (no hold,
+// no handoff).
+import t from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codexAdapter, CODEX_COMMANDS } from '../../../src/agents/codex/adapter.js';
+import { AgentSetupError } from '../../../src/agents/agent.js';
+import { codexWindowRules, CODEX_DEFAULT_WINDOW } from '../../../src/codex/window.js';
+
+const CONNECT = { receiverUrl: 'http://127.0.0.1:5000', token: 'tok-123', tokenHeader: 'x-guard-token', protocols: {} };
+
+t.test('set-up reads the user\'s config, connect adds guard\'s flags and environment', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'guard-codex-adapter-'));
+  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  writeFileSync(join(home, 'config.toml'), 'model = "gpt-5.5"\nmodel_context_window = 64000\nmodel_auto_compact_token_limit = 50000\n');
+  const setup = codexAdapter.setup({ args: ['fix it'], cwd: home, env: { CODEX_HOME: home, HOME: home } });
+  t.same(setup.window.window({}), { window: 64_000, source: 'agent-config' });
+  t.same(setup.window.autoCompactPoint(64_000, {}, null), { at: 50_000, source: 'agent-config' }, 'the user\'s lower limit');
+  t.equal(setup.forwardsUserTelemetry, false);
+  const c = setup.connect(CONNECT);
+  t.same(c.args.slice(0, 2), ['--disable', 'daemon_auto_start']);
+  t.equal(c.args.at(-1), 'fix it');
+  t.notOk(c.args.some((a) => a.includes('tok-123')), 'the token is not on the command line');
+  t.equal(c.extraEnv.OTEL_EXPORTER_OTLP_HEADERS, 'x-guard-token=tok-123');
+  t.equal(c.extraEnv.GUARD_RECEIVER_URL, CONNECT.receiverUrl);
+  c.dispose();
+  writeFileSync(join(home, 'config.toml'), 'model = [\n');
+  t.throws(() => codexAdapter.setup({ args: [], cwd: home, env: { CODEX_HOME: home } }), AgentSetupError);
+});
+
+t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the usual window', async (t) => {
+  const none = { model: null, contextWindow: null, autoCompactLimit: null };
+  t.same(codexWindowRules({ ...none, contextWindow: 20_000 }).window({ userOverride: 30_000 }), { window: 30_000, source: 'user' });
+  t.same(codexWindowRules({ ...none, model: 'gpt-6.1-sol' }).window({}), { window: 500_000, source: 'known-model' });
+  t.same(codexWindowRules(none).window({ modelIds: ['gpt-5.5'] }), { window: 272_000, source: 'known-model' }, 'the model the requests name');
+  t.same(codexWindowRules(none).window({ modelIds: ['standin-model'] }), { window: CODEX_DEFAULT_WINDOW, source: 'default' });
+  t.same(codexWindowRules({ ...none, model: 'm' }).window({ userModelWindows: { m: 12_345 } }), { window: 12_345, source: 'user' });
+  t.same(codexWindowRules(none).autoCompactPoint(20_000, {}, null), { at: 18_000, source: 'default' }, '(window × 9) / 10');
+  t.same(codexWindowRules({ ...none, autoCompactLimit: 300_000 }).autoCompactPoint(272_000, {}, null), { at: 244_800, source: 'default' }, 'a higher limit does not raise it');
+});
+
+t.test('hooks: Codex\'s payloads as guard\'s facts; PostCompact as the compaction event', async (t) => {
+  const sid = '01a2293c-e00c-70d2-aae9-e641254c1392';
+  t.match(codexAdapter.toHook('SessionStart', { session_id: sid, hook_event_name: 'SessionStart', model: 'standin-model', source: 'compact' }), { type: 'SessionStart', sessionId: sid, source: 'compact', model: 'standin-model' });
+  t.match(codexAdapter.toHook('Stop', { session_id: sid, turn_id: 't', hook_event_name: 'Stop', stop_hook_active: false }), { type: 'Stop', sessionId: sid, stopHookActive: false });
+  t.match(codexAdapter.toHook('PreCompact', { session_id: sid, hook_event_name: 'PreCompact', trigger: 'auto' }), { type: 'PreCompact', trigger: 'auto' });
+  t.match(codexAdapter.toHook('PostCompact', { session_id: sid, hook_event_name: 'PostCompact', trigger: 'auto' }), { type: 'unknown' });
+  t.same(codexAdapter.hookEvents?.('PostCompact', { session_id: sid, trigger: 'auto' }, 1_000), [{
+    type: 'compaction', sessionId: sid, t: 1_000, sequence: null, promptId: null, trigger: 'auto', success: true, preTokens: null, postTokens: null, durationMs: null, error: null,
+  }]);
+  t.match(codexAdapter.hookEvents?.('PostCompact', { session_id: sid, trigger: 'manual' }, 2), [{ trigger: 'manual' }]);
+  t.same(codexAdapter.hookEvents?.('PreCompact', { session_id: sid, trigger: 'auto' }, 2), []);
+  t.same(codexAdapter.hookEvents?.('PostCompact', 'not json', 2), []);
+});
+
+t.test('commands and choices', async (t) => {
+  t.same(codexAdapter.commands, CODEX_COMMANDS);
+  t.same(CODEX_COMMANDS, { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false });
+  t.equal(codexAdapter.canHoldCompaction, false, 'a held compaction aborts the user\'s turn in Codex');
+  t.equal(codexAdapter.name, 'codex');
+  t.same(codexAdapter.readPromptBox(['›', '', '  gpt-5.5 default · ~/p']), { kind: 'empty' });
+});
