@@ -1,6 +1,6 @@
 // Typed Codex CLI events. Input: one decoded OTLP log record (src/telemetry/records.ts) that Codex's
 // `[otel]` log exporter sent to guard's receiver. Output: the same typed events the tracker reads
-// for Claude Code (src/claude/events.ts), so that nothing after this file knows which agent ran.
+// for every agent (src/events/events.ts), so that nothing after this file knows which agent ran.
 // Pure: no clock, no I/O.
 //
 // Seen on Codex 0.171.0 (../shared/fixtures/codex-0.171.0/, AGENT-CLIS.md):
@@ -20,7 +20,7 @@
 //   request move the gauge only when plausible.
 // - `codex.user_prompt` starts a turn (`prompt_length`); `codex.api_request` with an HTTP status
 //   of 400 or more is a failed request.
-import type { ClaudeEvent } from '../claude/events.js';
+import type { AgentEvent } from '../events/events.js';
 import { eventTime, num, str } from '../claude/events.js';
 import type { LogRecord } from '../telemetry/records.js';
 
@@ -30,7 +30,7 @@ const COMPLETED_KIND = 'response.completed';
 /** Codex's API error threshold: an HTTP status at or above it is a failed request. */
 const FIRST_ERROR_STATUS = 400;
 
-export function toCodexEvent(rec: LogRecord): ClaudeEvent {
+export function toCodexEvent(rec: LogRecord): AgentEvent {
   const a = rec.attributes;
   const sessionId = str(a['conversation.id']);
   const t = eventTime(a['event.timestamp'], rec.timeUnixNano, rec.observedTimeUnixNano);

@@ -9,7 +9,7 @@ import { startReceiver, TOKEN_HEADER } from '../../../src/telemetry/receiver.js'
 import type { LogRecord } from '../../../src/telemetry/records.js';
 import { toCodexEvent } from '../../../src/codex/events.js';
 import { ContextTracker } from '../../../src/context/tracker.js';
-import type { ApiRequestEvent } from '../../../src/claude/events.js';
+import type { ApiRequestEvent } from '../../../src/events/events.js';
 import { post } from '../telemetry/http-client.js';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/codex-0.171.0/', import.meta.url));
