@@ -6,6 +6,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { startResponsesStandin } from '../../src/demo/responses-standin.js';
 import { startTerminal } from '../helpers/terminal.js';
 import { codexReady, codexWorking, makeCodexEnv, submitCodex } from '../helpers/codex-env.js';
+import { until } from '../helpers/until.js';
 
 /** Processes whose working folder is under `dir` (what Codex and its children run in). */
 function processesIn(dir: string): number[] {
@@ -44,7 +45,6 @@ t.test('Codex answers a prompt from the stand-in, offline', async (t) => {
   const status = await term.waitExit(15_000);
   t.equal(status.exitCode, 0, 'Ctrl-C twice quits');
   // --disable daemon_auto_start: no app-server daemon is left behind.
-  const deadline = Date.now() + 5_000;
-  while (processesIn(w.root).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await until(() => processesIn(w.root).length === 0, 5_000, () => `Codex's processes to end: ${processesIn(w.root).join(' ')}`);
   t.same(processesIn(w.root), [], 'nothing outlives Codex');
 });

@@ -9,7 +9,8 @@ import { startResponsesStandin, type ResponsesStandin } from '../../src/demo/res
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { codexPromptText, codexReady, codexWorking, guardCli, makeCodexEnv, submitCodex, type CodexEnv } from '../helpers/codex-env.js';
 import { GUARD_BIN } from '../helpers/claude-env.js';
-import { footerOf, until, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { footerOf, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 import { formatTokens } from '../../src/ui/footer.js';
 
 /** A window where Codex's ~12,000-token requests leave room: Codex compacts at 36,000, guard arms at 80% of that. */

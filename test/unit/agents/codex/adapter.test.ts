@@ -6,9 +6,9 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { codexAdapter, CODEX_COMMANDS } from '../../../src/agents/codex/adapter.js';
-import { AgentSetupError } from '../../../src/agents/agent.js';
-import { codexWindowRules, CODEX_DEFAULT_WINDOW } from '../../../src/codex/window.js';
+import { codexAdapter, CODEX_COMMANDS } from '../../../../src/agents/codex/adapter.js';
+import { AgentSetupError } from '../../../../src/agents/agent.js';
+import { codexWindowRules, CODEX_DEFAULT_WINDOW } from '../../../../src/codex/window.js';
 
 const CONNECT = { receiverUrl: 'http://127.0.0.1:5000', token: 'tok-123', tokenHeader: 'x-guard-token', protocols: {} };
 
