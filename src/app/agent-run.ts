@@ -227,7 +227,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => gauge.run(() => {
     const hook = agent.toHook(event, payload);
     tracker.onHookFact(hook);
-    for (const e of agent.hookEvents?.(event, payload, clock()) ?? []) onEvent(e);
+    for (const e of agent.hookEvents?.(event, payload, clock.now()) ?? []) onEvent(e);
     checkpoints.run(() => controller.hookFact(hook), undefined);
     if (hook.type === 'SessionStart' && hook.sessionId) {
       loggedSession = hook.sessionId;
