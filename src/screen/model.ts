@@ -7,16 +7,14 @@
 import xtermHeadless from '@xterm/headless';
 import { Emitter, Disposables, type Disposable } from '../lib/disposables.js';
 import { DEFAULT_MODES, type ProgramModes } from './modes.js';
+import { DEFAULT_COLOURS, type TerminalColours } from './outer-query.js';
+
+export { DEFAULT_COLOURS, type TerminalColours };
 
 const { Terminal } = xtermHeadless;
 export type HeadlessTerminal = InstanceType<typeof Terminal>;
 export type ModelBuffer = HeadlessTerminal['buffer']['active'];
 export type ModelCell = NonNullable<ReturnType<ModelBuffer['getNullCell']>>;
-
-/** The outer terminal's colours (OSC 10/11 answer bodies, e.g. `rgb:ffff/ffff/ffff`). */
-export interface TerminalColours { fg: string; bg: string }
-
-export const DEFAULT_COLOURS: TerminalColours = { fg: 'rgb:ffff/ffff/ffff', bg: 'rgb:0000/0000/0000' };
 
 export interface ScreenModelOptions {
   cols: number;

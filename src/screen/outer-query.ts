@@ -5,9 +5,15 @@
 // terminal without the kitty protocol says nothing to CSI ? u). Input: the outer terminal's bytes
 // (stdin); output: the colours (defaults for any not answered), the kitty flags it reported (null:
 // no kitty protocol), and whatever else arrived meanwhile (keys typed early).
-import { DEFAULT_COLOURS, type TerminalColours } from './model.js';
 import type { Disposable } from '../lib/disposables.js';
 import type { Clock } from '../lib/clock.js';
+
+/** The outer terminal's colours (OSC 10/11 answer bodies, e.g. `rgb:ffff/ffff/ffff`). Here, not in
+ * ./model.ts, so that asking for them does not load the terminal emulator (guard starts the
+ * program before it loads @xterm/headless: src/supervisor/supervise.ts). */
+export interface TerminalColours { fg: string; bg: string }
+
+export const DEFAULT_COLOURS: TerminalColours = { fg: 'rgb:ffff/ffff/ffff', bg: 'rgb:0000/0000/0000' };
 
 export const OUTER_QUERY = '\x1b]10;?\x1b\\\x1b]11;?\x1b\\\x1b[?u\x1b[c';
 /** Long enough for a terminal over ssh to answer, short enough that nobody notices. */

@@ -7,7 +7,8 @@
 // the program: the display is called only through its boundary (./parts.ts) and its fault turns
 // guard into plain pass-through; any other uncaught error is reported once and guard goes on.
 // The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
-// (which gets the writer and the prefix-command registry).
+// (which gets the writer and the prefix-command registry). The program is spawned first and the
+// display loaded after (loadDisplay): nothing the program writes or the user types is lost meanwhile.
 import { StringDecoder } from 'node:string_decoder';
 import { resolveProgram } from './resolve.js';
 import { programEnd, exitedWith, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
@@ -19,14 +20,13 @@ import { Disposables, Emitter, type Disposable } from '../lib/disposables.js';
 import { processTerminal, type TerminalIo } from './terminal-io.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { isolatedPart, faultText } from './parts.js';
-import { PaneUi } from '../ui/pane-ui.js';
+import type { PaneUi } from '../ui/pane-ui.js';
 import { Notices } from '../ui/notices.js';
 import { programFooterSource, type FooterSource } from '../ui/footer-source.js';
 import { colorEnabled } from '../ui/footer.js';
 import { PrefixCommands } from '../input/commands.js';
 import { RESTORE_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor } from '../screen/modes.js';
-import { DEFAULT_COLOURS, type TerminalColours } from '../screen/model.js';
-import { queryOuterTerminal } from '../screen/outer-query.js';
+import { DEFAULT_COLOURS, queryOuterTerminal, type TerminalColours } from '../screen/outer-query.js';
 
 import { GUARD_VERSION } from '../version.js';
 export { GUARD_VERSION };
@@ -188,6 +188,16 @@ function startHook(o: SupervisedOptions, session: SupervisedSession, subs: Dispo
   }
 }
 
+/**
+ * The display's module (the pane, the renderer and the terminal emulator, @xterm/headless), loaded
+ * once the program has been spawned: its load is the largest part of guard's own start (measured:
+ * 45-75 ms of CPU of the ~180 ms guard spent before it started the program), and a program that
+ * is already starting loses nothing while it loads (Claude Code writes its first byte ~1 s later).
+ */
+function loadDisplay(): Promise<typeof PaneUi> {
+  return import('../ui/pane-ui.js').then((m) => m.PaneUi);
+}
+
 async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: string, env: Record<string, string>): Promise<ProgramEnd> {
   const clock = o.clock ?? realClock;
   const subs = new Disposables();
@@ -206,6 +216,14 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   if (mode === 'ui') env = { ...env, TERM: PROGRAM_TERM };
   const pty: ProgramPty = (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: Math.max(1, rows - footerRows), cwd, env });
   const writer = new PtyWriter(pty, new UnsentScanner(), clock.now);
+  // The display (the terminal emulator above all) is loaded after the spawn, while the program
+  // starts (see loadDisplay). What the program writes and the user types meanwhile waits here,
+  // in order, and goes on once the display is up (null: not waiting).
+  let earlyOutput: Buffer[] | null = mode === 'ui' ? [] : null;
+  let earlyInput: Buffer[] | null = mode === 'ui' ? [] : null;
+  let resizedEarly = false;
+  subs.add(pty.onData((d) => { if (earlyOutput) earlyOutput.push(d); else deliverOutput(d); }));
+  const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => { subs.add(pty.onExit(resolve)); });
 
   let ui: PaneUi | null = null;
   let uiStarted = false;
@@ -273,43 +291,22 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       });
       colours = answer.then((a) => a.colours);
       kittyKeyboard = answer.then((a) => a.kittyFlags !== null);
-      void answer.then((a) => { if (a.leftover.length > 0) routeInput(a.leftover); });
+      void answer.then((a) => { if (a.leftover.length > 0) takeInput(a.leftover); });
     }
-    const made = display.run(() => new PaneUi({
-      pty, writer, io, clock, footer, commands, colours, kittyKeyboard, notices, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: (err) => display.fail(err),
-    }), null);
-    if (made) {
-      ui = made;
-      uiStarted = true;
-      display.run(() => made.start(), undefined);
-    } else mode = 'passthrough';
-  }
-
-  function routeInput(d: Buffer): void {
-    const shown = ui;
-    if (shown) display.run(() => shown.feedInput(d), undefined);
-    // The display failed on this very input: the keys still reach the program.
-    if (!ui) passInput(d);
   }
   subs.add(io.onInput((d) => {
     if (queryInput) { queryInput(d); return; }
-    routeInput(d);
+    takeInput(d);
   }));
   // Standard input that is a file or pipe: its end is an end-of-file for the program.
   if (!io.stdinIsTTY) subs.add(io.onInputEnd(() => writer.write('\x04', 'user')));
   subs.add(io.onResize(() => {
     const shown = ui;
     if (shown) display.run(() => shown.resize(), undefined);
+    else if (earlyOutput) resizedEarly = true;
     else { const s = io.size(); pty.resize(s.cols, s.rows); }
   }));
-  subs.add(pty.onData((d) => {
-    const shown = ui;
-    if (shown) display.run(() => shown.feedOutput(d), undefined);
-    if (!ui) io.write(d);
-    outputEmitter.fire(d);
-  }));
 
-  const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => { subs.add(pty.onExit(resolve)); });
   const session: SupervisedSession = {
     pid: pty.pid,
     get mode() { return mode; },
@@ -321,7 +318,46 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     paneText: (opts) => ui?.paneText(opts) ?? [],
     terminate,
   };
+  // Started before the display loads: the program is already running (its output waits, see above).
   startHook(o, session, subs, io);
+
+  if (mode === 'ui' && footer) {
+    const PaneUiClass = await loadDisplay().catch((err: unknown) => { display.fail(err); return null; });
+    const made = PaneUiClass && display.run(() => new PaneUiClass({
+      pty, writer, io, clock, footer, commands, colours, kittyKeyboard, notices, version: GUARD_VERSION, scrollback: SCROLLBACK_LINES, onError: (err) => display.fail(err),
+    }), null);
+    if (made) {
+      ui = made;
+      uiStarted = true;
+      display.run(() => made.start(), undefined);
+      if (resizedEarly) display.run(() => made.resize(), undefined);
+    } else mode = 'passthrough';
+  }
+
+  function takeInput(d: Buffer): void {
+    if (earlyInput) earlyInput.push(d); else routeInput(d);
+  }
+
+  function routeInput(d: Buffer): void {
+    const shown = ui;
+    if (shown) display.run(() => shown.feedInput(d), undefined);
+    // The display failed on this very input: the keys still reach the program.
+    if (!ui) passInput(d);
+  }
+  function deliverOutput(d: Buffer): void {
+    const shown = ui;
+    if (shown) display.run(() => shown.feedOutput(d), undefined);
+    if (!ui) io.write(d);
+    outputEmitter.fire(d);
+  }
+
+  const output = earlyOutput ?? [];
+  const input = earlyInput ?? [];
+  earlyOutput = null;
+  earlyInput = null;
+  if (resizedEarly && !ui) { const s = io.size(); pty.resize(s.cols, s.rows); }
+  for (const d of output) deliverOutput(d);
+  for (const d of input) routeInput(d);
 
   const e = await exited;
   const end = programEnd(e.exitCode, e.signal);
