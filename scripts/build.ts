@@ -2,13 +2,16 @@
 // dist/, which is what ships (package.json "files") and what bin/guard.js, the tests and the
 // benches run:
 //   dist/guard.js + dist/chunks/   the CLI (src/cli/main.ts), loaded by bin/guard.js; a chunk per
-//                                  part the sources load on demand (subcommands, the forwarder …)
+//                                  part the sources load on demand (the display, the forwarder …)
 //   dist/relay/hook-relay.js       the hook relay Claude runs on each hook, one file
 //   dist/relay/statusline-relay.js the status-line relay, one file
 // Why: Node resolves, reads and compiles every module file separately; few files start sooner
 // (measured under load: `guard --version` 0.35-0.74 s with the packages bundled in, 1.2-2.1 s with
 // them left as imports, which ESM hoists to the bundle's start so that every run loaded undici,
-// conf, protobufjs and xterm).
+// conf, protobufjs and xterm). For the same reason guard.js holds every command (src/cli/main.ts
+// imports them): each further file on the way to Claude's spawn costs Node a resolve, a read, a
+// compile and a link (measured under load, `guard claude` to its spawn: ~160 ms of CPU through
+// the 14 small files that loading the commands on demand split the CLI into, ~120 ms from one).
 // The rule for packages: those in package.json `dependencies` are installed with guard and
 // imported at run time (the pty package: a native addon; blessed: it reads its own files);
 // everything else guard imports is a devDependency, bundled in.
@@ -54,7 +57,8 @@ export async function buildBundles(): Promise<void> {
   await Promise.all([
     // The CLI, split where the sources load a module on demand (`await import(…)`): an ES module
     // bundle hoists every import of an installed package to its start, so without the split
-    // `guard claude` would load blessed and blessed-contrib, which only `guard log` draws with.
+    // `guard claude` would load blessed and blessed-contrib, which only `guard log` draws with,
+    // and the terminal emulator before it spawns Claude.
     build({ ...common, entryPoints: entries(['guard']), splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
     // Each relay in one file.
     build({ ...common, entryPoints: entries(['relay/hook-relay', 'relay/statusline-relay']) }),
