@@ -222,6 +222,8 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   let earlyOutput: Buffer[] | null = mode === 'ui' ? [] : null;
   let earlyInput: Buffer[] | null = mode === 'ui' ? [] : null;
   let resizedEarly = false;
+  let footerChangedEarly = false;
+  if (footer && earlyOutput) subs.add(footer.onChange(() => { if (earlyOutput && !ui) footerChangedEarly = true; }));
   subs.add(pty.onData((d) => { if (earlyOutput) earlyOutput.push(d); else deliverOutput(d); }));
   const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => { subs.add(pty.onExit(resolve)); });
 
@@ -330,7 +332,10 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       ui = made;
       uiStarted = true;
       display.run(() => made.start(), undefined);
-      if (resizedEarly) display.run(() => made.resize(), undefined);
+      // The terminal or the footer changed size while the display loaded: the pane, and the
+      // program's pty (spawned for the sizes before), follow now.
+      if (footerChangedEarly) display.run(() => made.footerChanged(), undefined);
+      if (resizedEarly || footerChangedEarly) display.run(() => made.resize(), undefined);
     } else mode = 'passthrough';
   }
 

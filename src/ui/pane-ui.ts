@@ -125,7 +125,7 @@ export class PaneUi implements Disposable {
     this.subs.add(this.model.onBell(() => this.guard(() => d.io.write('\x07'))));
     this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
     this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));
-    this.subs.add(d.footer.onChange(() => { this.footerCache = null; this.footerDue = true; this.requestFrame(); }));
+    this.subs.add(d.footer.onChange(() => this.footerChanged()));
     this.subs.add(d.writer.onUserInput(() => { this.model.userTyped(); this.guard(() => this.userTyped()); }));
     this.router = new InputRouter({
       writer: d.writer,
@@ -166,6 +166,9 @@ export class PaneUi implements Disposable {
   }
 
   feedInput(data: Buffer): void { this.guard(() => this.router.feed(data)); }
+
+  /** The footer's source has new lines (its onChange; the supervisor's for a change made before this pane existed). */
+  footerChanged(): void { this.footerCache = null; this.footerDue = true; this.requestFrame(); }
 
   /** The user's terminal changed size: the model, the program and the screen follow at once. */
   resize(): void {
