@@ -1,11 +1,13 @@
 // Which agent adapter a `guard <program>` run uses: one row per agent, matched on the program's
-// name as the user typed it. A row loads its adapter only when used, so `guard <other program>`
-// (plain supervision, no row) loads none of it and starts no slower. Read by cli/commands/run.ts;
+// name as the user typed it. Claude's adapter is part of guard's main bundle file (no file to
+// resolve before `guard claude` spawns: start-up, issue 10); the other rows load theirs only when
+// used. Read by cli/commands/run.ts;
 // the adapters live in src/agents/<name>/ (src/agents/agent.ts is the interface).
 // To add an agent: its adapter in src/agents/<name>/, then a row here (see docs/architecture.md).
 import type { AgentAdapter, AgentName } from '../agents/agent.js';
 import { basename } from 'node:path';
 import { isClaudeProgram } from '../claude/program.js';
+import { claudeAdapter } from '../agents/claude/adapter.js';
 
 export interface AgentRow {
   name: AgentName;
@@ -20,7 +22,7 @@ export const AGENTS: readonly AgentRow[] = [
   {
     name: 'claude',
     matches: isClaudeProgram,
-    load: async () => (await import('../agents/claude/adapter.js')).claudeAdapter,
+    load: async () => claudeAdapter,
     installHint: 'Install Claude Code (npm install -g @anthropic-ai/claude-code) or put it on your PATH.',
   },
   {

@@ -14,7 +14,7 @@ import { realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND, exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
-import type { AgentRun } from '../../app/agent-run.js';
+import { startAgentRun, type AgentRun } from '../../app/agent-run.js';
 import { AgentSetupError } from '../../agents/agent.js';
 import { agentFor } from '../agents.js';
 import { startRunRecording } from '../../log/run-recording.js';
@@ -177,8 +177,9 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
   let claude: AgentRun | null = null;
   if (agentRow) {
     try {
-      // Loaded only for an agent: the receiver, decoders and policy are not needed by other programs.
-      const [{ startAgentRun }, adapter] = await Promise.all([import('../../app/agent-run.js'), agentRow.load()]);
+      // The run's wiring is in guard's main bundle file: `guard claude` reaches its spawn without
+      // resolving further files (start-up, issue 10); other agents' adapters load on demand.
+      const adapter = await agentRow.load();
       claude = await startAgentRun(adapter, {
         args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices, ...settings.claude,
       });
