@@ -25,8 +25,16 @@
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
 
-/** The hooks guard listens to: a conversation starts (startup, /clear, resume), a turn starts and ends, compression. */
-export const GEMINI_HOOK_EVENTS = ['SessionStart', 'BeforeAgent', 'AfterAgent', 'PreCompress', 'SessionEnd'] as const;
+/**
+ * The hooks guard listens to: a conversation starts (`source`: startup, resume, clear), a turn ends
+ * (AfterAgent), the session ends. Not BeforeAgent nor PreCompress: Gemini runs both, one after the
+ * other, before every prompt is sent (PreCompress with trigger "auto" whether or not it then
+ * compresses; it cannot refuse a compression), and each hook is a node start the prompt waits
+ * for (seen: "Executing Hooks: guard-BeforeAgent, guard-PreCompress" for a second and more on a
+ * busy machine). The telemetry says the same: `user_prompt` starts a turn, `chat_compression`
+ * ends a compression.
+ */
+export const GEMINI_HOOK_EVENTS = ['SessionStart', 'AfterAgent', 'SessionEnd'] as const;
 export type GeminiHookEvent = (typeof GEMINI_HOOK_EVENTS)[number];
 /** Gemini's hook timeout is in milliseconds (default 60,000); the relay is gone within RELAY_DEADLINE_MS. */
 export const GEMINI_HOOK_TIMEOUT_MS = 5_000;

@@ -1,0 +1,54 @@
+// Gemini CLI's prompt box as guard's own screen model shows it (pure). Input: the pane's visible
+// rows as text, faint cells blanked (Gemini draws its separator rule faint). Output: whether the
+// box is on screen and empty, holds text, or is not there (shell mode, reverse search, no box), in
+// the same terms as Claude's reader (src/claude/prompt-box.ts), for the injector's second witness.
+//
+// What the bottom of the screen looks like (0.61.0, 100x30 and 80x30 panes, seen through the
+// headless terminal against the stand-in):
+//    ⠇ Executing Hooks: … (esc to cancel, 1s)          ? for shortcuts   (spinner while working)
+//                                                       (blank)
+//    Shift+Tab to accept edits                          (the approval-mode hint)
+//                                                       (blank)
+//    >   Type your message or @path/to/file             (empty: ` > `, the cursor cell, the placeholder in grey, not faint)
+//    > first line                                       (typed: ` > ` and the text)
+//      second line                                      (wrapped or further lines, indented three)
+//                                                       (blank)
+//    workspace (/directory)   sandbox   /model   context   (the footer, two rows; may be hidden)
+//    /tmp/project             no sandbox  model   0% used
+// Shell mode (`!`) shows ` !   Type your shell command` (typing a prompt there would run it in the
+// shell), Ctrl-R search ` (r:)   …`: both are views over the prompt.
+import type { PromptBoxView } from '../claude/prompt-box.js';
+
+/** The empty box: the mark, a space, the cursor's cell, a space, the placeholder. */
+const EMPTY_ROW = ' >   Type your message or @path/to/file';
+const PROMPT_ROW = /^ > ?/;
+const OTHER_MODE_ROW = /^ (?:!|\(r:\))(?: |$)/;
+const CONTINUATION = /^ {3}/;
+/** Rows under the box: a blank one and the two-row footer; a little more for a notice. */
+export const MAX_ROWS_BELOW_BOX = 5;
+/** A box taller than this is not a box. */
+const MAX_BOX_ROWS = 40;
+
+export function readGeminiPromptBox(rows: readonly string[]): PromptBoxView {
+  let last = rows.length - 1;
+  while (last >= 0 && (rows[last] ?? '').trim() === '') last--;
+  const blank = (i: number): boolean => (rows[i] ?? '').trim() === '';
+  // The lowest row that starts a box: the mark, with a blank row above it.
+  for (let i = last; i >= 1 && last - i <= MAX_ROWS_BELOW_BOX + MAX_BOX_ROWS; i--) {
+    const row = rows[i] ?? '';
+    const other = OTHER_MODE_ROW.test(row);
+    if ((!other && !PROMPT_ROW.test(row)) || !blank(i - 1)) continue;
+    let end = i;
+    while (end < last && !blank(end + 1) && CONTINUATION.test(rows[end + 1] ?? '')) end++;
+    // Under the box: a blank row, then at most the footer and a notice; otherwise this is an old prompt in the transcript.
+    if (end < last && !blank(end + 1)) return { kind: 'absent' };
+    if (last - end > MAX_ROWS_BELOW_BOX) return { kind: 'absent' };
+    if (other) return { kind: 'absent' };
+    if (row === EMPTY_ROW && end === i) return { kind: 'empty' };
+    const first = row.replace(PROMPT_ROW, '').trimEnd();
+    const rest = rows.slice(i + 1, end + 1).map((r) => r.slice(3).trimEnd());
+    if (first.trim() === '' && rest.length === 0) return { kind: 'empty' };
+    return { kind: 'text', lines: [first, ...rest] };
+  }
+  return { kind: 'absent' };
+}

@@ -1,0 +1,34 @@
+// Gemini CLI's prompt box read from real 0.61.0 screens (screens-0.61.0.json, captured through the
+// headless terminal against the stand-in, faint cells blanked): empty, typed, wrapped, two lines,
+// typed while a turn runs, and the views that are not the prompt (shell mode, Ctrl-R search).
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { readGeminiPromptBox } from '../../../src/gemini/prompt-box.js';
+
+const screens = JSON.parse(readFileSync(new URL('./screens-0.61.0.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+const screen = (name: string): string[] => {
+  const s = screens[name];
+  if (!s) throw new Error(`no screen ${name}`);
+  return s;
+};
+
+t.test('empty, typed, wrapped, several lines (real screens)', async (t) => {
+  t.same(readGeminiPromptBox(screen('empty100')), { kind: 'empty' }, 'the placeholder is not text');
+  t.same(readGeminiPromptBox(screen('empty80')), { kind: 'empty' });
+  t.same(readGeminiPromptBox(screen('confirm100')), { kind: 'empty' }, 'after a tool call, the transcript above');
+  t.same(readGeminiPromptBox(screen('typed100')), { kind: 'text', lines: ['hello world'] });
+  t.same(readGeminiPromptBox(screen('two100')), { kind: 'text', lines: ['hello world', 'second line'] });
+  t.same(readGeminiPromptBox(screen('wrap80')), { kind: 'text', lines: ['a long line of text that will wrap around the eighty column terminal for', 'sure yes'] });
+  t.same(readGeminiPromptBox(screen('workingtyped100')), { kind: 'text', lines: ['slow one', 'typed while working'] }, 'typed while a turn runs');
+});
+
+t.test('views over the prompt, and screens without it', async (t) => {
+  t.same(readGeminiPromptBox(screen('shell100')), { kind: 'absent' }, 'shell mode: a prompt typed there would run in the shell');
+  t.same(readGeminiPromptBox(screen('search100')), { kind: 'absent' }, 'Ctrl-R search');
+  t.same(readGeminiPromptBox([]), { kind: 'absent' });
+  const transcript = ['', ' > say hi please', '', '✦ Reply 1: context about 12547 tokens.', ''];
+  const dialog = ['╭──────────────╮', '│ Allow execution? │', '│ ● 1. Allow once │', '│   2. No       │', '╰──────────────╯', '', 'footer a', 'footer b'];
+  t.same(readGeminiPromptBox([...transcript, ...dialog]), { kind: 'absent' }, 'an old prompt high above is not the box');
+  t.same(readGeminiPromptBox(['', ' >   Type your message or @path/to/file']), { kind: 'empty' }, 'footer hidden');
+  t.same(readGeminiPromptBox(['', ' >   Type your message or @path/to/file', '   more']), { kind: 'text', lines: ['  Type your message or @path/to/file', 'more'] }, 'the placeholder words with a second line are typed text');
+});
