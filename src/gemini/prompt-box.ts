@@ -29,7 +29,9 @@ export const MAX_ROWS_BELOW_BOX = 5;
 /** A box taller than this is not a box. */
 const MAX_BOX_ROWS = 40;
 
-export function readGeminiPromptBox(rows: readonly string[]): PromptBoxView {
+export function readGeminiPromptBox(screenRows: readonly string[]): PromptBoxView {
+  // Gemini paints the box's background: its rows end in painted blanks (seen as no-break spaces).
+  const rows = screenRows.map((r) => r.trimEnd());
   let last = rows.length - 1;
   while (last >= 0 && (rows[last] ?? '').trim() === '') last--;
   const blank = (i: number): boolean => (rows[i] ?? '').trim() === '';

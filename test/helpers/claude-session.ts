@@ -62,13 +62,7 @@ export async function startClaudeSession(opts: ClaudeSessionOptions = {}): Promi
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    if (!term.exitedStatus) {
-      term.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([term.exited, new Promise((r) => { timer = setTimeout(r, GRACEFUL_EXIT_MS); })]);
-      clearTimeout(timer);
-    }
-    term.dispose();
+    await term.end(GRACEFUL_EXIT_MS);
     await Promise.allSettled([api.close(), otlp?.close(), env.cleanup()]);
   };
   try {

@@ -161,6 +161,17 @@ export class TestTerminal {
   }
 
   dispose(): void { this.kill(); this.term.dispose(); }
+
+  /** SIGTERM first (guard then ends its program itself; SIGKILL would orphan it), SIGKILL after `graceMs`; then dispose. */
+  async end(graceMs: number): Promise<void> {
+    if (!this.exitStatus) {
+      this.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+      clearTimeout(timer);
+    }
+    this.dispose();
+  }
 }
 
 export function startTerminal(opts: TerminalOptions): TestTerminal { return new TestTerminal(opts); }

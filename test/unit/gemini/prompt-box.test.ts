@@ -30,5 +30,6 @@ t.test('views over the prompt, and screens without it', async (t) => {
   const dialog = ['╭──────────────╮', '│ Allow execution? │', '│ ● 1. Allow once │', '│   2. No       │', '╰──────────────╯', '', 'footer a', 'footer b'];
   t.same(readGeminiPromptBox([...transcript, ...dialog]), { kind: 'absent' }, 'an old prompt high above is not the box');
   t.same(readGeminiPromptBox(['', ' >   Type your message or @path/to/file']), { kind: 'empty' }, 'footer hidden');
+  t.same(readGeminiPromptBox(['', ' >   Type your message or @path/to/file\u00a0\u00a0\u00a0', '\u00a0\u00a0', ' workspace']), { kind: 'empty' }, 'the painted background: rows end in no-break spaces (the test terminal shows them)');
   t.same(readGeminiPromptBox(['', ' >   Type your message or @path/to/file', '   more']), { kind: 'text', lines: ['  Type your message or @path/to/file', 'more'] }, 'the placeholder words with a second line are typed text');
 });

@@ -1,0 +1,84 @@
+// One end-to-end Gemini CLI session in one call: the Gemini stand-in, an isolated HOME and project
+// (src/demo/offline-gemini.ts), and the real `gemini` (node_modules/.bin, 0.61.0) in a test
+// terminal. Everything is torn down by one dispose().
+//
+// Seen on 0.61.0 under a 100x30 pty: a write of text plus Enter in one piece is taken as a paste
+// (the Enter becomes a new line), so Enter goes separately; text typed while a turn runs stays in
+// the box; while working the screen shows a spinner row ending "(esc to cancel, Ns)".
+import { mkdtemp, mkdir, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGeminiStandin, type GeminiStandin, type GeminiStandinOptions } from '../../src/demo/gemini-standin.js';
+import { OFFLINE_GEMINI_MODEL, offlineGeminiEnv, writeOfflineGeminiHome } from '../../src/demo/offline-gemini.js';
+import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
+import { REPO_ROOT } from './claude-env.js';
+import { startTerminal, type TestTerminal } from './terminal.js';
+
+export const GEMINI_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'gemini');
+const WORKING = /\(esc to cancel, \d+s\)/;
+const GRACEFUL_EXIT_MS = 3_000;
+
+export interface GeminiSessionOptions {
+  standin?: GeminiStandinOptions;
+  /** Extra variables for the program (undefined removes one). */
+  extraEnv?: Record<string, string | undefined>;
+  /** Extra user settings merged into ~/.gemini/settings.json. */
+  settings?: Record<string, unknown>;
+  cols?: number;
+  rows?: number;
+}
+
+export interface GeminiSession {
+  api: GeminiStandin;
+  term: TestTerminal;
+  root: string;
+  home: string;
+  cwd: string;
+  /** Types `text`, then Enter; resolves once the stand-in answered it and the box is empty again. */
+  turn(text: string, timeoutMs?: number): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+/** The rows as the box reader reads them (guard's pane blanks faint cells; the test terminal's rows are close enough here: Gemini's box has no faint text). */
+export function geminiIdle(screen: string): boolean {
+  return readGeminiPromptBox(screen.split('\n')).kind === 'empty' && !WORKING.test(screen);
+}
+
+export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promise<GeminiSession> {
+  const api = await startGeminiStandin(opts.standin);
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'guard-gemini-')));
+  const home = join(root, 'home');
+  const cwd = join(root, 'project');
+  await mkdir(cwd, { recursive: true });
+  await writeOfflineGeminiHome(home, opts.settings);
+  const env: Record<string, string> = {
+    PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    USER: process.env.USER ?? 'root', SHELL: '/bin/bash', LANG: 'C.UTF-8', TERM: 'xterm-256color', TMPDIR: tmpdir(),
+    ...offlineGeminiEnv(api.url, home),
+  };
+  for (const [k, v] of Object.entries(opts.extraEnv ?? {})) { if (v === undefined) delete env[k]; else env[k] = v; }
+  const term = startTerminal({ file: GEMINI_BIN, args: ['--model', OFFLINE_GEMINI_MODEL], cwd, env, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    await term.end(GRACEFUL_EXIT_MS);
+    await Promise.allSettled([api.close(), rm(root, { recursive: true, force: true, maxRetries: 3 })]);
+  };
+  const turn = async (text: string, timeoutMs = 60_000): Promise<string> => {
+    const before = api.generations('main').length;
+    term.write(text);
+    await term.waitFor((s) => s.includes(text.slice(0, 40)), 10_000);
+    term.write('\r');
+    const deadline = Date.now() + timeoutMs;
+    await api.waitForRequest((r) => r.thread === 'main' && api.generations('main').indexOf(r) >= before, timeoutMs);
+    return term.waitFor(geminiIdle, Math.max(1_000, deadline - Date.now()));
+  };
+  try {
+    await term.waitFor(geminiIdle, 90_000);
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { api, term, root, home, cwd, turn, dispose };
+}
