@@ -8,6 +8,7 @@ import type { AgentAdapter, AgentName } from '../agents/agent.js';
 import { basename } from 'node:path';
 import { isClaudeProgram } from '../claude/program.js';
 import { claudeAdapter } from '../agents/claude/adapter.js';
+import { isGeminiProgram } from '../gemini/program.js';
 
 export interface AgentRow {
   name: AgentName;
@@ -32,6 +33,13 @@ export const AGENTS: readonly AgentRow[] = [
     installHint: 'Install Codex CLI (npm install -g @openai/codex) or put it on your PATH.',
   },
   // gemini: { matches: /^gemini$/, load: src/agents/gemini/adapter.ts, installHint: 'npm install -g @google/gemini-cli' }
+  // codex: { matches: /^codex$/, load: src/agents/codex/adapter.ts, installHint: 'npm install -g @openai/codex' }
+  {
+    name: 'gemini',
+    matches: isGeminiProgram,
+    load: async () => (await import('../agents/gemini/adapter.js')).createGeminiAdapter(),
+    installHint: 'Install Gemini CLI (npm install -g @google/gemini-cli) or put it on your PATH.',
+  },
 ];
 
 /** The agent this program is, or null: plain supervision. */

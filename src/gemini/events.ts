@@ -21,8 +21,9 @@
 // - `gemini_cli.user_prompt` starts a turn; `gemini_cli.slash_command` (`command`) is a typed
 //   slash command; `gemini_cli.api_error` a failed call.
 import type { LogRecord } from '../telemetry/records.js';
-import { eventTime, num, str, type ClaudeEvent } from '../claude/events.js';
-import type { Thread } from '../log/records.js';
+import { eventTime, num, str } from '../claude/events.js';
+import type { AgentEvent, Thread } from '../events/events.js';
+
 
 const PREFIX = 'gemini_cli.';
 /** `/compress` names its compressor calls `compress-<Date.now()>` (and `…-verify`), 0.61.0. */
@@ -48,7 +49,7 @@ function eventName(rec: LogRecord): string {
 export class GeminiEventReader {
   private lastCompressorPromptId: string | null = null;
 
-  read(rec: LogRecord): ClaudeEvent {
+  read(rec: LogRecord): AgentEvent {
     const a = rec.attributes;
     const sessionId = str(a['session.id']);
     const t = eventTime(a['event.timestamp'], rec.timeUnixNano, rec.observedTimeUnixNano);

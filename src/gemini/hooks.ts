@@ -4,9 +4,10 @@
 //   AfterAgent   {…, prompt, prompt_response, stop_hook_active}: the turn has ended (Claude's Stop)
 //   SessionEnd   {…, reason: "exit" | "clear" | …}
 // Field names are Claude's, so SessionStart and SessionEnd read as Claude's do.
-import { parseHook, type HookEvent } from '../claude/hooks.js';
+import { parseHook } from '../claude/hooks.js';
+import type { HookFact } from '../events/hook-facts.js';
 
-export function parseGeminiHook(event: string, payload: unknown): HookEvent {
+export function parseGeminiHook(event: string, payload: unknown): HookFact {
   if (event !== 'AfterAgent') return parseHook(event, payload);
   let p: unknown = payload;
   if (typeof p === 'string' || p instanceof Uint8Array) {

@@ -6,6 +6,7 @@
 // Everything else (positional words, values of other options, in both `--opt v` and `--opt=v`
 // form) becomes REDACTED.
 import { isClaudeProgram } from '../claude/program.js';
+import { GEMINI_FLAGS, GEMINI_PLAIN_VALUE_OPTIONS, isGeminiProgram } from '../gemini/program.js';
 
 /** Fields that would carry what the user or Claude wrote; never written to a log. */
 const FORBIDDEN_FIELDS = new Set(['prompt', 'response', 'completion', 'content', 'messages']);
@@ -50,6 +51,7 @@ export function stripForbiddenFields<T extends object>(record: T): T {
 
 /** The args as they may be logged: for claude, prompts and private option values become REDACTED. */
 export function redactArgs(program: string, args: readonly string[]): string[] {
+  if (isGeminiProgram(program)) return redactGeminiArgs(args);
   if (!isClaudeProgram(program)) return [...args];
   const out: string[] = [];
   let next: 'keep' | 'redact' | 'session' | null = null;
@@ -80,6 +82,29 @@ export function redactArgs(program: string, args: readonly string[]): string[] {
       }
     } else {
       out.push(REDACTED);
+    }
+  }
+  return out;
+}
+
+/** gemini's args as they may be logged: option names kept, the values of GEMINI_PLAIN_VALUE_OPTIONS kept, the rest redacted. */
+function redactGeminiArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  let keepNext = false;
+  let positional = false;
+  for (const a of args) {
+    if (positional || !a.startsWith('-') || a === '-') {
+      out.push(keepNext && !positional ? a : REDACTED);
+      keepNext = false;
+    } else if (a === '--') {
+      out.push(a);
+      positional = true;
+    } else {
+      const eq = a.indexOf('=');
+      const name = eq >= 0 ? a.slice(0, eq) : a;
+      if (eq >= 0) out.push(GEMINI_PLAIN_VALUE_OPTIONS.has(name) ? a : `${name}=${REDACTED}`);
+      else out.push(a);
+      keepNext = eq < 0 && GEMINI_PLAIN_VALUE_OPTIONS.has(name) && !GEMINI_FLAGS.has(name);
     }
   }
   return out;

@@ -56,10 +56,13 @@ export function firstSeen(w: FooterWatch, re: RegExp): number {
   return w.seen.findIndex((f) => re.test(f));
 }
 
+/** What guard's own commands need of a test session: its environment (GUARD_HOME). */
+export interface GuardWorld { env: { env: Record<string, string> } }
+
 export interface LogLine { t: string; type: string; [k: string]: unknown }
 
 /** `guard log --json latest` with the test's GUARD_HOME: one parsed object per line. */
-export function guardLogLatest(s: ClaudeSession): { status: number | null; lines: LogLine[]; stdout: string; stderr: string } {
+export function guardLogLatest(s: GuardWorld): { status: number | null; lines: LogLine[]; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [GUARD_BIN, 'log', '--json', 'latest'], {
     env: { ...s.env.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000,
   });
@@ -69,7 +72,7 @@ export function guardLogLatest(s: ClaudeSession): { status: number | null; lines
 }
 
 /** `guard ls --json` with the test's GUARD_HOME. */
-export function guardLsJson(s: ClaudeSession): LiveEntry[] {
+export function guardLsJson(s: GuardWorld): LiveEntry[] {
   const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...s.env.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
   if (r.error || r.status !== 0) throw new Error(`guard ls: ${r.error?.message ?? `exit ${r.status}`}; stderr: ${r.stderr}`);
   return JSON.parse(r.stdout) as LiveEntry[];

@@ -11,17 +11,21 @@ import { join } from 'node:path';
 import { startGeminiStandin, type GeminiStandin, type GeminiStandinOptions } from '../../src/demo/gemini-standin.js';
 import { OFFLINE_GEMINI_MODEL, offlineGeminiEnv, writeOfflineGeminiHome } from '../../src/demo/offline-gemini.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
-import { REPO_ROOT } from './claude-env.js';
+import { GUARD_BIN, REPO_ROOT } from './claude-env.js';
 import { startTerminal, type TestTerminal } from './terminal.js';
 
 export const GEMINI_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'gemini');
 const WORKING = /\(esc to cancel, \d+s\)/;
 const GRACEFUL_EXIT_MS = 3_000;
+/** guard's footer is at most this many rows. */
+const GUARD_FOOTER_ROWS = 4;
 
 export interface GeminiSessionOptions {
   standin?: GeminiStandinOptions;
   /** Extra variables for the program (undefined removes one). */
   extraEnv?: Record<string, string | undefined>;
+  /** Run `guard <these options> gemini …` instead of gemini directly. */
+  guardArgs?: string[];
   /** Extra user settings merged into ~/.gemini/settings.json. */
   settings?: Record<string, unknown>;
   cols?: number;
@@ -34,6 +38,9 @@ export interface GeminiSession {
   root: string;
   home: string;
   cwd: string;
+  guardHome: string;
+  /** The program's whole environment (as `guard ls` and `guard log` need it: GUARD_HOME). */
+  env: { env: Record<string, string> };
   /** Types `text`, then Enter; resolves once the stand-in answered it and the box is empty again. */
   turn(text: string, timeoutMs?: number): Promise<string>;
   dispose(): Promise<void>;
@@ -41,7 +48,15 @@ export interface GeminiSession {
 
 /** The rows as the box reader reads them (guard's pane blanks faint cells; the test terminal's rows are close enough here: Gemini's box has no faint text). */
 export function geminiIdle(screen: string): boolean {
-  return readGeminiPromptBox(screen.split('\n')).kind === 'empty' && !WORKING.test(screen);
+  return readGeminiPromptBox(paneRows(screen)).kind === 'empty' && !WORKING.test(screen);
+}
+
+/** The program's rows: the screen without guard's footer (its rows from the one starting "guard", at the bottom). */
+export function paneRows(screen: string): string[] {
+  const rows = screen.split('\n');
+  const from = rows.length - GUARD_FOOTER_ROWS;
+  const at = rows.findIndex((r, i) => i >= from && /^\s*guard\b/.test(r));
+  return at < 0 ? rows : rows.slice(0, at);
 }
 
 export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promise<GeminiSession> {
@@ -49,15 +64,20 @@ export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promi
   const root = await realpath(await mkdtemp(join(tmpdir(), 'guard-gemini-')));
   const home = join(root, 'home');
   const cwd = join(root, 'project');
+  const guardHome = join(root, 'guard-home');
   await mkdir(cwd, { recursive: true });
+  await mkdir(guardHome, { recursive: true });
   await writeOfflineGeminiHome(home, opts.settings);
   const env: Record<string, string> = {
     PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     USER: process.env.USER ?? 'root', SHELL: '/bin/bash', LANG: 'C.UTF-8', TERM: 'xterm-256color', TMPDIR: tmpdir(),
+    GUARD_HOME: guardHome,
     ...offlineGeminiEnv(api.url, home),
   };
   for (const [k, v] of Object.entries(opts.extraEnv ?? {})) { if (v === undefined) delete env[k]; else env[k] = v; }
-  const term = startTerminal({ file: GEMINI_BIN, args: ['--model', OFFLINE_GEMINI_MODEL], cwd, env, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
+  const geminiArgs = ['--model', OFFLINE_GEMINI_MODEL];
+  const cmd = opts.guardArgs ? { file: process.execPath, args: [GUARD_BIN, ...opts.guardArgs, 'gemini', ...geminiArgs] } : { file: GEMINI_BIN, args: geminiArgs };
+  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd, env, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -80,5 +100,5 @@ export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promi
     await dispose();
     throw err;
   }
-  return { api, term, root, home, cwd, turn, dispose };
+  return { api, term, root, home, cwd, guardHome, env: { env }, turn, dispose };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startReceiver, TOKEN_HEADER } from '../../../src/telemetry/receiver.js';
 import type { LogRecord, TelemetryBatch } from '../../../src/telemetry/records.js';
 import { GeminiEventReader, threadOfRole } from '../../../src/gemini/events.js';
-import type { ClaudeEvent } from '../../../src/claude/events.js';
+import type { AgentEvent } from '../../../src/events/events.js';
 import { post } from '../telemetry/http-client.js';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/gemini-cli-0.61.0/otlp-json/', import.meta.url));
@@ -27,7 +27,7 @@ async function replay(t: Test): Promise<LogRecord[]> {
   return batches.flatMap((b) => (b.signal === 'logs' ? b.records : []));
 }
 
-function read(records: LogRecord[]): ClaudeEvent[] {
+function read(records: LogRecord[]): AgentEvent[] {
   const reader = new GeminiEventReader();
   return records.map((r) => reader.read(r));
 }

@@ -1,0 +1,138 @@
+// Gemini CLI as an agent adapter (src/agents/agent.ts). It points at what guard knows of Gemini in
+// src/gemini/: the typed events (events.ts), the hook payloads (hooks.ts), guard's settings
+// additions (settings.ts) in a private home (home.ts), the prompt box (prompt-box.ts). Input: the
+// user's gemini arguments, cwd and environment; then the receiver's URL and token. Output: the
+// user's args unchanged, GEMINI_CLI_HOME pointing at the run's private home (removed at dispose,
+// after what Gemini wrote there is put back), the telemetry environment, warnings.
+//
+// Window and compression, Gemini CLI 0.61.0 (bundle, and CLI's footer on the binary): the window is
+// fixed per model name, 1,048,576 for Gemini models and names it does not know; no setting moves
+// it. Before each prompt it compresses the history on its own when the previous main request's
+// prompt reached `model.compressionThreshold` (default 0.5) of the window. It offers no way to
+// refuse that (PreCompress cannot), so guard stays ahead by its threshold and forecast.
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRelayPaths } from '../../claude/settings.js';
+import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../claude/relay/post.js';
+import { GeminiEventReader } from '../../gemini/events.js';
+import { parseGeminiHook } from '../../gemini/hooks.js';
+import { GeminiSettingsError, makeGeminiHome, readUserSettings } from '../../gemini/home.js';
+import { readGeminiPromptBox } from '../../gemini/prompt-box.js';
+import { telemetryEnv } from '../../gemini/settings.js';
+import type { JsonObject } from '../../gemini/settings.js';
+import type { WindowInputs, WindowRules } from '../../context/window.js';
+import { AgentSetupError, type AgentAdapter, type AgentSetup, type Connection, type SetupInput } from '../agent.js';
+
+/** Gemini CLI's window for Gemini models and unknown names (tokenLimit in 0.61.0): 2^20. */
+export const GEMINI_WINDOW = 1_048_576;
+/** `model.compressionThreshold`'s default in 0.61.0. */
+export const DEFAULT_COMPRESSION_THRESHOLD = 0.5;
+/**
+ * Gemini batches its log records (OpenTelemetry's BatchLogRecordProcessor, 5 s by default: records
+ * came "within about 5 s"). It reads OTEL_BLRP_SCHEDULE_DELAY; half a second keeps the footer
+ * within a second of a request, as for Claude.
+ */
+export const LOGS_EXPORT_DELAY_MS = 500;
+
+/** `model.compressionThreshold` as Gemini reads it: a number in (0, 1]; anything else is the default. */
+export function compressionThreshold(...layers: JsonObject[]): number {
+  let share = DEFAULT_COMPRESSION_THRESHOLD;
+  for (const s of layers) {
+    const model = s['model'];
+    const v = typeof model === 'object' && model !== null ? (model as JsonObject)['compressionThreshold'] : undefined;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1) share = v;
+  }
+  return share;
+}
+
+/** The window (guard's own settings win, as for Claude) and the compression point. */
+export function geminiWindowRules(threshold: number): WindowRules {
+  return {
+    window: (inp: WindowInputs) => {
+      const models = (inp.modelIds ?? []).filter((m): m is string => typeof m === 'string');
+      const perModel = inp.userModelWindows ? models.map((m) => inp.userModelWindows?.[m]).find((w) => typeof w === 'number') : undefined;
+      if (typeof perModel === 'number') return { window: perModel, source: 'user' };
+      if (typeof inp.userOverride === 'number' && inp.userOverride > 0) return { window: inp.userOverride, source: 'user' };
+      return { window: GEMINI_WINDOW, source: 'known-model' };
+    },
+    autoCompactPoint: (window, _env, lowest) => {
+      const at = Math.floor(window * threshold);
+      if (typeof lowest === 'number' && lowest > 0 && lowest < at) return { at: lowest, source: 'observed-compaction' };
+      return { at, source: threshold === DEFAULT_COMPRESSION_THRESHOLD ? 'default' : 'env-pct' };
+    },
+  };
+}
+
+function settingsOrError(file: string): JsonObject {
+  try {
+    return readUserSettings(file);
+  } catch (err) {
+    if (err instanceof GeminiSettingsError) throw new AgentSetupError(err.message, err.file);
+    throw err;
+  }
+}
+
+function setup(input: SetupInput): AgentSetup {
+  const { cwd, env } = input;
+  // The folder Gemini takes for its home: the user's GEMINI_CLI_HOME, else their home.
+  const userHome = env['GEMINI_CLI_HOME'] || env['HOME'] || homedir();
+  const user = settingsOrError(join(userHome, '.gemini', 'settings.json'));
+  const project = settingsOrError(join(cwd, '.gemini', 'settings.json'));
+  return {
+    env,
+    window: geminiWindowRules(compressionThreshold(user, project)),
+    forwardsUserTelemetry: false,
+    warnings: [],
+    connect: (to): Connection => {
+      // mkdtemp makes the folder 0700 with a name no other user can predict.
+      const runDir = mkdtempSync(join(tmpdir(), 'guard-gemini-'));
+      chmodSync(runDir, 0o700);
+      let home;
+      try {
+        home = makeGeminiHome(userHome, runDir, defaultRelayPaths());
+      } catch (err) {
+        rmSync(runDir, { recursive: true, force: true });
+        if (err instanceof GeminiSettingsError) throw new AgentSetupError(err.message, err.file);
+        throw err;
+      }
+      const extraEnv: Record<string, string> = {
+        ...telemetryEnv(to.receiverUrl, to.token, to.tokenHeader),
+        OTEL_BLRP_SCHEDULE_DELAY: String(LOGS_EXPORT_DELAY_MS),
+        GEMINI_CLI_HOME: home.home,
+        [RECEIVER_URL_ENV]: to.receiverUrl,
+        [TOKEN_ENV]: to.token,
+      };
+      let disposed = false;
+      return {
+        args: [...input.args],
+        extraEnv,
+        warnings: home.warnings,
+        dispose: () => {
+          if (disposed) return;
+          disposed = true;
+          const notes = home.dispose();
+          rmSync(runDir, { recursive: true, force: true });
+          for (const n of notes) process.stderr.write(`guard: ${n}\n`);
+        },
+      };
+    },
+  };
+}
+
+/** A fresh adapter per run: its event reader remembers the newest compression call (manual or automatic). */
+export function createGeminiAdapter(): AgentAdapter {
+  const reader = new GeminiEventReader();
+  return {
+    name: 'gemini',
+    displayName: 'Gemini',
+    setup,
+    toEvent: (rec) => reader.read(rec),
+    toHook: parseGeminiHook,
+    isMainQuery: (role) => role === null || role === 'main',
+    commands: { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false },
+    readPromptBox: readGeminiPromptBox,
+    canHoldCompaction: false,
+    holdSettleMs: 0,
+  };
+}
