@@ -42,6 +42,11 @@ export interface AgentCommands {
   clear: string | null;
   /** Whether an Esc may precede guard's typing (to close a menu): not for Codex, where Esc + `/` is Meta-/. */
   escBeforeTyping: boolean;
+  /**
+   * Milliseconds between the typed text and its Enter; absent or 0: both in one write (Claude).
+   * Gemini CLI 0.61.0 (no kitty keyboard) takes an Enter within 30 ms of typed text as a newline.
+   */
+  submitDelayMs?: number;
 }
 
 /** Claude Code's: `/compact <instructions>`, `/clear`. guard sends no Esc today. */

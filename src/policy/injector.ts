@@ -79,7 +79,11 @@ export class Injector {
 
   /** `clearCommand`: the agent's fresh-conversation command (AgentCommands.clear); after it, the
    * gate waits for the new conversation's SessionStart. */
-  constructor(private readonly writer: InjectWriter, private readonly screen: PromptScreen, private readonly clearCommand: string | null = '/clear') {}
+  /** `submitDelayMs` > 0: the Enter goes in its own write that long after the text, through `later` (AgentCommands.submitDelayMs). */
+  constructor(
+    private readonly writer: InjectWriter, private readonly screen: PromptScreen, private readonly clearCommand: string | null = '/clear',
+    private readonly submitDelayMs = 0, private readonly later: (fn: () => void, ms: number) => void = (fn, ms) => { setTimeout(fn, ms); },
+  ) {}
 
   /** The two witnesses, asked now (also for the idle judgement, so the policy waits rather than tries). */
   gate(): Gate {
@@ -97,7 +101,13 @@ export class Injector {
     const g = this.gate();
     if (!g.ok) return { ok: false, text, reason: g.reason, detail: g.detail };
     try {
-      this.writer.write(PASTE_START + text + PASTE_END + SUBMIT, 'guard');
+      if (this.submitDelayMs > 0) {
+        this.writer.write(PASTE_START + text + PASTE_END, 'guard');
+        // A failure of the late Enter leaves the text in the box: the policy's own timeouts notice.
+        this.later(() => { try { this.writer.write(SUBMIT, 'guard'); } catch { /* the program is gone */ } }, this.submitDelayMs);
+      } else {
+        this.writer.write(PASTE_START + text + PASTE_END + SUBMIT, 'guard');
+      }
     } catch (err) {
       return { ok: false, text, reason: 'write-failed', detail: err instanceof Error ? err.message : String(err) };
     }

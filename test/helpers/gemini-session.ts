@@ -24,6 +24,8 @@ export interface GeminiSessionOptions {
   standin?: GeminiStandinOptions;
   /** Extra variables for the program (undefined removes one). */
   extraEnv?: Record<string, string | undefined>;
+  /** Extra gemini arguments after `--model standin-model` (e.g. `['--approval-mode', 'auto_edit']`). */
+  geminiArgs?: string[];
   /** Run `guard <these options> gemini …` instead of gemini directly. */
   guardArgs?: string[];
   /** Extra user settings merged into ~/.gemini/settings.json. */
@@ -75,7 +77,7 @@ export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promi
     ...offlineGeminiEnv(api.url, home),
   };
   for (const [k, v] of Object.entries(opts.extraEnv ?? {})) { if (v === undefined) delete env[k]; else env[k] = v; }
-  const geminiArgs = ['--model', OFFLINE_GEMINI_MODEL];
+  const geminiArgs = ['--model', OFFLINE_GEMINI_MODEL, ...(opts.geminiArgs ?? [])];
   const cmd = opts.guardArgs ? { file: process.execPath, args: [GUARD_BIN, ...opts.guardArgs, 'gemini', ...geminiArgs] } : { file: GEMINI_BIN, args: geminiArgs };
   const term = startTerminal({ file: cmd.file, args: cmd.args, cwd, env, cols: opts.cols ?? 100, rows: opts.rows ?? 30 });
   let disposed = false;

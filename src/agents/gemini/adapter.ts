@@ -26,6 +26,12 @@ import { AgentSetupError, type AgentAdapter, type AgentSetup, type Connection, t
 
 /** Gemini CLI's window for Gemini models and unknown names (tokenLimit in 0.61.0): 2^20. */
 export const GEMINI_WINDOW = 1_048_576;
+/**
+ * Gemini CLI 0.61.0 without the kitty keyboard takes an Enter read within 30 ms of typed or pasted
+ * text as a newline (its bufferFastReturn), so guard's Enter goes separately: with both in one
+ * write the checkpoint prompt stayed in the box, unsent (seen). 200 ms leaves room on a busy machine.
+ */
+export const SUBMIT_DELAY_MS = 200;
 /** `model.compressionThreshold`'s default in 0.61.0. */
 export const DEFAULT_COMPRESSION_THRESHOLD = 0.5;
 /**
@@ -130,7 +136,7 @@ export function createGeminiAdapter(): AgentAdapter {
     toEvent: (rec) => reader.read(rec),
     toHook: parseGeminiHook,
     isMainQuery: (role) => role === null || role === 'main',
-    commands: { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false },
+    commands: { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false, submitDelayMs: SUBMIT_DELAY_MS },
     readPromptBox: readGeminiPromptBox,
     canHoldCompaction: false,
     holdSettleMs: 0,

@@ -1,0 +1,94 @@
+// Issue 12, `guard gemini` end to end: the real Gemini CLI 0.61.0 (pinned devDependency) under
+// `bin/guard.js gemini` against the project's Gemini stand-in, offline. guard's footer and
+// `guard ls --json` carry the newest main request's context exactly (the stand-in's
+// promptTokenCount, cached part included); a session padded toward Gemini's own compression point
+// (0.5 × 1,048,576) is checkpointed by guard first (note, /clear, resume: Gemini never compresses)
+// and the next prompt is answered; text left in the box is never typed over; `guard log --json
+// latest` records it all.
+import t from 'tap';
+import { NOTE_RE } from '../../src/demo/standin-script.js';
+import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
+import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
+import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, until, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
+
+/** Gemini CLI's window and its compression point (model.compressionThreshold 0.5). */
+const WINDOW = 1_048_576;
+const COMPRESS_AT = 524_288;
+/** guard's default threshold: 80% of the compression point. */
+const THRESHOLD = 0.8 * COMPRESS_AT;
+/** One padded turn lands between guard's threshold and Gemini's point. */
+const PAD = 450_000;
+
+const k = (n: number): string => `${(n / 1000).toFixed(1)}k`;
+
+t.test('the footer and guard ls show the newest main request exactly; the log records it', async (t) => {
+  const s = await startGeminiSession({ guardArgs: [] });
+  t.teardown(() => s.dispose());
+  await s.turn('say hi please');
+  await s.turn('PAD:20000 a file');
+  const last = s.api.lastMain();
+  const context = last?.usage?.promptTokenCount ?? -1;
+  await until(() => footerOf(s.term).includes(`${k(context)} / ${k(COMPRESS_AT)}`), 15_000, `the footer to show ${k(context)} / ${k(COMPRESS_AT)}`);
+  const ls = guardLsJson(s);
+  t.equal(ls.length, 1);
+  t.match(ls[0], { program: 'gemini', agent: 'gemini', model: 'standin-model', contextTokens: context, contextWindow: WINDOW, autoCompactAt: COMPRESS_AT, state: 'idle' },
+    `guard ls: the context is the stand-in's promptTokenCount (${context}), cached part included`);
+  s.term.write('/quit');
+  await new Promise((r) => setTimeout(r, 400));
+  s.term.write('\r');
+  const exit = await s.term.waitExit(30_000);
+  t.equal(exit.exitCode, 0, "guard exits with gemini's status");
+  const log = guardLogLatest(s);
+  t.equal(log.status, 0);
+  t.match(log.lines[0], { type: 'start', program: 'gemini', agent: 'gemini' });
+  const mains = log.lines.filter((l) => l.type === 'request' && l.thread === 'main');
+  t.same(mains.map((l) => l.contextTokens), s.api.generations('main').map((r) => r.usage?.promptTokenCount), 'every main request logged with its exact context');
+  t.notMatch(log.stdout, /say hi please/, 'no prompt in the log');
+});
+
+t.test('padded toward the compression point: guard hands over first, Gemini never compresses, the next prompt is answered', async (t) => {
+  const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'auto_edit'], standin: { latencyMs: 2_500 } });
+  const footer = watchFooter(s.term);
+  t.teardown(async () => {
+    footer.stop();
+    if (t.passing()) { await s.dispose(); return; }
+    t.comment(`footers seen:\n${footer.seen.join('\n')}\nscreen:\n${s.term.screen()}\nrequests: ${s.api.requests.map((r) => `${r.seq} ${r.thread} ${r.status} ${r.usage?.promptTokenCount} ${JSON.stringify(r.prompt.slice(0, 50))}`).join('; ')}`);
+    await s.dispose();
+  });
+  await s.turn('build the thing');
+  // The padded turn runs 2.5 s at the stand-in; meanwhile the user types into the box and leaves it unsent.
+  const before = s.api.requests.length;
+  s.term.write(`PAD:${PAD} read the big file`);
+  await new Promise((r) => setTimeout(r, 400));
+  s.term.write('\r');
+  const padded = await s.api.waitForRequest((r) => r.seq > before && r.thread === 'main', 30_000);
+  t.ok((padded.usage?.promptTokenCount ?? 0) >= THRESHOLD && (padded.usage?.promptTokenCount ?? 0) < COMPRESS_AT,
+    `the padded request is past guard's threshold, short of Gemini's point: ${padded.usage?.promptTokenCount}`);
+  s.term.write('my unsent words');
+  await s.term.waitFor(new RegExp(`Reply ${padded.seq}:`), 30_000);
+  await s.term.waitFor((x) => readGeminiPromptBox(paneRows(x)).kind === 'text', 10_000);
+  const held = s.api.requests.length;
+  await new Promise((r) => setTimeout(r, UNSENT_HOLD_MS));
+  t.equal(s.api.requests.length, held, `for ${UNSENT_HOLD_MS} ms over the unsent box guard typed nothing`);
+  t.same(readGeminiPromptBox(paneRows(s.term.screen())), { kind: 'text', lines: ['my unsent words'] }, 'the box holds exactly what the user typed');
+  // The user clears the box (Ctrl-C empties Gemini's input); guard then checkpoints.
+  s.term.write('\x03');
+  const note = await s.api.waitForRequest((r) => r.seq > padded.seq && r.thread === 'main' && NOTE_RE.test(r.prompt), 30_000);
+  t.match(note.prompt, /^Write a checkpoint note to \.guard\/checkpoints\/[^\s/]+\.md so that the work can continue in a fresh context\./, "guard's note prompt arrived verbatim");
+  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
+  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);
+  await s.term.waitFor(geminiIdle, 30_000);
+  t.ok((resume.usage?.promptTokenCount ?? Infinity) < THRESHOLD / 10, `the fresh context is small: ${resume.usage?.promptTokenCount}`);
+  t.equal(resume.padding, 0, 'no padding survived /clear');
+  const notes = await checkpointNotes(s.cwd);
+  t.equal(notes.length, 1, 'the note is written');
+  t.equal(`.guard/checkpoints/${notes[0]?.name}`, RESUME_RE.exec(resume.prompt)?.[1], 'the note guard resumed from');
+  await s.turn('what next after the checkpoint');
+  const next = s.api.lastMain();
+  t.equal(next?.prompt, 'what next after the checkpoint', 'the next prompt is answered');
+  t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
+  await until(() => !/checkpointing/.test(footer.now()), 10_000, 'the footer to leave checkpointing');
+  const phases = checkpointPhases(guardLogLatest(s).lines);
+  t.match(phases.join(' '), /armed.*note-written.*resumed/, `the log records the handoff: ${phases.join(' ')}`);
+  t.notOk(guardLogLatest(s).lines.some((l) => l.type === 'compaction'), 'and no compaction');
+});
