@@ -43,8 +43,10 @@ export interface AgentCommands {
   /** Whether an Esc may precede guard's typing (to close a menu): not for Codex, where Esc + `/` is Meta-/. */
   escBeforeTyping: boolean;
   /**
-   * Milliseconds between the typed text and its Enter; absent or 0: both in one write (Claude).
-   * Gemini CLI 0.61.0 (no kitty keyboard) takes an Enter within 30 ms of typed text as a newline.
+   * Milliseconds between the typed text and its Enter; absent or 0: a bracketed paste and the Enter
+   * in one write (Claude). Otherwise the text goes as plain keys and the Enter that long after:
+   * Gemini CLI 0.61.0 (no kitty keyboard) takes an Enter within 30 ms of typed text, or soon after
+   * a paste, as a newline.
    */
   submitDelayMs?: number;
 }

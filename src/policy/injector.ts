@@ -79,7 +79,7 @@ export class Injector {
 
   /** `clearCommand`: the agent's fresh-conversation command (AgentCommands.clear); after it, the
    * gate waits for the new conversation's SessionStart. */
-  /** `submitDelayMs` > 0: the Enter goes in its own write that long after the text, through `later` (AgentCommands.submitDelayMs). */
+  /** `submitDelayMs` > 0: the text as plain keys, the Enter in its own write that long after, through `later` (AgentCommands.submitDelayMs). */
   constructor(
     private readonly writer: InjectWriter, private readonly screen: PromptScreen, private readonly clearCommand: string | null = '/clear',
     private readonly submitDelayMs = 0, private readonly later: (fn: () => void, ms: number) => void = (fn, ms) => { setTimeout(fn, ms); },
@@ -102,7 +102,9 @@ export class Injector {
     if (!g.ok) return { ok: false, text, reason: g.reason, detail: g.detail };
     try {
       if (this.submitDelayMs > 0) {
-        this.writer.write(PASTE_START + text + PASTE_END, 'guard');
+        // Typed as plain keys: such an agent may also hold a paste's Enter back (Gemini: any Enter
+        // until a timer and a re-render clear its "recent paste" mark, late on a busy machine).
+        this.writer.write(text, 'guard');
         // A failure of the late Enter leaves the text in the box: the policy's own timeouts notice.
         this.later(() => { try { this.writer.write(SUBMIT, 'guard'); } catch { /* the program is gone */ } }, this.submitDelayMs);
       } else {

@@ -27,11 +27,13 @@ import { AgentSetupError, type AgentAdapter, type AgentSetup, type Connection, t
 /** Gemini CLI's window for Gemini models and unknown names (tokenLimit in 0.61.0): 2^20. */
 export const GEMINI_WINDOW = 1_048_576;
 /**
- * Gemini CLI 0.61.0 without the kitty keyboard takes an Enter read within 30 ms of typed or pasted
- * text as a newline (its bufferFastReturn), so guard's Enter goes separately: with both in one
- * write the checkpoint prompt stayed in the box, unsent (seen). 200 ms leaves room on a busy machine.
+ * Gemini CLI 0.61.0 without the kitty keyboard takes an Enter read within 30 ms of a typed key as a
+ * newline (bufferFastReturn), and any Enter after a bracketed paste until a 40 ms timer and a
+ * re-render clear its "recent unsafe paste" mark. Seen: a paste + Enter in one write, and a paste
+ * then the Enter 200 ms later, both left guard's note prompt in the box with a new line, unsent.
+ * So guard types it as plain keys and sends the Enter this long after.
  */
-export const SUBMIT_DELAY_MS = 200;
+export const SUBMIT_DELAY_MS = 300;
 /** `model.compressionThreshold`'s default in 0.61.0. */
 export const DEFAULT_COMPRESSION_THRESHOLD = 0.5;
 /**

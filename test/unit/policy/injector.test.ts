@@ -30,15 +30,15 @@ t.test('text goes out as a bracketed paste with the Enter after it, in one write
   t.same(w.writes, [{ data: '\x1b[200~/compact keep the tests\x1b[201~\r', origin: 'guard' }]);
 });
 
-t.test('an agent that needs it (Gemini) gets the Enter in its own write, submitDelayMs later', async (t) => {
+t.test('an agent that needs it (Gemini) gets plain keys, and the Enter in its own write submitDelayMs later', async (t) => {
   const w = new FakeWriter();
   const later: Array<{ fn: () => void; ms: number }> = [];
-  const inj = new Injector(w, new FakeScreen(), '/clear', 200, (fn, ms) => { later.push({ fn, ms }); });
+  const inj = new Injector(w, new FakeScreen(), '/clear', 300, (fn, ms) => { later.push({ fn, ms }); });
   t.same(inj.inject('/compress'), { ok: true, text: '/compress' });
-  t.same(w.writes, [{ data: '\x1b[200~/compress\x1b[201~', origin: 'guard' }], 'the text alone first');
-  t.same(later.map((l) => l.ms), [200]);
+  t.same(w.writes, [{ data: '/compress', origin: 'guard' }], 'the text alone first, as plain keys');
+  t.same(later.map((l) => l.ms), [300]);
   later[0]?.fn();
-  t.same(w.writes.map((x) => x.data), ['\x1b[200~/compress\x1b[201~', '\r'], 'then the Enter');
+  t.same(w.writes.map((x) => x.data), ['/compress', '\r'], 'then the Enter');
   w.fail = true;
   t.doesNotThrow(() => later[0]?.fn(), 'a late Enter into a closed pty is dropped quietly');
 });
