@@ -4,6 +4,7 @@
 import t from 'tap';
 import { startGeminiSession } from '../helpers/gemini-session.js';
 import { alive, gone } from '../helpers/faults.js';
+import { until } from '../helpers/until.js';
 
 t.test('Gemini CLI answers from the stand-in, offline, and is gone after', async (t) => {
   const s = await startGeminiSession();
@@ -25,8 +26,7 @@ t.test('Gemini CLI answers from the stand-in, offline, and is gone after', async
   t.ok(await gone(pid), 'gemini is gone');
   // Gemini relaunches itself in a child node; both, and anything they started, were in the pty's process group.
   const groupAlive = (): boolean => { try { process.kill(-pid, 0); return true; } catch { return false; } };
-  const deadline = Date.now() + 10_000;
-  while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await until(() => !groupAlive(), 10_000, 'its process group to be gone');
   t.notOk(groupAlive(), 'nothing of its process group is left');
   t.notOk(alive(pid));
 });

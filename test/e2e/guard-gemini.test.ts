@@ -9,7 +9,8 @@ import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
-import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, until, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
+import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
+import { until } from '../helpers/until.js';
 
 /** Gemini CLI's window and its compression point (model.compressionThreshold 0.5). */
 const WINDOW = 1_048_576;

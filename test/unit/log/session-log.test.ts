@@ -66,6 +66,8 @@ t.test('prompts and responses never reach the file', async (t) => {
   t.match(text, /"phase":"armed"/);
   t.same(redactArgs('/usr/bin/claude', ['-p', 'do things', '--model', 'opus', '--settings={"a":1}', 'more']), ['-p', REDACTED, '--model', 'opus', `--settings=${REDACTED}`, REDACTED]);
   t.same(redactArgs('sh', ['-c', 'exit 7']), ['-c', 'exit 7']);
+  t.same(redactArgs('gemini', ['-m', 'gemini-2.5-pro', '--yolo', 'fix the bug', '-p', 'secret plan', '--approval-mode=auto_edit', '--policy=/x', '--', '-q']),
+    ['-m', 'gemini-2.5-pro', '--yolo', REDACTED, '-p', REDACTED, '--approval-mode=auto_edit', `--policy=${REDACTED}`, '--', REDACTED], "gemini: its query and prompts redacted, its model and mode kept");
 });
 
 t.test('every form of a prompt-carrying option, under every name of claude, is redacted', async (t) => {

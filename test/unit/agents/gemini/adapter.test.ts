@@ -1,0 +1,65 @@
+// The Gemini adapter's rules and set-up, without Gemini: the window (1,048,576 unless guard's own
+// settings say otherwise) and the compression point (model.compressionThreshold from the user's or
+// the project's settings), the connection (a private home, telemetry to the receiver with the
+// token, nothing secret in a file), a bad settings file named, the commands and the main thread.
+import t from 'tap';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentSetupError } from '../../../../src/agents/agent.js';
+import { GEMINI_WINDOW, compressionThreshold, createGeminiAdapter, geminiWindowRules } from '../../../../src/agents/gemini/adapter.js';
+
+t.test('window and compression point', async (t) => {
+  const rules = geminiWindowRules(0.5);
+  t.same(rules.window({ modelIds: ['gemini-2.5-pro'] }), { window: GEMINI_WINDOW, source: 'known-model' });
+  t.same(rules.window({ userOverride: 200_000 }), { window: 200_000, source: 'user' }, "guard's --window wins");
+  t.same(rules.window({ userOverride: 200_000, userModelWindows: { 'gemini-2.5-pro': 500_000 }, modelIds: ['gemini-2.5-pro'] }), { window: 500_000, source: 'user' }, 'a per-model window wins over it');
+  t.same(rules.autoCompactPoint(GEMINI_WINDOW, {}, null), { at: 524_288, source: 'default' });
+  t.same(geminiWindowRules(0.7).autoCompactPoint(GEMINI_WINDOW, {}, null), { at: 734_003, source: 'env-pct' });
+  t.same(rules.autoCompactPoint(GEMINI_WINDOW, {}, 400_000), { at: 400_000, source: 'observed-compaction' }, 'a compression seen lower moves the point down');
+  t.equal(compressionThreshold({}, {}), 0.5);
+  t.equal(compressionThreshold({ model: { compressionThreshold: 0.7 } }, {}), 0.7);
+  t.equal(compressionThreshold({ model: { compressionThreshold: 0.7 } }, { model: { compressionThreshold: 0.6 } }), 0.6, 'the project over the user');
+  t.equal(compressionThreshold({ model: { compressionThreshold: 2 } }), 0.5, 'out of range: the default');
+});
+
+t.test('setup and connect: a private home, telemetry with the token in the environment only', async (t) => {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), 'guard-gemini-adapter-')));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  const home = join(d, 'home');
+  const cwd = join(d, 'project');
+  mkdirSync(join(home, '.gemini'), { recursive: true });
+  mkdirSync(join(cwd, '.gemini'), { recursive: true });
+  writeFileSync(join(home, '.gemini', 'settings.json'), '{"model":{"compressionThreshold":0.6}}');
+  const adapter = createGeminiAdapter();
+  const setup = adapter.setup({ args: ['--model', 'gemini-2.5-pro'], cwd, env: { HOME: home } });
+  t.same(setup.window.autoCompactPoint(GEMINI_WINDOW, {}, null).at, Math.floor(GEMINI_WINDOW * 0.6), "the user's threshold");
+  const conn = setup.connect({ receiverUrl: 'http://127.0.0.1:4321', token: 'sekret-token', tokenHeader: 'x-guard-token', protocols: {} });
+  t.same(conn.args, ['--model', 'gemini-2.5-pro'], "the user's args unchanged");
+  const gh = conn.extraEnv['GEMINI_CLI_HOME'] ?? '';
+  t.match(conn.extraEnv, {
+    GEMINI_TELEMETRY_OTLP_ENDPOINT: 'http://127.0.0.1:4321', OTEL_EXPORTER_OTLP_HEADERS: 'x-guard-token=sekret-token',
+    GUARD_RECEIVER_URL: 'http://127.0.0.1:4321', GUARD_TOKEN: 'sekret-token', OTEL_BLRP_SCHEDULE_DELAY: '500',
+  });
+  const copy = readFileSync(join(gh, '.gemini', 'settings.json'), 'utf8');
+  t.match(JSON.parse(copy), { model: { compressionThreshold: 0.6 }, hooks: { AfterAgent: [{ hooks: [{ name: 'guard-AfterAgent' }] }] } });
+  t.notMatch(copy, /sekret/, 'the token is in no file');
+  t.equal(statSync(join(gh, '..')).mode & 0o777, 0o700, "the run's folder is private");
+  conn.dispose();
+  conn.dispose();
+  t.notOk(existsSync(gh), 'gone after dispose');
+});
+
+t.test('a broken settings file is a setup error naming it; the rest of the adapter', async (t) => {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), 'guard-gemini-adapter-')));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  mkdirSync(join(d, '.gemini'));
+  writeFileSync(join(d, '.gemini', 'settings.json'), '{ nope');
+  const adapter = createGeminiAdapter();
+  t.throws(() => adapter.setup({ args: [], cwd: d, env: { HOME: d } }), AgentSetupError);
+  t.same(adapter.commands, { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false, submitDelayMs: 300 });
+  t.ok(adapter.isMainQuery('main'));
+  t.notOk(adapter.isMainQuery('utility_compressor'));
+  t.equal(adapter.canHoldCompaction, false);
+  t.same(adapter.readPromptBox(['', ' >   Type your message or @path/to/file']), { kind: 'empty' });
+});
