@@ -78,7 +78,7 @@ export class CheckpointController {
   constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
     const commands = deps.commands ?? CLAUDE_COMMANDS;
     this.policy = initialPolicyState(config, commands);
-    this.injector = new Injector(deps.writer, deps.screen, commands.clear, commands.submitDelayMs ?? 0, (fn, ms) => { deps.timers.setTimeout(fn, ms); });
+    this.injector = new Injector(deps.writer, deps.screen, commands.clear, commands.submitDelayMs ?? 0, (fn, ms) => { deps.clock.setTimeout(fn, ms); });
   }
 
   get guardState(): GuardState {
