@@ -17,7 +17,7 @@ import { configCommand } from './commands/config.js';
 import { runCommand } from './commands/run.js';
 
 export const USAGE = `usage:
-  guard [options] <program> [args…]   run a program under guard (claude, codex, gemini: with the context gauge and checkpoints)
+  guard [options] <program> [args…]   run a program (claude, codex, gemini: gauge and checkpoints)
   guard ls [--json]                    guarded sessions running now
   guard log [--json] [ID|latest]       review a session (no ID: recent sessions)
   guard log --html FILE [ID|latest]    the review as one self-contained page
