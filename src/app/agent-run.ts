@@ -295,7 +295,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
 
   const footerSource: FooterSource = gaugeFooterSource({
     snapshot: () => tracker.snapshot(), state: guardState, policy: policyView, now: () => clock.now(),
-    telemetryMissing: () => telemetryMissing, notices, onChange: (fn) => changed.on(fn), color: o.color,
+    telemetryMissing: () => telemetryMissing, notices, agentName: agent.displayName, onChange: (fn) => changed.on(fn), color: o.color,
   });
 
   const onStart = (s: SupervisedSession): Disposable => {

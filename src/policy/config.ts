@@ -49,6 +49,8 @@ export interface AgentCommands {
    * a paste, as a newline.
    */
   submitDelayMs?: number;
+  /** The agent's name in what guard says and logs ("Codex compacted on its own"); absent: Claude. */
+  agentName?: string;
 }
 
 /** Claude Code's: `/compact <instructions>`, `/clear`. guard sends no Esc today. */

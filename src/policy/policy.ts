@@ -145,6 +145,11 @@ const CHECKPOINTING: ReadonlySet<Phase> = new Set<Phase>([
   'note-requested', 'checking-note', 'note-ready', 'clearing', 'resume-pending', 'compact-pending', 'compacting',
 ]);
 
+/** The agent's name in what the policy says and logs (Claude unless its adapter names another). */
+export function agentOf(s: PolicyState): string {
+  return s.commands.agentName ?? 'Claude';
+}
+
 export function isCheckpointing(s: PolicyState): boolean {
   return CHECKPOINTING.has(s.phase);
 }
@@ -168,12 +173,12 @@ export function autoCompactHold(s: PolicyState): HoldVerdict {
   if (c.strategy === 'off') return { hold: false, why: 'strategy off' };
   const handingOver = HANDING_OVER.has(s.phase) || (s.phase === 'armed' && (s.running ?? c.strategy) === 'handoff');
   if (!handingOver || s.running === 'compact') return { hold: false, why: 'guard is not handing over' };
-  if (s.contextAt !== null && s.apiErrorAt >= s.contextAt) return { hold: false, why: 'the API refused the last request: Claude compacts to recover' };
+  if (s.contextAt !== null && s.apiErrorAt >= s.contextAt) return { hold: false, why: `the API refused the last request: ${agentOf(s)} compacts to recover` };
   const eff = s.effectiveTokens;
   const point = s.autoCompactAt;
   const window = s.contextWindow;
   if (eff === null || point === null || window === null) return { hold: false, why: 'the context is not known' };
-  if (eff + PROACTIVE_SLACK_TOKENS < point) return { hold: false, why: `the context (${eff}) is below Claude's auto-compact point (${point}): something guard has not measured set it off` };
+  if (eff + PROACTIVE_SLACK_TOKENS < point) return { hold: false, why: `the context (${eff}) is below ${agentOf(s)}'s auto-compact point (${point}): something guard has not measured set it off` };
   if (eff + HANDOFF_ROOM_TOKENS > window) return { hold: false, why: `no room for the handoff turn: ${eff} + ${HANDOFF_ROOM_TOKENS} > ${window}` };
   return { hold: true, reason: `guard is handing over to a fresh context (context ${eff} of ${window} tokens); it holds this automatic compaction` };
 }
@@ -269,8 +274,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       // the telemetry `compaction` event says one happened.
       const verdict = autoCompactHold(s);
       if (verdict.hold) {
-        log('held', `held Claude's automatic compaction at ${s.effectiveTokens ?? '?'} tokens of ${s.contextWindow ?? '?'}: handing over first`, 'handoff');
-        notice("guard: holding Claude's auto-compact: handing over");
+        log('held', `held ${agentOf(s)}'s automatic compaction at ${s.effectiveTokens ?? '?'} tokens of ${s.contextWindow ?? '?'}: handing over first`, 'handoff');
+        notice(`guard: holding ${agentOf(s)}'s auto-compact: handing over`);
         out.push({ type: 'compactAnswer', hold: true, reason: verdict.reason });
       } else {
         out.push({ type: 'compactAnswer', hold: false, reason: verdict.why });
@@ -326,8 +331,8 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   function miss(): void {
     const dropped = DROPPED_BY_MISS.has(s.phase) && s.typing === null;
     const was = s.phase;
-    log('miss', `Claude compacted on its own${dropped ? `; the ${was === 'armed' ? 'armed checkpoint' : `checkpoint (${was})`} is dropped` : ''}`);
-    notice('guard: Claude compacted on its own before guard could checkpoint');
+    log('miss', `${agentOf(s)} compacted on its own${dropped ? `; the ${was === 'armed' ? 'armed checkpoint' : `checkpoint (${was})`} is dropped` : ''}`);
+    notice(`guard: ${agentOf(s)} compacted on its own before guard could checkpoint`);
     if (dropped) {
       // The compaction emptied the context: this fill-up is over, and a handoff or a /compact of
       // the small context left would only cost time and money.
@@ -417,7 +422,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     const waited = t - s.phaseSince;
     if (s.typing !== null) return;
     if (s.phase === 'note-requested' && waited >= NOTE_TIMEOUT_MS) {
-      log('failed', 'Claude did not finish the checkpoint note in time');
+      log('failed', `${agentOf(s)} did not finish the checkpoint note in time`);
       notice('guard: the checkpoint note did not arrive; giving up on this checkpoint');
       finish(true);
     } else if (s.phase === 'clearing' && waited >= CLEAR_TIMEOUT_MS) {

@@ -5,7 +5,7 @@
 
 import type { GateRefusal } from './injector.js';
 import type { Strategy } from './config.js';
-import { type ArmReason, type Phase, type PolicyState, isCheckpointing } from './policy.js';
+import { type ArmReason, type Phase, type PolicyState, agentOf, isCheckpointing } from './policy.js';
 
 /** What the footer shows about the policy. */
 export interface PolicyView {
@@ -34,10 +34,10 @@ export function policyView(s: PolicyState, now: number): PolicyView {
       break;
     case 'armed':
       if (s.armReason !== 'manual' && now < s.coolDownUntil) next = `${strategy} after cool-down`;
-      else if (s.hasUnsentInput) next = `${strategy} ${waitingFor(s.unsentReason)}`;
+      else if (s.hasUnsentInput) next = `${strategy} ${waitingFor(s.unsentReason, agentOf(s))}`;
       else next = `${strategy} at next idle`;
       break;
-    case 'note-requested': next = 'Claude is writing the checkpoint note'; break;
+    case 'note-requested': next = `${agentOf(s)} is writing the checkpoint note`; break;
     case 'checking-note': next = 'checking the checkpoint note'; break;
     case 'note-ready':
     case 'clearing': next = 'clearing the context'; break;
@@ -49,10 +49,10 @@ export function policyView(s: PolicyState, now: number): PolicyView {
 }
 
 /** What the footer says guard waits for, by what keeps it from typing. */
-function waitingFor(reason: GateRefusal | null): string {
+function waitingFor(reason: GateRefusal | null, agent: string): string {
   switch (reason) {
     case 'view-open':
-    case 'prompt-not-visible': return 'once Claude\'s prompt is back';
+    case 'prompt-not-visible': return `once ${agent}'s prompt is back`;
     case 'prompt-not-empty': return 'once the prompt box is empty';
     case 'keys-and-screen-disagree': return 'waits: the prompt box shows text guard did not see typed';
     default: return 'once your input is sent';

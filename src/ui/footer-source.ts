@@ -66,6 +66,8 @@ export interface GaugeFooterDeps {
   /** The agent has run a while and no telemetry arrived. */
   telemetryMissing(): boolean;
   notices: Notices;
+  /** The agent's name in the footer's words ("Gemini"). */
+  agentName: string;
   /** Fires whenever the snapshot, the state, the policy or the notice may have changed. */
   onChange(fn: () => void): Disposable;
   color: boolean;
@@ -77,7 +79,7 @@ export function gaugeFooterSource(d: GaugeFooterDeps): FooterSource {
     lines: (width) => {
       const text = d.notices.current();
       return renderClaudeFooter({
-        snapshot: d.snapshot(), state: d.state(), policy: d.policy(), now: d.now(),
+        snapshot: d.snapshot(), state: d.state(), policy: d.policy(), now: d.now(), agent: d.agentName,
         ...(d.telemetryMissing() ? { noTelemetry: true } : {}), ...(text ? { notice: text } : {}),
       }, width, { color: d.color });
     },

@@ -28,6 +28,8 @@ export interface FooterView {
   now?: number;
   /** Claude has run a while and no telemetry arrived: no gauge, no cost, and no checkpoints to promise. */
   noTelemetry?: boolean;
+  /** The agent's name in the footer's words (absent: Claude). */
+  agent?: string;
 }
 
 export interface ProgramFooterView {
@@ -275,12 +277,12 @@ function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
   const parts: Part[] = [];
   if (layout.label) parts.push(part('guard', 'bold', color));
   if (s.contextTokens === null && view.noTelemetry) {
-    if (layout.tokens) parts.push(part(layout.longState ? 'no telemetry from Claude (turned off in its settings?): no gauge, no checkpoints' : 'no telemetry', 'yellow', color));
+    if (layout.tokens) parts.push(part(layout.longState ? `no telemetry from ${view.agent ?? 'Claude'} (turned off in its settings?): no gauge, no checkpoints` : 'no telemetry', 'yellow', color));
     // No figures to show: zeros would look like facts.
     return layout.state ? [...parts, part(view.state, STATE_STYLE[view.state], color)] : parts;
   }
   if (s.contextTokens === null) {
-    if (layout.tokens) parts.push(part("waiting for Claude's first request", 'dim', color));
+    if (layout.tokens) parts.push(part(`waiting for ${view.agent ?? 'Claude'}'s first request`, 'dim', color));
   } else {
     const share = s.autoCompactAt > 0 ? s.contextTokens / s.autoCompactAt : 0;
     const pct = `${Math.round(share * 100)}%`;

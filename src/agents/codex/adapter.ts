@@ -25,7 +25,7 @@ import { codexWindowRules } from '../../codex/window.js';
 import type { AgentCommands } from '../../policy/config.js';
 import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type SetupInput } from '../agent.js';
 
-export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false };
+export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false, agentName: 'Codex' };
 
 function setup(input: SetupInput): AgentSetup {
   let config;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { ContextSnapshot } from '../../../src/context/snapshot.js';
 import type { HookEvent } from '../../../src/claude/hooks.js';
-import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.js';
+import { CLAUDE_COMMANDS, makePolicyConfig, type AgentCommands, type PolicyConfig } from '../../../src/policy/config.js';
 import type { GateRefusal } from '../../../src/policy/injector.js';
 import {
   CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, HANDOFF_ROOM_TOKENS, PROACTIVE_SLACK_TOKENS, autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
@@ -26,8 +26,8 @@ class Sim {
   s: PolicyState;
   t = 1_000_000;
   actions: PolicyAction[] = [];
-  constructor(config: Partial<PolicyConfig> = {}) {
-    this.s = initialPolicyState(makePolicyConfig(config));
+  constructor(config: Partial<PolicyConfig> = {}, commands?: AgentCommands) {
+    this.s = initialPolicyState(makePolicyConfig(config), commands);
   }
   send(input: Untimed): PolicyAction[] {
     if (input.t !== undefined) this.t = input.t;
@@ -300,6 +300,21 @@ t.test('an automatic compaction is a miss, judged from the telemetry event, not 
   t.equal(sim.actions.filter((a) => a.type === 'notice').length, 1);
   sim.advance(120_000).send({ type: 'compaction', trigger: 'auto', success: true });
   t.same(sim.phases(), ['armed', 'miss', 'miss'], 'a later one is a new miss');
+});
+
+t.test('what the policy says and logs names the agent its adapter names (Claude by default)', async (t) => {
+  const codex = new Sim({}, { ...CLAUDE_COMMANDS, clear: null, agentName: 'Codex' });
+  codex.context(150_000);
+  codex.working();
+  codex.advance(5_000).send({ type: 'compaction', trigger: 'auto', success: true });
+  const said = (sim: Sim): string[] => sim.actions.flatMap((a) => (a.type === 'notice' ? [a.text] : a.type === 'log' ? [a.record.detail ?? ''] : []));
+  t.match(said(codex), [/^context at 90%/, /^Codex compacted on its own/, /^guard: Codex compacted on its own/]);
+  t.notMatch(said(codex).join('\n'), /Claude/, 'no word of Claude in a Codex run');
+  const claude = new Sim();
+  claude.context(150_000);
+  claude.working();
+  claude.advance(5_000).send({ type: 'compaction', trigger: 'auto', success: true });
+  t.match(said(claude), [/^context at 90%/, /^Claude compacted on its own/, /^guard: Claude compacted on its own/]);
 });
 
 t.test('a refused injection changes nothing but the log (once per reason) and is retried at the next idle', async (t) => {

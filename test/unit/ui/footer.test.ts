@@ -111,6 +111,13 @@ t.test('before the first request', async (t) => {
   t.equal(line, "guard │ waiting for Claude's first request │ $0.00 │ sonnet-5 200k │ starting");
 });
 
+t.test("the footer's words name the agent the run is for", async (t) => {
+  const waiting = plain({ snapshot: snap({ contextTokens: null, growthPerTurn: null, turnsLeft: null, costUsd: 0 }), state: 'starting', agent: 'Gemini' }, 100);
+  t.equal(waiting, "guard │ waiting for Gemini's first request │ $0.00 │ sonnet-5 200k │ starting");
+  const silent = plain({ snapshot: snap({ contextTokens: null, growthPerTurn: null, turnsLeft: null, costUsd: 0 }), state: 'starting', agent: 'Codex', noTelemetry: true }, 200);
+  t.match(silent, /no telemetry from Codex \(turned off in its settings\?\)/);
+});
+
 t.test('notice is shown whole when it fits, cut otherwise', async (t) => {
   const v: FooterView = { snapshot: snap(), state: 'working', notice: 'Claude compacted on its own (missed)' };
   t.match(plain(v, 200), /│ Claude compacted on its own \(missed\)$/);
