@@ -138,6 +138,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
     write: (data, origin) => { if (!checkpoints.failed) session?.writer?.write(data, origin); },
     keyBox: () => session?.writer?.keyBox() ?? { box: { kind: 'unsure', why: `${agent.displayName} is not running in a pty` }, modal: null, mayHaveUnsent: true },
     screenShowsEmpty: () => { session?.writer?.screenShowsEmpty(); },
+    holdUserInput: () => session?.writer?.holdUserInput() ?? { dispose: () => undefined },
   };
   const screen: PromptScreen = {
     promptBox: () => (session && session.mode === 'ui' ? agent.readPromptBox(session.paneText({ blankFaint: true })) : { kind: 'absent' }),

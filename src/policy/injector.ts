@@ -11,6 +11,7 @@ import type { HookFact as HookEvent } from '../events/hook-facts.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { KeyBoxView } from '../writer/key-box.js';
 import { MAX_TYPED_CHARS } from './config.js';
+import type { Disposable } from '../lib/disposables.js';
 
 export interface InjectWriter {
   write(data: string, origin: 'guard'): void;
@@ -18,6 +19,8 @@ export interface InjectWriter {
   keyBox(): KeyBoxView;
   /** The screen showed the box empty once the keys were quiet: an unsure key state is empty again. */
   screenShowsEmpty(): void;
+  /** Holds the user's keys back (queued, in order) until disposed: between a prompt's text and its late Enter. */
+  holdUserInput(): Disposable;
 }
 
 export interface PromptScreen {
@@ -104,9 +107,16 @@ export class Injector {
       if (this.submitDelayMs > 0) {
         // Typed as plain keys: such an agent may also hold a paste's Enter back (Gemini: any Enter
         // until a timer and a re-render clear its "recent paste" mark, late on a busy machine).
-        this.writer.write(text, 'guard');
+        // The user's keys wait (queued, none lost) until the Enter is sent, so none lands inside
+        // guard's prompt; the writer lets them go after MAX_USER_HOLD_MS whatever happens here.
+        const hold = this.writer.holdUserInput();
+        try {
+          this.writer.write(text, 'guard');
+        } catch (err) { hold.dispose(); throw err; }
         // A failure of the late Enter leaves the text in the box: the policy's own timeouts notice.
-        this.later(() => { try { this.writer.write(SUBMIT, 'guard'); } catch { /* the program is gone */ } }, this.submitDelayMs);
+        this.later(() => {
+          try { this.writer.write(SUBMIT, 'guard'); } catch { /* the program is gone */ } finally { hold.dispose(); }
+        }, this.submitDelayMs);
       } else {
         this.writer.write(PASTE_START + text + PASTE_END + SUBMIT, 'guard');
       }

@@ -5,7 +5,16 @@
 // their keys (src/input/unsent.ts, handed in as a KeyScanner), so guard knows whether something
 // may be unsent in the program's prompt box and never types over a half-written prompt.
 import { Emitter, type Disposable } from '../lib/disposables.js';
+import { backgroundClock, type Clock } from '../lib/clock.js';
 import type { KeyBoxView, KeyScanner, ScanResult } from './key-box.js';
+
+/**
+ * The longest guard holds the user's keys back while it types a prompt in two writes (text, then
+ * its Enter: AgentCommands.submitDelayMs, 300 ms for Gemini CLI). Past this the keys flow again
+ * whatever guard is doing: a slow or failed Enter never keeps the user's typing from the program.
+ * Twice Gemini's delay, plus room for a busy machine.
+ */
+export const MAX_USER_HOLD_MS = 1_000;
 
 export type WriteOrigin = 'user' | 'guard' | 'reply';
 
@@ -17,12 +26,18 @@ export interface UserWrite extends ScanResult { data: string }
 export class PtyWriter {
   private readonly userInput = new Emitter<UserWrite>();
   private closed = false;
+  /** The user's writes held back while guard types a two-part prompt (holdUserInput), in order. */
+  private held: string[] | null = null;
 
   /** `now` orders the user's Esc presses (two quick ones open a view in Claude). */
-  constructor(private readonly sink: PtySink, private readonly scanner: KeyScanner, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly sink: PtySink, private readonly scanner: KeyScanner, private readonly now: () => number = Date.now,
+    private readonly clock: Pick<Clock, 'setTimeout'> = backgroundClock,
+  ) {}
 
   write(data: string, origin: WriteOrigin): void {
     if (this.closed || data.length === 0) return;
+    if (origin === 'user' && this.held !== null) { this.held.push(data); return; }
     const scan = origin === 'user' ? this.scanner.feed(data, this.now()) : null;
     // A prompt guard typed and sent with Enter leaves the box empty (it only types into an empty one).
     if (origin === 'guard' && /[\r\n]$/.test(data)) this.scanner.guardSent();
@@ -33,6 +48,27 @@ export class PtyWriter {
       return;
     }
     if (scan) this.userInput.fire({ data, ...scan });
+  }
+
+  /**
+   * Holds the user's writes back (queued, none lost) until the returned Disposable is disposed or
+   * MAX_USER_HOLD_MS passed, then writes them in order. For guard's prompt typed in two writes: a
+   * key pressed between the text and its Enter would otherwise be sent inside guard's prompt.
+   */
+  holdUserInput(): Disposable {
+    if (this.held !== null) return { dispose: () => undefined }; // already held: the first hold releases
+    this.held = [];
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      cap.dispose();
+      const queued = this.held ?? [];
+      this.held = null;
+      for (const data of queued) this.write(data, 'user');
+    };
+    const cap = this.clock.setTimeout(release, MAX_USER_HOLD_MS);
+    return { dispose: release };
   }
 
   /** Conservative: true when the user's keys may have left something unsent or a view open. */

@@ -165,7 +165,7 @@ t.test('an agent without a fresh-conversation command compacts instead of handin
 t.test('the injector waits for the new conversation after the adapter\'s clear command, not after text that merely starts with it', async (t) => {
   const writes: string[] = [];
   const inj = new Injector({
-    write: (d) => { writes.push(d); }, keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => undefined,
+    write: (d) => { writes.push(d); }, keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => undefined, holdUserInput: () => ({ dispose: () => undefined }),
   }, { promptBox: () => ({ kind: 'empty' }) }, '/new');
   t.ok(inj.inject('/newline is not a command').ok);
   t.notOk(inj.waitingForSessionStart);

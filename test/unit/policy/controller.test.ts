@@ -8,6 +8,7 @@ import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.
 import { CheckpointController, type NoteCheck } from '../../../src/policy/controller.js';
 import { noteChecker } from '../../../src/policy/note-file.js';
 import { PtyWriter } from '../../../src/writer/writer.js';
+import type { Disposable } from '../../../src/lib/disposables.js';
 import { UnsentScanner } from '../../../src/input/unsent.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import type { KeyBoxView } from '../../../src/writer/key-box.js';
@@ -27,6 +28,7 @@ class TestWriter {
   write(data: string, origin: 'guard'): void { this.nextIsGuard = true; this.pty.write(data, origin); this.nextIsGuard = false; }
   keyBox(): KeyBoxView { return this.pty.keyBox(); }
   screenShowsEmpty(): void { this.pty.screenShowsEmpty(); }
+  holdUserInput(): Disposable { return this.pty.holdUserInput(); }
 }
 
 /** Claude's prompt box as the screen shows it; tests set it. */

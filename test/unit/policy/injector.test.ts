@@ -2,6 +2,7 @@ import t from 'tap';
 import { Injector, MAX_INJECT_CHARS, typingGate, type InjectWriter, type PromptScreen } from '../../../src/policy/injector.js';
 import type { BoxState, KeyBoxView, ModalView } from '../../../src/writer/key-box.js';
 import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
+import type { Disposable } from '../../../src/lib/disposables.js';
 
 class FakeWriter implements InjectWriter {
   writes: { data: string; origin: string }[] = [];
@@ -14,6 +15,9 @@ class FakeWriter implements InjectWriter {
   }
   keyBox(): KeyBoxView { return { box: this.box, modal: this.modal, mayHaveUnsent: this.box.kind !== 'empty' || this.modal !== null }; }
   screenShowsEmpty(): void { if (this.box.kind === 'unsure') this.box = { kind: 'empty' }; }
+  /** Holds taken and not yet released. */
+  holding = 0;
+  holdUserInput(): Disposable { this.holding++; let done = false; return { dispose: () => { if (!done) { done = true; this.holding--; } } }; }
 }
 
 class FakeScreen implements PromptScreen {
@@ -39,8 +43,27 @@ t.test('an agent that needs it (Gemini) gets plain keys, and the Enter in its ow
   t.same(later.map((l) => l.ms), [300]);
   later[0]?.fn();
   t.same(w.writes.map((x) => x.data), ['/compress', '\r'], 'then the Enter');
+  t.equal(w.holding, 0, 'the user\'s keys flow again once the Enter is sent');
   w.fail = true;
   t.doesNotThrow(() => later[0]?.fn(), 'a late Enter into a closed pty is dropped quietly');
+});
+
+t.test('between the text and its late Enter the user\'s keys are held back, so none lands inside guard\'s prompt', async (t) => {
+  const w = new FakeWriter();
+  const later: Array<() => void> = [];
+  const inj = new Injector(w, new FakeScreen(), '/clear', 300, (fn) => { later.push(fn); });
+  t.equal(w.holding, 0);
+  inj.inject('/compress');
+  t.equal(w.holding, 1, 'held from the text on');
+  later[0]?.();
+  t.equal(w.holding, 0, 'released after the Enter');
+  const once = new FakeWriter();
+  new Injector(once, new FakeScreen()).inject('/compact');
+  t.equal(once.holding, 0, 'one write (bracketed paste and Enter): nothing to hold');
+  const failing = new FakeWriter();
+  failing.fail = true;
+  t.match(new Injector(failing, new FakeScreen(), '/clear', 300, () => undefined).inject('/compress'), { ok: false, reason: 'write-failed' });
+  t.equal(failing.holding, 0, 'a failed write releases the hold at once');
 });
 
 t.test('refuses while the user has unsent input, and writes nothing', async (t) => {

@@ -144,7 +144,7 @@ async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: Sta
   api.refuseWrites = refuseWrites;
   const records: CheckpointRecord[] = [];
   const c = new CheckpointController(makePolicyConfig({ coolDownMs: 0 }), {
-    writer: { write: (d) => term.write(d), keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => {} },
+    writer: { write: (d) => term.write(d), keyBox: () => ({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: false }), screenShowsEmpty: () => {}, holdUserInput: () => ({ dispose: () => undefined }) },
     screen: { promptBox: () => readPromptBox(term.lines()) },
     clock: backgroundClock, checkNote: noteChecker(cwd), log: (rec) => records.push(rec), notice: () => {},
   });
