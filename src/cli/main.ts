@@ -21,7 +21,7 @@ export const USAGE = `usage:
   guard ls [--json]                    guarded sessions running now
   guard log [--json] [ID|latest]       review a session (no ID: recent sessions)
   guard log --html FILE [ID|latest]    the review as one self-contained page
-  guard report [--since 7d] [--by day|project|model] [--json|--csv]   totals across sessions
+  guard report [--since 7d] [--by day|project|model|agent] [--json|--csv]   totals across sessions
   guard dashboard [--port P]           a local page with every running session, live, and the history
   guard demo                           the whole product in a minute, offline
   guard config get|set|unset|list|path guard's settings (guard config --help)

@@ -1,13 +1,13 @@
 // `guard report`'s figures, pure. Input: session rows (./sessions.ts), a grouping and "now".
-// Output: one group per day / project / model (or one "all" group), each with sessions, turns,
+// Output: one group per day / project / model / agent (or one "all" group), each with sessions, turns,
 // tokens by type, cost, checkpoints, misses and peak fill; and that as a table, JSON or CSV.
 import { table } from '../log/format.js';
 import { formatCost, formatTokens, shortModel } from '../ui/footer.js';
 import type { SessionFigures, SessionRow } from './sessions.js';
 import { pct } from './text.js';
 
-export type GroupBy = 'day' | 'project' | 'model' | 'all';
-export const GROUPS: readonly GroupBy[] = ['day', 'project', 'model'];
+export type GroupBy = 'day' | 'project' | 'model' | 'agent' | 'all';
+export const GROUPS: readonly GroupBy[] = ['day', 'project', 'model', 'agent'];
 
 export interface ReportGroup extends SessionFigures {
   key: string;
@@ -31,6 +31,8 @@ function keyOf(r: SessionRow, by: GroupBy): string {
     case 'day': return r.startedAt?.slice(0, 10) ?? '?';
     case 'project': return r.cwd ?? '?';
     case 'model': return r.model ?? '?';
+    // null: a plain supervised program; absent: a row cached by a guard that did not record agents.
+    case 'agent': return r.agent === undefined ? '?' : r.agent ?? 'none';
   }
 }
 

@@ -1,4 +1,4 @@
-// `guard report [--since 7d] [--by day|project|model] [--json|--csv]`: reads every session log
+// `guard report [--since 7d] [--by day|project|model|agent] [--json|--csv]`: reads every session log
 // under the state folder started in the period (src/review/store.ts) and prints the totals across
 // them (src/review/report.ts): sessions, turns, tokens by type, cost, checkpoints, misses, peak fill.
 import * as os from 'node:os';
@@ -8,10 +8,11 @@ import { CACHE_FILE, listRowsCached } from '../../review/store.js';
 import { GROUPS, aggregate, parseSince, reportCsv, reportJson, reportTable, type GroupBy } from '../../review/report.js';
 import { processIo, type CommandIo } from './log.js';
 
-const HELP = `usage: guard report [--since 7d] [--by day|project|model] [--json|--csv]
+const HELP = `usage: guard report [--since 7d] [--by day|project|model|agent] [--json|--csv]
   totals across sessions: sessions, turns, tokens by type, cost, checkpoints, misses, peak fill
   --since P   only sessions started in the last P (30m, 12h, 7d, 2w) or since a date (2026-11-01)
-  --by G      one row per day, project (folder) or model; without it, one row for all
+  --by G      one row per day, project (folder), model or agent (claude, codex, gemini; none:
+              a plain program); without it, one row for all
   --json      a JSON object; --csv  comma-separated values with a header line
 `;
 

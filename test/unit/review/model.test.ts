@@ -137,6 +137,9 @@ t.test('report: groups, sums, --since, JSON and CSV', async (t) => {
   t.same(aggregate(rows, 'day').map((g) => [g.key, g.sessions, g.turns, g.inputTokens, Math.round(g.costUsd * 100), g.peakFill]), [['2026-11-20', 2, 4, 20, 30, 0.9], ['2026-11-21', 1, 2, 10, 30, 0.7]]);
   t.same(aggregate(rows, 'project').map((g) => [g.key, g.sessions]), [['/p1', 2], ['/p2', 1]]);
   t.same(aggregate(rows, 'model').map((g) => [g.key, g.checkpoints]), [['m1', 2], ['m2', 1]]);
+  const agents = [{ ...rows[0]!, agent: 'gemini' }, { ...rows[1]!, agent: 'claude' }, { ...rows[2]!, agent: 'gemini' }, { ...rows[2]!, id: 'd', agent: null }, rows[0]!];
+  t.same(aggregate(agents, 'agent').map((g) => [g.key, g.sessions]), [['?', 1], ['claude', 1], ['gemini', 2], ['none', 1]],
+    'by agent: a plain program is none, a row cached without the field is ?');
   const all = aggregate(rows, 'all');
   t.equal(all.length, 1);
   t.equal(JSON.parse(reportJson(all, 'all', null)).groups[0].costUsd, 0.6, 'cost rounded to the micro-dollar');
