@@ -33,13 +33,21 @@ export interface PolicyConfig {
  * What guard types into an agent (the adapter gives these, src/agents/agent.ts), and whether a
  * handoff is possible. The policy types `compact` (plus the compact instructions when
  * `compactTakesInstructions`) for a compaction; for a handoff the note prompt, then `clear` (a
- * fresh conversation; its SessionStart hook with source 'clear' says it is ready), then the
- * resume prompt. `clear` null: no handoff, the compact strategy is used instead.
+ * fresh conversation; its SessionStart hook with source 'clear' says it is ready, or the next idle
+ * moment: `clearReady`), then the resume prompt. `clear` null: no handoff, the compact strategy is
+ * used instead.
  */
 export interface AgentCommands {
   compact: string;
   compactTakesInstructions: boolean;
   clear: string | null;
+  /**
+   * What says the fresh conversation after `clear` is ready for the resume prompt. 'session-start'
+   * (absent: the default; Claude, Gemini): its SessionStart hook with source 'clear'. 'idle': the
+   * next idle judgement with the prompt box empty, at least CLEAR_SETTLE_MS after `clear` (Codex
+   * 0.171.0 fires no hook after `/new` until the next prompt is submitted).
+   */
+  clearReady?: 'session-start' | 'idle';
   /** Whether an Esc may precede guard's typing (to close a menu): not for Codex, where Esc + `/` is Meta-/. */
   escBeforeTyping: boolean;
   /**

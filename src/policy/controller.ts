@@ -78,7 +78,8 @@ export class CheckpointController {
   constructor(config: PolicyConfig, private readonly deps: CheckpointDeps) {
     const commands = deps.commands ?? CLAUDE_COMMANDS;
     this.policy = initialPolicyState(config, commands);
-    this.injector = new Injector(deps.writer, deps.screen, commands.clear, commands.submitDelayMs ?? 0, (fn, ms) => { deps.clock.setTimeout(fn, ms); });
+    // An agent whose fresh conversation fires no hook (clearReady 'idle'): the gate does not wait for one.
+    this.injector = new Injector(deps.writer, deps.screen, commands.clearReady === 'idle' ? null : commands.clear, commands.submitDelayMs ?? 0, (fn, ms) => { deps.clock.setTimeout(fn, ms); });
   }
 
   get guardState(): GuardState {
@@ -199,13 +200,16 @@ export class CheckpointController {
       switch (a.type) {
         case 'type': {
           if (this.policy.typing === 'handoff' && this.policy.notePath !== null) this.prepareNote(this.policy.notePath);
+          // A clear with no hook to follow (clearReady 'idle', Codex's /new) starts no turn: the agent
+          // stays at its prompt, and the next idle judgement (told even if unchanged) says it is ready.
+          const noTurn = this.policy.typing === 'clear' && this.policy.commands.clearReady === 'idle';
           const res = this.injector.inject(a.text);
           const now = this.deps.clock.now();
-          if (res.ok) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });
+          if (res.ok && !noTurn) this.facts = applyIdleEvent(this.facts, { type: 'prompt', t: now, via: 'enter' });
           // The policy takes Claude as working after any `typed` answer; the judgement agrees
           // (after a refusal, `told` is cleared so that the next idle judgement goes through).
           this.judgement = this.judgeNow(now);
-          this.told = res.ok ? `${this.judgement.activity}/${this.unsent}` : null;
+          this.told = res.ok && !noTurn ? `${this.judgement.activity}/${this.unsent}` : null;
           this.step(res.ok ? { type: 'typed', ok: true } : { type: 'typed', ok: false, reason: res.reason });
           break;
         }
@@ -297,7 +301,7 @@ export class CheckpointController {
   }
 
   private scheduleWake(): void {
-    const at = nextWakeAt(this.policy);
+    const at = nextWakeAt(this.policy, this.deps.clock.now());
     if (this.wake && this.wake.at === at) return;
     this.wake?.handle.dispose();
     this.wake = null;

@@ -18,6 +18,14 @@ import { type AgentCommands, type PolicyConfig, type Strategy, CLAUDE_COMMANDS, 
 export const NOTE_TIMEOUT_MS = 15 * 60_000;
 /** The SessionStart after /clear comes within a second or two; this is a dead Claude. */
 export const CLEAR_TIMEOUT_MS = 30_000;
+/**
+ * For an agent whose fresh conversation fires no hook (AgentCommands.clearReady 'idle': Codex),
+ * the resume prompt waits at least this long after the clear command, on top of the idle gate
+ * (output quiet, box empty). Codex 0.171.0 runs `/new` at once and redraws its empty prompt within
+ * a few hundred milliseconds (seen through the headless terminal); a second leaves that redraw
+ * room on a loaded machine without making the user wait noticeably.
+ */
+export const CLEAR_SETTLE_MS = 1_000;
 /** Compacting a near-full 1M context can take minutes. */
 export const COMPACT_TIMEOUT_MS = 10 * 60_000;
 /**
@@ -47,7 +55,7 @@ export type Phase =
   | 'note-requested'  // handoff prompt typed; waiting for Claude's Stop and then idle
   | 'checking-note'   // checkNote sent; waiting for its result
   | 'note-ready'      // note is there; /clear at the next idle moment
-  | 'clearing'        // /clear typed; waiting for the new session's SessionStart
+  | 'clearing'        // /clear typed; waiting for the new session's SessionStart (or, clearReady 'idle', an idle moment)
   | 'resume-pending'  // fresh context; the resume prompt at the next idle moment
   | 'compact-pending' // /compact at the next idle moment (first try, fallback, or retry)
   | 'compacting';     // /compact typed; waiting for the compaction's result
@@ -426,7 +434,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       notice('guard: the checkpoint note did not arrive; giving up on this checkpoint');
       finish(true);
     } else if (s.phase === 'clearing' && waited >= CLEAR_TIMEOUT_MS) {
-      log('failed', `no new session after ${s.commands.clear ?? '/clear'}`);
+      log('failed', s.commands.clearReady === 'idle' ? `no idle prompt after ${s.commands.clear ?? '/clear'}` : `no new session after ${s.commands.clear ?? '/clear'}`);
       notice(`guard: ${s.commands.clear ?? '/clear'} did not start a new session`);
       finish(true);
     } else if (s.phase === 'compacting' && waited >= COMPACT_TIMEOUT_MS) {
@@ -514,6 +522,14 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       case 'note-ready':
         if (s.commands.clear !== null) type('clear', s.commands.clear);
         return;
+      case 'clearing':
+        // No hook says the fresh conversation is there: an idle, empty prompt box after the settle time does.
+        if (s.commands.clearReady === 'idle' && t >= s.phaseSince + CLEAR_SETTLE_MS) {
+          log('cleared');
+          enter('resume-pending');
+          type('resume', fillTemplate(s.config.resumeTemplate, { path: s.notePath ?? '' }));
+        }
+        return;
       case 'resume-pending':
         type('resume', fillTemplate(s.config.resumeTemplate, { path: s.notePath ?? '' }));
         return;
@@ -529,13 +545,15 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   }
 }
 
-/** When the caller should send a `tick` (a timeout or the end of a cool-down); null: no timer needed. */
-export function nextWakeAt(s: PolicyState): number | null {
+/** When the caller should send a `tick` (a timeout, the end of a cool-down or of the clear's
+ * settle time, as of `now`); null: no timer needed. */
+export function nextWakeAt(s: PolicyState, now: number = -Infinity): number | null {
   switch (s.phase) {
     case 'armed':
       return s.armReason !== 'manual' && Number.isFinite(s.coolDownUntil) ? s.coolDownUntil : null;
     case 'note-requested': return s.phaseSince + NOTE_TIMEOUT_MS;
-    case 'clearing': return s.phaseSince + CLEAR_TIMEOUT_MS;
+    case 'clearing':
+      return s.commands.clearReady === 'idle' && now < s.phaseSince + CLEAR_SETTLE_MS ? s.phaseSince + CLEAR_SETTLE_MS : s.phaseSince + CLEAR_TIMEOUT_MS;
     case 'compacting': return s.phaseSince + COMPACT_TIMEOUT_MS;
     default: return null;
   }

@@ -13,9 +13,11 @@
 // - No hold: a PreCompact hook that answers `{"continue":false}` aborts the user's turn ("Hook
 //   stopped", "Conversation interrupted": the prompt that triggered the compaction goes
 //   unanswered). guard stays ahead by its threshold instead, and an automatic compaction is a miss.
-// - No handoff: after `/new` Codex fires no hook until the next prompt is submitted, so guard
-//   cannot tell the fresh conversation is ready; checkpoints are `/compact` (it takes no
-//   instructions), never preceded by an Esc (Esc then `/` reads as Meta-/).
+// - Handoff: the note, then `/new`, then the resume prompt. After `/new` Codex fires no hook until
+//   the next prompt is submitted (its SessionStart comes with the resume prompt, and the tracker
+//   follows the new conversation from there), so the fresh conversation is taken as ready at the
+//   next idle moment with the prompt box empty (clearReady 'idle'). Compaction is `/compact` (it
+//   takes no instructions). Never an Esc before typing (Esc then `/` reads as Meta-/).
 import { parseHook } from '../../claude/hooks.js';
 import { defaultRelayPaths } from '../../claude/settings.js';
 import { toCodexEvent } from '../../codex/events.js';
@@ -25,7 +27,7 @@ import { codexWindowRules } from '../../codex/window.js';
 import type { AgentCommands } from '../../policy/config.js';
 import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type SetupInput } from '../agent.js';
 
-export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false, agentName: 'Codex' };
+export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
 
 function setup(input: SetupInput): AgentSetup {
   let config;

@@ -4,7 +4,7 @@ import type { HookEvent } from '../../../src/claude/hooks.js';
 import { CLAUDE_COMMANDS, makePolicyConfig, type AgentCommands, type PolicyConfig } from '../../../src/policy/config.js';
 import type { GateRefusal } from '../../../src/policy/injector.js';
 import {
-  CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, HANDOFF_ROOM_TOKENS, PROACTIVE_SLACK_TOKENS, autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
+  CLEAR_SETTLE_MS, CLEAR_TIMEOUT_MS, COMPACT_TIMEOUT_MS, HANDOFF_ROOM_TOKENS, PROACTIVE_SLACK_TOKENS, autoCompactHold, initialPolicyState, isCheckpointing, nextWakeAt, stepPolicy,
   type PolicyAction, type PolicyInput, type PolicyState,
 } from '../../../src/policy/policy.js';
 import { policyView } from '../../../src/policy/view.js';
@@ -375,6 +375,41 @@ t.test('no SessionStart after /clear: the checkpoint fails after a timeout', asy
   sim.advance(CLEAR_TIMEOUT_MS).send({ type: 'tick' });
   t.equal(sim.s.phase, 'watching');
   t.same(sim.phases().slice(-1), ['failed']);
+});
+
+t.test('clearReady idle (Codex): after /new the resume prompt waits for an idle, empty box and the settle time, not for a hook', async (t) => {
+  const codexLike: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
+  const sim = new Sim({}, codexLike);
+  sim.context(150_000);
+  sim.idle(); sim.typed(); sim.working(); sim.stop(); sim.idle();
+  t.same(typedTexts(sim.send({ type: 'noteChecked', path: sim.s.notePath!, ok: true })), ['/new']);
+  sim.typed();
+  t.equal(sim.s.phase, 'clearing');
+  const since = sim.t;
+  t.equal(nextWakeAt(sim.s, sim.t), since + CLEAR_SETTLE_MS, 'a tick at the end of the settle time');
+  t.same(typedTexts(sim.advance(200).idle()), [], 'idle, but within the settle time: nothing typed');
+  sim.advance(CLEAR_SETTLE_MS);
+  sim.send({ type: 'activity', activity: 'working', hasUnsentInput: true, unsentReason: 'unsent-input' });
+  t.same(typedTexts(sim.send({ type: 'tick' })), [], 'the user typed into the fresh box: nothing typed');
+  t.equal(nextWakeAt(sim.s, sim.t), since + CLEAR_TIMEOUT_MS, 'past the settle time the timeout is the next wake');
+  const resumed = typedTexts(sim.idle());
+  t.equal(resumed.length, 1);
+  t.ok(resumed[0]?.includes(sim.s.notePath!), `the resume prompt names the note: ${resumed[0]}`);
+  t.equal(sim.s.phase, 'resume-pending');
+  sim.typed();
+  t.equal(sim.s.phase, 'watching');
+  t.same(sim.phases(), ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
+});
+
+t.test('clearReady idle: no idle prompt after /new within the timeout fails the checkpoint', async (t) => {
+  const sim = new Sim({}, { ...CLAUDE_COMMANDS, clear: '/new', clearReady: 'idle' });
+  sim.context(150_000);
+  sim.idle(); sim.typed(); sim.working(); sim.stop(); sim.idle();
+  sim.send({ type: 'noteChecked', path: sim.s.notePath!, ok: true });
+  sim.typed();
+  sim.advance(CLEAR_TIMEOUT_MS).send({ type: 'tick' });
+  t.equal(sim.s.phase, 'watching');
+  t.match(sim.actions.filter((a) => a.type === 'log').at(-1), { record: { phase: 'failed', detail: 'no idle prompt after /new' } });
 });
 
 t.test('an armed checkpoint is dropped when the user clears or compacts first', async (t) => {
