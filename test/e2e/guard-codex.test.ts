@@ -9,7 +9,8 @@ import { startResponsesStandin, type ResponsesStandin } from '../../src/demo/res
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { codexPromptText, codexReady, codexWorking, guardCli, makeCodexEnv, submitCodex, type CodexEnv } from '../helpers/codex-env.js';
 import { GUARD_BIN } from '../helpers/claude-env.js';
-import { footerOf, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { checkpointNotes, footerOf, RESUME_RE, watchFooter, type LogLine } from '../helpers/checkpoint.js';
+import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { until } from '../helpers/until.js';
 import { formatTokens } from '../../src/ui/footer.js';
 
@@ -64,7 +65,7 @@ t.test('the footer and guard ls show the newest main request exactly', async (t)
   const second = await turn(r, 'more PAD:800');
   t.ok(second.contextTokens! > first.contextTokens!, 'the context grew');
   await until(() => footerOf(r.term).includes(`${k(second.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, `the footer to show ${second.contextTokens}`);
-  t.match(footerOf(r.term), /compact at 80%/, 'no handoff for Codex: guard will compact');
+  t.match(footerOf(r.term), /handoff at 80%/, 'the default strategy: guard will hand over');
   let entry: Record<string, unknown> | undefined;
   await until(() => {
     const ls = guardCli(r.w, ['ls', '--json']);
@@ -82,6 +83,47 @@ t.test('the footer and guard ls show the newest main request exactly', async (t)
   t.ok(requests.some((l) => l.thread === 'side' && l.claudeSessionId === title?.threadId), 'the title request logged as a side request');
   t.match(lines.find((l) => l.type === 'window'), { contextWindow: WINDOW, source: 'agent-config', autoCompactAt: AUTO_COMPACT });
   t.match(lines.at(-1), { type: 'exit', code: 0 }, `the exit record ends the log: ${JSON.stringify(lines.slice(-3))}`);
+});
+
+t.test('padded toward Codex\'s compaction point: guard hands over (note, /new, resume), Codex never compacts, the next prompt is answered', async (t) => {
+  const r = await startRun(t);
+  const footer = watchFooter(r.term);
+  t.teardown(() => {
+    footer.stop();
+    if (!t.passing()) t.comment(`footers seen:\n${footer.seen.join('\n')}\nscreen:\n${r.term.screen()}\nrequests: ${r.api.requests.map((q) => `${q.seq} ${q.thread} ${q.threadId} ${q.contextTokens} ${JSON.stringify(q.prompt.slice(0, 50))}`).join('; ')}`);
+  });
+  const padded = await turn(r, 'PAD:18000 big read');
+  t.ok(padded.contextTokens! >= THRESHOLD && padded.contextTokens! < AUTO_COMPACT, `past guard's threshold, short of Codex's point: ${padded.contextTokens}`);
+  const note = await r.api.waitForRequest((q) => q.seq > padded.seq && q.thread === 'main' && NOTE_RE.test(q.prompt), 30_000);
+  t.equal(note.threadId, padded.threadId, 'the note is written from the full conversation');
+  const resume = await r.api.waitForRequest((q) => q.seq > note.seq && q.thread === 'main' && RESUME_RE.test(q.prompt), 60_000);
+  t.not(resume.threadId, padded.threadId, 'the resume prompt runs in a new conversation (after /new)');
+  // Codex's own instructions and tools are ~12,000 tokens of every request; the padded conversation was past 28,800.
+  t.ok(resume.contextTokens! < THRESHOLD / 2, `the fresh context is small: ${resume.contextTokens}`);
+  t.equal(resume.padding, 0, 'no padding survived /new');
+  await r.term.waitFor(new RegExp(`Reply ${resume.seq}: context`), 30_000);
+  await r.term.waitFor((x) => !codexWorking(x) && codexPromptText(r.term) === '', 15_000);
+  const notes = await checkpointNotes(r.w.cwd);
+  t.equal(notes.length, 1, 'one note written');
+  t.equal(`.guard/checkpoints/${notes[0]?.name}`, RESUME_RE.exec(resume.prompt)?.[1], 'the note guard resumed from');
+  await until(() => footerOf(r.term).includes(`${k(resume.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, `the gauge to follow the new conversation: ${resume.contextTokens}`);
+  await until(() => !/checkpointing/.test(footer.now()), 15_000, 'the footer to leave checkpointing');
+  const next = await turn(r, 'what next after the checkpoint');
+  t.equal(next.threadId, resume.threadId, 'the next prompt goes on in the new conversation');
+  t.same(r.api.responses('compact'), [], 'Codex never compacted');
+  t.ok(Math.max(...r.api.responses('main').map((q) => q.contextTokens ?? 0)) < AUTO_COMPACT, 'no main request reached Codex\'s point');
+  await until(() => footerOf(r.term).includes(`${k(next.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, 'the footer to show the new conversation');
+  let entry: Record<string, unknown> | undefined;
+  await until(() => {
+    entry = (JSON.parse(guardCli(r.w, ['ls', '--json']).stdout) as Array<Record<string, unknown>>)[0];
+    return entry?.contextTokens === next.contextTokens;
+  }, 10_000, 'guard ls to show the new conversation');
+  t.match(entry, { claudeSessionId: next.threadId });
+  t.equal(await quit(r), 0);
+  const lines = logLines(r.w);
+  const phases = lines.filter((l) => l.type === 'checkpoint').map((l) => l.phase);
+  t.same(phases, ['armed', 'prompted', 'note-written', 'cleared', 'resumed'], 'the handoff\'s phases');
+  t.notOk(lines.some((l) => l.type === 'compaction'), 'no compaction logged');
 });
 
 t.test('padded toward Codex\'s compaction point: guard compacts first, the next prompt is answered', async (t) => {
