@@ -21,9 +21,10 @@ export const CLEAR_TIMEOUT_MS = 30_000;
 /**
  * For an agent whose fresh conversation fires no hook (AgentCommands.clearReady 'idle': Codex),
  * the resume prompt waits at least this long after the clear command, on top of the idle gate
- * (output quiet, box empty). Codex 0.171.0 runs `/new` at once and redraws its empty prompt within
- * a few hundred milliseconds (seen through the headless terminal); a second leaves that redraw
- * room on a loaded machine without making the user wait noticeably.
+ * (output quiet, box empty). Codex 0.171.0 answers `/new` by drawing its screen twice, each with an
+ * empty prompt: first the welcome banner, then the short header ("permissions: …") (seen through
+ * the headless terminal); a second lets both land on a loaded machine without making the user
+ * wait noticeably.
  */
 export const CLEAR_SETTLE_MS = 1_000;
 /** Compacting a near-full 1M context can take minutes. */

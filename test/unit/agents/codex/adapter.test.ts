@@ -1,7 +1,7 @@
 // The Codex adapter's rules without Codex: its set-up (the user's config read, guard's flags and
 // environment), its window and auto-compact point, its hooks (Codex's payloads, seen on 0.171.0)
-// and the compaction it reports only through PostCompact, its commands and its choices (no hold,
-// no handoff).
+// and the compaction it reports only through PostCompact, its commands and its choices (no hold;
+// a handoff by /new, ready at the next idle moment).
 import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ t.test('hooks: Codex\'s payloads as guard\'s facts; PostCompact as the compactio
 
 t.test('commands and choices', async (t) => {
   t.same(codexAdapter.commands, CODEX_COMMANDS);
-  t.same(CODEX_COMMANDS, { compact: '/compact', compactTakesInstructions: false, clear: null, escBeforeTyping: false });
+  t.same(CODEX_COMMANDS, { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' });
   t.equal(codexAdapter.canHoldCompaction, false, 'a held compaction aborts the user\'s turn in Codex');
   t.equal(codexAdapter.name, 'codex');
   t.same(codexAdapter.readPromptBox(['›', '', '  gpt-5.5 default · ~/p']), { kind: 'empty' });
