@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ContextSnapshot } from '../../../src/context/snapshot.js';
 import type { CheckpointRecord } from '../../../src/log/records.js';
 import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../../src/claude/idle.js';
-import { makePolicyConfig, type PolicyConfig } from '../../../src/policy/config.js';
+import { makePolicyConfig, type AgentCommands, type PolicyConfig } from '../../../src/policy/config.js';
+import { CLEAR_SETTLE_MS } from '../../../src/policy/policy.js';
 import { CheckpointController, type NoteCheck } from '../../../src/policy/controller.js';
 import { noteChecker } from '../../../src/policy/note-file.js';
 import { PtyWriter } from '../../../src/writer/writer.js';
@@ -45,7 +46,7 @@ function snap(contextTokens: number | null): ContextSnapshot {
   };
 }
 
-function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number } = {}, failPrepare = false) {
+function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true, bytes: 500 }, extra: { holdSettleMs?: number; commands?: AgentCommands } = {}, failPrepare = false) {
   const timers = new FakeClock(1_700_000_000_000);
   const writer = new TestWriter(timers.now);
   const screen = new FakeScreen();
@@ -114,6 +115,36 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
   t.equal(c.guardState, 'working');
   c.exit();
   t.equal(c.guardState, 'exited');
+});
+
+t.test('clearReady idle (Codex\'s /new): no hook follows; the resume prompt goes at an idle, empty prompt after the settle time', async (t) => {
+  const commands: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
+  const { c, timers, writer, screen, checked, settle, phases } = setup({}, { ok: true, bytes: 500 }, { commands });
+  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  c.snapshot(snap(150_000));
+  c.hook('Stop', fixture('003-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  t.equal(writer.writes.length, 1, 'the note prompt');
+  c.hook('UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
+  c.hook('Stop', fixture('006-Stop.json'));
+  timers.advance(OUTPUT_QUIET_MS);
+  await settle();
+  t.same(writer.writes.slice(1), ['/new\r']);
+  // Codex redraws its screen twice; the first time the box shows leftover text.
+  c.output();
+  screen.box = { kind: 'text', lines: ['x'] };
+  timers.advance(CLEAR_SETTLE_MS);
+  t.equal(writer.writes.length, 2, 'the box is not empty: nothing typed');
+  screen.box = { kind: 'empty' };
+  c.output();
+  timers.advance(OUTPUT_QUIET_MS - 1);
+  t.equal(writer.writes.length, 2, 'the screen has not settled yet');
+  timers.advance(1);
+  t.equal(writer.writes.length, 3, 'idle, empty, past the settle time: the resume prompt');
+  t.match(writer.writes[2], new RegExp(`^Continue from the checkpoint note in ${checked[0]!.replace(/\./g, '\\.')}.*\\r$`));
+  t.same(phases(), ['armed', 'prompted', 'note-written', 'cleared', 'resumed']);
+  t.equal(c.guardState, 'working', 'the resume prompt is a turn');
+  c.exit();
 });
 
 t.test('the user typing holds the checkpoint; their Enter submits and guard waits for the next idle', async (t) => {
