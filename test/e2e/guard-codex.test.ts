@@ -1,8 +1,9 @@
 // `guard codex` end to end: the real Codex CLI 0.171.0 under bin/guard.js against the project's
 // Responses stand-in, offline (test/helpers/codex-env.ts). The footer and `guard ls --json` show
 // the newest main request's context to the token (input_token_count, the cached part not added
-// twice); a conversation padded toward Codex's own compaction point (90% of its window) is
-// compacted by guard first and the next prompt is answered; text the user has not sent is never
+// twice); a conversation padded toward Codex's own compaction point (90% of its window) is handed
+// over by guard first (the note, /new, the resume prompt in a new conversation the gauge follows),
+// or compacted with --strategy compact, and the next prompt is answered; text the user has not sent is never
 // typed over; `guard log --json latest` records it all, with the agent.
 import t, { type Test } from 'tap';
 import { startResponsesStandin, type ResponsesStandin } from '../../src/demo/responses-standin.js';
