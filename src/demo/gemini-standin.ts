@@ -7,7 +7,7 @@
 // the HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from './standin-http.js';
+import { checkCount, readBody } from './standin-http.js';
 import { DEFAULT_OUTPUT_TOKENS, promptTokens } from './standin-usage.js';
 import { answerFor, newestUserText, padInContents, threadOf, type GeminiAnswer, type GeminiThread, type GenerateBody } from './gemini-script.js';
 import { GEMINI_WINDOW, errorBody, generateJson, sseFrame, streamChunks, tooLongMessage, usageFor, type UsageMetadata } from './gemini-wire.js';
@@ -70,11 +70,7 @@ export interface GeminiStandin {
   close(): Promise<void>;
 }
 
-function count(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`gemini standin: ${name} must be a non-negative number, got ${String(v)}`);
-  return v;
-}
+const count = (name: string, v: number | undefined, dflt: number): number => checkCount('gemini standin', name, v, dflt);
 
 const HTTP_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 404: 'NOT_FOUND', 405: 'INVALID_ARGUMENT', 413: 'INVALID_ARGUMENT', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 

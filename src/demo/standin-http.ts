@@ -1,6 +1,6 @@
 // What every stand-in API server needs from node:http (the Messages one, src/demo/standin-api.ts;
-// the Responses one, src/demo/responses-standin.ts): a request body read whole up to a size
-// limit, and a check of numeric options at the boundary. Input: a request, an option's value.
+// the Responses one, src/demo/responses-standin.ts; the Gemini one, src/demo/gemini-standin.ts):
+// a request body read whole up to a size limit, and a check of numeric options at the boundary. Input: a request, an option's value.
 // Output: the body text (null past the limit), the number or a clear error.
 import type { IncomingMessage } from 'node:http';
 
