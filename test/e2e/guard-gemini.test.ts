@@ -30,7 +30,9 @@ t.test('the footer and guard ls show the newest main request exactly; the log re
   const last = s.api.lastMain();
   const context = last?.usage?.promptTokenCount ?? -1;
   await until(() => footerOf(s.term).includes(`${k(context)} / ${k(COMPRESS_AT)}`), 15_000, `the footer to show ${k(context)} / ${k(COMPRESS_AT)}`);
-  const ls = guardLsJson(s);
+  // The live entry is rewritten at most every UPDATE_INTERVAL_MS (src/registry/live.ts): it may trail the footer.
+  const ls = await until(() => { const now = guardLsJson(s); return now[0]?.contextTokens === context ? now : null; }, 5_000,
+    () => `guard ls to show ${context}: ${JSON.stringify(guardLsJson(s))}`);
   t.equal(ls.length, 1);
   t.match(ls[0], { program: 'gemini', agent: 'gemini', model: 'standin-model', contextTokens: context, contextWindow: WINDOW, autoCompactAt: COMPRESS_AT, state: 'idle' },
     `guard ls: the context is the stand-in's promptTokenCount (${context}), cached part included`);
