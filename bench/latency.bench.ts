@@ -2,11 +2,17 @@
 // (CPU % and resident memory with an idle program). Bare and guard take turns key by key, so load
 // from other work on the machine hits both alike. The outer terminal is a node-pty in this
 // process; the program is `cat` in raw mode, which echoes each key at once. guard runs from
-// bin/guard.js (needs `npm run build`). Figures only: no assertions.
+// bin/guard.js (needs `npm run build`). Two references take the same turns: tmux (when installed;
+// another multiplexer, in C) and bench/pty-relay.ts (the least a Node.js program between a
+// terminal and a pty can do), so that guard's figure can be read against what any program in its
+// place adds on the same machine. Figures only: no assertions.
 // Run alone: `npx tsx bench/latency.bench.ts`.
 import * as pty from '@lydell/node-pty';
 import { CLOCK_TICKS, cpuTicks, rssMb } from './proc.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -87,12 +93,33 @@ async function idleCost(): Promise<{ cpuPct: number; rss: number }> {
 }
 
 export default async function latencyBench(): Promise<void> {
-  const [bare = [], guard = []] = await echoLatencies([
-    [ECHO_PROGRAM[0] as string, ECHO_PROGRAM.slice(1)],
-    [process.execPath, [join(ROOT, 'bin/guard.js'), ...ECHO_PROGRAM]],
-  ]);
-  const line = (name: string, xs: number[]): string => `${name.padEnd(8)} p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms`;
-  process.stdout.write(`keystroke → echo, ${SAMPLES} keys each (after ${WARMUP} unmeasured), ${GAP_MS} ms apart, bare and guard in turns\n${line('bare pty', bare)}\n${line('guard', guard)}\n`);
+  const tmux = spawnSync('tmux', ['-V']).status === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'guard-bench-latency-'));
+  const socket = `guard-bench-${process.pid}`;
+  const tmuxConf = join(dir, 'tmux.conf');
+  // No status line (it would redraw), no delay after Esc.
+  writeFileSync(tmuxConf, 'set -g status off\nset -g escape-time 0\n');
+  const names = ['bare pty', 'guard', 'node relay', ...(tmux ? ['tmux'] : [])];
+  let results: number[][];
+  try {
+    results = await echoLatencies([
+      [ECHO_PROGRAM[0] as string, ECHO_PROGRAM.slice(1)],
+      [process.execPath, [join(ROOT, 'bin/guard.js'), ...ECHO_PROGRAM]],
+      [process.execPath, ['--import', 'tsx', join(ROOT, 'bench/pty-relay.ts'), ...ECHO_PROGRAM]],
+      ...(tmux ? [['tmux', ['-L', socket, '-f', tmuxConf, 'new-session', `sh -c '${ECHO_PROGRAM.slice(2).join(' ')}'`]] as [string, string[]]] : []),
+    ]);
+  } finally {
+    if (tmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const [bare = [], guard = []] = results;
+  const line = (name: string, xs: number[]): string => {
+    const added = name === 'bare pty' ? '' : `   adds p50 ${(pct(xs, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${(pct(xs, 99) - pct(bare, 99)).toFixed(2)} ms`;
+    return `${name.padEnd(10)} p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms${added}`;
+  };
+  process.stdout.write(`keystroke → echo, ${SAMPLES} keys each (after ${WARMUP} unmeasured), ${GAP_MS} ms apart, all in turns\n`);
+  for (const [i, name] of names.entries()) process.stdout.write(`${line(name, results[i] ?? [])}\n`);
+  if (!tmux) process.stdout.write('tmux       skipped: tmux not installed (apt-get install tmux)\n');
   const addedP99 = pct(guard, 99) - pct(bare, 99);
   process.stdout.write(`added by guard: p50 ${(pct(guard, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P99_MS} ms on a quiet machine${addedP99 <= TARGET_ADDED_P99_MS ? ', met' : ', MISSED'})\n`);
   const idle = await idleCost();

@@ -17,7 +17,6 @@
 // the controller switches checkpoints off (nothing is typed any more; the gauge goes on); a fault
 // in the gauge switches the gauge and checkpoints off; a fault in the record stops recording.
 // Each is said once in the run's notices (src/ui/notices.ts), and the agent keeps running.
-import { randomBytes } from 'node:crypto';
 import { startReceiver, TOKEN_HEADER, type HookAnswer } from '../telemetry/receiver.js';
 import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
 import type { Forwarder } from '../telemetry/forwarder.js';
@@ -40,6 +39,7 @@ import { isolatedPart, partClock, faultText } from '../supervisor/parts.js';
 import type { UserWrite } from '../writer/writer.js';
 import { Notices, type PostOptions } from '../ui/notices.js';
 import { backgroundClock, realClock, type Clock } from '../lib/clock.js';
+import { randomBytes } from '../lib/lazy-builtin.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';

@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GUARD_HOOK_EVENTS } from './hooks.js';
-import { USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
+import { USER_CA_CERTS_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
 
 export interface HookCommand { type: string; command?: string; timeout?: number; [key: string]: unknown }
 export interface HookMatcher { matcher?: string; hooks: HookCommand[]; [key: string]: unknown }
@@ -68,15 +68,19 @@ export function shellQuote(s: string): string {
  * runners and some tool managers set) run on a worker thread the main thread waits for with
  * Atomics.wait; seen: hook relays under such a loader, their Claude gone, blocked there for 12
  * minutes and more, past their own deadline. A relay must start lean and end on time.
+ * NODE_EXTRA_CA_CERTS is emptied too: the relays only talk to guard on 127.0.0.1 over plain HTTP,
+ * and Node reads and parses that certificate file at every start, before any code runs (measured
+ * on this project's machine, where it names the system bundle: `node -e ''` took 85-140 ms with it
+ * and 37-49 ms without). Claude waits for some hooks (UserPromptSubmit before each prompt).
  */
-const LEAN_NODE = 'NODE_OPTIONS=';
+const LEAN_NODE = 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS=';
 
 export function hookRelayCommand(relay: RelayPaths, event: string): string {
   return `${LEAN_NODE} ${shellQuote(relay.node)} ${shellQuote(relay.hookRelay)} ${event}`;
 }
 
 export function statusLineRelayCommand(relay: RelayPaths, userCommand: string | null): string {
-  const keep = userCommand ? `${USER_NODE_OPTIONS_ENV}="\${NODE_OPTIONS-}" ` : '';
+  const keep = userCommand ? `${USER_NODE_OPTIONS_ENV}="\${NODE_OPTIONS-}" ${USER_CA_CERTS_ENV}="\${NODE_EXTRA_CA_CERTS-}" ` : '';
   const base = `${keep}${LEAN_NODE} ${shellQuote(relay.node)} ${shellQuote(relay.statusLineRelay)}`;
   return userCommand ? `${base} ${USER_COMMAND_FLAG} ${Buffer.from(userCommand, 'utf8').toString('base64url')}` : base;
 }

@@ -1,7 +1,7 @@
 // Run ids: one per guard run, shared by its session log (`sessions/<id>.jsonl`) and its live
 // registry entry (`live/<id>.json`). Sortable by time as plain strings (UTC, second precision),
 // with a random tail so two runs started in the same second do not collide.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lib/lazy-builtin.js';
 
 /** Four hex digits: 65,536 tails per second is plenty for one user's machine. */
 const RANDOM_BYTES = 2;

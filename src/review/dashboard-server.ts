@@ -6,7 +6,7 @@
 // `/session/<id>` a session's review page. Sessions that start or end while it runs simply
 // appear in or leave the registry; a file that vanishes mid-read is skipped.
 import * as http from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { crypto, randomBytes } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 import { listLive, type LiveEntry } from '../registry/live.js';
 import { SessionNotFoundError } from '../log/reader.js';
@@ -64,7 +64,7 @@ function sameToken(given: string | null, token: string): boolean {
   if (given === null) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && crypto().timingSafeEqual(a, b);
 }
 
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {

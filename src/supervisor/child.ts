@@ -2,7 +2,7 @@
 // no pty at all, the program inherits guard's standard streams, so its bytes reach the pipe
 // untouched and it sees what it would see run bare. guard still supervises: the exit status,
 // and SIGTERM/SIGHUP end the program.
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lib/lazy-builtin.js';
 import { programEnd, exitedWith, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 
 export interface ChildHandle {
@@ -14,7 +14,7 @@ export interface ChildHandle {
 
 /** `onSpawnError`: the program could not be started (e.g. ENOEXEC); its status is then 126. */
 export function spawnChild(file: string, argv0: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onSpawnError: (err: Error) => void = () => {}): ChildHandle {
-  const child = spawn(file, args, { cwd, env, stdio: 'inherit', argv0 });
+  const child = childProcess().spawn(file, args, { cwd, env, stdio: 'inherit', argv0 });
   const exited = new Promise<ProgramEnd>((resolve) => {
     child.on('exit', (code, signal) => resolve(programEnd(code, signal)));
     child.on('error', (err) => { onSpawnError(err); resolve(exitedWith(EXIT_NOT_EXECUTABLE)); });

@@ -9,8 +9,7 @@
 // sockets beyond MAX_CONNECTIONS are closed at accept.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
+import { crypto, zlib } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TelemetryBatch } from './records.js';
@@ -134,7 +133,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const codecReady = loadCodec();
   // Should it ever fail to load, each request reports it (500); nothing may go unhandled meanwhile.
   codecReady.catch(() => undefined);
-  const tokenDigest = digest(opts.token);
+  // Hashed at the first request, not here: node:crypto then loads after the program's spawn.
+  let tokenDigest: Buffer | null = null;
   const reportError = (err: Error): void => {
     try { opts.onError?.(err); } catch { /* a faulty error sink must not take the receiver down */ }
   };
@@ -162,7 +162,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await codecReady;
-    if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest)) {
+    if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest ??= digest(opts.token))) {
       refuse(req, res, 401, 'missing or wrong token');
       return;
     }
@@ -331,7 +331,7 @@ function readBody(req: IncomingMessage, gzip: boolean, limit: number): Promise<B
     let rawBytes = 0;
     let bodyBytes = 0;
     let done = false;
-    const gunzip = gzip ? createGunzip() : undefined;
+    const gunzip = gzip ? zlib().createGunzip() : undefined;
     const source: Readable = gunzip ?? req;
     const finish = (result: Buffer | typeof TOO_LARGE | typeof BAD_GZIP | typeof ABORTED): void => {
       if (done) return;
@@ -377,13 +377,13 @@ function short(reason: string): string {
 }
 
 function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return crypto().createHash('sha256').update(text, 'utf8').digest();
 }
 
 // Both sides are hashed first so the comparison takes the same time whatever the length.
 function tokenMatches(header: string | string[] | undefined, expected: Buffer): boolean {
   if (typeof header !== 'string') return false;
-  return timingSafeEqual(digest(header.trim()), expected);
+  return crypto().timingSafeEqual(digest(header.trim()), expected);
 }
 
 /** The OTLP encoding a content-type names (parameters such as charset allowed), if supported. */

@@ -8,6 +8,7 @@
 import { ScreenModel, type TerminalColours } from '../screen/model.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
+import { warmUpDisplay } from './warm-up.js';
 import type { FooterSource } from './footer-source.js';
 import type { Notices } from './notices.js';
 import { InputRouter, type ScrollControl } from '../input/router.js';
@@ -105,6 +106,8 @@ export class PaneUi implements Disposable {
   private echoDue = false;
   /** When the pending frame timer runs (clock time). */
   private frameDueAt = 0;
+  /** The program has written something (the warm-up is then pointless). */
+  private outputSeen = false;
   /** The footer changed: guard's own words (a notice may be brief) wait for no flood rate. */
   private footerDue = false;
 
@@ -153,9 +156,18 @@ export class PaneUi implements Disposable {
     this.applyModes(this.model.modes());
     this.renderer.invalidate();
     this.drawFrame();
+    // After the output that came while the display loaded (the supervisor hands it over next).
+    this.subs.add(this.d.clock.setImmediate(() => this.warmUp()));
+  }
+
+  /** Warms the parser and the renderer (./warm-up.ts) while the program has written nothing yet. */
+  private warmUp(): void {
+    if (this.disposed || this.outputSeen) return;
+    try { warmUpDisplay(this.cols, this.paneRows); } catch { /* optional: the first frame is then merely slower */ }
   }
 
   feedOutput(data: Buffer): void {
+    this.outputSeen = true;
     this.bytesSinceFrame += data.length;
     if (this.typed) { this.typed = false; this.echoDue = true; }
     this.model.write(data, () => {

@@ -16,6 +16,8 @@ export const USER_COMMAND_FLAG = '--user-command-b64';
 /** The relays run with NODE_OPTIONS emptied (src/claude/settings.ts); the status-line relay finds
  * the user's own here and gives it back to their command. */
 export const USER_NODE_OPTIONS_ENV = 'GUARD_USER_NODE_OPTIONS';
+/** Likewise the user's NODE_EXTRA_CA_CERTS (the relays run without it). */
+export const USER_CA_CERTS_ENV = 'GUARD_USER_NODE_EXTRA_CA_CERTS';
 /** The receiver's header (src/telemetry/receiver.ts TOKEN_HEADER); repeated here so that the relay
  * loads no other module of guard's. */
 const TOKEN_HEADER = 'x-guard-token';

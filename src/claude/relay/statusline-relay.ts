@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { RELAY_DEADLINE_MS, TOKEN_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV, postHook, readStdin } from './post.js';
+import { RELAY_DEADLINE_MS, TOKEN_ENV, USER_CA_CERTS_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV, postHook, readStdin } from './post.js';
 
 /** Once the user's line is printed, the POST to 127.0.0.1 gets this much longer to finish. */
 const POST_GRACE_MS = 100;
@@ -36,10 +36,13 @@ function runUserCommand(command: string, input: Buffer): Promise<number> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env[TOKEN_ENV];
-    // The relay itself ran with NODE_OPTIONS emptied (src/claude/settings.ts); the user's command gets theirs back.
-    const userNodeOptions = env[USER_NODE_OPTIONS_ENV];
-    delete env[USER_NODE_OPTIONS_ENV];
-    if (userNodeOptions) env['NODE_OPTIONS'] = userNodeOptions; else delete env['NODE_OPTIONS'];
+    // The relay itself ran with NODE_OPTIONS and NODE_EXTRA_CA_CERTS emptied (src/claude/settings.ts);
+    // the user's command gets theirs back.
+    for (const [copy, name] of [[USER_NODE_OPTIONS_ENV, 'NODE_OPTIONS'], [USER_CA_CERTS_ENV, 'NODE_EXTRA_CA_CERTS']] as const) {
+      const value = env[copy];
+      delete env[copy];
+      if (value) env[name] = value; else delete env[name];
+    }
     // Claude Code runs status-line commands with bash where there is one.
     const shell = process.platform !== 'win32' && existsSync('/bin/bash') ? '/bin/bash' : true;
     let child;

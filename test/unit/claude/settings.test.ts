@@ -14,7 +14,7 @@ const FILE = '/tmp/guard-settings-x/settings.json';
 t.test('guard settings: one command hook per event running the relay with the event name', async (t) => {
   const s = buildGuardSettings({ relay, statusLine: false });
   t.same(Object.keys(s.hooks!).sort(), [...EVENTS].sort());
-  t.same(s.hooks!['Stop'], [{ matcher: '', hooks: [{ type: 'command', command: 'NODE_OPTIONS= /usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js Stop', timeout: 5 }] }]);
+  t.same(s.hooks!['Stop'], [{ matcher: '', hooks: [{ type: 'command', command: 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js Stop', timeout: 5 }] }]);
   t.equal(s.statusLine, undefined);
 });
 
@@ -23,10 +23,10 @@ t.test('the status-line relay carries the user command base64url and keeps paddi
   t.equal(s.statusLine!.padding, 2);
   t.equal(s.statusLine!.type, 'command');
   const cmd = s.statusLine!.command!;
-  t.ok(cmd.startsWith(`GUARD_USER_NODE_OPTIONS="\${NODE_OPTIONS-}" NODE_OPTIONS= /usr/bin/node '/opt/guard dir/statusline-relay.js' --user-command-b64 `), cmd);
+  t.ok(cmd.startsWith(`GUARD_USER_NODE_OPTIONS="\${NODE_OPTIONS-}" GUARD_USER_NODE_EXTRA_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node '/opt/guard dir/statusline-relay.js' --user-command-b64 `), cmd);
   const b64 = cmd.split(' ').pop()!;
   t.equal(Buffer.from(b64, 'base64url').toString('utf8'), "echo 'hi' && date");
-  t.equal(statusLineRelayCommand(relay, null), "NODE_OPTIONS= /usr/bin/node '/opt/guard dir/statusline-relay.js'");
+  t.equal(statusLineRelayCommand(relay, null), "NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node '/opt/guard dir/statusline-relay.js'");
 });
 
 t.test('shellQuote', async (t) => {

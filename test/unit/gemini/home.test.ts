@@ -25,7 +25,7 @@ t.test('guard hooks: each event runs the relay; receiver and token by name only'
   t.equal(after['type'], 'command');
   t.equal(after['name'], 'guard-AfterAgent');
   t.equal(after['command'], hookRelayCommand(RELAY, 'AfterAgent'), "Claude's relay command, unchanged");
-  t.match(after['command'], /^NODE_OPTIONS= \S*\/usr\/bin\/node\S* \S*\/opt\/guard\/dist\/relay\/hook-relay\.js\S* AfterAgent$/);
+  t.match(after['command'], /^NODE_OPTIONS= NODE_EXTRA_CA_CERTS= \S*\/usr\/bin\/node\S* \S*\/opt\/guard\/dist\/relay\/hook-relay\.js\S* AfterAgent$/);
   t.equal(after['timeout'], 5000, 'milliseconds, as Gemini reads it');
   t.same(after['env'], { GUARD_RECEIVER_URL: '$GUARD_RECEIVER_URL', GUARD_TOKEN: '$GUARD_TOKEN' });
 });

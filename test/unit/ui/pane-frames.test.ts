@@ -140,6 +140,20 @@ t.test('the user\'s terminal shows the program\'s own screen cell for cell: wide
   t.ok(frames > 10, 'many frames drawn on the way');
 });
 
+t.test('the warm-up, while the program has written nothing, draws nothing and leaves the pane empty', async (t) => {
+  const { ui, clock, written, errors } = pane();
+  t.teardown(() => ui.dispose());
+  const before = written.length;
+  clock.advance(0);
+  t.equal(written.length, before, 'nothing more on the user\'s terminal');
+  t.same(ui.paneText().filter((row) => row.trim() !== ''), [], 'the program\'s screen is still empty');
+  ui.feedOutput(Buffer.from('hello'));
+  await ui.drained();
+  ui.flushFrame();
+  t.equal(ui.paneText()[0]?.trimEnd(), 'hello', 'the program\'s first output lands on the clean screen');
+  t.same(errors, []);
+});
+
 t.test('the model says which rows changed (xterm 6\'s row tracker; on an upgrade that drops it, every row is redrawn)', async (t) => {
   const m = new ScreenModel({ cols: COLS, rows: 10, scrollback: 100, colours: Promise.resolve(DEFAULT_COLOURS), version: '0.0.0' });
   t.teardown(() => m.dispose());

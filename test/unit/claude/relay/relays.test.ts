@@ -151,19 +151,24 @@ function sh(command: string, env: NodeJS.ProcessEnv, stdin: string): Promise<Run
   });
 }
 
-t.test('relay commands run node with NODE_OPTIONS emptied; the user\'s status-line command gets theirs back', async (t) => {
+t.test('relay commands run node with NODE_OPTIONS and NODE_EXTRA_CA_CERTS emptied; the user\'s status-line command gets both back', async (t) => {
   const s = await server(t);
   const dir = t.testdir({ 'loader.mjs': 'process.stdout.write("LOADED ");\n' });
   const loader = `--import=${join(dir, 'loader.mjs')}`;
   const paths = { node: process.execPath, hookRelay: relay.hookRelay, statusLineRelay: relay.statusLineRelay };
-  const userCmd = `node -e "process.stdout.write('user NODE_OPTIONS=' + (process.env.NODE_OPTIONS ?? '') + ' copy=' + (process.env.GUARD_USER_NODE_OPTIONS ?? 'none'))"`;
-  const env = { ...process.env, NODE_OPTIONS: loader, GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' };
+  const userCmd = `node -e "process.stdout.write('user NODE_OPTIONS=' + (process.env.NODE_OPTIONS ?? '') + ' copy=' + (process.env.GUARD_USER_NODE_OPTIONS ?? 'none') + ' certs=' + (process.env.NODE_EXTRA_CA_CERTS ?? '') + ' certsCopy=' + (process.env.GUARD_USER_NODE_EXTRA_CA_CERTS ?? 'none'))"`;
+  // A certificate file that does not exist: every node started with it warns on stderr.
+  const certs = join(dir, 'no-such-ca.pem');
+  const env = { ...process.env, NODE_OPTIONS: loader, NODE_EXTRA_CA_CERTS: certs, GUARD_RECEIVER_URL: s.url, GUARD_TOKEN: 't' };
   const hook = await sh(hookRelayCommand(paths, 'Stop'), env, STOP);
   t.same([hook.code, hook.stdout], [0, ''], 'the hook relay loaded no loader (it would have printed) and printed nothing');
+  t.notMatch(hook.stderr, /extra certs/i, 'the hook relay did not read NODE_EXTRA_CA_CERTS');
   const line = await sh(statusLineRelayCommand(paths, userCmd), env, STATUS);
+  t.equal(line.stderr.split(/extra certs/i).length - 1, 1, 'the certificate file was read once: by the user\'s command, not the relay');
+  t.match(line.stdout, ` certs=${certs} certsCopy=none`, 'the user\'s command had its NODE_EXTRA_CA_CERTS back, without guard\'s copy');
   t.equal(line.stdout.split('LOADED').length - 1, 1, 'the loader ran once: in the user\'s command, not in the relay');
   t.match(line.stdout, new RegExp(`^LOADED user NODE_OPTIONS=\\S*${loader.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 'the user\'s command had its NODE_OPTIONS back');
-  t.match(line.stdout, / copy=none$/, 'and not guard\'s copy of them');
+  t.match(line.stdout, / copy=none /, 'and not guard\'s copy of them');
   t.equal(s.got.length, 2, 'both relays posted');
 });
 

@@ -1,0 +1,47 @@
+// Node built-ins that guard needs only after it has started the program (the receiver's first
+// request, a gzipped body, a run without a terminal), loaded on first use instead of at start.
+// Part of the shared toolkit (src/lib/): imports nothing of guard's. Also the run's random bytes,
+// read from the kernel without loading node:crypto.
+//
+// Why: an ES module's static imports all load before its first line runs, so every built-in the
+// CLI bundle names delays `guard claude`'s spawn (issue 10). Measured on this project's 2-core
+// machine, median of 20 spawns each: node:crypto, node:zlib and node:child_process cost 7-10 ms
+// of the ~118 ms from guard's start to Claude's spawn; each alone loads in 4-7 ms.
+import { createRequire } from 'node:module';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const requireBuiltin = createRequire(import.meta.url);
+
+/** A getter for a built-in module, loaded on the first call. */
+export function lazyBuiltin<T>(name: `node:${string}`): () => T {
+  let mod: T | undefined;
+  return () => (mod ??= requireBuiltin(name) as T);
+}
+
+export const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+export const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
+export const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
+
+/**
+ * `n` random bytes from the kernel's generator (/dev/urandom, as node:crypto's own randomBytes
+ * uses on Linux and macOS), falling back to node:crypto where that file cannot be read.
+ */
+export function randomBytes(n: number): Buffer {
+  if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`randomBytes: n must be a positive integer, got ${String(n)}`);
+  const buf = Buffer.alloc(n);
+  let fd: number | null = null;
+  try {
+    fd = openSync('/dev/urandom', 'r');
+    let got = 0;
+    while (got < n) {
+      const r = readSync(fd, buf, got, n - got, null);
+      if (r <= 0) throw new Error('short read from /dev/urandom');
+      got += r;
+    }
+    return buf;
+  } catch {
+    return crypto().randomBytes(n);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
