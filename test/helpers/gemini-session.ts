@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startGeminiStandin, type GeminiStandin, type GeminiStandinOptions } from '../../src/demo/gemini-standin.js';
 import { OFFLINE_GEMINI_MODEL, offlineGeminiEnv, writeOfflineGeminiHome } from '../../src/demo/offline-gemini.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
+import { SUBMIT_DELAY_MS } from '../../src/agents/gemini/adapter.js';
 import { GUARD_BIN, REPO_ROOT } from './claude-env.js';
 import { startTerminal, type TestTerminal } from './terminal.js';
 
@@ -91,6 +92,10 @@ export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promi
     const before = api.generations('main').length;
     term.write(text);
     await term.waitFor((s) => s.includes(text.slice(0, 40)), 10_000);
+    // Gemini takes an Enter soon after pasted text as a newline (SUBMIT_DELAY_MS, src/agents/gemini/
+    // adapter.ts); text written in one piece reads as a paste. Seen under CI load: the Enter sent as
+    // soon as the text showed became a newline and the turn never left.
+    await new Promise((r) => setTimeout(r, SUBMIT_DELAY_MS + 100));
     term.write('\r');
     const deadline = Date.now() + timeoutMs;
     await api.waitForRequest((r) => r.thread === 'main' && api.generations('main').indexOf(r) >= before, timeoutMs);
