@@ -7,7 +7,7 @@
 // the HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkCount, readBody } from './standin-http.js';
+import { RequestLog, checkCount, readBody } from './standin-http.js';
 import { DEFAULT_OUTPUT_TOKENS, promptTokens } from './standin-usage.js';
 import { answerFor, newestUserText, padInContents, threadOf, type GeminiAnswer, type GeminiThread, type GenerateBody } from './gemini-script.js';
 import { GEMINI_WINDOW, errorBody, generateJson, sseFrame, streamChunks, tooLongMessage, usageFor, type UsageMetadata } from './gemini-wire.js';
@@ -77,15 +77,14 @@ const HTTP_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 404: 'NOT
 class Standin implements GeminiStandin {
   port = 0;
   url = '';
-  readonly requests: GeminiStandinRequest[] = [];
+  private readonly log = new RequestLog<GeminiStandinRequest>('gemini standin');
+  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   window: number;
   readonly server: Server;
   private readonly outputTokens: number;
   private readonly queued: Array<{ answer: GeminiAnswer; thread: GeminiThread }> = [];
-  private readonly waiters = new Set<(r: GeminiStandinRequest) => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private seq = 0;
 
   constructor(o: GeminiStandinOptions) {
@@ -104,28 +103,14 @@ class Standin implements GeminiStandin {
 
   enqueue(answer: GeminiAnswer, thread: GeminiThread = 'main'): void { this.queued.push({ answer, thread }); }
 
-  waitForRequest(pred: (r: GeminiStandinRequest) => boolean, timeoutMs = 30_000): Promise<GeminiStandinRequest> {
-    const found = this.requests.find(pred);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const waiter = (r: GeminiStandinRequest): void => { if (pred(r)) { this.waiters.delete(waiter); clearTimeout(timer); this.timers.delete(timer); resolve(r); } };
-      const timer = setTimeout(() => { this.waiters.delete(waiter); this.timers.delete(timer); reject(new Error(`gemini standin: no matching request within ${timeoutMs} ms (${this.requests.length} seen)`)); }, timeoutMs);
-      this.timers.add(timer);
-      this.waiters.add(waiter);
-    });
-  }
+  waitForRequest(pred: (r: GeminiStandinRequest) => boolean, timeoutMs?: number): Promise<GeminiStandinRequest> { return this.log.waitForRequest(pred, timeoutMs); }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.waiters.clear();
+    this.log.close();
     await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
   }
 
-  private record(r: GeminiStandinRequest): void {
-    this.requests.push(r);
-    for (const w of [...this.waiters]) { try { w(r); } catch { /* a test's predicate must not break the server */ } }
-  }
+  private record(r: GeminiStandinRequest): void { this.log.record(r); }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
@@ -173,12 +158,7 @@ class Standin implements GeminiStandin {
     if (answer.kind === 'error') { this.refuse(res, rec, answer.status, answer.message, answer.errorStatus); return; }
     rec.status = 200;
     this.record(rec);
-    if (this.latencyMs > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.timers.delete(timer); resolve(); }, this.latencyMs);
-        this.timers.add(timer);
-      });
-    }
+    if (this.latencyMs > 0) await this.log.delay(this.latencyMs);
     if (res.destroyed) return;
     const responseId = `standin-${rec.seq}`;
     if (rec.call === 'generateContent') {

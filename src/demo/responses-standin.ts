@@ -9,7 +9,7 @@
 // Besides `POST /v1/responses`, Codex 0.171.0 posts its turn costs to `/v1/analytics/codex/turn-costs`
 // after each turn: answered 200 `{}` (and recorded), as any `/v1/analytics/…` post.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { checkCount, readBody } from './standin-http.js';
+import { RequestLog, checkCount, readBody } from './standin-http.js';
 import type { AddressInfo } from 'node:net';
 import { frame } from './sse.js';
 import { CHARS_PER_TOKEN, DEFAULT_OUTPUT_TOKENS } from './standin-usage.js';
@@ -87,14 +87,14 @@ export interface ResponsesStandin {
 class Standin implements ResponsesStandin {
   port = 0;
   baseUrl = '';
-  readonly requests: ResponsesRequest[] = [];
+  private readonly log = new RequestLog<ResponsesRequest>('responses standin');
+  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   window: number;
   readonly server: Server;
   private readonly outputTokens: number;
   private readonly queued: Array<{ answer: ResponsesAnswer; thread: ResponsesThread }> = [];
-  private readonly waiters = new Set<{ pred: (r: ResponsesRequest) => boolean; resolve: (r: ResponsesRequest) => void; timer: NodeJS.Timeout }>();
   private seq = 0;
 
   constructor(opts: ResponsesStandinOptions) {
@@ -113,28 +113,14 @@ class Standin implements ResponsesStandin {
 
   enqueue(answer: ResponsesAnswer, thread: ResponsesThread = 'main'): void { this.queued.push({ answer, thread }); }
 
-  waitForRequest(pred: (r: ResponsesRequest) => boolean, timeoutMs = 30_000): Promise<ResponsesRequest> {
-    const found = this.requests.find(pred);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const w = {
-        pred, resolve: (r: ResponsesRequest) => { clearTimeout(w.timer); this.waiters.delete(w); resolve(r); },
-        timer: setTimeout(() => { this.waiters.delete(w); reject(new Error(`responses standin: no matching request within ${timeoutMs} ms (${this.requests.length} seen)`)); }, timeoutMs),
-      };
-      this.waiters.add(w);
-    });
-  }
+  waitForRequest(pred: (r: ResponsesRequest) => boolean, timeoutMs?: number): Promise<ResponsesRequest> { return this.log.waitForRequest(pred, timeoutMs); }
 
   async close(): Promise<void> {
-    for (const w of this.waiters) clearTimeout(w.timer);
-    this.waiters.clear();
+    this.log.close();
     await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
   }
 
-  private record(r: ResponsesRequest): void {
-    this.requests.push(r);
-    for (const w of [...this.waiters]) if (w.pred(r)) w.resolve(r);
-  }
+  private record(r: ResponsesRequest): void { this.log.record(r); }
 
   private send(res: ServerResponse, status: number, json: Record<string, unknown>): void {
     if (res.headersSent) { res.destroy(); return; }
@@ -188,7 +174,7 @@ class Standin implements ResponsesStandin {
     rec.status = answer.kind === 'error' ? answer.status : 200;
     this.record(rec);
     if (answer.kind === 'error') { this.send(res, answer.status, responsesErrorJson(answer.code, answer.message)); return; }
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (this.latencyMs > 0) await this.log.delay(this.latencyMs);
     if (res.destroyed) return;
     const item: OutputItem = answer.kind === 'text'
       ? { type: 'message', id: `msg_standin_${rec.seq}`, text: answer.text }

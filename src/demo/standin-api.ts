@@ -5,7 +5,7 @@
 // The script (which keyword gets which answer) is src/demo/standin-script.ts; the wire format
 // is src/demo/sse.ts. This file only does the HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { checkCount, readBody } from './standin-http.js';
+import { RequestLog, checkCount, readBody } from './standin-http.js';
 import type { AddressInfo } from 'node:net';
 import { answerEvents, answerJson, errorJson, frame, type Answer, type AnswerBlock } from './sse.js';
 import {
@@ -116,7 +116,8 @@ export interface StandinApi {
 class Standin implements StandinApi {
   port = 0;
   url = '';
-  readonly requests: StandinRequest[] = [];
+  private readonly log = new RequestLog<StandinRequest>('standin');
+  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   /** Sub-agent requests wait this long instead of latencyMs; null: latencyMs. */
@@ -129,8 +130,6 @@ class Standin implements StandinApi {
   private readonly recordBodies: boolean;
   private readonly windowFor: StandinOptions['windowFor'];
   private readonly queued: Array<{ answer: ScriptedAnswer; thread: ThreadKind }> = [];
-  private readonly listeners = new Set<RequestListener>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private seq = 0;
   private toolSeq = 0;
   readonly server: Server;
@@ -160,32 +159,18 @@ class Standin implements StandinApi {
 
   enqueue(answer: ScriptedAnswer, thread: ThreadKind = 'main'): void { this.queued.push({ answer, thread }); }
 
-  onRequest(listener: RequestListener): () => void {
-    this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
-  }
+  onRequest(listener: RequestListener): () => void { return this.log.onRequest(listener); }
 
-  waitForRequest(pred: (r: StandinRequest) => boolean, timeoutMs = 30_000): Promise<StandinRequest> {
-    const found = this.requests.find(pred);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { off(); this.timers.delete(timer); reject(new Error(`standin: no matching request within ${timeoutMs} ms (${this.requests.length} seen)`)); }, timeoutMs);
-      this.timers.add(timer);
-      const off = this.onRequest((r) => { if (pred(r)) { off(); clearTimeout(timer); this.timers.delete(timer); resolve(r); } });
-    });
-  }
+  waitForRequest(pred: (r: StandinRequest) => boolean, timeoutMs?: number): Promise<StandinRequest> { return this.log.waitForRequest(pred, timeoutMs); }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.listeners.clear();
+    this.log.close();
     await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
   }
 
   private record(r: StandinRequest): void {
     if (!this.recordBodies) r.body = null;
-    this.requests.push(r);
-    for (const l of [...this.listeners]) { try { l(r); } catch { /* a test's listener must not break the server */ } }
+    this.log.record(r);
   }
 
   private baseRecord(req: IncomingMessage, bodyChars: number): StandinRequest {
@@ -264,12 +249,7 @@ class Standin implements StandinApi {
     this.record(rec);
     if (answer.kind === 'error') { this.sendError(res, answer.status, answer.errorType, answer.message); return; }
     const latency = rec.thread === 'subagent' && this.subagentLatencyMs !== null ? this.subagentLatencyMs : this.latencyMs;
-    if (latency > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.timers.delete(timer); resolve(); }, latency);
-        this.timers.add(timer);
-      });
-    }
+    if (latency > 0) await this.log.delay(latency);
     if (res.destroyed) return;
     const a = this.toAnswer(rec, answer);
     if (!rec.stream) {

@@ -1,7 +1,9 @@
-// What every stand-in API server needs from node:http (the Messages one, src/demo/standin-api.ts;
-// the Responses one, src/demo/responses-standin.ts; the Gemini one, src/demo/gemini-standin.ts):
-// a request body read whole up to a size limit, and a check of numeric options at the boundary. Input: a request, an option's value.
-// Output: the body text (null past the limit), the number or a clear error.
+// What every stand-in API server shares (the Messages one, src/demo/standin-api.ts; the Responses
+// one, src/demo/responses-standin.ts; the Gemini one, src/demo/gemini-standin.ts): a request body
+// read whole up to a size limit, a check of numeric options at the boundary, and the log of the
+// requests served with the waits tests make on it. Input: a request, an option's value, each
+// request the server records. Output: the body text (null past the limit), the number or a clear
+// error, the requests in order and the first one matching a test's predicate.
 import type { IncomingMessage } from 'node:http';
 
 /** The whole body as UTF-8; null (and the request destroyed) once it passes `maxBytes`. */
@@ -24,4 +26,58 @@ export function checkCount(who: string, name: string, v: number | undefined, dfl
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new Error(`${who}: ${name} must be a non-negative number, got ${String(v)}`);
   return v;
+}
+
+/**
+ * The requests a stand-in served, in the order it recorded them, and the waits tests make on them.
+ * A test's listener or predicate that throws never breaks the server (it counts as no match).
+ * close() clears every timer: pending waits and delays then never settle (the server is going).
+ */
+export class RequestLog<R> {
+  readonly requests: R[] = [];
+  private readonly listeners = new Set<(r: R) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** `who` names the stand-in in a wait's timeout message. */
+  constructor(private readonly who: string) {}
+
+  record(r: R): void {
+    this.requests.push(r);
+    for (const l of [...this.listeners]) { try { l(r); } catch { /* a test's listener must not break the server */ } }
+  }
+
+  /** Called for each request once it is recorded; returns the unsubscribe function. */
+  onRequest(listener: (r: R) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Resolves with the first request (already recorded or future) matching `pred`. */
+  waitForRequest(pred: (r: R) => boolean, timeoutMs = 30_000): Promise<R> {
+    const found = this.requests.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        this.timers.delete(timer);
+        reject(new Error(`${this.who}: no matching request within ${timeoutMs} ms (${this.requests.length} seen)`));
+      }, timeoutMs);
+      this.timers.add(timer);
+      const off = this.onRequest((r) => { if (pred(r)) { off(); clearTimeout(timer); this.timers.delete(timer); resolve(r); } });
+    });
+  }
+
+  /** Resolves after `ms` (a stand-in's simulated latency), unless close() comes first. */
+  delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.timers.delete(timer); resolve(); }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listeners.clear();
+  }
 }
