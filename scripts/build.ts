@@ -3,8 +3,8 @@
 // benches run:
 //   dist/guard.js + dist/chunks/   the CLI (src/cli/main.ts), loaded by bin/guard.js; a chunk per
 //                                  part the sources load on demand (the display, the forwarder …)
-//   dist/relay/hook-relay.js       the hook relay Claude runs on each hook, one file
-//   dist/relay/statusline-relay.js the status-line relay, one file
+//   dist/relay/hook-relay.cjs       the hook relay Claude runs on each hook, one file
+//   dist/relay/statusline-relay.cjs the status-line relay, one file
 // Why: Node resolves, reads and compiles every module file separately; few files start sooner
 // (measured under load: `guard --version` 0.35-0.74 s with the packages bundled in, 1.2-2.1 s with
 // them left as imports, which ESM hoists to the bundle's start so that every run loaded undici,
@@ -60,8 +60,11 @@ export async function buildBundles(): Promise<void> {
     // `guard claude` would load blessed and blessed-contrib, which only `guard log` draws with,
     // and the terminal emulator before it spawns Claude.
     build({ ...common, entryPoints: entries(['guard']), splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-    // Each relay in one file.
-    build({ ...common, entryPoints: entries(['relay/hook-relay', 'relay/statusline-relay']) }),
+    // Each relay in one CommonJS file: a node started on an ES module sets up its module loader
+    // first, and the relays start once per hook and per status-line refresh (UserPromptSubmit
+    // before each prompt). Measured, median of 20 runs of the hook relay on this machine:
+    // 57 ms as an ES module, 51 ms as CommonJS.
+    build({ ...common, format: 'cjs', banner: {}, outExtension: { '.js': '.cjs' }, entryPoints: entries(['relay/hook-relay', 'relay/statusline-relay']) }),
   ]);
 }
 

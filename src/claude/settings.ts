@@ -55,7 +55,7 @@ export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPat
     if (i >= 0) dist = join(file.slice(0, i), 'dist');
   }
   const dir = join(dist, 'relay');
-  return { node: process.execPath, hookRelay: join(dir, 'hook-relay.js'), statusLineRelay: join(dir, 'statusline-relay.js') };
+  return { node: process.execPath, hookRelay: join(dir, 'hook-relay.cjs'), statusLineRelay: join(dir, 'statusline-relay.cjs') };
 }
 
 /** POSIX shell quoting: Claude runs hook and status-line commands through a shell. */

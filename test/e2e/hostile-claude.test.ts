@@ -63,7 +63,7 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   t.notMatch(cmdline.join(' '), /hook-relay|"hooks"|\{/, 'no settings JSON or relay command on Claude\'s command line');
   t.equal((await stat(settingsPath)).mode & 0o777, 0o600, 'the file is private');
   t.equal((await stat(join(settingsPath, '..'))).mode & 0o777, 0o700, 'in a private folder');
-  t.match(JSON.parse(await readFile(settingsPath, 'utf8')), { hooks: { Stop: [{ hooks: [{ command: /hook-relay\.js Stop$/ }] }] } }, 'holding guard\'s hooks');
+  t.match(JSON.parse(await readFile(settingsPath, 'utf8')), { hooks: { Stop: [{ hooks: [{ command: /hook-relay\.cjs Stop$/ }] }] } }, 'holding guard\'s hooks');
 
   await session.turn('hello', { until: REPLY_RE });
   const outer = api.lastMain()!;

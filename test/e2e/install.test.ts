@@ -40,7 +40,7 @@ t.test('npm pack ships the bundles and nothing of the sources, tests or fixtures
   t.ok(info, 'npm pack reported its tarball');
   if (!info) return;
   const files = info.files.map((f) => f.path).sort();
-  t.same(files.filter((f) => !f.startsWith('dist/chunks/')), ['README.md', 'bin/guard.js', 'dist/guard.js', 'dist/relay/hook-relay.js', 'dist/relay/statusline-relay.js', 'package.json']);
+  t.same(files.filter((f) => !f.startsWith('dist/chunks/')), ['README.md', 'bin/guard.js', 'dist/guard.js', 'dist/relay/hook-relay.cjs', 'dist/relay/statusline-relay.cjs', 'package.json']);
   t.ok(files.some((f) => /^dist\/chunks\/pane-ui-[\w-]+\.js$/.test(f)), 'the chunks the CLI loads on demand (the display: every guarded run loads it)');
   t.same(files.filter((f) => f.startsWith('dist/chunks/') && !/^dist\/chunks\/[\w-]+\.js$/.test(f)), [], 'nothing but bundled code in dist/chunks/');
   t.comment(`package: ${files.length} files, ${(info.unpackedSize / 1024).toFixed(0)} KB unpacked`);
@@ -89,7 +89,7 @@ t.test('guard claude from the install runs the claude on PATH, with the installe
   const argv = readFileSync(`/proc/${claudePid}/cmdline`, 'utf8').split('\0');
   const value = argv[argv.indexOf('--settings') + 1] ?? '';
   const settings = value.startsWith('{') ? value : readFileSync(value, 'utf8');
-  t.ok(settings.includes(join(installed, 'dist', 'relay', 'hook-relay.js')), "Claude's hooks run the installed hook relay");
+  t.ok(settings.includes(join(installed, 'dist', 'relay', 'hook-relay.cjs')), "Claude's hooks run the installed hook relay");
 
   const s: ClaudeSession = { api, term, env, otlp: null, turn: async () => '', dispose: async () => {} };
   const req = await answeredTurn(s, 'PAD:20000 from the installed guard');

@@ -117,11 +117,11 @@ t.test('mergeSettings does not modify its inputs', async (t) => {
 
 t.test('default relay paths point at the bundled relays in dist/relay', async (t) => {
   const p = defaultRelayPaths();
-  t.match(p.hookRelay, /[/\\]dist[/\\]relay[/\\]hook-relay\.js$/);
-  t.match(p.statusLineRelay, /[/\\]dist[/\\]relay[/\\]statusline-relay\.js$/);
+  t.match(p.hookRelay, /[/\\]dist[/\\]relay[/\\]hook-relay\.cjs$/);
+  t.match(p.statusLineRelay, /[/\\]dist[/\\]relay[/\\]statusline-relay\.cjs$/);
   t.equal(p.node, process.execPath);
   const installed = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/guard.js');
-  t.equal(installed.hookRelay, '/opt/lib/node_modules/agent-guard/dist/relay/hook-relay.js', 'next to the CLI bundle when installed');
+  t.equal(installed.hookRelay, '/opt/lib/node_modules/agent-guard/dist/relay/hook-relay.cjs', 'next to the CLI bundle when installed');
   const chunk = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/chunks/chunk-ABC123.js');
-  t.equal(chunk.statusLineRelay, '/opt/lib/node_modules/agent-guard/dist/relay/statusline-relay.js', 'also from a chunk of the bundle');
+  t.equal(chunk.statusLineRelay, '/opt/lib/node_modules/agent-guard/dist/relay/statusline-relay.cjs', 'also from a chunk of the bundle');
 });

@@ -110,10 +110,10 @@ t.test('relays installed at a path with spaces, quotes, $() and backticks run, a
   mkdirSync(relayDir, { recursive: true });
   writeFileSync(join(odd, 'package.json'), '{"type":"module"}');
   const built = join(ROOT, 'dist', 'relay');
-  for (const f of readdirSync(built)) if (f.endsWith('.js')) copyFileSync(join(built, f), join(relayDir, f));
+  for (const f of readdirSync(built)) if (f.endsWith('.cjs')) copyFileSync(join(built, f), join(relayDir, f));
   // The node binary too is named through the odd path.
   symlinkSync(process.execPath, join(odd, 'node'));
-  const oddRelay: RelayPaths = { node: join(odd, 'node'), hookRelay: join(relayDir, 'hook-relay.js'), statusLineRelay: join(relayDir, 'statusline-relay.js') };
+  const oddRelay: RelayPaths = { node: join(odd, 'node'), hookRelay: join(relayDir, 'hook-relay.cjs'), statusLineRelay: join(relayDir, 'statusline-relay.cjs') };
   const r = await receiver(t);
   const { term } = await claude(t, [], (home) => {
     writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ statusLine: { type: 'command', command: 'echo "ODDLINE ok"' } }));
