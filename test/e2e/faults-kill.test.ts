@@ -8,7 +8,7 @@ import { writeFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { waitForIdle, CLAUDE_BIN } from '../helpers/claude-env.js';
-import { guardLs, gone, programPid, sessionLogRecords } from '../helpers/faults.js';
+import { guardLsSync, gone, programPid, sessionLogRecords } from '../helpers/faults.js';
 
 t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its own, temp files go', async (t) => {
   const runs = 2;
@@ -16,7 +16,7 @@ t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its
     const session = await startClaudeSession({ guardArgs: [] });
     t.teardown(() => session.dispose());
     const home = session.env.guardHome;
-    const before = guardLs(home);
+    const before = guardLsSync(home);
     t.equal(before.length, 1, 'listed while it runs');
     const entry = before[0]!;
     t.equal(entry.guardPid, session.term.proc.pid, 'the entry names guard itself');
@@ -27,7 +27,7 @@ t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its
     await writeFile(tmpFile, '{');
     session.term.kill('SIGKILL');
     await session.term.exited;
-    t.same(guardLs(home), [], 'the next guard ls does not list it (Claude may still be ending)');
+    t.same(guardLsSync(home), [], 'the next guard ls does not list it (Claude may still be ending)');
     t.notOk(fs.existsSync(tmpFile), 'its leftover temp file was removed');
     t.ok(await gone(claudePid), 'Claude, left without a terminal, ended by itself (SIGHUP from the closed pty)');
   }

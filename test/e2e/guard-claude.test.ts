@@ -14,19 +14,17 @@
 // CSI ?u / CSI c (checked by disabling guard's replies), so "it starts" proves nothing about the
 // answers; and which row a mouse report named is only visible on screen for some rows.
 import t, { type Test } from 'tap';
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { formatTokens } from '../../src/ui/footer.js';
 import type { LiveEntry } from '../../src/registry/live.js';
+import { guardLs } from '../helpers/guard-ls.js';
 import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { until } from '../helpers/until.js';
 
-const execFileP = promisify(execFile);
 const COLS = 110;
 const ROWS = 32;
 /** OFFLINE_MODEL is a 200,000 window in 2.1.330: the auto-compact point is 167,000. */
@@ -77,11 +75,6 @@ async function waitQuiet(term: TestTerminal, quietMs = 400, timeoutMs = 10_000):
   return pane;
 }
 
-async function guardLs(guardHome: string): Promise<LiveEntry[]> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GUARD_HOME: guardHome };
-  const { stdout } = await execFileP(process.execPath, [GUARD_BIN, 'ls', '--json'], { env, timeout: 30_000 });
-  return JSON.parse(stdout) as LiveEntry[];
-}
 
 /** `guard ls` starts a node process: looked at this often, not every frame. */
 const LS_POLL_MS = 250;

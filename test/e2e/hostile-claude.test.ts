@@ -5,24 +5,16 @@
 // receiver) neither moves the footer nor takes over `guard ls`, and is logged as a side thread.
 // Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { formatTokens } from '../../src/ui/footer.js';
-import type { LiveEntry } from '../../src/registry/live.js';
-import { CLAUDE_BIN, GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
+import { guardLs } from '../helpers/guard-ls.js';
+import { CLAUDE_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { until } from '../helpers/until.js';
 
-const execFileP = promisify(execFile);
 const REPLY_RE = /Reply \d+: context about \d+ tokens\./;
 
-async function guardLs(guardHome: string): Promise<LiveEntry[]> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GUARD_HOME: guardHome };
-  const { stdout } = await execFileP(process.execPath, [GUARD_BIN, 'ls', '--json'], { env, timeout: 30_000 });
-  return JSON.parse(stdout) as LiveEntry[];
-}
 
 /** `guard ls` and the /proc scan start work of their own: looked at this often, not every frame. */
 const SLOW_POLL_MS = 250;

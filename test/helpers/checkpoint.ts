@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { GUARD_BIN, submit, waitForIdle } from './claude-env.js';
+import { guardLsSync } from './guard-ls.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startClaudeSession, type ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
@@ -72,11 +73,7 @@ export function guardLogLatest(s: GuardWorld): { status: number | null; lines: L
 }
 
 /** `guard ls --json` with the test's GUARD_HOME. */
-export function guardLsJson(s: GuardWorld): LiveEntry[] {
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...s.env.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
-  if (r.error || r.status !== 0) throw new Error(`guard ls: ${r.error?.message ?? `exit ${r.status}`}; stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout) as LiveEntry[];
-}
+export function guardLsJson(s: GuardWorld): LiveEntry[] { return guardLsSync(s.env.env.GUARD_HOME ?? ''); }
 
 /** The checkpoint records' phases, in log order. */
 export function checkpointPhases(lines: LogLine[]): string[] {

@@ -4,16 +4,12 @@
 import type { Test } from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { startClaudeSession, type ClaudeSession } from './claude-session.js';
-import { GUARD_BIN } from './claude-env.js';
 import type { TestTerminal } from './terminal.js';
 import { until } from './until.js';
+import { guardLsSync } from './guard-ls.js';
+export { guardLsSync };
 
-export function guardLs(home: string): Array<Record<string, unknown>> {
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'ls', '--json'], { env: { ...process.env, GUARD_HOME: home }, encoding: 'utf8', timeout: 60_000 });
-  return JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-}
 
 export function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
@@ -44,7 +40,7 @@ export function restored(t: Test, term: TestTerminal): void {
 /** The pid of the program guard runs, from guard's own `guard ls` entry. */
 export async function programPid(session: ClaudeSession): Promise<number> {
   const e = await until(() => {
-    const entry = guardLs(session.env.guardHome)[0];
+    const entry = guardLsSync(session.env.guardHome)[0];
     return entry !== undefined && entry.pid !== entry.guardPid && entry;
   }, 10_000, 'a guard ls entry with the program\'s pid', 100);
   return e.pid as number;
@@ -69,6 +65,6 @@ export async function signalTest(t: Test, sig: NodeJS.Signals): Promise<void> {
   const exit = sessionLogRecords(session.env.guardHome).filter((r) => r.type === 'exit');
   t.equal(exit.length, 1, 'one exit record');
   t.equal(exit[0]?.code, e.exitCode, 'with the status guard exited with');
-  t.same(guardLs(session.env.guardHome), [], 'guard ls is empty');
+  t.same(guardLsSync(session.env.guardHome), [], 'guard ls is empty');
   t.ok(await gone(claudePid), 'Claude is gone');
 }
