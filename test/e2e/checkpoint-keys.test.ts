@@ -11,12 +11,12 @@
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
-import { startClaudeSession, type ClaudeSession } from '../helpers/claude-session.js';
+import { startClaudeSession } from '../helpers/claude-session.js';
 import type { TestTerminal } from '../helpers/terminal.js';
 import type { StandinRequest } from '../../src/demo/standin-api.js';
 import {
   AUTO_COMPACT_200K, RESUME_RE, answeredTurn, checkpointNotes, checkpointPhases, debugRequests, exitClaude, firstSeen, guardLogLatest, handoffDone,
-  prefixKey, watchFooter,
+  holdStill, prefixKey, watchFooter,
 } from '../helpers/checkpoint.js';
 import { until } from '../helpers/until.js';
 
@@ -36,28 +36,11 @@ const UNSENT_HOLD_MS = 2_000;
 const IDLE_HOLD_MS = 3_000;
 /** Punctuation and quotes: nothing of it may be lost, escaped or mixed with guard's text. */
 const USER_TEXT = 'my own words: don\'t lose "these" & 42%';
-const SAMPLE_MS = 50;
 
 /** Types text without sending it and waits until Claude's prompt box shows exactly that. */
 async function typeUnsent(term: TestTerminal, text: string): Promise<string> {
   term.write(text);
   return term.waitFor((x) => promptInput(x) === text, 10_000);
-}
-
-/**
- * For `ms`, samples the prompt box and the stand-in: returns the first moment the box did not hold
- * exactly `text`, or a request arrived (null when neither happened).
- */
-async function holdsUnsent(s: ClaudeSession, text: string, ms: number): Promise<string | null> {
-  const requests = s.api.requests.length;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const box = promptInput(s.term.screen());
-    if (box !== text) return `the prompt box held ${JSON.stringify(box)}`;
-    if (s.api.requests.length !== requests) return `request ${s.api.requests.at(-1)?.seq} reached the API: ${JSON.stringify(s.api.requests.at(-1)?.prompt.slice(0, 80))}`;
-    await new Promise((r) => setTimeout(r, SAMPLE_MS));
-  }
-  return null;
 }
 
 t.test('Ctrl-G c: checkpoint now, at once when idle, and only after the user sends unsent text', async (t) => {
@@ -92,7 +75,8 @@ t.test('Ctrl-G c: checkpoint now, at once when idle, and only after the user sen
   const before = api.requests.length;
   prefixKey(term, 'c');
   await until(() => /checkpoint armed → handoff once your input is sent/.test(footer.now()), 10_000, 'the footer to say guard waits for the input');
-  const broken = await holdsUnsent(s, USER_TEXT, UNSENT_HOLD_MS);
+  t.equal(promptInput(term.screen()), USER_TEXT, 'the box holds the user\'s text when guard is asked');
+  const broken = await holdStill(s, UNSENT_HOLD_MS, promptInput);
   t.equal(broken, null, `for ${UNSENT_HOLD_MS} ms the prompt box held exactly the user's text and no request reached the API`);
   t.equal(api.requests.length, before, 'no request at all while armed over unsent text');
 
