@@ -5,9 +5,8 @@
 // (src/demo/gemini-wire.ts) with `usageMetadata` computed from each request's size plus padding,
 // as the Claude stand-in does, and a record of every request for assertions. This file only does
 // the HTTP.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { RequestLog, checkCount, readBody } from './standin-http.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StandinServer, checkCount, readBody } from './standin-http.js';
 import { DEFAULT_OUTPUT_TOKENS, promptTokens } from './standin-usage.js';
 import { answerFor, newestUserText, padInContents, threadOf, type GeminiAnswer, type GeminiThread, type GenerateBody } from './gemini-script.js';
 import { GEMINI_WINDOW, errorBody, generateJson, sseFrame, streamChunks, tooLongMessage, usageFor, type UsageMetadata } from './gemini-wire.js';
@@ -74,25 +73,19 @@ const count = (name: string, v: number | undefined, dflt: number): number => che
 
 const HTTP_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 404: 'NOT_FOUND', 405: 'INVALID_ARGUMENT', 413: 'INVALID_ARGUMENT', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 
-class Standin implements GeminiStandin {
-  port = 0;
+class Standin extends StandinServer<GeminiStandinRequest, GeminiAnswer, GeminiThread> implements GeminiStandin {
   url = '';
-  private readonly log = new RequestLog<GeminiStandinRequest>('gemini standin');
-  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   window: number;
-  readonly server: Server;
   private readonly outputTokens: number;
-  private readonly queued: Array<{ answer: GeminiAnswer; thread: GeminiThread }> = [];
-  private seq = 0;
 
   constructor(o: GeminiStandinOptions) {
+    super('gemini standin', 'main');
     this.window = count('window', o.window, GEMINI_WINDOW);
     this.padPerRequest = count('padPerRequest', o.padPerRequest, 0);
     this.latencyMs = count('latencyMs', o.latencyMs, 0);
     this.outputTokens = count('outputTokens', o.outputTokens, DEFAULT_OUTPUT_TOKENS);
-    this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
   }
 
   generations(thread?: GeminiThread): GeminiStandinRequest[] {
@@ -101,18 +94,7 @@ class Standin implements GeminiStandin {
 
   lastMain(): GeminiStandinRequest | undefined { return this.generations('main').filter((r) => r.status === 200).at(-1); }
 
-  enqueue(answer: GeminiAnswer, thread: GeminiThread = 'main'): void { this.queued.push({ answer, thread }); }
-
-  waitForRequest(pred: (r: GeminiStandinRequest) => boolean, timeoutMs?: number): Promise<GeminiStandinRequest> { return this.log.waitForRequest(pred, timeoutMs); }
-
-  async close(): Promise<void> {
-    this.log.close();
-    await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
-  }
-
-  private record(r: GeminiStandinRequest): void { this.log.record(r); }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rec: GeminiStandinRequest = {
@@ -152,8 +134,7 @@ class Standin implements GeminiStandin {
       this.refuse(res, rec, 400, rec.answer.message);
       return;
     }
-    const qi = this.queued.findIndex((q) => q.thread === rec.thread);
-    const answer = qi >= 0 ? this.queued.splice(qi, 1)[0]!.answer : answerFor(body, { seq: rec.seq, promptTokens: tokens, thread: rec.thread, cwd: null });
+    const answer = this.takeQueued(rec.thread) ?? answerFor(body, { seq: rec.seq, promptTokens: tokens, thread: rec.thread, cwd: null });
     rec.answer = answer;
     if (answer.kind === 'error') { this.refuse(res, rec, answer.status, answer.message, answer.errorStatus); return; }
     rec.status = 200;
@@ -178,7 +159,7 @@ class Standin implements GeminiStandin {
     res.end(JSON.stringify(errorBody(code, status, message)));
   }
 
-  private fail(res: ServerResponse, err: unknown): void {
+  protected fail(res: ServerResponse, err: unknown): void {
     if (res.headersSent) { res.destroy(); return; }
     res.writeHead(500, { 'content-type': 'application/json' });
     res.end(JSON.stringify(errorBody(500, 'INTERNAL', `gemini standin failed: ${err instanceof Error ? err.message : String(err)}`)));
@@ -191,11 +172,7 @@ export async function startGeminiStandin(opts: GeminiStandinOptions = {}): Promi
     throw new Error(`gemini standin: port must be an integer 0–65535, got ${String(opts.port)}`);
   }
   const s = new Standin(opts);
-  await new Promise<void>((resolve, reject) => {
-    s.server.once('error', reject);
-    s.server.listen(opts.port ?? 0, '127.0.0.1', () => { s.server.off('error', reject); resolve(); });
-  });
-  s.port = (s.server.address() as AddressInfo).port;
+  await s.listen(opts.port);
   s.url = `http://127.0.0.1:${s.port}`;
   return s;
 }

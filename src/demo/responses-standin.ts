@@ -8,9 +8,8 @@
 //
 // Besides `POST /v1/responses`, Codex 0.171.0 posts its turn costs to `/v1/analytics/codex/turn-costs`
 // after each turn: answered 200 `{}` (and recorded), as any `/v1/analytics/…` post.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { RequestLog, checkCount, readBody } from './standin-http.js';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StandinServer, checkCount, readBody } from './standin-http.js';
 import { frame } from './sse.js';
 import { CHARS_PER_TOKEN, DEFAULT_OUTPUT_TOKENS } from './standin-usage.js';
 import { responsesErrorJson, responsesEvents, responsesUsage, type OutputItem, type ResponsesUsage } from './responses-sse.js';
@@ -84,25 +83,19 @@ export interface ResponsesStandin {
   close(): Promise<void>;
 }
 
-class Standin implements ResponsesStandin {
-  port = 0;
+class Standin extends StandinServer<ResponsesRequest, ResponsesAnswer, ResponsesThread> implements ResponsesStandin {
   baseUrl = '';
-  private readonly log = new RequestLog<ResponsesRequest>('responses standin');
-  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   window: number;
-  readonly server: Server;
   private readonly outputTokens: number;
-  private readonly queued: Array<{ answer: ResponsesAnswer; thread: ResponsesThread }> = [];
-  private seq = 0;
 
   constructor(opts: ResponsesStandinOptions) {
+    super('responses standin', 'main');
     this.window = checkCount('responses standin', 'window', opts.window, DEFAULT_RESPONSES_WINDOW);
     this.padPerRequest = checkCount('responses standin', 'padPerRequest', opts.padPerRequest, 0);
     this.latencyMs = checkCount('responses standin', 'latencyMs', opts.latencyMs, 0);
     this.outputTokens = checkCount('responses standin', 'outputTokens', opts.outputTokens, DEFAULT_OUTPUT_TOKENS);
-    this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.send(res, 500, responsesErrorJson('server_error', `standin failed: ${String(err)}`))); });
   }
 
   responses(thread?: ResponsesThread): ResponsesRequest[] {
@@ -111,16 +104,7 @@ class Standin implements ResponsesStandin {
 
   lastMain(): ResponsesRequest | undefined { return this.responses('main').filter((r) => r.status === 200).at(-1); }
 
-  enqueue(answer: ResponsesAnswer, thread: ResponsesThread = 'main'): void { this.queued.push({ answer, thread }); }
-
-  waitForRequest(pred: (r: ResponsesRequest) => boolean, timeoutMs?: number): Promise<ResponsesRequest> { return this.log.waitForRequest(pred, timeoutMs); }
-
-  async close(): Promise<void> {
-    this.log.close();
-    await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
-  }
-
-  private record(r: ResponsesRequest): void { this.log.record(r); }
+  protected fail(res: ServerResponse, err: unknown): void { this.send(res, 500, responsesErrorJson('server_error', `standin failed: ${String(err)}`)); }
 
   private send(res: ServerResponse, status: number, json: Record<string, unknown>): void {
     if (res.headersSent) { res.destroy(); return; }
@@ -128,7 +112,7 @@ class Standin implements ResponsesStandin {
     res.end(JSON.stringify(json));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = {};
@@ -167,9 +151,8 @@ class Standin implements ResponsesStandin {
       this.send(res, 400, responsesErrorJson(rec.answer.code, rec.answer.message));
       return;
     }
-    const qi = this.queued.findIndex((q) => q.thread === rec.thread);
-    const answer = qi >= 0 ? this.queued.splice(qi, 1)[0]!.answer
-      : responsesAnswerFor(body, { seq: rec.seq, contextTokens: tokens, thread: rec.thread, cwd: sessionCwdOf(body) });
+    const answer = this.takeQueued(rec.thread)
+      ?? responsesAnswerFor(body, { seq: rec.seq, contextTokens: tokens, thread: rec.thread, cwd: sessionCwdOf(body) });
     rec.answer = answer;
     rec.status = answer.kind === 'error' ? answer.status : 200;
     this.record(rec);
@@ -191,11 +174,7 @@ export async function startResponsesStandin(opts: ResponsesStandinOptions = {}):
     throw new Error(`responses standin: port must be an integer 0–65535, got ${String(opts.port)}`);
   }
   const s = new Standin(opts);
-  await new Promise<void>((resolve, reject) => {
-    s.server.once('error', reject);
-    s.server.listen(opts.port ?? 0, '127.0.0.1', () => { s.server.off('error', reject); resolve(); });
-  });
-  s.port = (s.server.address() as AddressInfo).port;
+  await s.listen(opts.port);
   s.baseUrl = `http://127.0.0.1:${s.port}/v1`;
   return s;
 }

@@ -4,9 +4,8 @@
 // plus padding (src/demo/standin-usage.ts), and a record of every request for assertions.
 // The script (which keyword gets which answer) is src/demo/standin-script.ts; the wire format
 // is src/demo/sse.ts. This file only does the HTTP.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { RequestLog, checkCount, readBody } from './standin-http.js';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StandinServer, checkCount, readBody } from './standin-http.js';
 import { answerEvents, answerJson, errorJson, frame, type Answer, type AnswerBlock } from './sse.js';
 import {
   answerFor, newestUserText, padInConversation, querySourceGuess, threadKind,
@@ -113,11 +112,8 @@ export interface StandinApi {
   close(): Promise<void>;
 }
 
-class Standin implements StandinApi {
-  port = 0;
+class Standin extends StandinServer<StandinRequest, ScriptedAnswer, ThreadKind> implements StandinApi {
   url = '';
-  private readonly log = new RequestLog<StandinRequest>('standin');
-  readonly requests = this.log.requests;
   padPerRequest: number;
   latencyMs: number;
   /** Sub-agent requests wait this long instead of latencyMs; null: latencyMs. */
@@ -129,12 +125,10 @@ class Standin implements StandinApi {
   private readonly outputTokens: number;
   private readonly recordBodies: boolean;
   private readonly windowFor: StandinOptions['windowFor'];
-  private readonly queued: Array<{ answer: ScriptedAnswer; thread: ThreadKind }> = [];
-  private seq = 0;
   private toolSeq = 0;
-  readonly server: Server;
 
   constructor(opts: StandinOptions) {
+    super('standin', 'main');
     this.window = checkCount('standin', 'window', opts.window, DEFAULT_WINDOW);
     this.window1m = checkCount('standin', 'window1m', opts.window1m, DEFAULT_WINDOW_1M);
     this.models1m = opts.models1m ?? DEFAULT_MODELS_1M;
@@ -145,7 +139,6 @@ class Standin implements StandinApi {
     this.refuseWrites = opts.refuseWrites ?? false;
     this.recordBodies = opts.recordBodies ?? true;
     this.windowFor = opts.windowFor;
-    this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
     this.server.keepAliveTimeout = 60_000;
   }
 
@@ -157,20 +150,11 @@ class Standin implements StandinApi {
     return this.messages('main').filter((r) => r.status === 200).at(-1);
   }
 
-  enqueue(answer: ScriptedAnswer, thread: ThreadKind = 'main'): void { this.queued.push({ answer, thread }); }
-
   onRequest(listener: RequestListener): () => void { return this.log.onRequest(listener); }
 
-  waitForRequest(pred: (r: StandinRequest) => boolean, timeoutMs?: number): Promise<StandinRequest> { return this.log.waitForRequest(pred, timeoutMs); }
-
-  async close(): Promise<void> {
-    this.log.close();
-    await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
-  }
-
-  private record(r: StandinRequest): void {
+  protected override record(r: StandinRequest): void {
     if (!this.recordBodies) r.body = null;
-    this.log.record(r);
+    super.record(r);
   }
 
   private baseRecord(req: IncomingMessage, bodyChars: number): StandinRequest {
@@ -185,7 +169,7 @@ class Standin implements StandinApi {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
     if (raw === null) { this.sendError(res, 413, 'request_too_large', `request body over ${MAX_BODY_BYTES} bytes`); return; }
     const rec = this.baseRecord(req, raw.length);
@@ -241,9 +225,8 @@ class Standin implements StandinApi {
       this.sendError(res, 400, 'invalid_request_error', rec.answer.message);
       return;
     }
-    const qi = this.queued.findIndex((q) => q.thread === rec.thread);
-    const answer = qi >= 0 ? this.queued.splice(qi, 1)[0]!.answer
-      : answerFor(body, { seq: rec.seq, contextTokens: rec.contextTokens, thread: rec.thread, refuseWrites: this.refuseWrites });
+    const answer = this.takeQueued(rec.thread)
+      ?? answerFor(body, { seq: rec.seq, contextTokens: rec.contextTokens, thread: rec.thread, refuseWrites: this.refuseWrites });
     rec.answer = answer;
     rec.status = answer.kind === 'error' ? answer.status : 200;
     this.record(rec);
@@ -277,7 +260,7 @@ class Standin implements StandinApi {
     res.end(JSON.stringify(errorJson(errorType, message)));
   }
 
-  private fail(res: ServerResponse, err: unknown): void {
+  protected fail(res: ServerResponse, err: unknown): void {
     this.sendError(res, 500, 'api_error', `standin failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
@@ -288,11 +271,7 @@ export async function startStandinApi(opts: StandinOptions = {}): Promise<Standi
     throw new Error(`standin: port must be an integer 0–65535, got ${String(opts.port)}`);
   }
   const s = new Standin(opts);
-  await new Promise<void>((resolve, reject) => {
-    s.server.once('error', reject);
-    s.server.listen(opts.port ?? 0, '127.0.0.1', () => { s.server.off('error', reject); resolve(); });
-  });
-  s.port = (s.server.address() as AddressInfo).port;
+  await s.listen(opts.port);
   s.url = `http://127.0.0.1:${s.port}`;
   return s;
 }

@@ -1,10 +1,13 @@
 // What every stand-in API server shares (the Messages one, src/demo/standin-api.ts; the Responses
 // one, src/demo/responses-standin.ts; the Gemini one, src/demo/gemini-standin.ts): a request body
 // read whole up to a size limit, a check of numeric options at the boundary, and the log of the
-// requests served with the waits tests make on it. Input: a request, an option's value, each
-// request the server records. Output: the body text (null past the limit), the number or a clear
-// error, the requests in order and the first one matching a test's predicate.
-import type { IncomingMessage } from 'node:http';
+// requests served with the waits tests make on it, and the server's skeleton (StandinServer: the
+// listening, the queue of answers a test puts ahead of the script, the request numbers). Input: a
+// request, an option's value, each request the server records. Output: the body text (null past
+// the limit), the number or a clear error, the requests in order and the first one matching a
+// test's predicate.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** The whole body as UTF-8; null (and the request destroyed) once it passes `maxBytes`. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
@@ -79,5 +82,59 @@ export class RequestLog<R> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.listeners.clear();
+  }
+}
+
+/**
+ * What the three stand-in servers share: the HTTP server on 127.0.0.1, the request log, the answers
+ * a test queued ahead of the script (per thread), and the request numbers. A subclass answers the
+ * requests (`handle`) and says what a request that threw gets (`fail`).
+ */
+export abstract class StandinServer<R, A, T extends string> {
+  port = 0;
+  readonly server: Server;
+  protected readonly log: RequestLog<R>;
+  readonly requests: R[];
+  /** The last request's number (each handled request takes the next). */
+  protected seq = 0;
+  private readonly queued: Array<{ answer: A; thread: T }> = [];
+
+  /** `who` names the stand-in in errors; `mainThread` is where enqueue puts an answer by default. */
+  constructor(who: string, private readonly mainThread: T) {
+    this.log = new RequestLog<R>(who);
+    this.requests = this.log.requests;
+    this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  protected abstract fail(res: ServerResponse, err: unknown): void;
+
+  /** The next request of `thread` gets this answer instead of the script's. */
+  enqueue(answer: A, thread: T = this.mainThread): void { this.queued.push({ answer, thread }); }
+
+  /** The answer queued for `thread` (taken off the queue), if any. */
+  protected takeQueued(thread: T): A | undefined {
+    const i = this.queued.findIndex((q) => q.thread === thread);
+    return i >= 0 ? this.queued.splice(i, 1)[0]!.answer : undefined;
+  }
+
+  /** Resolves with the first request (already recorded or future) matching `pred`. */
+  waitForRequest(pred: (r: R) => boolean, timeoutMs?: number): Promise<R> { return this.log.waitForRequest(pred, timeoutMs); }
+
+  protected record(r: R): void { this.log.record(r); }
+
+  /** Listens on 127.0.0.1 (`port`, or a free one); resolves with the port. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => { this.server.off('error', reject); resolve(); });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    this.log.close();
+    await new Promise<void>((resolve) => { this.server.close(() => resolve()); this.server.closeAllConnections(); });
   }
 }
