@@ -5,8 +5,10 @@
 //
 // Why: an ES module's static imports all load before its first line runs, so every built-in the
 // CLI bundle names delays `guard claude`'s spawn (issue 10). Measured on this project's 2-core
-// machine, median of 20 spawns each: node:crypto, node:zlib and node:child_process cost 7-10 ms
-// of the ~118 ms from guard's start to Claude's spawn; each alone loads in 4-7 ms.
+// machine, median of 20-30 spawns each: loading them at first use brought Claude's spawn 5-7 ms
+// sooner (of ~118 ms), and `guard --version` 8-12 ms; each alone loads in 4-7 ms. node:child_process
+// still loads before the spawn on the receiver's listen (node:net asks node:cluster, which needs
+// it); guard's other commands are spared it.
 import { createRequire } from 'node:module';
 import { closeSync, openSync, readSync } from 'node:fs';
 
