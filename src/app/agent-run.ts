@@ -1,7 +1,7 @@
 // `guard claude` (and any agent with an adapter, src/agents/agent.ts): joins the stages of
 // PRODUCT.md's data flow for one agent run. Wiring only: what is agent-specific comes from the
 // adapter, what is pure lives in its stage.
-//   adapter.setup ─► receiver ─► adapter.connect (the agent's args, env, private config)
+//   ./agent-connect.ts (before the spawn): adapter.setup ─► receiver ─► adapter.connect (the agent's args, env, private config)
 //   OTLP and hook posts ─► receiver ─► decode ─► adapter.toEvent/toHook ─► ContextTracker ─► CheckpointController ─► PtyWriter
 //   tracker + controller ─► footer lines (ui/footer-source.ts), `guard ls` entry, session log records
 // Input: the adapter, the parsed run options and the run's recording (log + live entry). Output:
@@ -17,12 +17,11 @@
 // the controller switches checkpoints off (nothing is typed any more; the gauge goes on); a fault
 // in the gauge switches the gauge and checkpoints off; a fault in the record stops recording.
 // Each is said once in the run's notices (src/ui/notices.ts), and the agent keeps running.
-import { startReceiver, TOKEN_HEADER, type HookAnswer } from '../telemetry/receiver.js';
-import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal } from '../telemetry/forward-env.js';
+import type { HookAnswer } from '../telemetry/receiver.js';
 import type { Forwarder } from '../telemetry/forwarder.js';
 import type { TelemetryBatch } from '../telemetry/records.js';
-import { RECEIVER_URL_ENV } from '../claude/relay/post.js';
-import type { AgentAdapter, AgentEvent, Connection } from '../agents/agent.js';
+import type { AgentAdapter, AgentEvent } from '../agents/agent.js';
+import { connectAgent, type ConnectedAgent } from './agent-connect.js';
 import { ContextTracker } from '../context/tracker.js';
 import { CheckpointController } from '../policy/controller.js';
 import { DEFAULT_NOTE_PATH, type PolicyConfig } from '../policy/config.js';
@@ -39,7 +38,6 @@ import { isolatedPart, partClock, faultText } from '../supervisor/parts.js';
 import type { UserWrite } from '../writer/writer.js';
 import { Notices, type PostOptions } from '../ui/notices.js';
 import { backgroundClock, realClock, type Clock } from '../lib/clock.js';
-import { randomBytes } from '../lib/lazy-builtin.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
 import type { GuardState } from '../claude/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';
@@ -71,6 +69,8 @@ export interface AgentRunOptions {
   clock?: Clock;
   /** Where close() reports telemetry that never reached the user's collector (default: stderr). */
   stderr?: (text: string) => void;
+  /** The run's first half, done before the agent's spawn (src/app/agent-connect.ts); done here when absent. */
+  connected?: ConnectedAgent;
 }
 
 export interface AgentRun {
@@ -95,10 +95,11 @@ export interface AgentRun {
 /** Throws AgentSetupError (src/agents/agent.ts) when the user's own configuration cannot be read. */
 export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Promise<AgentRun> {
   const clock = o.clock ?? backgroundClock;
-  const setup = agent.setup({ args: o.args, cwd: o.cwd, env: o.env });
+  if (o.connected && o.connected.agent !== agent) throw new TypeError(`startAgentRun: connected for ${o.connected.agent.name}, not ${agent.name}`);
+  const connected = o.connected ?? await connectAgent(agent, o);
+  const { setup, connection } = connected;
   // The environment the agent will see, guard's additions aside.
   const agentEnv = setup.env;
-  const token = randomBytes(24).toString('hex');
   const changed = new Emitter<void>();
   const checkpointRecords = new Emitter<CheckpointRecord>();
   const subs = new Disposables();
@@ -244,19 +245,15 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
     return undefined;
   }, undefined);
 
-  // The user's own collector, if their environment or settings export the agent's telemetry: read
-  // before guard's variables replace theirs in the agent's environment.
-  const forwarding = o.forward === false || !setup.forwardsUserTelemetry ? { targets: {}, warnings: [] }
-    : forwardPlanFromEnv(agentEnv, { tokenHeader: TOKEN_HEADER, insideGuardEnv: RECEIVER_URL_ENV });
   // Loaded only when needed: undici alone adds ~130 ms to guard's start.
-  const forwarder: Forwarder | null = Object.keys(forwarding.targets).length === 0 ? null
-    : (await import('../telemetry/forwarder.js')).startForwarder({ targets: forwarding.targets, onProblem: (m) => postNotice(`telemetry ${m}`) });
-  const protocols: Partial<Record<ForwardSignal, ForwardProtocol>> = {};
-  for (const target of Object.values(forwarding.targets)) protocols[target.signal] = target.protocol;
+  const forwarder: Forwarder | null = Object.keys(connected.forwardTargets).length === 0 ? null
+    : (await import('../telemetry/forwarder.js')).startForwarder({ targets: connected.forwardTargets, onProblem: (m) => postNotice(`telemetry ${m}`) });
+  // The agent's private config is removed at close() (every way the run ends).
+  subs.add({ dispose: () => { void connected.close(); } });
 
   let receiverSaid = false;
-  const receiver = await startReceiver({
-    token, onTelemetry, onHook,
+  connected.bind({
+    onTelemetry, onHook,
     onError: (err) => {
       metrics?.receiverError();
       if (receiverSaid) return;
@@ -264,21 +261,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
       fault(`guard: telemetry receiver: ${faultText(err)}`);
     },
     ...(forwarder ? { onAccepted: (signal: string, contentType: string, body: Buffer) => forwarder.accept(signal, contentType, body) } : {}),
-  }).catch(async (err: unknown) => {
-    await forwarder?.close();
-    throw err;
   });
-
-  // The agent's args and environment for this run; its private config is removed at close() (every way the run ends).
-  let connection: Connection;
-  try {
-    connection = setup.connect({ receiverUrl: receiver.url, token, tokenHeader: TOKEN_HEADER, protocols });
-  } catch (err) {
-    await receiver.close();
-    await forwarder?.close();
-    throw err;
-  }
-  subs.add(connection);
 
   const metricsWarnings: string[] = [];
   if (o.metricsPort !== undefined) {
@@ -319,7 +302,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
 
   return {
     supervised: { args: connection.args, extraEnv: connection.extraEnv, footerSource, onStart },
-    warnings: [...setup.warnings, ...forwarding.warnings, ...connection.warnings, ...metricsWarnings],
+    warnings: [...setup.warnings, ...connected.forwardWarnings, ...connection.warnings, ...metricsWarnings],
     agent,
     tracker,
     controller,
@@ -329,7 +312,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
     close: async () => {
       checkpoints.run(() => controller.dispose(), undefined);
       subs.dispose();
-      await receiver.close();
+      await connected.close();
       await metrics?.close();
       const sent = await forwarder?.close();
       if (sent !== undefined && sent.failed + sent.dropped > 0) {

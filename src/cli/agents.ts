@@ -1,7 +1,7 @@
 // Which agent adapter a `guard <program>` run uses: one row per agent, matched on the program's
-// name as the user typed it. Claude's adapter is part of guard's main bundle file (no file to
-// resolve before `guard claude` spawns: start-up, issue 10); the other rows load theirs only when
-// used. Read by cli/commands/run.ts;
+// name as the user typed it. Claude's adapter is imported statically, so it is among the files
+// guard loads before it spawns Claude (no further file to resolve before `guard claude` spawns:
+// start-up, issue 10); the other rows load theirs only when used. Read by cli/commands/run.ts;
 // the adapters live in src/agents/<name>/ (src/agents/agent.ts is the interface).
 // To add an agent: its adapter in src/agents/<name>/, then a row here (see docs/architecture.md).
 import type { AgentAdapter, AgentName } from '../agents/agent.js';
@@ -32,8 +32,6 @@ export const AGENTS: readonly AgentRow[] = [
     load: async () => (await import('../agents/codex/adapter.js')).codexAdapter,
     installHint: 'Install Codex CLI (npm install -g @openai/codex) or put it on your PATH.',
   },
-  // gemini: { matches: /^gemini$/, load: src/agents/gemini/adapter.ts, installHint: 'npm install -g @google/gemini-cli' }
-  // codex: { matches: /^codex$/, load: src/agents/codex/adapter.ts, installHint: 'npm install -g @openai/codex' }
   {
     name: 'gemini',
     matches: isGeminiProgram,

@@ -1,19 +1,13 @@
 // guard's command line: picks the subcommand and hands it the rest of argv. Each subcommand is
 // one file in ./commands. Anything that is not a subcommand is a program to run under guard:
 // `guard [guard options] <program> [program args…]`.
-// The subcommands are imported here, not loaded on demand: the build bundles them, with
-// everything they import, into one file (scripts/build.ts), and `guard claude` starts Claude
-// sooner from one file than from the chain of small shared files an on-demand load splits the
-// bundle into (measured: ~40 ms less CPU before the spawn). What loads a large package (the
-// display, the OTLP codec, the forwarder, the metrics server, the config store, the terminal
-// chart) is still loaded on demand where it is used.
+// Only the run command (./commands/run.ts) is imported here; the other subcommands load when
+// used. The build bundles what is imported here into guard's main file (scripts/build.ts), and
+// that file is what Node compiles before `guard claude` can spawn Claude: the run's first half
+// and nothing else (start-up, issue 10). What loads a large package (the display, the OTLP codec,
+// the forwarder, the metrics server, the config store, the terminal chart) is loaded on demand
+// where it is used.
 import { GUARD_VERSION } from '../version.js';
-import { lsCommand } from './commands/ls.js';
-import { logCommand } from './commands/log.js';
-import { reportCommand } from './commands/report.js';
-import { dashboardCommand } from './commands/dashboard.js';
-import { demoCommand } from './commands/demo.js';
-import { configCommand } from './commands/config.js';
 import { runCommand } from './commands/run.js';
 
 export const USAGE = `usage:
@@ -40,13 +34,14 @@ keys while a program runs: Ctrl-G then c (checkpoint now), s (skip), f (footer),
 
 type Command = (args: string[]) => Promise<number>;
 
-const SUBCOMMANDS: Record<string, Command> = {
-  ls: lsCommand,
-  log: logCommand,
-  report: reportCommand,
-  dashboard: dashboardCommand,
-  demo: demoCommand,
-  config: configCommand,
+/** Each subcommand's module, loaded when it is the one asked for. */
+const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
+  ls: async () => (await import('./commands/ls.js')).lsCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  dashboard: async () => (await import('./commands/dashboard.js')).dashboardCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -60,6 +55,6 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first] : undefined;
-  if (command) return command(argv.slice(1));
+  if (command) return (await command())(argv.slice(1));
   return runCommand(argv);
 }

@@ -9,11 +9,14 @@
 // The Claude integration plugs in through `footerSource`, `notices`, `extraEnv` and `onStart`
 // (which gets the writer and the prefix-command registry). The program is spawned first and the
 // display loaded after (loadDisplay): nothing the program writes or the user types is lost meanwhile.
+// A program may also come already spawned (`launched`, ./launch.ts: `guard claude` starts Claude
+// before this module has loaded); it is then taken over as it is, and resized to the pane's layout.
 import { StringDecoder } from 'node:string_decoder';
 import { resolveProgram } from './resolve.js';
 import { programEnd, exitedWith, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
 import { spawnChild } from './child.js';
+import { programEnv, type Launched } from './launch.js';
 import { PtyWriter } from '../writer/writer.js';
 import { UnsentScanner } from '../input/unsent.js';
 import { Disposables, Emitter, type Disposable } from '../lib/disposables.js';
@@ -50,8 +53,6 @@ export const KILL_GRACE_MS = 2000;
 const EXIT_DRAIN_MS = 30;
 /** Lines of history kept for programs on the main screen (tmux keeps 2000; more costs parse speed and memory). */
 export const SCROLLBACK_LINES = 5_000;
-/** The terminal guard emulates for the program (what the screen model understands). */
-export const PROGRAM_TERM = 'xterm-256color';
 
 /**
  * What --no-footer mode puts back on exit: input modes a killed program may have left on.
@@ -94,6 +95,12 @@ export interface SupervisedOptions {
   notices?: Notices;
   /** Added to the user's environment for the program (e.g. telemetry variables). */
   extraEnv?: Record<string, string>;
+  /**
+   * The program, already started in its pty by launchProgram (./launch.ts) with this run's args
+   * and environment (`program`, `args` and `extraEnv` then only describe it). Needs a terminal on
+   * stdout and the same choice of pane (`footer`) it was spawned for.
+   */
+  launched?: Launched;
   /** Called once the program runs; what it returns is disposed when the run ends. */
   onStart?(session: SupervisedSession): Disposable | void;
   io?: TerminalIo;
@@ -108,16 +115,19 @@ export async function runSupervised(o: SupervisedOptions): Promise<ProgramEnd> {
   const io = o.io ?? processTerminal();
   const env = o.env ?? process.env;
   const cwd = o.cwd ?? process.cwd();
+  if (o.launched) {
+    if (!io.stdoutIsTTY) throw new TypeError('runSupervised: a launched program needs a terminal on stdout');
+    if (o.launched.pane !== (o.footer !== false)) throw new TypeError(`runSupervised: the program was launched ${o.launched.pane ? 'for' : 'without'} the pane, footer is ${String(o.footer !== false)}`);
+    return runPty(o, io, o.launched.file, cwd, {});
+  }
   const resolved = resolveProgram(o.program, env, cwd);
   if (!resolved.ok) {
     if (resolved.reason === 'not-found') { io.stderr(`guard: ${o.program}: command not found\n`); return exitedWith(EXIT_NOT_FOUND); }
     io.stderr(`guard: ${o.program}: permission denied\n`);
     return exitedWith(EXIT_NOT_EXECUTABLE);
   }
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...env, ...o.extraEnv })) if (v !== undefined) childEnv[k] = v;
-  if (!io.stdoutIsTTY) return runChild(o, io, resolved.file, cwd, childEnv);
-  return runPty(o, io, resolved.file, cwd, childEnv);
+  if (!io.stdoutIsTTY) return runChild(o, io, resolved.file, cwd, programEnv(env, o.extraEnv, false));
+  return runPty(o, io, resolved.file, cwd, programEnv(env, o.extraEnv, o.footer !== false));
 }
 
 /**
@@ -213,8 +223,11 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
 
   const { cols, rows } = io.size();
   const footerRows = footer ? footer.lines(cols).length : 0;
-  if (mode === 'ui') env = { ...env, TERM: PROGRAM_TERM };
-  const pty: ProgramPty = (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: Math.max(1, rows - footerRows), cwd, env });
+  const ptyRows = Math.max(1, rows - footerRows);
+  const launched = o.launched;
+  const pty: ProgramPty = launched?.pty ?? (o.spawn ?? realSpawnPty)(file, o.args, { cols, rows: ptyRows, cwd, env });
+  // Launched for a layout guard guessed before its footer existed (or a terminal resized since).
+  if (launched && (launched.cols !== cols || launched.rows !== ptyRows)) pty.resize(cols, ptyRows);
   const writer = new PtyWriter(pty, new UnsentScanner(), clock.now);
   // The display (the terminal emulator above all) is loaded after the spawn, while the program
   // starts (see loadDisplay). What the program writes and the user types meanwhile waits here,

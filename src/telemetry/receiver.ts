@@ -22,7 +22,7 @@ type Codec = typeof CodecModule;
 /** Set once codec.js has loaded; every request awaits that before it decodes or replies. */
 let codec: Codec | null = null;
 let codecLoading: Promise<Codec> | null = null;
-/** Starts loading the decoders (once per process); guard starts Claude meanwhile. */
+/** Loads the decoders (once per process). */
 function loadCodec(): Promise<Codec> {
   codecLoading ??= import('./codec.js').then((m) => { codec = m; return m; });
   return codecLoading;
@@ -130,9 +130,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     throw new RangeError(`startReceiver: headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs})`);
   }
 
-  const codecReady = loadCodec();
-  // Should it ever fail to load, each request reports it (500); nothing may go unhandled meanwhile.
-  codecReady.catch(() => undefined);
   // Hashed at the first request, not here: node:crypto then loads after the program's spawn.
   let tokenDigest: Buffer | null = null;
   const reportError = (err: Error): void => {
@@ -161,7 +158,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await codecReady;
+    // Loaded at the first request, not at the listen: the listen comes before the program's spawn,
+    // and compiling the decoders then (~5-10 ms of CPU) would delay it. Claude's first request
+    // (its SessionStart hook) comes ~1 s after its spawn and can wait that long once. Should the
+    // codec fail to load, each request reports it (500).
+    await loadCodec();
     if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest ??= digest(opts.token))) {
       refuse(req, res, 401, 'missing or wrong token');
       return;

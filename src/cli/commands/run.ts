@@ -1,29 +1,27 @@
 // `guard [guard options] <program> [program args…]`: reads guard's own options (they stand
 // before the program's name; everything after it is the program's, untouched) and runs the
-// program supervised. Every run is recorded (session log, `guard ls` entry); a run of an agent
-// guard knows (`claude`; the table in ../agents.ts) also gets the agent integration
-// (src/app/agent-run.ts with the agent's adapter), configured from guard's config file with
-// --strategy, --threshold, --window and --metrics-port on top (flags win over the config, the
-// config over the defaults).
-// The run's notices are made here: the recording's and the agent integration's problems go
-// there, the footer shows them, and the faults among them are printed once more on standard
-// error after the program ended (no footer may have shown them). A run never fails because
-// guard cannot write its files; the status is the program's.
-import { runSupervised, GUARD_VERSION } from '../../supervisor/supervise.js';
-import { realClock } from '../../lib/clock.js';
-import { Notices } from '../../ui/notices.js';
+// program supervised, configured from guard's config file with --strategy, --threshold, --window
+// and --metrics-port on top (flags win over the config, the config over the defaults).
+// This file is the run's first half: only what the program's spawn needs, because guard's share
+// of the time to Claude's prompt is what it does before the spawn (start-up, issue 10). For an
+// agent guard knows (`claude`; the table in ../agents.ts) it connects the agent
+// (src/app/agent-connect.ts: its setup, the receiver, its args and telemetry environment) and,
+// with a terminal on stdout, starts it in its pty (src/supervisor/launch.ts). Then it loads the
+// second half, ./run-session.ts (the recording, the agent run's wiring, the supervisor, the
+// display), which runs the program to its end; that loading happens while the program starts.
 import { resolveProgram } from '../../supervisor/resolve.js';
-import { EXIT_NOT_FOUND, exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
-import { startAgentRun, type AgentRun } from '../../app/agent-run.js';
+import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
+import { launchProgram, programEnv, type Launched } from '../../supervisor/launch.js';
+import { processTerminal } from '../../supervisor/terminal-io.js';
+import { connectAgent, type ConnectedAgent } from '../../app/agent-connect.js';
+import type { AgentRun } from '../../app/agent-run.js';
 import { AgentSetupError } from '../../agents/agent.js';
 import { agentFor } from '../agents.js';
-import { startRunRecording } from '../../log/run-recording.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
 import { ConfigError, MAX_PORT, MIN_PORT, parseTokens, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
 import { makePolicyConfig, STRATEGIES, type PolicyConfig, type Strategy } from '../../policy/config.js';
-import { colorEnabled } from '../../ui/footer.js';
-
+import type { AgentPlan } from './run-session.js';
 
 export interface RunOptions {
   program: string;
@@ -159,50 +157,50 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     return 2;
   }
   const agentRow = agentFor(o.program);
-  if (agentRow && !resolveProgram(o.program, env, cwd).ok) {
+  const resolved = agentRow ? resolveProgram(o.program, env, cwd) : null;
+  if (agentRow && !resolved?.ok) {
     process.stderr.write(`guard: ${o.program}: command not found. ${agentRow.installHint}\n`);
     return EXIT_NOT_FOUND;
   }
-  const { policy, footer } = settings;
-  const notices = new Notices(realClock);
-  const recording = startRunRecording({
-    env, pid: process.pid, program: o.program, agent: agentRow?.name ?? null, args: o.args, cwd, guardVersion: GUARD_VERSION,
-    // The footer has one line: the short form there, the path after the exit.
-    onError: (err) => notices.post(`guard: cannot record this run (${err.code ?? 'write failed'}); the program keeps running`, {
-      fault: true, detail: `${err.message} — guard stopped recording this run there`,
-    }),
-  });
-  for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
-
-  let claude: AgentRun | null = null;
+  let agent: AgentPlan | null = null;
+  let launched: Launched | undefined;
   if (agentRow) {
+    let connected: ConnectedAgent;
     try {
-      // The run's wiring is in guard's main bundle file: `guard claude` reaches its spawn without
-      // resolving further files (start-up, issue 10); other agents' adapters load on demand.
-      const adapter = await agentRow.load();
-      claude = await startAgentRun(adapter, {
-        args: o.args, cwd, env, policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices, ...settings.claude,
-      });
+      // Claude's adapter is in guard's main bundle file (no file to resolve before its spawn); other agents' load on demand.
+      connected = await connectAgent(await agentRow.load(), { args: o.args, cwd, env, forward: settings.claude.forward });
     } catch (err) {
       if (!(err instanceof AgentSetupError)) throw err;
       process.stderr.write(`guard: ${err.message}\n`);
-      recording.finish({ code: 2, signal: null });
       return 2;
     }
-    for (const w of claude.warnings) process.stderr.write(`guard: ${w}\n`);
-    ctx.onClaudeRun?.(claude);
-  } else {
-    if (o.metricsPort !== undefined) process.stderr.write('guard: --metrics-port serves the figures of a claude run; ignored for other programs\n');
-    recording.live?.update({ state: 'running' });
+    agent = { connected, ...settings.claude };
+    if (resolved?.ok && process.stdout.isTTY === true) {
+      try {
+        launched = launchProgram({
+          file: resolved.file, args: connected.connection.args, cwd, env: programEnv(env, connected.connection.extraEnv, settings.footer),
+          ...launchSize(settings.footer), pane: settings.footer,
+        });
+      } catch (err) {
+        await connected.close();
+        throw err;
+      }
+    }
   }
-  let end: ProgramEnd = exitedWith(1);
-  try {
-    end = await runSupervised({ ...claude?.supervised, notices, program: o.program, args: claude?.supervised.args ?? o.args, footer, env, cwd });
-  } finally {
-    recording.finish({ code: end.status, signal: end.signal });
-    await claude?.close();
-    for (const f of notices.faults()) process.stderr.write(`${f}\n`);
-    notices.dispose();
-  }
-  return end.status;
+  // Everything else loads now, while the program starts.
+  const { runSession } = await import('./run-session.js');
+  return runSession({
+    program: o.program, args: o.args, env, cwd, footer: settings.footer, policy: settings.policy, agent,
+    metricsPortGiven: o.metricsPort !== undefined, ...(launched ? { launched } : {}), ...(ctx.onClaudeRun ? { onClaudeRun: ctx.onClaudeRun } : {}),
+  });
+}
+
+/**
+ * The pty's size for a program launched before its footer exists: the terminal's size less the
+ * footer's one line (an agent's footer is always one line, src/ui/footer.ts renderClaudeFooter;
+ * should it differ, the supervisor resizes the pty to its own layout at once).
+ */
+function launchSize(footer: boolean): { cols: number; rows: number } {
+  const { cols, rows } = processTerminal().size();
+  return { cols, rows: Math.max(1, rows - (footer ? 1 : 0)) };
 }

@@ -1,0 +1,99 @@
+// The second half of `guard [guard options] <program> …` (./run.ts is the first): loaded once
+// the program is spawned, while it starts, so that none of what is here delays its spawn (start-up,
+// issue 10). Input: the run's plan from run.ts (the program, its args, environment and settings;
+// for an agent, the connection made before the spawn; the launched program, if run.ts started it).
+// Output: the program's exit status. Makes the run's notices and its recording (session log,
+// `guard ls` entry), wires the agent run (src/app/agent-run.ts), and supervises the program to
+// its end (src/supervisor/supervise.ts). The recording's and the agent run's problems go to the
+// notices, the footer shows them, and the faults among them are printed once more on standard
+// error after the program ended (no footer may have shown them). A run never fails because guard
+// cannot write its files; the status is the program's.
+import { runSupervised } from '../../supervisor/supervise.js';
+import { GUARD_VERSION } from '../../version.js';
+import { realClock } from '../../lib/clock.js';
+import { Notices } from '../../ui/notices.js';
+import { colorEnabled } from '../../ui/footer.js';
+import { exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
+import { startAgentRun, type AgentRun } from '../../app/agent-run.js';
+import type { ConnectedAgent } from '../../app/agent-connect.js';
+import { AgentSetupError } from '../../agents/agent.js';
+import { startRunRecording } from '../../log/run-recording.js';
+import type { Launched } from '../../supervisor/launch.js';
+import type { PolicyConfig } from '../../policy/config.js';
+
+/** An agent run's part of the plan: its connection (made before the spawn) and guard's settings for it. */
+export interface AgentPlan {
+  connected: ConnectedAgent;
+  windowOverride?: number;
+  modelWindows?: Record<string, number>;
+  metricsPort?: number;
+  forward: boolean;
+}
+
+export interface SessionPlan {
+  program: string;
+  /** As the user gave them; an agent run's own come from its connection. */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  footer: boolean;
+  policy: PolicyConfig;
+  /** null: plain supervision of a program guard does not know as an agent. */
+  agent: AgentPlan | null;
+  /** --metrics-port was given (only an agent run serves metrics). */
+  metricsPortGiven: boolean;
+  /** The program, when run.ts already started it (launchProgram). */
+  launched?: Launched;
+  /** Called once the agent integration is set up (the demo's scripted user watches it). */
+  onClaudeRun?(run: AgentRun): void;
+}
+
+export async function runSession(plan: SessionPlan): Promise<number> {
+  const { env, cwd } = plan;
+  const notices = new Notices(realClock);
+  const connected = plan.agent?.connected ?? null;
+  const recording = startRunRecording({
+    env, pid: process.pid, program: plan.program, agent: connected?.agent.name ?? null, args: plan.args, cwd, guardVersion: GUARD_VERSION,
+    // The footer has one line: the short form there, the path after the exit.
+    onError: (err) => notices.post(`guard: cannot record this run (${err.code ?? 'write failed'}); the program keeps running`, {
+      fault: true, detail: `${err.message} — guard stopped recording this run there`,
+    }),
+  });
+  for (const w of recording.warnings) process.stderr.write(`guard: ${w.replace(/^guard: /, '')}\n`);
+
+  let claude: AgentRun | null = null;
+  if (plan.agent && connected) {
+    const { connected: _c, ...options } = plan.agent;
+    try {
+      claude = await startAgentRun(connected.agent, {
+        ...options, connected, args: plan.args, cwd, env, policy: plan.policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices,
+      });
+    } catch (err) {
+      // The program may be running already: it ends with guard (as a closed terminal would end it).
+      plan.launched?.pty.kill('SIGHUP');
+      await connected.close();
+      if (!(err instanceof AgentSetupError)) throw err;
+      process.stderr.write(`guard: ${err.message}\n`);
+      recording.finish({ code: 2, signal: null });
+      return 2;
+    }
+    for (const w of claude.warnings) process.stderr.write(`guard: ${w}\n`);
+    plan.onClaudeRun?.(claude);
+  } else {
+    if (plan.metricsPortGiven) process.stderr.write('guard: --metrics-port serves the figures of a claude run; ignored for other programs\n');
+    recording.live?.update({ state: 'running' });
+  }
+  let end: ProgramEnd = exitedWith(1);
+  try {
+    end = await runSupervised({
+      ...claude?.supervised, notices, program: plan.program, args: claude?.supervised.args ?? plan.args, footer: plan.footer, env, cwd,
+      ...(plan.launched ? { launched: plan.launched } : {}),
+    });
+  } finally {
+    recording.finish({ code: end.status, signal: end.signal });
+    await (claude ? claude.close() : connected?.close());
+    for (const f of notices.faults()) process.stderr.write(`${f}\n`);
+    notices.dispose();
+  }
+  return end.status;
+}
