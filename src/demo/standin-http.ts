@@ -6,7 +6,8 @@
 // request, an option's value, each request the server records. Output: the body text (null past
 // the limit), the number or a clear error, the requests in order and the first one matching a
 // test's predicate.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 
 /** The whole body as UTF-8; null (and the request destroyed) once it passes `maxBytes`. */
@@ -103,7 +104,7 @@ export abstract class StandinServer<R, A, T extends string> {
   constructor(who: string, private readonly mainThread: T) {
     this.log = new RequestLog<R>(who);
     this.requests = this.log.requests;
-    this.server = createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
+    this.server = http().createServer((req, res) => { this.handle(req, res).catch((err: unknown) => this.fail(res, err)); });
   }
 
   protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;

@@ -7,7 +7,8 @@
 //
 // Every series carries `session`, the guard run id (`guard ls` / `guard log`), so several guarded
 // sessions can be scraped side by side, each on its own port.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ContextSnapshot } from '../context/snapshot.js';
@@ -124,7 +125,7 @@ export async function startMetricsServer(o: MetricsOptions): Promise<RunMetrics>
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw new RangeError(`startMetricsServer: port must be a whole number from 0 to 65535, got ${String(o.port)}`);
   const { registry, events } = buildRegistry(o.source);
   const host = o.host ?? HOST;
-  const server = createServer((req, res) => { answer(req, res).catch(() => { if (!res.headersSent) reply(res, 500, 'internal error\n'); else res.destroy(); }); });
+  const server = http().createServer((req, res) => { answer(req, res).catch(() => { if (!res.headersSent) reply(res, 500, 'internal error\n'); else res.destroy(); }); });
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== PATH) return reply(res, 404, `no such path: use ${PATH}\n`);

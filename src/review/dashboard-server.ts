@@ -5,7 +5,8 @@
 // server-sent event stream that sends the live cards and the history whenever they change,
 // `/session/<id>` a session's review page. Sessions that start or end while it runs simply
 // appear in or leave the registry; a file that vanishes mid-read is skipped.
-import * as http from 'node:http';
+import type * as Http from 'node:http';
+import { http } from '../lib/lazy-builtin.js';
 import { crypto, randomBytes } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 import { listLive, type LiveEntry } from '../registry/live.js';
@@ -70,7 +71,7 @@ function sameToken(given: string | null, token: string): boolean {
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new RangeError(`guard dashboard: --port must be 0–65535, got ${String(o.port)}`);
   const token = o.token ?? randomBytes(24).toString('hex');
-  const clients = new Set<http.ServerResponse>();
+  const clients = new Set<Http.ServerResponse>();
   let port = o.port;
   let last = '';
   let history: DashboardState['history'] = [];
@@ -100,7 +101,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const timer = setInterval(poll, POLL_MS);
   const keepalive = setInterval(() => { for (const c of clients) c.write(': keepalive\n\n'); }, KEEPALIVE_MS);
 
-  const server = http.createServer((req, res) => {
+  const server = http().createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const common = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' };

@@ -9,11 +9,14 @@ export interface OtlpExporterEnvOptions {
   receiverUrl: string;
   tokenHeader: string;
   token: string;
-  /** For each signal guard forwards, the user's own protocol (default http/protobuf). */
+  /** For each signal guard forwards, the user's own protocol (default http/json). */
   protocols?: Partial<Record<ForwardSignal, ForwardProtocol>>;
   logsIntervalMs: number;
   metricsIntervalMs: number;
 }
+
+/** What guard asks an agent to send when nothing else decides. */
+export const DEFAULT_PROTOCOL: ForwardProtocol = 'http/json';
 
 export function otlpExporterEnv(o: OtlpExporterEnvOptions): Record<string, string> {
   const header = `${o.tokenHeader}=${o.token}`;
@@ -26,8 +29,12 @@ export function otlpExporterEnv(o: OtlpExporterEnvOptions): Record<string, strin
     // stay the user's, so guard's token never reaches an endpoint of theirs (traces, say).
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${o.receiverUrl}/v1/logs`,
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${o.receiverUrl}/v1/metrics`,
-    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocols.logs ?? 'http/protobuf',
-    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocols.metrics ?? 'http/protobuf',
+    // JSON unless the user's collector, which gets the same bodies, takes protobuf: guard decodes
+    // JSON with JSON.parse, where protobuf needs protobufjs loaded and its decoders generated
+    // (~70-100 ms of CPU at the first export, measured, which lands while Claude draws its first
+    // screen). Both encodings give identical records (the fixture replays in test/unit/telemetry).
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocols.logs ?? DEFAULT_PROTOCOL,
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocols.metrics ?? DEFAULT_PROTOCOL,
     OTEL_EXPORTER_OTLP_LOGS_HEADERS: header,
     OTEL_EXPORTER_OTLP_METRICS_HEADERS: header,
     OTEL_LOGS_EXPORT_INTERVAL: String(o.logsIntervalMs),

@@ -8,18 +8,19 @@
 // client that is slow to send its request is cut off (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS) and
 // sockets beyond MAX_CONNECTIONS are closed at accept.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { crypto, zlib } from '../lib/lazy-builtin.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { crypto, http, zlib } from '../lib/lazy-builtin.js';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TelemetryBatch } from './records.js';
 import { OtlpDecodeError } from './decode-common.js';
+import { decodeJsonLogs, decodeJsonMetrics } from './otlp-json.js';
 import type { OtlpEncoding } from './decode.js';
 import type { OtlpSignal } from './otlp-schema.js';
 import type * as CodecModule from './codec.js';
 
 type Codec = typeof CodecModule;
-/** Set once codec.js has loaded; every request awaits that before it decodes or replies. */
+/** Set once codec.js has loaded; every protobuf request awaits that before it decodes or replies. */
 let codec: Codec | null = null;
 let codecLoading: Promise<Codec> | null = null;
 /** Loads the decoders (once per process). */
@@ -136,7 +137,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     try { opts.onError?.(err); } catch { /* a faulty error sink must not take the receiver down */ }
   };
 
-  const server = createServer({
+  const server = http().createServer({
     headersTimeout: headersTimeoutMs,
     requestTimeout: requestTimeoutMs,
     connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, headersTimeoutMs),
@@ -158,11 +159,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Loaded at the first request, not at the listen: the listen comes before the program's spawn,
-    // and compiling the decoders then (~5-10 ms of CPU) would delay it. Claude's first request
-    // (its SessionStart hook) comes ~1 s after its spawn and can wait that long once. Should the
-    // codec fail to load, each request reports it (500).
-    await loadCodec();
     if (!tokenMatches(req.headers[TOKEN_HEADER], tokenDigest ??= digest(opts.token))) {
       refuse(req, res, 401, 'missing or wrong token');
       return;
@@ -184,6 +180,14 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       refuse(req, res, 415, `unsupported content-type: ${req.headers['content-type'] ?? '(none)'}`);
       return;
     }
+    // The protobuf decoders (protobufjs and the schema: ~300 KB to compile, and tens of ms of
+    // code generation at the first decode) load at the first protobuf request, never at the
+    // listen: the listen comes before the program's spawn, and guard's CPU while Claude starts
+    // delays Claude's prompt about as much as it costs (measured on 2 cores). guard asks its agents
+    // for OTLP/JSON (telemetry/otel-env.ts), which JSON.parse decodes; protobuf comes only when the
+    // user's own collector takes it (forwarding) or from another sender. Hooks are JSON both ways.
+    // Should the codec fail to load, each protobuf request reports it (500).
+    if (encoding === 'protobuf') await loadCodec();
     const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
       refuse(req, res, 415, `unsupported content-encoding: ${contentEncoding}`);
@@ -214,6 +218,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     let batch: TelemetryBatch | undefined;
     try {
       if (signal === 'traces') checkTraces(otlpEncoding, body);
+      else if (otlpEncoding === 'json') batch = signal === 'logs' ? { signal, records: decodeJsonLogs(body) } : { signal, points: decodeJsonMetrics(body) };
       else batch = codec!.decodeTelemetry(signal, otlpEncoding, body);
     } catch (err) {
       if (err instanceof OtlpDecodeError) {

@@ -11,7 +11,7 @@ t.test('Claude exports logs and metrics to guard, with the token, through per-si
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:4999/v1/logs',
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://127.0.0.1:4999/v1/metrics',
     OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-guard-token=tok', OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-guard-token=tok',
-    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
     GUARD_RECEIVER_URL: 'http://127.0.0.1:4999', GUARD_TOKEN: 'tok',
   });
   // The general variables are the user's: the exporter would add their headers (guard's token)
@@ -22,8 +22,8 @@ t.test('Claude exports logs and metrics to guard, with the token, through per-si
   t.notOk(Object.values(env).some((v) => v.includes('tok') && !v.startsWith('x-guard-token=') && v !== 'tok'), 'the token appears nowhere else');
 });
 
-t.test('when forwarding, Claude is asked for the user\'s protocol', async (t) => {
-  const env = telemetryEnv(receiver, 'tok', { logs: 'http/json' });
-  t.equal(env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, 'http/json');
-  t.equal(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, 'http/protobuf');
+t.test('when forwarding, Claude is asked for the user\'s protocol; otherwise for JSON', async (t) => {
+  const env = telemetryEnv(receiver, 'tok', { logs: 'http/protobuf' });
+  t.equal(env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, 'http/protobuf', 'the collector gets the bytes Claude sent');
+  t.equal(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, 'http/json', 'metrics are not forwarded: guard\'s own choice');
 });

@@ -240,7 +240,7 @@ t.test('through startClaudeRun: Claude is asked for the user protocol, its expor
 
   const grpc = await start({ ...userEnv, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: '' });
   t.match(grpc.warnings, [/gRPC, which guard cannot forward/], 'gRPC: a warning at start');
-  t.equal(grpc.supervised.extraEnv!.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, 'http/protobuf');
+  t.equal(grpc.supervised.extraEnv!.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, 'http/json', 'not forwarded: guard\'s own choice');
   await grpc.close();
 
   const down = await start({ ...userEnv, OTEL_EXPORTER_OTLP_ENDPOINT: await deadUrl() });
