@@ -187,8 +187,16 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
       }
     }
   }
-  // Everything else loads now, while the program starts.
-  const { runSession } = await import('./run-session.js');
+  // Everything else loads now, while the program starts. Should it fail to load (a damaged
+  // install), the program must not go on with nobody at its terminal.
+  let runSession: typeof import('./run-session.js').runSession;
+  try {
+    ({ runSession } = await import('./run-session.js'));
+  } catch (err) {
+    launched?.pty.kill('SIGHUP');
+    await agent?.connected.close();
+    throw err;
+  }
   return runSession({
     program: o.program, args: o.args, env, cwd, footer: settings.footer, policy: settings.policy, agent,
     metricsPortGiven: o.metricsPort !== undefined, ...(launched ? { launched } : {}), ...(ctx.onClaudeRun ? { onClaudeRun: ctx.onClaudeRun } : {}),
