@@ -1,6 +1,6 @@
 // Small text pieces shared by guard's listings, pure: aligned tables, local time stamps, `~`
 // paths and a block-glyph curve. Used by `guard ls` and by the review (src/review/text.ts).
-import { displayWidth } from '../ui/footer.js';
+import { displayWidth } from '../lib/text.js';
 
 /** Blocks for the context curve, lowest to highest. */
 const SPARK = '▁▂▃▄▅▆▇█';

@@ -7,7 +7,7 @@
 import type { LiveEntry } from '../registry/live.js';
 import { formatStamp, programLabel, tildePath } from '../log/format.js';
 import { recordedAgent } from '../log/records.js';
-import { formatCost, formatDuration, formatTokens, shortModel } from '../ui/footer.js';
+import { formatCost, formatDuration, formatTokens, shortModel } from '../lib/text.js';
 import { esc, page } from './html.js';
 import type { SessionRow } from './sessions.js';
 import { pct } from './text.js';

@@ -5,7 +5,7 @@
 // totals and the turn table. Nothing is fetched when the page is viewed. The dashboard
 // (./dashboard-page.ts) serves the same page for each session of its history.
 import { formatStamp, tildePath } from '../log/format.js';
-import { formatCost, formatDuration, formatTokens, shortModel } from '../ui/footer.js';
+import { formatCost, formatDuration, formatTokens, shortModel } from '../lib/text.js';
 import { chartData, type ChartData } from './chart.js';
 import { skippedNote, type SessionReview } from './model.js';
 import { pct } from './text.js';

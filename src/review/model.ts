@@ -6,7 +6,7 @@
 // views (./text.ts, ./html.ts, ./dashboard-page.ts) only format this.
 import { recordedAgent, type LogEntry } from '../log/records.js';
 import type { SessionFile } from '../log/reader.js';
-import { formatTokens } from '../ui/footer.js';
+import { formatTokens } from '../lib/text.js';
 
 /** Record types this guard understands; others (a newer guard's) are skipped and counted. */
 const KNOWN_TYPES: ReadonlySet<string> = new Set([

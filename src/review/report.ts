@@ -2,7 +2,7 @@
 // Output: one group per day / project / model / agent (or one "all" group), each with sessions, turns,
 // tokens by type, cost, checkpoints, misses and peak fill; and that as a table, JSON or CSV.
 import { table } from '../log/format.js';
-import { formatCost, formatTokens, shortModel } from '../ui/footer.js';
+import { formatCost, formatTokens, shortModel } from '../lib/text.js';
 import type { SessionFigures, SessionRow } from './sessions.js';
 import { pct } from './text.js';
 

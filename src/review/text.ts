@@ -4,7 +4,7 @@
 // auto-compact point with the marker keys under it), the turn table with checkpoints and
 // compactions in the row after the turn they followed, the totals and a note of what was skipped.
 import { clock, contextCurve, formatStamp, programLabel, table, tildePath } from '../log/format.js';
-import { formatCost, formatDuration, formatTokens, shortModel } from '../ui/footer.js';
+import { formatCost, formatDuration, formatTokens, shortModel } from '../lib/text.js';
 import { chartData, type ChartData } from './chart.js';
 import { skippedNote, type SessionReview } from './model.js';
 import type { SessionRow } from './sessions.js';

@@ -26,7 +26,7 @@ import { isolatedPart, faultText } from './parts.js';
 import type { PaneUi } from '../ui/pane-ui.js';
 import { Notices } from '../ui/notices.js';
 import { programFooterSource, type FooterSource } from '../ui/footer-source.js';
-import { colorEnabled } from '../ui/footer.js';
+import { colorEnabled } from '../lib/text.js';
 import { PrefixCommands } from '../input/commands.js';
 import { RESTORE_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor } from '../screen/modes.js';
 import { DEFAULT_COLOURS, queryOuterTerminal, type TerminalColours } from '../screen/outer-query.js';

@@ -17,7 +17,7 @@ import t, { type Test } from 'tap';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTokens } from '../../src/ui/footer.js';
+import { formatTokens } from '../../src/lib/text.js';
 import type { LiveEntry } from '../../src/registry/live.js';
 import { guardLs } from '../helpers/guard-ls.js';
 import { CLAUDE_BIN, GUARD_BIN, isIdle, promptInput, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';

@@ -13,7 +13,7 @@ import { GUARD_BIN } from '../helpers/claude-env.js';
 import { checkpointNotes, footerOf, RESUME_RE, watchFooter, type LogLine } from '../helpers/checkpoint.js';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { until } from '../helpers/until.js';
-import { formatTokens } from '../../src/ui/footer.js';
+import { formatTokens } from '../../src/lib/text.js';
 
 /** A window where Codex's ~12,000-token requests leave room: Codex compacts at 36,000, guard arms at 80% of that. */
 const WINDOW = 40_000;

@@ -6,7 +6,7 @@
 // `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { formatTokens } from '../../src/ui/footer.js';
+import { formatTokens } from '../../src/lib/text.js';
 import { GUARD_BIN, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { answeredTurn, exitClaude } from '../helpers/checkpoint.js';

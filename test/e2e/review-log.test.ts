@@ -9,7 +9,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { formatCost, formatTokens } from '../../src/ui/footer.js';
+import { formatCost, formatTokens } from '../../src/lib/text.js';
 import { GUARD_BIN, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { startTerminal } from '../helpers/terminal.js';

@@ -9,7 +9,7 @@
 import t from 'tap';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatTokens } from '../../src/ui/footer.js';
+import { formatTokens } from '../../src/lib/text.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';

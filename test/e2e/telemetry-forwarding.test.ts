@@ -4,7 +4,7 @@
 // and metrics reach the collector with the user's header and never guard's token — while guard's
 // footer still follows the context. Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
-import { formatTokens } from '../../src/ui/footer.js';
+import { formatTokens } from '../../src/lib/text.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { OFFLINE_MODEL } from '../helpers/claude-env.js';

@@ -8,7 +8,7 @@ import {
   ConfigError, allowed, checkValue, configKeys, parseConfigPath, parseValueText, type ConfigKey, type GuardConfig,
 } from '../../config/settings.js';
 import { table } from '../../log/format.js';
-import { truncateToWidth } from '../../ui/footer.js';
+import { truncateToWidth } from '../../lib/text.js';
 import { processIo, type CommandIo } from './log.js';
 
 const HELP = `usage: guard config <command>

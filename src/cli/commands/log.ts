@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolvePaths, GuardPathError, FILE_MODE } from '../../paths.js';
 import { idTime, readSession, SessionNotFoundError } from '../../log/reader.js';
-import { colorEnabled } from '../../ui/footer.js';
+import { colorEnabled } from '../../lib/text.js';
 import { reviewSession, skippedNote } from '../../review/model.js';
 import { CACHE_FILE, listRowsCached } from '../../review/store.js';
 import { reviewText, sessionsText } from '../../review/text.js';

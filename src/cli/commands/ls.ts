@@ -8,7 +8,7 @@ import { resolvePaths, GuardPathError } from '../../paths.js';
 import { listLive, type LiveEntry } from '../../registry/live.js';
 import { programLabel, table, tildePath } from '../../log/format.js';
 import { recordedAgent } from '../../log/records.js';
-import { formatCost, formatTokens } from '../../ui/footer.js';
+import { formatCost, formatTokens } from '../../lib/text.js';
 import { processIo, type CommandIo } from './log.js';
 
 const HELP = `usage: guard ls [--json]

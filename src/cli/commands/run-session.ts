@@ -12,7 +12,7 @@ import { runSupervised } from '../../supervisor/supervise.js';
 import { GUARD_VERSION } from '../../version.js';
 import { realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
-import { colorEnabled } from '../../ui/footer.js';
+import { colorEnabled } from '../../lib/text.js';
 import { exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
 import { startAgentRun, type AgentRun } from '../../app/agent-run.js';
 import type { ConnectedAgent } from '../../app/agent-connect.js';

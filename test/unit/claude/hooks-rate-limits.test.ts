@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHook } from '../../../src/claude/hooks.js';
 import { ContextTracker } from '../../../src/context/tracker.js';
-import { displayWidth, formatCountdown, renderClaudeFooter, type FooterView } from '../../../src/ui/footer.js';
+import { renderClaudeFooter, type FooterView } from '../../../src/ui/footer.js';
+import { displayWidth, formatCountdown } from '../../../src/lib/text.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'statusline-rate-limits.json'), 'utf8')) as Record<string, unknown>;
 const CAPTURE = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks', '007-statusline.json'), 'utf8')) as Record<string, unknown>;

@@ -1,9 +1,7 @@
 import t from 'tap';
 import type { ContextSnapshot } from '../../../src/context/snapshot.js';
-import {
-  renderClaudeFooter, renderProgramFooter, displayWidth, truncateToWidth, colorEnabled, formatTokens,
-  formatCost, formatDuration, shortModel, type FooterView,
-} from '../../../src/ui/footer.js';
+import { renderClaudeFooter, renderProgramFooter, type FooterView } from '../../../src/ui/footer.js';
+import { displayWidth } from '../../../src/lib/text.js';
 
 function snap(over: Partial<ContextSnapshot> = {}): ContextSnapshot {
   return {
@@ -15,45 +13,7 @@ function snap(over: Partial<ContextSnapshot> = {}): ContextSnapshot {
 const armed: FooterView = { snapshot: snap(), state: 'idle', policy: { armed: true, strategy: 'handoff', next: 'handoff at next idle' } };
 const plain = (v: FooterView, w: number): string => renderClaudeFooter(v, w, { color: false })[0]!;
 
-t.test('number formats', async (t) => {
-  t.equal(formatTokens(950), '950');
-  t.equal(formatTokens(8200), '8.2k');
-  t.equal(formatTokens(121_400), '121.4k');
-  t.equal(formatTokens(167_000), '167k');
-  t.equal(formatTokens(967_000), '967k');
-  t.equal(formatTokens(1_000_000), '1M');
-  t.equal(formatTokens(1_250_000), '1.25M');
-  t.equal(formatCost(1.234), '$1.23');
-  t.equal(formatCost(0), '$0.00');
-  t.equal(formatCost(123.4), '$123');
-  t.equal(formatDuration(724_000), '12m04s');
-  t.equal(formatDuration(42_900), '42s');
-  t.equal(formatDuration(3_720_000), '1h02m');
-  t.equal(shortModel('claude-sonnet-5'), 'sonnet-5');
-  t.equal(shortModel('claude-opus-4-8[1m]'), 'opus-4-8');
-  t.equal(shortModel('claude-haiku-4-5-20251001'), 'haiku-4-5');
-});
 
-t.test('display width counts wide characters and emoji as two cells', async (t) => {
-  t.equal(displayWidth('abc'), 3);
-  t.equal(displayWidth('日本語'), 6);
-  t.equal(displayWidth('ok 🎉'), 5);
-  t.equal(displayWidth('e\u0301'), 1, 'combining mark adds nothing');
-  t.equal(displayWidth('\x1b[31mred\x1b[0m'), 3, 'SGR is not counted');
-  t.equal(displayWidth('❤️'), 2, 'VS16 emoji presentation');
-  t.equal(truncateToWidth('日本語テキスト', 7), '日本語…');
-  t.equal(displayWidth(truncateToWidth('日本語テキスト', 6)), 5);
-  t.equal(truncateToWidth('short', 10), 'short');
-});
-
-t.test("the footer's own symbols are one cell each, alone and beside characters that are not", async (t) => {
-  const own = 'guard │ █░ 1.2k · ~3 turns… → ≥ ─';
-  t.equal(displayWidth(own), [...own].length);
-  t.equal(displayWidth(own), 33);
-  t.equal(displayWidth('│ e\u0301 │'), 5, 'a combining mark still adds nothing');
-  t.equal(displayWidth('█ 日本 █'), 8, 'wide characters still take two cells');
-  t.equal(displayWidth('· ❤️ ·'), 6, 'an emoji with VS16 still takes two');
-});
 
 t.test('the full footer at 200 columns shows every part', async (t) => {
   const line = plain(armed, 200);
@@ -134,15 +94,6 @@ t.test('gauge colour follows the level; no colour at all when disabled', async (
   t.match(at(200_000), /120%/, 'past the point the percentage says so');
   t.notMatch(plain(armed, 200), /\x1b/);
   t.equal(displayWidth(at(150_000)), displayWidth(plain({ snapshot: snap({ contextTokens: 150_000 }), state: 'idle' }, 200)));
-});
-
-t.test('colorEnabled honours NO_COLOR and the TTY', async (t) => {
-  t.equal(colorEnabled({}, true), true);
-  t.equal(colorEnabled({}, false), false);
-  t.equal(colorEnabled({ NO_COLOR: '1' }, true), false);
-  t.equal(colorEnabled({ NO_COLOR: '' }, true), true, 'empty NO_COLOR is unset per no-color.org');
-  t.equal(colorEnabled({ TERM: 'dumb' }, true), false);
-  t.equal(colorEnabled({ FORCE_COLOR: '1' }, false), true);
 });
 
 t.test('program footer', async (t) => {
