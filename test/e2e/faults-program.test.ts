@@ -30,4 +30,15 @@ t.test('a program that crashes, exits at once, or is not there: a clear message 
   const claudeMissing = spawnSync(process.execPath, [GUARD_BIN, 'claude'], { env: { PATH: '/nonexistent', GUARD_HOME: home }, encoding: 'utf8', timeout: 60_000 });
   t.equal(claudeMissing.status, 127);
   t.match(claudeMissing.stderr, /claude: command not found\. Install Claude Code/);
+  // Claude's own --settings file unreadable: guard stops before Claude starts, says why, and the
+  // run is in guard's log all the same, ended with that status.
+  const env = { ...process.env, GUARD_HOME: home };
+  const unreadable = path.join(home, 'no-such-settings.json');
+  const badSettings = spawnSync(process.execPath, [GUARD_BIN, 'claude', '--settings', unreadable], { env, encoding: 'utf8', timeout: 60_000 });
+  t.equal(badSettings.status, 2);
+  t.match(badSettings.stderr, `cannot read the settings file ${unreadable}`);
+  const log = spawnSync(process.execPath, [GUARD_BIN, 'log', '--json', 'latest'], { env, encoding: 'utf8', timeout: 60_000 });
+  const records = log.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; program?: string; agent?: string; code?: number });
+  t.match(records[0], { type: 'start', program: 'claude', agent: 'claude' }, 'the failed run is in guard log');
+  t.match(records.at(-1), { type: 'exit', code: 2 }, 'ended with the status guard exited with');
 });

@@ -48,6 +48,16 @@ export interface SessionPlan {
   onClaudeRun?(run: AgentRun): void;
 }
 
+/**
+ * A run whose agent could not be set up (its own configuration unreadable: run.ts said why and
+ * exits 2) is recorded all the same, as a run that ended at once with that status, so that
+ * `guard log` shows it beside the others.
+ */
+export function recordFailedSetup(o: { program: string; agent: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; status: number }): void {
+  const recording = startRunRecording({ env: o.env, pid: process.pid, program: o.program, agent: o.agent, args: o.args, cwd: o.cwd, guardVersion: GUARD_VERSION });
+  recording.finish({ code: o.status, signal: null });
+}
+
 export async function runSession(plan: SessionPlan): Promise<number> {
   const { env, cwd } = plan;
   const notices = new Notices(realClock);

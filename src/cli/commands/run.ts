@@ -172,6 +172,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     } catch (err) {
       if (!(err instanceof AgentSetupError)) throw err;
       process.stderr.write(`guard: ${err.message}\n`);
+      (await import('./run-session.js')).recordFailedSetup({ program: o.program, agent: agentRow.name, args: o.args, env, cwd, status: 2 });
       return 2;
     }
     agent = { connected, ...settings.claude };
