@@ -16,7 +16,6 @@ import { colorEnabled } from '../../lib/text.js';
 import { exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
 import { startAgentRun, type AgentRun } from '../../app/agent-run.js';
 import type { ConnectedAgent } from '../../app/agent-connect.js';
-import { AgentSetupError } from '../../agents/agent.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import type { Launched } from '../../supervisor/launch.js';
 import type { PolicyConfig } from '../../policy/config.js';
@@ -79,13 +78,12 @@ export async function runSession(plan: SessionPlan): Promise<number> {
         ...options, connected, args: plan.args, cwd, env, policy: plan.policy, color: colorEnabled(env, process.stdout.isTTY === true), recording, notices,
       });
     } catch (err) {
-      // The program may be running already: it ends with guard (as a closed terminal would end it).
+      // The agent's setup is done (run.ts connected it), so this is a fault of guard's: the program,
+      // perhaps running already, ends with guard (as a closed terminal would end it).
       plan.launched?.pty.kill('SIGHUP');
       await connected.close();
-      if (!(err instanceof AgentSetupError)) throw err;
-      process.stderr.write(`guard: ${err.message}\n`);
-      recording.finish({ code: 2, signal: null });
-      return 2;
+      recording.finish({ code: 1, signal: null });
+      throw err;
     }
     for (const w of claude.warnings) process.stderr.write(`guard: ${w}\n`);
     plan.onClaudeRun?.(claude);
