@@ -7,6 +7,12 @@
 // SessionStart that leaves Claude waiting: after /clear, a manual /compact, startup), the user
 // has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS
 // (counted from the end of the turn at the earliest) and the keyboard for USER_QUIET_MS.
+//
+// The order of the hooks: Claude runs guard's UserPromptSubmit and Stop relays in the background
+// (src/claude/settings.ts ASYNC_HOOK_EVENTS), so their posts can arrive out of turn: a short
+// turn's Stop before its own UserPromptSubmit, or a turn's Stop after the user's Enter on the
+// next prompt. Both carry the turn's prompt_id; by it, a late UserPromptSubmit of a turn already
+// ended starts nothing, and a Stop of a turn older than the newest confirmed prompt ends nothing.
 
 import type { GuardState } from './state.js';
 
@@ -24,14 +30,18 @@ export const UNCONFIRMED_ENTER_QUIET_MS = 2_000;
  * at the keyboard even when nothing counts as typed text: guard waits this long after the last. */
 export const USER_QUIET_MS = 2_000;
 
+/** Prompt ids remembered (confirmed by UserPromptSubmit, ended by Stop): the posts that can cross
+ * are at most a turn apart, so a few suffice; bounded so a long session does not grow them. */
+export const PROMPT_IDS_KEPT = 8;
+
 export type IdleEvent =
   /** A SessionStart hook. `source` 'compact' after an automatic compaction does not end a turn. */
   | { type: 'sessionStart'; t: number; source: string | null }
   /** A prompt submitted: `via: 'hook'` from UserPromptSubmit, `via: 'enter'` from an Enter the
    * writer saw with text in the input box (the user's, or guard's own injected text). */
-  | { type: 'prompt'; t: number; via: 'hook' | 'enter' }
-  /** A Stop hook; `runningSubagents` from its background_tasks. */
-  | { type: 'stop'; t: number; runningSubagents?: number }
+  | { type: 'prompt'; t: number; via: 'hook' | 'enter'; promptId?: string | null }
+  /** A Stop hook; `runningSubagents` from its background_tasks; `promptId` the turn's, when told. */
+  | { type: 'stop'; t: number; runningSubagents?: number; promptId?: string | null }
   /** A PreCompact hook. */
   | { type: 'preCompact'; t: number; trigger: 'manual' | 'auto' | null }
   /** guard answered that PreCompact hook with "block": no compaction, so no SessionStart(compact)
@@ -54,6 +64,12 @@ export interface IdleFacts {
   lastPromptAt: number;
   /** Whether a UserPromptSubmit hook arrived for that prompt. */
   promptConfirmed: boolean;
+  /** That prompt's id when its UserPromptSubmit told it (null: an Enter, or no id). */
+  promptId: string | null;
+  /** Ids of the latest prompts a UserPromptSubmit confirmed, newest last (at most PROMPT_IDS_KEPT). */
+  confirmedIds: readonly string[];
+  /** Ids of the latest turns a Stop ended, newest last (at most PROMPT_IDS_KEPT). */
+  endedIds: readonly string[];
   /** Order number of the newest end of a turn (Stop, or a SessionStart that leaves Claude waiting). */
   settleSeq: number;
   /** When that was, or -Infinity. */
@@ -75,7 +91,8 @@ export interface IdleJudgement {
 
 export function initialIdleFacts(): IdleFacts {
   return {
-    started: false, exited: false, seq: 0, promptSeq: 0, lastPromptAt: -Infinity, promptConfirmed: false, settleSeq: 0, lastSettleAt: -Infinity,
+    started: false, exited: false, seq: 0, promptSeq: 0, lastPromptAt: -Infinity, promptConfirmed: false, promptId: null,
+    confirmedIds: [], endedIds: [], settleSeq: 0, lastSettleAt: -Infinity,
     lastOutputAt: -Infinity, lastUserInputAt: -Infinity, lastPreCompactTrigger: null,
   };
 }
@@ -89,11 +106,27 @@ export function applyIdleEvent(prev: IdleFacts, e: IdleEvent): IdleFacts {
       if (!settles) return { ...f, started: true, lastPreCompactTrigger: null };
       return { ...f, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t), lastPreCompactTrigger: null };
     }
-    case 'prompt':
-      return { ...f, started: true, promptSeq: f.seq, lastPromptAt: Math.max(f.lastPromptAt, e.t), promptConfirmed: e.via === 'hook' };
-    case 'stop':
-      if ((e.runningSubagents ?? 0) > 0) return { ...f, started: true };
-      return { ...f, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
+    case 'prompt': {
+      const id = e.via === 'hook' ? e.promptId ?? null : null;
+      // The UserPromptSubmit of a turn whose Stop came first: that turn is over already.
+      if (id !== null && f.endedIds.includes(id)) return { ...f, started: true, confirmedIds: remember(f.confirmedIds, id) };
+      return {
+        ...f, started: true, promptSeq: f.seq, lastPromptAt: Math.max(f.lastPromptAt, e.t), promptConfirmed: e.via === 'hook', promptId: id,
+        confirmedIds: id === null ? f.confirmedIds : remember(f.confirmedIds, id),
+      };
+    }
+    case 'stop': {
+      const id = e.promptId ?? null;
+      const g = id === null ? f : { ...f, endedIds: remember(f.endedIds, id) };
+      if ((e.runningSubagents ?? 0) > 0) return { ...g, started: true };
+      // The Stop of a turn whose UserPromptSubmit came before another turn's: Claude works on that
+      // one now. (After a bare Enter the Stop still counts, as it always did: text typed while
+      // Claude works joins the running turn under its prompt id, seen on 2.1.330, and an Enter
+      // inside a menu starts no turn. The quiet time after a Stop covers the next prompt's late
+      // UserPromptSubmit.)
+      if (id !== null && f.promptId !== null && f.promptId !== id && f.confirmedIds.includes(id)) return { ...g, started: true };
+      return { ...g, started: true, settleSeq: f.seq, lastSettleAt: Math.max(f.lastSettleAt, e.t) };
+    }
     case 'preCompact':
       return { ...f, lastPreCompactTrigger: e.trigger };
     case 'compactHeld':
@@ -105,6 +138,10 @@ export function applyIdleEvent(prev: IdleFacts, e: IdleEvent): IdleFacts {
     case 'exit':
       return { ...f, exited: true };
   }
+}
+
+function remember(ids: readonly string[], id: string): readonly string[] {
+  return ids.includes(id) ? ids : [...ids, id].slice(-PROMPT_IDS_KEPT);
 }
 
 export function judgeIdle(f: IdleFacts, now: number, hasUnsentInput: boolean, quietMs: number = OUTPUT_QUIET_MS): IdleJudgement {

@@ -1,5 +1,6 @@
 // The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop,
-// PreCompact and SessionEnd that run the hook relay, and optionally a status line that runs the
+// PreCompact and SessionEnd that run the hook relay (UserPromptSubmit and Stop in the background,
+// so that no turn waits for guard), and optionally a status line that runs the
 // status-line relay (which still prints the user's own status line). Input: the user's claude
 // arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
 // settings files (for their status-line command). Output: the merged settings (written to a
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { GUARD_HOOK_EVENTS } from './hooks.js';
 import { USER_CA_CERTS_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
 
-export interface HookCommand { type: string; command?: string; timeout?: number; [key: string]: unknown }
+export interface HookCommand { type: string; command?: string; timeout?: number; async?: boolean; [key: string]: unknown }
 export interface HookMatcher { matcher?: string; hooks: HookCommand[]; [key: string]: unknown }
 export interface StatusLineSetting { type: string; command?: string; padding?: number; [key: string]: unknown }
 export interface ClaudeSettings {
@@ -34,6 +35,21 @@ export const SETTINGS_FLAG = '--settings';
 /** Seconds Claude gives a hook before giving up on it (the `timeout` of each hook command; 2.1.330
  * honours it). The relay itself stops within a second, PreCompact's within PRECOMPACT_DEADLINE_MS. */
 export const HOOK_TIMEOUT_S = 5;
+
+/**
+ * The hooks Claude runs in the background (`async: true`) instead of waiting for them. Claude
+ * waits for a UserPromptSubmit hook before it sends the prompt, and for a Stop hook before it is
+ * back at its prompt; a relay is a Node start and a POST, ~100 ms here, so each turn took ~200 ms
+ * longer under guard. Measured on 2.1.330 over the stand-in (4 sessions of 3 prompts, medians,
+ * Enter to the request / to the prompt ready again): bare 215 / 301 ms, guard 305 / 500 ms,
+ * with these two in the background 163 / 342 ms. guard only listens to them (no answer goes back);
+ * their posts may now cross, and src/claude/idle.ts orders them by prompt id. `async` is in the
+ * hook schema of every supported version (2.1.197 to 2.1.332). Kept waited for: PreCompact (guard's
+ * answer can hold the compaction), SessionStart (after /clear guard types only once it came, and
+ * Claude does not wait for it at start-up: a 300 ms hook did not move the prompt), SessionEnd
+ * (Claude exits right after; a background relay could be cut off).
+ */
+export const ASYNC_HOOK_EVENTS: ReadonlySet<string> = new Set(['UserPromptSubmit', 'Stop']);
 
 export class SettingsError extends Error {
   constructor(message: string, readonly file: string | null) {
@@ -71,7 +87,7 @@ export function shellQuote(s: string): string {
  * NODE_EXTRA_CA_CERTS is emptied too: the relays only talk to guard on 127.0.0.1 over plain HTTP,
  * and Node reads and parses that certificate file at every start, before any code runs (measured
  * on this project's machine, where it names the system bundle: `node -e ''` took 85-140 ms with it
- * and 37-49 ms without). Claude waits for some hooks (UserPromptSubmit before each prompt).
+ * and 37-49 ms without). Claude waits for some hooks (PreCompact, SessionStart after /clear).
  */
 const LEAN_NODE = 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS=';
 
@@ -97,7 +113,9 @@ export interface GuardSettingsOptions {
 export function buildGuardSettings(opts: GuardSettingsOptions): ClaudeSettings {
   const hooks: Record<string, HookMatcher[]> = {};
   for (const event of GUARD_HOOK_EVENTS) {
-    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command: hookRelayCommand(opts.relay, event), timeout: HOOK_TIMEOUT_S }] }];
+    const hook: HookCommand = { type: 'command', command: hookRelayCommand(opts.relay, event), timeout: HOOK_TIMEOUT_S };
+    if (ASYNC_HOOK_EVENTS.has(event)) hook.async = true;
+    hooks[event] = [{ matcher: '', hooks: [hook] }];
   }
   const settings: ClaudeSettings = { hooks };
   if (opts.statusLine) {

@@ -314,8 +314,8 @@ export class CheckpointController {
 function idleEventOf(h: HookEvent, t: number): IdleEvent | null {
   switch (h.type) {
     case 'SessionStart': return { type: 'sessionStart', t, source: h.source };
-    case 'UserPromptSubmit': return { type: 'prompt', t, via: 'hook' };
-    case 'Stop': return { type: 'stop', t, runningSubagents: h.runningSubagents };
+    case 'UserPromptSubmit': return { type: 'prompt', t, via: 'hook', promptId: h.promptId };
+    case 'Stop': return { type: 'stop', t, runningSubagents: h.runningSubagents, promptId: h.promptId };
     case 'PreCompact': return { type: 'preCompact', t, trigger: h.trigger };
     default: return null;
   }

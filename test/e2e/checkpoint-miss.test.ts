@@ -54,8 +54,12 @@ t.test('guard armed: Claude\'s recovery compaction after an over-window turn is 
 
   const first = await answeredTurn(s, 'PAD:105000 first');
   t.ok((first.contextTokens ?? Infinity) < THRESHOLD, `below the threshold: ${first.contextTokens}`);
-  // The turn: its first request is answered with a tool call that reads a large file.
-  api.enqueue({ kind: 'tool_use', name: 'Bash', input: { command: 'echo FILE:$((60000))', description: 'Read the large file' } });
+  // The turn: its first request is answered with a tool call that reads a large file. The read
+  // takes a second: Claude exports its telemetry every 500 ms (LOGS_EXPORT_INTERVAL_MS), so the
+  // first request's record reaches guard before the refusal's; in one export with the compaction
+  // that follows, the request counts as compacted already and arms nothing (seen once, when the
+  // turn no longer waited for guard's UserPromptSubmit relay).
+  api.enqueue({ kind: 'tool_use', name: 'Bash', input: { command: 'sleep 1 && echo FILE:$((60000))', description: 'Read the large file' } });
   await waitForIdle(term);
   const seen = api.requests.length;
   submit(term, 'PAD:45000 now read the large file');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  OUTPUT_QUIET_MS, UNCONFIRMED_ENTER_QUIET_MS, USER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
+  OUTPUT_QUIET_MS, PROMPT_IDS_KEPT, UNCONFIRMED_ENTER_QUIET_MS, USER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
   type IdleEvent, type IdleFacts,
 } from '../../../src/claude/idle.js';
 
@@ -121,4 +121,64 @@ t.test('exit', async (t) => {
   const f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'exit', t: 10 }]);
   t.equal(guardStateOf(f, judgeIdle(f, 20, false), false), 'exited');
   t.not(judgeIdle(f, 20, false).activity, 'idle');
+});
+
+// The UserPromptSubmit and Stop relays run in the background (src/claude/settings.ts
+// ASYNC_HOOK_EVENTS): their posts can cross. The prompt ids put them back in order.
+t.test('background hooks out of turn: a short turn\'s Stop before its own UserPromptSubmit', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' },
+    { type: 'prompt', t: 100, via: 'enter' },
+    { type: 'stop', t: 180, promptId: 'A' },
+    { type: 'prompt', t: 200, via: 'hook', promptId: 'A' },
+  ]);
+  t.same(judgeIdle(f, 200 + OUTPUT_QUIET_MS, false), { activity: 'idle', waitingForInput: true, recheckAt: null },
+    'the late UserPromptSubmit of an ended turn starts nothing');
+  const sync = feed([{ type: 'sessionStart', t: 0, source: 'startup' }, { type: 'prompt', t: 100, via: 'hook', promptId: 'A' }, { type: 'stop', t: 180, promptId: 'A' }]);
+  t.same(judgeIdle(f, 5000, false), judgeIdle(sync, 5000, false), 'the same as in order');
+});
+
+t.test('background hooks out of turn: a turn\'s Stop after the next prompt\'s UserPromptSubmit', async (t) => {
+  const f = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' },
+    { type: 'prompt', t: 100, via: 'hook', promptId: 'A' },
+    { type: 'prompt', t: 1000, via: 'enter' },
+    { type: 'prompt', t: 1050, via: 'hook', promptId: 'B' },
+    { type: 'stop', t: 1060, promptId: 'A' },
+  ]);
+  t.same(judgeIdle(f, 99_999, false), { activity: 'working', waitingForInput: false, recheckAt: null }, 'the older turn\'s Stop ends nothing');
+  t.equal(judgeIdle(applyIdleEvent(f, { type: 'stop', t: 3000, promptId: 'B' }), 3000 + OUTPUT_QUIET_MS, false).activity, 'idle', 'its own Stop does');
+});
+
+t.test('a Stop after a bare Enter still counts; the next UserPromptSubmit undoes it within the quiet time', async (t) => {
+  // Text typed while Claude works joins the running turn: 2.1.330 sent UserPromptSubmit A
+  // ("first"), UserPromptSubmit A ("second", typed meanwhile), Stop A, then Stop B for the
+  // turn that answered "second", with no UserPromptSubmit B.
+  const queued = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' },
+    { type: 'prompt', t: 100, via: 'hook', promptId: 'A' },
+    { type: 'prompt', t: 1000, via: 'enter' },
+    { type: 'prompt', t: 1050, via: 'hook', promptId: 'A' },
+    { type: 'stop', t: 3000, promptId: 'A' },
+    { type: 'stop', t: 6000, promptId: 'B' },
+  ]);
+  t.equal(judgeIdle(queued, 6000 + OUTPUT_QUIET_MS, false).activity, 'idle', 'the queued prompt\'s turn ends at its Stop');
+  // The next prompt's Enter came before the last turn's Stop, its UserPromptSubmit after.
+  const crossed = feed([
+    { type: 'sessionStart', t: 0, source: 'startup' },
+    { type: 'prompt', t: 100, via: 'hook', promptId: 'A' },
+    { type: 'prompt', t: 1000, via: 'enter' },
+    { type: 'stop', t: 1010, promptId: 'A' },
+  ]);
+  t.equal(judgeIdle(crossed, 1011, false).activity, 'working', 'not idle within the quiet time');
+  const confirmed = applyIdleEvent(crossed, { type: 'prompt', t: 1100, via: 'hook', promptId: 'B' });
+  t.same(judgeIdle(confirmed, 99_999, false), { activity: 'working', waitingForInput: false, recheckAt: null }, 'working once it comes');
+});
+
+t.test('the remembered prompt ids stay few', async (t) => {
+  let f = feed([{ type: 'sessionStart', t: 0, source: 'startup' }]);
+  for (let i = 0; i < 50; i++) f = feed([{ type: 'prompt', t: i * 10, via: 'hook', promptId: `p${i}` }, { type: 'stop', t: i * 10 + 5, promptId: `p${i}` }], f);
+  t.equal(f.confirmedIds.length, PROMPT_IDS_KEPT);
+  t.equal(f.endedIds.length, PROMPT_IDS_KEPT);
+  t.equal(f.endedIds.at(-1), 'p49');
 });

@@ -14,8 +14,17 @@ const FILE = '/tmp/guard-settings-x/settings.json';
 t.test('guard settings: one command hook per event running the relay with the event name', async (t) => {
   const s = buildGuardSettings({ relay, statusLine: false });
   t.same(Object.keys(s.hooks!).sort(), [...EVENTS].sort());
-  t.same(s.hooks!['Stop'], [{ matcher: '', hooks: [{ type: 'command', command: 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js Stop', timeout: 5 }] }]);
+  t.same(s.hooks!['Stop'], [{ matcher: '', hooks: [{ type: 'command', command: 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js Stop', timeout: 5, async: true }] }]);
+  t.same(s.hooks!['PreCompact'], [{ matcher: '', hooks: [{ type: 'command', command: 'NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node /opt/guard/dist/claude/relay/hook-relay.js PreCompact', timeout: 5 }] }]);
   t.equal(s.statusLine, undefined);
+});
+
+t.test('Claude waits for no turn\'s hook of guard\'s: only those whose answer or timing matters are waited for', async (t) => {
+  const s = buildGuardSettings({ relay, statusLine: false });
+  const background = EVENTS.filter((e) => s.hooks![e]![0]!.hooks[0]!.async === true);
+  t.same(background.sort(), ['Stop', 'UserPromptSubmit'], 'a turn starts and ends without waiting for a relay');
+  t.same(EVENTS.filter((e) => !background.includes(e)).sort(), ['PreCompact', 'SessionEnd', 'SessionStart'],
+    'PreCompact (the hold\'s answer), SessionStart (the gate after /clear) and SessionEnd (at exit) are waited for');
 });
 
 t.test('the status-line relay carries the user command base64url and keeps padding', async (t) => {
