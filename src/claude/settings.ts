@@ -1,5 +1,5 @@
-// The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop,
-// PreCompact and SessionEnd that run the hook relay (UserPromptSubmit and Stop in the background,
+// The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop
+// and PreCompact that run the hook relay (UserPromptSubmit and Stop in the background,
 // so that no turn waits for guard), and optionally a status line that runs the
 // status-line relay (which still prints the user's own status line). Input: the user's claude
 // arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
@@ -45,9 +45,8 @@ export const HOOK_TIMEOUT_S = 5;
  * with these two in the background 163 / 342 ms. guard only listens to them (no answer goes back);
  * their posts may now cross, and src/claude/idle.ts orders them by prompt id. `async` is in the
  * hook schema of every supported version (2.1.197 to 2.1.332). Kept waited for: PreCompact (guard's
- * answer can hold the compaction), SessionStart (after /clear guard types only once it came, and
- * Claude does not wait for it at start-up: a 300 ms hook did not move the prompt), SessionEnd
- * (Claude exits right after; a background relay could be cut off).
+ * answer can hold the compaction) and SessionStart (after /clear guard types only once it came, and
+ * Claude does not wait for it at start-up: a 300 ms hook did not move the prompt).
  */
 export const ASYNC_HOOK_EVENTS: ReadonlySet<string> = new Set(['UserPromptSubmit', 'Stop']);
 

@@ -32,8 +32,8 @@ t.test('a turn does not wait for guard\'s UserPromptSubmit and Stop hooks, which
   const settingsFile = join(dir, 'guard-settings.json');
   const log = join(dir, 'relay.log');
   await writeFile(relay, SLOW_RELAY);
-  // guard's hooks of a turn, as guard writes them; the others (SessionStart, PreCompact,
-  // SessionEnd) are waited for by design and left out here.
+  // guard's hooks of a turn, as guard writes them; the others (SessionStart, PreCompact) are
+  // waited for by design and left out here.
   const hooks = buildGuardSettings({ relay: { node: process.execPath, hookRelay: relay, statusLineRelay: relay }, statusLine: false }).hooks ?? {};
   await writeFile(settingsFile, JSON.stringify({ hooks: { UserPromptSubmit: hooks['UserPromptSubmit'], Stop: hooks['Stop'] } }));
   const s = await startClaudeSession({ claudeArgs: ['--model', OFFLINE_MODEL, '--settings', settingsFile], extraEnv: { SLOW_RELAY_LOG: log } });

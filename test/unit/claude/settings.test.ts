@@ -7,7 +7,7 @@ import {
 } from '../../../src/claude/settings.js';
 
 const relay: RelayPaths = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/claude/relay/hook-relay.js', statusLineRelay: '/opt/guard dir/statusline-relay.js' };
-const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact', 'SessionEnd'];
+const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact'];
 
 const FILE = '/tmp/guard-settings-x/settings.json';
 
@@ -23,8 +23,9 @@ t.test('Claude waits for no turn\'s hook of guard\'s: only those whose answer or
   const s = buildGuardSettings({ relay, statusLine: false });
   const background = EVENTS.filter((e) => s.hooks![e]![0]!.hooks[0]!.async === true);
   t.same(background.sort(), ['Stop', 'UserPromptSubmit'], 'a turn starts and ends without waiting for a relay');
-  t.same(EVENTS.filter((e) => !background.includes(e)).sort(), ['PreCompact', 'SessionEnd', 'SessionStart'],
-    'PreCompact (the hold\'s answer), SessionStart (the gate after /clear) and SessionEnd (at exit) are waited for');
+  t.same(EVENTS.filter((e) => !background.includes(e)).sort(), ['PreCompact', 'SessionStart'],
+    'PreCompact (the hold\'s answer) and SessionStart (the gate after /clear) are waited for');
+  t.equal(s.hooks!['SessionEnd'], undefined, 'no SessionEnd hook: Claude would wait for it at every /clear and exit, and guard does not read it');
 });
 
 t.test('the status-line relay carries the user command base64url and keeps padding', async (t) => {
@@ -61,7 +62,7 @@ t.test('user inline --settings JSON (both forms) is merged: their hooks kept, gu
     t.equal(s.hooks!['Stop']![0]!.hooks[0]!.command, 'notify-send done', "the user's hook first");
     t.match(s.hooks!['Stop']![1]!.hooks[0]!.command, /hook-relay\.js Stop$/);
     t.same(s.hooks!['PreToolUse'], user.hooks.PreToolUse);
-    t.match(s.hooks!['SessionEnd']![0]!.hooks[0]!.command, /hook-relay\.js SessionEnd$/);
+    t.match(s.hooks!['PreCompact']![0]!.hooks[0]!.command, /hook-relay\.js PreCompact$/);
   }
 });
 
