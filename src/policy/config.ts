@@ -48,8 +48,6 @@ export interface AgentCommands {
    * 0.171.0 fires no hook after `/new` until the next prompt is submitted).
    */
   clearReady?: 'session-start' | 'idle';
-  /** Whether an Esc may precede guard's typing (to close a menu): not for Codex, where Esc + `/` is Meta-/. */
-  escBeforeTyping: boolean;
   /**
    * Milliseconds between the typed text and its Enter; absent or 0: a bracketed paste and the Enter
    * in one write (Claude). Otherwise the text goes as plain keys and the Enter that long after:
@@ -62,7 +60,7 @@ export interface AgentCommands {
 }
 
 /** Claude Code's: `/compact <instructions>`, `/clear`. guard sends no Esc today. */
-export const CLAUDE_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: true, clear: '/clear', escBeforeTyping: false };
+export const CLAUDE_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: true, clear: '/clear' };
 
 /** The API stand-in used by tests and `guard demo` recognises "write a checkpoint note to <path>.md". */
 export const DEFAULT_HANDOFF_TEMPLATE =

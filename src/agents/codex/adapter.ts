@@ -27,7 +27,7 @@ import { codexWindowRules } from '../../codex/window.js';
 import type { AgentCommands } from '../../policy/config.js';
 import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type SetupInput } from '../agent.js';
 
-export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
+export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' };
 
 function setup(input: SetupInput): AgentSetup {
   let config;

@@ -138,7 +138,7 @@ export function createGeminiAdapter(): AgentAdapter {
     toEvent: (rec) => reader.read(rec),
     toHook: parseGeminiHook,
     isMainQuery: (role) => role === null || role === 'main',
-    commands: { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false, submitDelayMs: SUBMIT_DELAY_MS, agentName: 'Gemini' },
+    commands: { compact: '/compress', compactTakesInstructions: false, clear: '/clear', submitDelayMs: SUBMIT_DELAY_MS, agentName: 'Gemini' },
     readPromptBox: readGeminiPromptBox,
     canHoldCompaction: false,
     holdSettleMs: 0,

@@ -35,7 +35,7 @@ const fakeRules: WindowRules = {
   window: () => ({ window: FAKE_WINDOW, source: 'known-model' }),
   autoCompactPoint: (window) => ({ at: Math.floor(window * 0.5), source: 'default' }),
 };
-const FAKE_COMMANDS = { compact: '/compress', compactTakesInstructions: false, clear: '/new', escBeforeTyping: false };
+const FAKE_COMMANDS = { compact: '/compress', compactTakesInstructions: false, clear: '/new' };
 
 function fakeEvent(rec: LogRecord): AgentEvent {
   const a = rec.attributes;
@@ -189,7 +189,7 @@ t.test('the tracker takes the window rules and the main-thread test it is given;
 });
 
 t.test('the Claude adapter: its commands, its PreCompact hold, its threads', async (t) => {
-  t.same(claudeAdapter.commands, { compact: '/compact', compactTakesInstructions: true, clear: '/clear', escBeforeTyping: false });
+  t.same(claudeAdapter.commands, { compact: '/compact', compactTakesInstructions: true, clear: '/clear' });
   t.equal(claudeAdapter.canHoldCompaction, true);
   t.equal(claudeAdapter.isMainQuery('repl_main_thread'), true);
   t.equal(claudeAdapter.isMainQuery(null), true, 'none: taken as main');

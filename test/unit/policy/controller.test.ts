@@ -118,7 +118,7 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
 });
 
 t.test('clearReady idle (Codex\'s /new): no hook follows; the resume prompt goes at an idle, empty prompt after the settle time', async (t) => {
-  const commands: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
+  const commands: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' };
   const { c, timers, writer, screen, checked, settle, phases } = setup({}, { ok: true, bytes: 500 }, { commands });
   c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
   c.snapshot(snap(150_000));

@@ -378,7 +378,7 @@ t.test('no SessionStart after /clear: the checkpoint fails after a timeout', asy
 });
 
 t.test('clearReady idle (Codex): after /new the resume prompt waits for an idle, empty box and the settle time, not for a hook', async (t) => {
-  const codexLike: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' };
+  const codexLike: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' };
   const sim = new Sim({}, codexLike);
   sim.context(150_000);
   sim.idle(); sim.typed(); sim.working(); sim.stop(); sim.idle();

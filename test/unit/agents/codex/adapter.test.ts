@@ -58,7 +58,7 @@ t.test('hooks: Codex\'s payloads as guard\'s facts; PostCompact as the compactio
 
 t.test('commands and choices', async (t) => {
   t.same(codexAdapter.commands, CODEX_COMMANDS);
-  t.same(CODEX_COMMANDS, { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', escBeforeTyping: false, agentName: 'Codex' });
+  t.same(CODEX_COMMANDS, { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' });
   t.equal(codexAdapter.canHoldCompaction, false, 'a held compaction aborts the user\'s turn in Codex');
   t.equal(codexAdapter.name, 'codex');
   t.same(codexAdapter.readPromptBox(['›', '', '  gpt-5.5 default · ~/p']), { kind: 'empty' });

@@ -57,7 +57,7 @@ t.test('a broken settings file is a setup error naming it; the rest of the adapt
   writeFileSync(join(d, '.gemini', 'settings.json'), '{ nope');
   const adapter = createGeminiAdapter();
   t.throws(() => adapter.setup({ args: [], cwd: d, env: { HOME: d } }), AgentSetupError);
-  t.same(adapter.commands, { compact: '/compress', compactTakesInstructions: false, clear: '/clear', escBeforeTyping: false, submitDelayMs: 300, agentName: 'Gemini' });
+  t.same(adapter.commands, { compact: '/compress', compactTakesInstructions: false, clear: '/clear', submitDelayMs: 300, agentName: 'Gemini' });
   t.ok(adapter.isMainQuery('main'));
   t.notOk(adapter.isMainQuery('utility_compressor'));
   t.equal(adapter.canHoldCompaction, false);
