@@ -20,6 +20,7 @@ import { startStandinApi, type StandinApi } from '../src/demo/standin-api.js';
 import { OFFLINE_MODEL, offlineClaudeEnv, writeOfflineClaudeHome } from '../src/demo/offline-claude.js';
 import { startTerminal } from '../test/helpers/terminal.js';
 import { CLAUDE_ARGS, promptBoxVisible } from '../test/helpers/claude-env.js';
+import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN_DIR = join(ROOT, 'node_modules', '.bin');
@@ -50,11 +51,6 @@ async function writeSpawnShim(dir: string): Promise<void> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function oneRun(api: StandinApi, root: string, n: number, guarded: boolean): Promise<Timing> {
   const dir = join(root, `run-${n}`);

@@ -16,6 +16,7 @@ import { startStandinApi, type StandinApi } from '../src/demo/standin-api.js';
 import { OFFLINE_MODEL } from '../src/demo/offline-claude.js';
 import { startTerminal } from '../test/helpers/terminal.js';
 import { isWorking, makeClaudeEnv, submit, waitForIdle } from '../test/helpers/claude-env.js';
+import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Session pairs (one bare, one guarded). Each session starts Claude once (~1-2 s) for its prompts. */
@@ -31,11 +32,6 @@ const TURN_DONE_RE = /· done \d/g;
 interface TurnTiming { requestMs: number; readyMs: number }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function oneSession(api: StandinApi, guarded: boolean): Promise<TurnTiming[]> {
   const env = await makeClaudeEnv({ apiUrl: api.url });

@@ -15,8 +15,8 @@ export type HookEvent = HookFact;
 
 /**
  * The event names guard registers hooks for (plus 'statusline' for the status-line relay). Not
- * SessionEnd: nothing in guard reads it (it is still parsed, for Gemini's and the fixtures'
- * sake), and Claude waits for its SessionEnd hooks at every /clear and every exit. Measured on
+ * SessionEnd: nothing in guard reads it (parseHook still knows its shape, from the fixtures), and
+ * Claude waits for its SessionEnd hooks at every /clear and every exit. Measured on
  * 2.1.330 with a 1.5 s SessionEnd hook: /clear took 1780 ms instead of 152 to be idle again, /exit
  * 2808 ms instead of 132 to end; guard's relay (~100 ms) held both for that long.
  */
