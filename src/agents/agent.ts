@@ -122,6 +122,12 @@ export interface AgentAdapter {
    * must not be held): about its log export interval times three. 0: decide at once.
    */
   readonly holdSettleMs: number;
+  /**
+   * Whether the agent suspends itself on Ctrl-Z: hands the terminal back, `kill(0, SIGTSTP)`, and
+   * waits for SIGCONT. Under guard that SIGTSTP is dropped (an orphaned process group), so guard
+   * suspends with the agent (../supervisor/suspend.ts); read off each agent's own code.
+   */
+  readonly suspendsItself: boolean;
 }
 
 /** Bad user configuration found while setting up a run: shown as `guard: <message>`, exit 2. */

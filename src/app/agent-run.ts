@@ -77,7 +77,7 @@ export interface AgentRun {
   /** The adapter this run uses. */
   readonly agent: AgentAdapter;
   /** What runSupervised needs on top of the program and its own options. */
-  supervised: Pick<SupervisedOptions, 'args' | 'extraEnv' | 'footerSource' | 'onStart'>;
+  supervised: Pick<SupervisedOptions, 'args' | 'extraEnv' | 'footerSource' | 'onStart' | 'selfSuspend'>;
   /** Warnings to show the user once (e.g. their settings disable hooks). */
   warnings: string[];
   tracker: ContextTracker;
@@ -301,7 +301,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   };
 
   return {
-    supervised: { args: connection.args, extraEnv: connection.extraEnv, footerSource, onStart },
+    supervised: { args: connection.args, extraEnv: connection.extraEnv, footerSource, onStart, selfSuspend: agent.suspendsItself },
     warnings: [...setup.warnings, ...connected.forwardWarnings, ...connection.warnings, ...metricsWarnings],
     agent,
     tracker,

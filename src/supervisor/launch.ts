@@ -63,6 +63,7 @@ export function launchProgram(o: LaunchOptions): Launched {
 export function holdingPty(p: ProgramPty): ProgramPty {
   return {
     pid: p.pid,
+    ...(p.ttyName !== undefined ? { ttyName: p.ttyName } : {}),
     onData: holdFirst<Buffer>((fn) => p.onData(fn)),
     onExit: holdFirst<PtyExit>((fn) => p.onExit(fn)),
     write: (d) => p.write(d),

@@ -19,6 +19,8 @@ export interface PtyExit { exitCode: number; signal: number }
 
 export interface ProgramPty {
   readonly pid: number;
+  /** The program's side of the pty (e.g. /dev/pts/3); absent where the pty package does not say. */
+  readonly ttyName?: string;
   onData(fn: (data: Buffer) => void): Disposable;
   onExit(fn: (e: PtyExit) => void): Disposable;
   write(data: string | Buffer): void;
@@ -48,8 +50,11 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
     name: opts.env.TERM ?? 'xterm-256color',
     encoding: null,
   });
+  // node-pty's UnixTerminal names its slave `ptsName` (not in the IPty typings).
+  const ttyName = (p as { ptsName?: unknown }).ptsName;
   return {
     pid: p.pid,
+    ...(typeof ttyName === 'string' && ttyName !== '' ? { ttyName } : {}),
     // With `encoding: null` node-pty hands over Buffers although its typings say string.
     onData: (fn) => p.onData((d) => fn(d as unknown as Buffer)),
     onExit: (fn) => p.onExit((e) => fn({ exitCode: e.exitCode, signal: e.signal ?? 0 })),

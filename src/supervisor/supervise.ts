@@ -12,7 +12,10 @@
 // A program may also come already spawned (`launched`, ./launch.ts: `guard claude` starts Claude
 // before this module has loaded); it is then taken over as it is, and resized to the pane's layout.
 import { StringDecoder } from 'node:string_decoder';
+import { basename } from 'node:path';
 import { resolveProgram } from './resolve.js';
+import { SuspendWatch } from './suspend.js';
+import { ttyLineMode } from './tty-mode.js';
 import { programEnd, exitedWith, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE, type ProgramEnd } from './exit-status.js';
 import { spawnPty as realSpawnPty, type ProgramPty, type SpawnPty } from './pty.js';
 import { spawnChild } from './child.js';
@@ -53,6 +56,13 @@ export const KILL_GRACE_MS = 2000;
 const EXIT_DRAIN_MS = 30;
 /** Lines of history kept for programs on the main screen (tmux keeps 2000; more costs parse speed and memory). */
 export const SCROLLBACK_LINES = 5_000;
+/**
+ * After guard is continued from a suspension, it waits this long before it takes the terminal
+ * again: a `kill %1` continues a stopped job with its SIGTERM pending, and that signal's handler
+ * (terminate) must run first, so that guard ends instead of taking over a terminal that is not
+ * its own any more (a job continued in the background stops again at its first tcsetattr).
+ */
+export const RESUME_SETTLE_MS = 20;
 
 /**
  * What --no-footer mode puts back on exit: input modes a killed program may have left on.
@@ -101,6 +111,12 @@ export interface SupervisedOptions {
    * stdout and the same choice of pane (`footer`) it was spawned for.
    */
   launched?: Launched;
+  /**
+   * The program suspends itself on Ctrl-Z (hands the terminal back, `kill(0, SIGTSTP)`, waits for
+   * SIGCONT), as the agents do: guard then suspends with it (./suspend.ts). Default false: other
+   * programs in the pane keep Ctrl-Z to themselves (a shell's job control works inside the pty).
+   */
+  selfSuspend?: boolean;
   /** Called once the program runs; what it returns is disposed when the run ends. */
   onStart?(session: SupervisedSession): Disposable | void;
   io?: TerminalIo;
@@ -309,8 +325,14 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       void answer.then((a) => { if (a.leftover.length > 0) takeInput(a.leftover); });
     }
   }
+  // Ctrl-Z for a program that suspends itself: guard goes with it (./suspend.ts).
+  const ttyName = pty.ttyName;
+  const suspendWatch = o.selfSuspend && io.stdinIsTTY && ttyName !== undefined
+    ? subs.add(new SuspendWatch({ clock, lineMode: () => ttyLineMode(ttyName), suspend: () => suspendWithProgram() }))
+    : null;
   subs.add(io.onInput((d) => {
     if (queryInput) { queryInput(d); return; }
+    suspendWatch?.typed(d);
     takeInput(d);
   }));
   // Standard input that is a file or pipe: its end is an end-of-file for the program.
@@ -321,6 +343,32 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     else if (earlyOutput) resizedEarly = true;
     else { const s = io.size(); pty.resize(s.cols, s.rows); }
   }));
+
+  /**
+   * The program handed the terminal back and waits for SIGCONT: it is stopped (as `kill(0,
+   * SIGTSTP)` would have stopped it run bare, its tool commands with it), the user's terminal
+   * is put back and guard stops for the shell. Back from `fg`, guard takes the terminal again
+   * and continues the program, whose own SIGCONT handler takes its terminal back and redraws.
+   */
+  function suspendWithProgram(): void {
+    if (restored || terminated) return;
+    pty.kill('SIGSTOP');
+    const shown = ui;
+    if (shown) display.run(() => shown.leaveScreen(), undefined);
+    io.writeSync(`${uiStarted ? RESTORE_SEQUENCE : PASSTHROUGH_RESTORE}\r\nguard: ${basename(o.program)} is suspended, with guard. Run \`fg\` to bring them back.\r\n`);
+    io.setRawMode(false);
+    io.suspend();
+    subs.add(clock.setTimeout(resumeWithProgram, RESUME_SETTLE_MS));
+  }
+  function resumeWithProgram(): void {
+    if (!restored && !terminated) {
+      io.setRawMode(true);
+      const shown = ui;
+      if (shown) display.run(() => shown.reenterScreen(), undefined);
+      else { const s = io.size(); pty.resize(s.cols, s.rows); }
+    }
+    pty.kill('SIGCONT');
+  }
 
   const session: SupervisedSession = {
     pid: pty.pid,

@@ -21,6 +21,12 @@ export interface TerminalIo {
   onProcessExit(fn: () => void): Disposable;
   onUncaught(fn: (err: unknown) => void): Disposable;
   stderr(text: string): void;
+  /**
+   * Stops guard the way Ctrl-Z stops a program run bare (SIGTSTP to itself), for the shell's job
+   * control to take over; returns once guard is continued (`fg`), or at once where nobody can
+   * continue it (no job control: the kernel drops SIGTSTP for an orphaned process group).
+   */
+  suspend(): void;
 }
 
 /** A terminal that reports no size: the classic default. */
@@ -43,5 +49,6 @@ export function processTerminal(): TerminalIo {
     onProcessExit: (fn) => { process.on('exit', fn); return { dispose: () => { process.off('exit', fn); } }; },
     onUncaught: (fn) => { process.on('uncaughtException', fn); return { dispose: () => { process.off('uncaughtException', fn); } }; },
     stderr: (t) => { try { writeSync(2, t); } catch { /* nowhere to say it */ } },
+    suspend: () => { try { process.kill(process.pid, 'SIGTSTP'); } catch { /* cannot stop: carry on */ } },
   };
 }

@@ -151,13 +151,38 @@ export class PaneUi implements Disposable {
 
   /** Takes over the user's terminal and draws the first frame. */
   start(): void {
+    this.takeOverScreen();
+    this.drawFrame();
+    // After the output that came while the display loaded (the supervisor hands it over next).
+    this.subs.add(this.d.clock.setImmediate(() => this.warmUp()));
+  }
+
+  /**
+   * guard is about to stop with its program (Ctrl-Z, ../supervisor/suspend.ts): the keyboard flags
+   * pushed for the program come off and the pending frame is dropped. The caller then puts the
+   * rest of the terminal back (RESTORE_SEQUENCE) and stops guard in the same turn.
+   */
+  leaveScreen(): void {
+    this.guard(() => {
+      this.frameTimer?.dispose();
+      this.frameTimer = null;
+      this.popKeyboardFlags();
+      this.outer = OUTER_RESET;
+    });
+  }
+
+  /** guard runs again after `leaveScreen`: the terminal is taken over as at start and drawn whole, at its size now. */
+  reenterScreen(): void {
+    this.guard(() => this.takeOverScreen());
+    this.resize();
+  }
+
+  /** The alternate screen, cleared, with the program's modes; the next frame draws every row. */
+  private takeOverScreen(): void {
     this.paneDirty = true;
     this.d.io.write(ENTER_SEQUENCE);
     this.applyModes(this.model.modes());
     this.renderer.invalidate();
-    this.drawFrame();
-    // After the output that came while the display loaded (the supervisor hands it over next).
-    this.subs.add(this.d.clock.setImmediate(() => this.warmUp()));
   }
 
   /** Warms the parser and the renderer (./warm-up.ts) while the program has written nothing yet. */
@@ -261,14 +286,17 @@ export class PaneUi implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    // Keyboard flags pushed for the program come off before the terminal is handed back.
-    if (this.outer.kittyFlags !== 0) {
-      try { this.d.io.write(diffOuterModes(this.outer, { ...this.outer, kittyFlags: 0 })); } catch { /* terminal gone */ }
-      this.outer = { ...this.outer, kittyFlags: 0 };
-    }
+    this.popKeyboardFlags();
     this.frameTimer?.dispose();
     if (this.ptyPaused) { this.ptyPaused = false; this.d.pty.resume(); }
     this.subs.dispose();
+  }
+
+  /** Keyboard flags pushed for the program come off before the terminal is handed back. */
+  private popKeyboardFlags(): void {
+    if (this.outer.kittyFlags === 0) return;
+    try { this.d.io.write(diffOuterModes(this.outer, { ...this.outer, kittyFlags: 0 })); } catch { /* terminal gone */ }
+    this.outer = { ...this.outer, kittyFlags: 0 };
   }
 
   private guard(fn: () => void): void {

@@ -79,7 +79,7 @@ t.test('an error in guard\'s display falls back to pass-through, once, and the p
     onSignal: () => ({ dispose() {} }),
     onProcessExit: () => ({ dispose() {} }),
     onUncaught: () => ({ dispose() {} }),
-    stderr: (s) => { out.push(s); },
+    stderr: (s) => { out.push(s); }, suspend: () => {},
   };
   let calls = 0;
   const changed = new Emitter<void>();

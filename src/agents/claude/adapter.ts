@@ -101,4 +101,7 @@ export const claudeAdapter: AgentAdapter = {
   readPromptBox,
   canHoldCompaction: true,
   holdSettleMs: HOLD_SETTLE_MS,
+  // 2.1.330's bundle: on Ctrl-Z it registers a SIGCONT handler, leaves raw mode, says "Claude Code
+  // is suspended. Run `fg` to bring it back." and calls process.kill(0, "SIGTSTP").
+  suspendsItself: true,
 };

@@ -75,4 +75,7 @@ export const codexAdapter: AgentAdapter = {
   readPromptBox: readCodexPromptBox,
   canHoldCompaction: false,
   holdSettleMs: 0,
+  // 0.171.0 suspends its TUI on Ctrl-Z (its binary: "tui_suspend_resumed", "failed to suspend TUI
+  // process"): run bare from bash it shows "Stopped", and `fg` brings it back (checked by hand).
+  suspendsItself: true,
 };

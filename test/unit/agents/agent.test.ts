@@ -69,7 +69,7 @@ function fakeAdapter(configDir: string, seen: { connectedTo?: string }): AgentAd
       },
     }),
     toEvent: fakeEvent, toHook: fakeHook, isMainQuery: (q) => q === 'main',
-    commands: FAKE_COMMANDS, readPromptBox: () => ({ kind: 'absent' }), canHoldCompaction: false, holdSettleMs: 0,
+    commands: FAKE_COMMANDS, readPromptBox: () => ({ kind: 'absent' }), canHoldCompaction: false, holdSettleMs: 0, suspendsItself: false,
   };
 }
 

@@ -73,7 +73,7 @@ function fakeIo(out: string[], size = { cols: 60, rows: 10 }): TerminalIo {
     setRawMode: () => {}, write: (d) => { out.push(String(d)); }, writeSync: (d) => { out.push(d); },
     onInput: () => ({ dispose() {} }), onInputEnd: () => ({ dispose() {} }), pauseInput: () => {},
     onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
-    onUncaught: () => ({ dispose() {} }), stderr: (s) => { out.push(s); },
+    onUncaught: () => ({ dispose() {} }), stderr: (s) => { out.push(s); }, suspend: () => {},
   };
 }
 

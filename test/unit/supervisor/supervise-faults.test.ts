@@ -81,7 +81,7 @@ function fakeIo(out: string[]): TerminalIo & { uncaught: Emitter<unknown>; signa
     onSignal: (sig, fn) => { signals.set(sig, fn); return { dispose: () => { signals.delete(sig); } }; },
     onProcessExit: () => ({ dispose() {} }),
     onUncaught: (fn) => uncaught.on(fn),
-    stderr: (s) => { out.push(s); },
+    stderr: (s) => { out.push(s); }, suspend: () => {},
   };
 }
 

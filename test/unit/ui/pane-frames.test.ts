@@ -48,7 +48,7 @@ function pane(opts: { clock?: FakeClock } = {}) {
     setRawMode: () => {}, write: (d) => { written.push(String(d)); }, writeSync: (d) => { written.push(d); },
     onInput: () => ({ dispose() {} }), onInputEnd: () => ({ dispose() {} }), pauseInput: () => {},
     onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
-    onUncaught: () => ({ dispose() {} }), stderr: () => {},
+    onUncaught: () => ({ dispose() {} }), stderr: () => {}, suspend: () => {},
   };
   const footerText = { now: FOOTER };
   const footerChange = new Emitter<void>();
