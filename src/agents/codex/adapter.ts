@@ -76,6 +76,7 @@ export const codexAdapter: AgentAdapter = {
   canHoldCompaction: false,
   holdSettleMs: 0,
   // 0.171.0 suspends its TUI on Ctrl-Z (its binary: "tui_suspend_resumed", "failed to suspend TUI
-  // process"): run bare from bash it shows "Stopped", and `fg` brings it back (checked by hand).
+  // process"): run bare from bash it shows "Stopped", and `fg` brings it back (checked by hand;
+  // under guard, test/e2e/suspend.test.ts).
   suspendsItself: true,
 };

@@ -144,7 +144,8 @@ export function createGeminiAdapter(): AgentAdapter {
     holdSettleMs: 0,
     // 0.61.0's bundle (useSuspend): a second Ctrl-Z within its warning's time leaves raw mode,
     // registers once('SIGCONT') and calls process.kill(0, "SIGTSTP"); the first only warns (and
-    // undoes in the input box). Run bare from bash, two Ctrl-Z show "Stopped" (checked by hand).
+    // undoes in the input box). Run bare from bash, two Ctrl-Z show "Stopped" (checked by hand;
+    // under guard, test/e2e/suspend.test.ts).
     suspendsItself: true,
   };
 }
