@@ -11,7 +11,8 @@
 // `-c key=value` flags form a "session flags" layer merged over the user's config for this run
 // only, which is what `--settings` is for Claude:
 // - hooks: `-c hooks.<Event>=[{hooks=[{type="command",command=…,timeout=…}]}]` runs guard's hook
-//   relay; the user's own hooks (config.toml, hooks.json) still run, and stay trusted.
+//   relay (`async=true` for those of a turn: CODEX_ASYNC_HOOK_EVENTS); the user's own hooks
+//   (config.toml, hooks.json) still run, and stay trusted.
 // - trust: a new hook is held for review (a dialog at start) until `hooks.state."<key>"
 //   .trusted_hash` matches it. The key of a session-flags hook is
 //   `/<session-flags>/config.toml:<event_label>:<group>:<handler>`; the hash is "sha256:" + the
@@ -45,6 +46,17 @@ export const CODEX_HOOK_EVENTS = {
 } as const;
 export type CodexHookEvent = keyof typeof CODEX_HOOK_EVENTS;
 
+/**
+ * The hooks Codex runs in the background (`async = true`) instead of waiting for them: 0.171.0
+ * waits for a UserPromptSubmit hook before it sends the prompt and for a Stop hook before its
+ * turn ends, and a relay is a Node start and a POST (~100 ms). Measured over the Responses
+ * stand-in (2 sessions of 3 prompts each, medians, Enter to the request / to the answer shown
+ * with the box empty): bare 81 / 132 ms, guard 162 / 213 ms, with these two in the background
+ * 93 / 144 ms. guard only listens to them; their posts may now cross, and the turn's `turn_id`
+ * orders them (src/agents/codex/adapter.ts, src/claude/idle.ts). PreCompact, PostCompact and
+ * SessionStart stay waited for. `async` is part of a hook's trust identity (hookTrustHash).
+ */
+export const CODEX_ASYNC_HOOK_EVENTS: ReadonlySet<CodexHookEvent> = new Set(['UserPromptSubmit', 'Stop']);
 /** Seconds Codex gives each of guard's hooks (its default is 600); the relay ends within 3 s. */
 export const CODEX_HOOK_TIMEOUT_S = 5;
 /** The key source Codex gives hooks defined by `-c` flags. */
@@ -61,10 +73,10 @@ export class CodexConfigError extends Error {
   }
 }
 
-/** The trust hash Codex computes for a command hook (see the header). */
-export function hookTrustHash(eventLabel: string, command: string, timeoutSec: number): string {
+/** The trust hash Codex computes for a command hook (see the header); `isAsync`: its `async` field. */
+export function hookTrustHash(eventLabel: string, command: string, timeoutSec: number, isAsync = false): string {
   // Keys in sorted order at every level: Codex hashes its canonical (sorted-key) JSON.
-  const identity = { event_name: eventLabel, hooks: [{ async: false, command, timeout: timeoutSec, type: 'command' }] };
+  const identity = { event_name: eventLabel, hooks: [{ async: isAsync, command, timeout: timeoutSec, type: 'command' }] };
   return `sha256:${createHash('sha256').update(JSON.stringify(identity), 'utf8').digest('hex')}`;
 }
 
@@ -105,10 +117,11 @@ export function userDecidesDaemon(args: readonly string[]): boolean {
 export function buildCodexRun(userArgs: readonly string[], opts: CodexRunOptions): CodexRun {
   const flags: string[] = userDecidesDaemon(userArgs) ? [] : ['--disable', DAEMON_FEATURE];
   const state: string[] = [];
-  for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS)) {
+  for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS) as Array<[CodexHookEvent, string]>) {
     const command = hookRelayCommand(opts.relay, event);
-    flags.push('-c', `hooks.${event}=[{hooks=[{type="command",command=${tomlString(command)},timeout=${CODEX_HOOK_TIMEOUT_S}}]}]`);
-    state.push(`${tomlString(`${SESSION_FLAGS_SOURCE}:${label}:0:0`)}={trusted_hash=${tomlString(hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S))}}`);
+    const isAsync = CODEX_ASYNC_HOOK_EVENTS.has(event);
+    flags.push('-c', `hooks.${event}=[{hooks=[{type="command",command=${tomlString(command)},timeout=${CODEX_HOOK_TIMEOUT_S}${isAsync ? ',async=true' : ''}}]}]`);
+    state.push(`${tomlString(`${SESSION_FLAGS_SOURCE}:${label}:0:0`)}={trusted_hash=${tomlString(hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S, isAsync))}}`);
   }
   flags.push('-c', `hooks.state={${state.join(',')}}`);
   const endpoint = `${opts.receiverUrl.replace(/\/+$/, '')}/v1/logs`;

@@ -25,7 +25,7 @@ import { readCodexPromptBox } from '../../codex/prompt-box.js';
 import { buildCodexRun, CodexConfigError, readCodexConfig } from '../../codex/settings.js';
 import { codexWindowRules } from '../../codex/window.js';
 import type { AgentCommands } from '../../policy/config.js';
-import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type SetupInput } from '../agent.js';
+import { AgentSetupError, type AgentAdapter, type AgentEvent, type AgentSetup, type HookFact, type SetupInput } from '../agent.js';
 
 export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' };
 
@@ -61,13 +61,27 @@ function hookEvents(event: string, payload: unknown, now: number): AgentEvent[] 
   }];
 }
 
+/**
+ * Codex's hooks in the shared facts (Claude's parser: the same field names), with the turn's
+ * `turn_id` as the prompt id of UserPromptSubmit and Stop (Codex has no `prompt_id`; both hooks of
+ * a turn carry the same `turn_id`, fixtures/codex-0.171.0/hooks/hooks.jsonl). They run in the
+ * background (CODEX_ASYNC_HOOK_EVENTS), so a turn's posts can cross the next turn's, and the
+ * idle judgement orders them by it (src/claude/idle.ts).
+ */
+export function parseCodexHook(event: string, payload: unknown): HookFact {
+  const fact = parseHook(event, payload);
+  if ((fact.type !== 'UserPromptSubmit' && fact.type !== 'Stop') || fact.promptId !== null) return fact;
+  const turnId = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['turn_id'] : undefined;
+  return typeof turnId === 'string' && turnId !== '' ? { ...fact, promptId: turnId } : fact;
+}
+
 export const codexAdapter: AgentAdapter = {
   name: 'codex',
   displayName: 'Codex',
   setup,
   toEvent: toCodexEvent,
   // PostCompact is not one of the shared facts: it comes back `unknown`, and as an event from hookEvents.
-  toHook: parseHook,
+  toHook: parseCodexHook,
   hookEvents,
   // Codex's requests carry no thread name; the tracker keeps the title thread apart by its id.
   isMainQuery: () => true,

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { parse as parseToml } from 'smol-toml';
 import {
-  CODEX_HOOK_EVENTS, CODEX_HOOK_TIMEOUT_S, CodexConfigError, buildCodexRun, codexAutoCompactPoint, codexConfigPath, hookTrustHash,
+  CODEX_ASYNC_HOOK_EVENTS, CODEX_HOOK_EVENTS, CODEX_HOOK_TIMEOUT_S, CodexConfigError, buildCodexRun, codexAutoCompactPoint, codexConfigPath, hookTrustHash,
   readCodexConfig, tomlString, userDecidesDaemon,
 } from '../../../src/codex/settings.js';
 import { hookRelayCommand } from '../../../src/claude/settings.js';
@@ -20,6 +20,7 @@ t.test('the trust hash is the one Codex 0.171.0 wrote itself after "Trust all"',
   t.equal(hookTrustHash('session_start', '/tmp/cx/hook.sh SessionStart', 600), 'sha256:2263f73bb43543bec47fb7ef589114e89e971a9937690f780985dea86a6b3d38');
   t.equal(hookTrustHash('user_prompt_submit', '/tmp/cx/hook.sh UserPromptSubmit', 600), 'sha256:6d2e7190cceaa3054e1f6f3df797433ac9fc343851b5bfc7809270127f272714');
   t.not(hookTrustHash('stop', '/tmp/cx/hook.sh Stop', 5), hookTrustHash('stop', '/tmp/cx/hook.sh Stop', 600), 'the timeout is part of it');
+  t.not(hookTrustHash('stop', '/tmp/cx/hook.sh Stop', 5, true), hookTrustHash('stop', '/tmp/cx/hook.sh Stop', 5), 'and whether it runs in the background');
 });
 
 t.test('guard\'s flags: hooks, their trust, the exporter; the token only in the environment', async (t) => {
@@ -33,9 +34,11 @@ t.test('guard\'s flags: hooks, their trust, the exporter; the token only in the 
   const byKey = new Map(parsed);
   for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS)) {
     const command = hookRelayCommand(RELAY, event);
-    t.same(byKey.get(`hooks.${event}`), [{ hooks: [{ type: 'command', command, timeout: CODEX_HOOK_TIMEOUT_S }] }], `${event} runs the relay`);
-    t.same((byKey.get('hooks.state') as Record<string, unknown>)[`/<session-flags>/config.toml:${label}:0:0`], { trusted_hash: hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S) }, `${event} pre-trusted`);
+    const background = event === 'UserPromptSubmit' || event === 'Stop';
+    t.same(byKey.get(`hooks.${event}`), [{ hooks: [{ type: 'command', command, timeout: CODEX_HOOK_TIMEOUT_S, ...(background ? { async: true } : {}) }] }], `${event} runs the relay${background ? ', in the background' : ''}`);
+    t.same((byKey.get('hooks.state') as Record<string, unknown>)[`/<session-flags>/config.toml:${label}:0:0`], { trusted_hash: hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S, background) }, `${event} pre-trusted as it is`);
   }
+  t.same([...CODEX_ASYNC_HOOK_EVENTS].sort(), ['Stop', 'UserPromptSubmit'], 'only a turn\'s two hooks run in the background');
   t.same(byKey.get('otel.exporter'), { 'otlp-http': { endpoint: 'http://127.0.0.1:4567/v1/logs', protocol: 'json' } });
   t.notOk(byKey.has('otel.log_user_prompt'), 'prompts stay out of the logs (Codex\'s default)');
 });

@@ -3,13 +3,16 @@
 // and the compaction it reports only through PostCompact, its commands and its choices (no hold;
 // a handoff by /new, ready at the next idle moment).
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { codexAdapter, CODEX_COMMANDS } from '../../../../src/agents/codex/adapter.js';
 import { AgentSetupError } from '../../../../src/agents/agent.js';
 import { codexWindowRules, CODEX_DEFAULT_WINDOW } from '../../../../src/codex/window.js';
 
+/** The project's captures of the real agents (fixtures/). */
+const FIXTURES = fileURLToPath(new URL('../../../../fixtures/', import.meta.url));
 const CONNECT = { receiverUrl: 'http://127.0.0.1:5000', token: 'tok-123', tokenHeader: 'x-guard-token', protocols: {} };
 
 t.test('set-up reads the user\'s config, connect adds guard\'s flags and environment', async (t) => {
@@ -29,6 +32,24 @@ t.test('set-up reads the user\'s config, connect adds guard\'s flags and environ
   c.dispose();
   writeFileSync(join(home, 'config.toml'), 'model = [\n');
   t.throws(() => codexAdapter.setup({ args: [], cwd: home, env: { CODEX_HOME: home } }), AgentSetupError);
+});
+
+t.test('a turn\'s hooks carry its turn_id as the prompt id, from the captured payloads', async (t) => {
+  // Codex runs these two in the background (CODEX_ASYNC_HOOK_EVENTS): crossed posts are ordered by it.
+  const lines = readFileSync(join(FIXTURES, 'codex-0.171.0', 'hooks', 'hooks.jsonl'), 'utf8').split('\n').filter((l) => / hook (UserPromptSubmit|Stop): /.test(l));
+  t.ok(lines.length >= 14, `${lines.length} UserPromptSubmit and Stop payloads`);
+  const turns = new Map<string, string[]>();
+  for (const line of lines) {
+    const [, event = '', json = ''] = / hook (\w+): (.*)$/.exec(line) ?? [];
+    const payload = JSON.parse(json) as { turn_id: string };
+    const fact = codexAdapter.toHook(event, payload);
+    t.equal((fact as { promptId?: unknown }).promptId, payload.turn_id, `${event}: the prompt id is the turn id`);
+    turns.set(payload.turn_id, [...(turns.get(payload.turn_id) ?? []), event]);
+  }
+  for (const [id, events] of turns) t.same(events, ['UserPromptSubmit', 'Stop'], `turn ${id.slice(-6)}: one of each`);
+  t.match(codexAdapter.toHook('Stop', { session_id: 's', stop_hook_active: false }), { type: 'Stop', promptId: null }, 'no turn id: none');
+  t.match(codexAdapter.toHook('UserPromptSubmit', { session_id: 's', turn_id: 7, prompt: 'x' }), { type: 'UserPromptSubmit', promptId: null }, 'a turn id that is not a string: none');
+  t.match(codexAdapter.toHook('SessionStart', { session_id: 's', turn_id: 'x', source: 'startup' }), { type: 'SessionStart' }, 'other hooks as before');
 });
 
 t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the usual window', async (t) => {
