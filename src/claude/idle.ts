@@ -8,11 +8,13 @@
 // has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS
 // (counted from the end of the turn at the earliest) and the keyboard for USER_QUIET_MS.
 //
-// The order of the hooks: Claude runs guard's UserPromptSubmit and Stop relays in the background
-// (src/claude/settings.ts ASYNC_HOOK_EVENTS), so their posts can arrive out of turn: a short
-// turn's Stop before its own UserPromptSubmit, or a turn's Stop after the user's Enter on the
-// next prompt. Both carry the turn's prompt_id; by it, a late UserPromptSubmit of a turn already
-// ended starts nothing, and a Stop of a turn older than the newest confirmed prompt ends nothing.
+// The order of the hooks: Claude and Codex run guard's UserPromptSubmit and Stop relays in the
+// background (ASYNC_HOOK_EVENTS in src/claude/settings.ts, CODEX_ASYNC_HOOK_EVENTS in
+// src/codex/settings.ts), so their posts can arrive out of turn: a short turn's Stop before its
+// own UserPromptSubmit, or a turn's Stop after the user's Enter on the next prompt. Both carry the
+// turn's id (Claude's prompt_id, Codex's turn_id); by it, a late UserPromptSubmit of a turn
+// already ended starts nothing, and a Stop of a turn older than the newest confirmed prompt ends
+// nothing.
 
 import type { GuardState } from './state.js';
 

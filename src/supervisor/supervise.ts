@@ -259,11 +259,15 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   let ui: PaneUi | null = null;
   let uiStarted = false;
   let restored = false;
+  /** The user's terminal as guard found it (its modes off, the main screen, cooked), then `said`. */
+  const handBack = (said = ''): void => {
+    io.writeSync(`${uiStarted ? RESTORE_SEQUENCE : PASSTHROUGH_RESTORE}${said}`);
+    io.setRawMode(false);
+  };
   const restore = (): void => {
     if (restored) return;
     restored = true;
-    io.writeSync(uiStarted ? RESTORE_SEQUENCE : PASSTHROUGH_RESTORE);
-    io.setRawMode(false);
+    handBack();
   };
   subs.add(io.onProcessExit(restore));
 
@@ -355,8 +359,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     pty.kill('SIGSTOP');
     const shown = ui;
     if (shown) display.run(() => shown.leaveScreen(), undefined);
-    io.writeSync(`${uiStarted ? RESTORE_SEQUENCE : PASSTHROUGH_RESTORE}\r\nguard: ${basename(o.program)} is suspended, with guard. Run \`fg\` to bring them back.\r\n`);
-    io.setRawMode(false);
+    handBack(`\r\nguard: ${basename(o.program)} is suspended, with guard. Run \`fg\` to bring them back.\r\n`);
     io.suspend();
     subs.add(clock.setTimeout(resumeWithProgram, RESUME_SETTLE_MS));
   }

@@ -123,8 +123,8 @@ t.test('exit', async (t) => {
   t.not(judgeIdle(f, 20, false).activity, 'idle');
 });
 
-// The UserPromptSubmit and Stop relays run in the background (src/claude/settings.ts
-// ASYNC_HOOK_EVENTS): their posts can cross. The prompt ids put them back in order.
+// The UserPromptSubmit and Stop relays run in the background (Claude's ASYNC_HOOK_EVENTS, Codex's
+// CODEX_ASYNC_HOOK_EVENTS): their posts can cross. The prompt ids put them back in order.
 t.test('background hooks out of turn: a short turn\'s Stop before its own UserPromptSubmit', async (t) => {
   const f = feed([
     { type: 'sessionStart', t: 0, source: 'startup' },
