@@ -29,6 +29,16 @@ export interface ScreenModelOptions {
   kittyKeyboard?: Promise<boolean>;
 }
 
+/** The parts of xterm's internals canSkip reads (see there). */
+interface XtermCore {
+  _inputHandler?: { _parser?: { currentState?: number }; _utf8Decoder?: { interim?: unknown } };
+  buffer?: { scrollTop: number; scrollBottom: number };
+}
+/** xterm's parser state "ground": between sequences. */
+const PARSER_GROUND = 0;
+/** Line feeds kept beyond the history and twice the screen, for good measure. */
+const SKIP_MARGIN_LINES = 16;
+
 /** Kitty keyboard flag stacks are bounded; the protocol lets a terminal drop the oldest entries. */
 export const KITTY_STACK_MAX = 16;
 
@@ -131,6 +141,29 @@ export class ScreenModel implements Disposable {
    * timer (the echo of a keystroke is not delayed by a millisecond or more).
    */
   userTyped(): void { this.term.input('', true); }
+
+  /**
+   * Whether a batch of output written next may skip the lines that scroll out of reach
+   * (./flood-skip.ts): everything handed over is parsed, xterm's parser is at rest (not inside an
+   * escape sequence or a UTF-8 character) and the scroll region is the whole screen. Read from
+   * @xterm/headless 6.0.0's internals (`_core._inputHandler._parser.currentState`, its
+   * `_utf8Decoder.interim`, `_core.buffer.scrollTop/scrollBottom`), defensively: when a later
+   * xterm lacks them, nothing is skipped (slower floods, same screen); a unit test says so.
+   */
+  canSkip(): boolean {
+    if (this.pendingBytes !== 0) return false;
+    const core = (this.term as unknown as { _core?: XtermCore })._core;
+    const ih = core?._inputHandler;
+    const state = ih?._parser?.currentState;
+    const interim = ih?._utf8Decoder?.interim;
+    const buf = core?.buffer;
+    if (state !== PARSER_GROUND || !(interim instanceof Uint8Array) || !buf) return false;
+    if (interim.some((b) => b !== 0)) return false;
+    return buf.scrollTop === 0 && buf.scrollBottom === this.term.rows - 1;
+  }
+
+  /** Line feeds a skipped batch must keep (./flood-skip.ts): the history, the screen twice, a margin. */
+  get skipKeepLines(): number { return this.opts.scrollback + 2 * this.term.rows + SKIP_MARGIN_LINES; }
 
   /** Bytes handed to xterm and not yet parsed. */
   get backlog(): number { return this.pendingBytes; }

@@ -4,8 +4,11 @@
 // only for what changed; the user's bytes come in (feedInput) and go
 // through the input router to the writer. It mirrors the program's modes on the user's
 // terminal, passes on the title and bells, keeps the scroll-back view, and follows resizes.
+// While output floods, it is held and handed to the model in batches whose lines that would
+// scroll out of reach are skipped (../screen/flood-skip.ts).
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
 import { ScreenModel, type TerminalColours } from '../screen/model.js';
+import { skipScrolledAway } from '../screen/flood-skip.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
 import { warmUpDisplay } from './warm-up.js';
@@ -38,9 +41,27 @@ export const FLOOD_FRAME_MS = 100;
 export const MAX_FRAME_DELAY_MS = 100;
 /** A program's synchronized update (CSI ?2026h) holds frames back at most this long. */
 export const SYNC_OUTPUT_TIMEOUT_MS = 150;
-/** Stop reading the pty above this many unparsed bytes; resume below the low mark. */
+/**
+ * Output is held (not handed to xterm) while it floods (FLOOD_BYTES since the last frame) or while
+ * xterm has more than BACKLOG_HIGH bytes still to parse. Held output goes to xterm as one batch
+ * whose lines that would scroll out of reach are skipped (../screen/flood-skip.ts): in a flood at
+ * the pane's frames, once HANDOVER_BYTES are held, HOLD_MAX_MS after the last batch, or once the
+ * program pauses (FRAME_MS without output); otherwise as soon as xterm has caught up. A batch
+ * keeps its last 5,000 lines whatever its length (~1.3 MB of the throughput bench's text, ~60 ms
+ * of parsing here), so a longer batch skips a larger share; the trade-offs are how often the pane
+ * shows a flood's progress (at least every HOLD_MAX_MS) and memory. Measured with
+ * `npm run bench -- throughput` (32 MiB, 120x40): guard took 1.68 s with 4 MiB batches, 1.46 s
+ * with 8 MiB; 12 MiB batches were not faster (the pty reads, ~40 MB/s here, bound it).
+ */
+export const HANDOVER_BYTES = 8 << 20;
+export const HOLD_MAX_MS = 250;
+/** Above this many unparsed bytes in xterm, output is held; below the low mark a paused pty reads again. */
 export const BACKLOG_HIGH = 1 << 20;
 export const BACKLOG_LOW = 128 << 10;
+/** Stop reading the pty above this many held bytes (memory: the held batch, then its copy). */
+export const HELD_MAX = 16 << 20;
+/** A held batch goes to xterm in pieces of this size (see handOverHeld). */
+const HANDOVER_PIECE = 64 << 10;
 
 /** The program's pty as the pane uses it: its size and flow control (the supervisor's pty). */
 export interface PanePty {
@@ -90,6 +111,14 @@ export class PaneUi implements Disposable {
   /** The user's terminal speaks the kitty keyboard protocol: the program's flags are mirrored onto it. */
   private outerKitty = false;
   private ptyPaused = false;
+  /** Output held in a flood or while xterm is behind (see HANDOVER_BYTES), in order, and its size. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Clock times of the last program output and of the last hand-over of held output. */
+  private lastOutputAt = 0;
+  private lastHandOverAt = 0;
+  /** Program output bytes never parsed, skipped in floods (tests, benches). */
+  skippedBytes = 0;
   private disposed = false;
   /** The footer's lines for `footerCacheWidth`, until the source says they changed. */
   private footerCache: string[] | null = null;
@@ -193,13 +222,50 @@ export class PaneUi implements Disposable {
 
   feedOutput(data: Buffer): void {
     this.outputSeen = true;
+    this.lastOutputAt = this.d.clock.now();
     this.bytesSinceFrame += data.length;
     if (this.typed) { this.typed = false; this.echoDue = true; }
-    this.model.write(data, () => {
-      if (this.ptyPaused && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
-      if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
-    });
-    if (!this.ptyPaused && this.model.backlog > BACKLOG_HIGH) { this.ptyPaused = true; this.d.pty.pause(); }
+    // While output floods (or xterm is behind), it is held and handed over in batches at the
+    // pane's frames. Held output goes first: nothing overtakes it.
+    if (this.heldBytes > 0 || this.flooding || this.bytesSinceFrame >= FLOOD_BYTES || this.model.backlog > BACKLOG_HIGH) {
+      this.held.push(data);
+      this.heldBytes += data.length;
+      if (this.heldBytes > HELD_MAX) {
+        if (this.model.backlog === 0) this.handOverHeld();
+        else if (!this.ptyPaused) { this.ptyPaused = true; this.d.pty.pause(); }
+      }
+      this.requestFrame();
+      return;
+    }
+    this.toModel(data);
+  }
+
+  /** The held output to xterm as one batch, its lines that would scroll out of reach skipped. */
+  private handOverHeld(): void {
+    this.lastHandOverAt = this.d.clock.now();
+    const batch = Buffer.concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    const { data, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines) : { data: batch, skipped: 0, rest: null };
+    this.skippedBytes += skipped;
+    // In pieces: xterm parses the first at once and the others in its own time slices, so keys
+    // and frames are not held up by a batch that could not be skipped.
+    for (let i = 0; i < data.length; i += HANDOVER_PIECE) this.toModel(data.subarray(i, i + HANDOVER_PIECE));
+    // An unfinished last line waits, first in the next batch.
+    if (rest && rest.length > 0) { this.held = [rest]; this.heldBytes = rest.length; }
+  }
+
+  private toModel(data: Buffer): void {
+    this.model.write(data, () => this.guard(() => this.parsed()));
+  }
+
+  /** A write was parsed: hand over what is held once xterm has caught up, read the pty again, draw. */
+  private parsed(): void {
+    if (this.disposed) return;
+    // Behind xterm's backlog, held output waits for it; in a flood, for the next frame.
+    if (this.model.backlog === 0 && this.heldBytes > 0 && !this.flooding) this.handOverHeld();
+    if (this.ptyPaused && this.heldBytes === 0 && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
+    if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
   }
 
   feedInput(data: Buffer): void { this.guard(() => this.router.feed(data)); }
@@ -219,7 +285,10 @@ export class PaneUi implements Disposable {
 
   /** Resolves when every byte handed to feedOutput has been parsed. */
   async drained(): Promise<void> {
-    while (this.model.backlog > 0) await new Promise<void>((r) => this.model.write('', r));
+    while (!this.disposed && (this.model.backlog > 0 || this.heldBytes > 0)) {
+      if (this.model.backlog === 0) this.handOverHeld();
+      else await new Promise<void>((r) => this.model.write('', r));
+    }
   }
 
   /** Draws what the model holds now (used at exit and by tests). */
@@ -397,6 +466,11 @@ export class PaneUi implements Disposable {
 
   private maybeDraw(): void {
     const now = this.d.clock.now();
+    if (this.heldBytes > 0 && this.model.backlog === 0) {
+      if (!this.flooding || this.heldBytes >= HANDOVER_BYTES || now - this.lastHandOverAt >= HOLD_MAX_MS || now - this.lastOutputAt >= FRAME_MS) this.handOverHeld();
+      // Look again soon: the flood may stop, and then what is held must show.
+      else { this.scheduleFrame(FRAME_MS); return; }
+    }
     // A flood is being parsed: draw its end state rather than every step, but show progress.
     if (this.model.backlog > 0 && now - this.lastFrameAt < MAX_FRAME_DELAY_MS) return;
     if (this.model.modes().synchronizedOutput) {

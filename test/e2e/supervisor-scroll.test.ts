@@ -29,6 +29,32 @@ t.test('Shift-PgUp shows the pane\'s history; any key returns to live and reache
   t.equal((await g.waitExit()).exitCode, 0);
 });
 
+t.test('a flood of coloured lines: the screen and the history after it are the program\'s last lines, in order', async (t) => {
+  // ~4 MB in a burst: guard holds it and skips what scrolls out of reach (src/screen/flood-skip.ts).
+  const src = `
+    const words = ['ok', '✓', '中文', '🚀', 'src/a.ts'];
+    let out = '';
+    for (let i = 1; i <= 60000; i++) out += '\\x1b[3' + (i % 8) + 'mline ' + i + '\\x1b[0m ' + words[i % 5] + ' ' + 'x'.repeat(i % 40) + '\\r\\n';
+    process.stdout.write(out, () => process.stdout.write('bottom\\r\\n'));
+    process.stdin.setRawMode(true);
+    process.stdin.on('data', (d) => { process.stdout.write('got ' + JSON.stringify(d.toString()) + '\\r\\n'); if (d.includes('q')) process.exit(0); });`;
+  const g = startTerminal({ file: process.execPath, args: ['bin/guard.js', process.execPath, '-e', src], cols: 60, rows: 12 });
+  t.teardown(() => g.dispose());
+  const live = await g.waitFor('bottom', 60_000);
+  const numbers = (screen: string): number[] => [...screen.matchAll(/^line (\d+) /gm)].map((m) => Number(m[1]));
+  t.same(numbers(live), Array.from({ length: numbers(live).length }, (_, k) => 60000 - numbers(live).length + 1 + k), 'the last lines, in order');
+  t.ok(numbers(live).length >= 5, 'several of them on screen');
+  g.write('\x1b[5;2~');
+  const back = numbers(await g.waitFor(/\[\d+\/\d+\]/));
+  t.ok(back.length >= 5, 'a page of history');
+  t.same(back, Array.from({ length: back.length }, (_, k) => (back[0] as number) + k), 'the history is consecutive lines');
+  t.ok((back[0] as number) < numbers(live)[0]! && (back[0] as number) > 59_000, 'from just before the screen');
+  g.write('x');
+  await g.waitFor('got "x"');
+  g.write('q');
+  t.equal((await g.waitExit()).exitCode, 0);
+});
+
 t.test('title, bracketed paste and focus reports reach where they belong', async (t) => {
   const src = `
     process.stdin.setRawMode(true);

@@ -213,3 +213,44 @@ t.test('while output floods, frames come at the flood rate; guard\'s footer and 
   t.match(written.join(''), 'kj', 'drawn at once although the last frame is not FRAME_MS old');
   t.same(errors, []);
 });
+
+/** Every line of a buffer, history and screen: text, and the colours and flags of each cell. */
+function allLines(buf: Term['buffer']['active']): string[] {
+  const cell = buf.getNullCell();
+  const out: string[] = [`cursor ${buf.cursorX},${buf.cursorY} base ${buf.baseY} length ${buf.length}`];
+  for (let y = 0; y < buf.length; y++) {
+    const line = buf.getLine(y);
+    let s = line?.isWrapped ? 'W|' : ' |';
+    for (let x = 0; line && x < line.length; x++) {
+      const c = line.getCell(x, cell);
+      if (c) s += `${c.getChars() || '·'}${c.getWidth()}${c.getFgColorMode()}:${c.getFgColor()}/${c.isBold()};`;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+t.test('a flood of plain lines: what scrolls out of reach is skipped, and history and screen are as if all was parsed', async (t) => {
+  for (const [name, line, skips] of [
+    ['plain coloured lines', (i: number) => `\x1b[3${i % 8}m${WORDS[i % WORDS.length]} line ${i}\x1b[0m ${'x'.repeat(i % 50)}\r\n`, true],
+    ['lines with a cursor move', (i: number) => `${i % 500 === 7 ? '\x1b[2;3H' : ''}\x1b[1mline ${i}\x1b[0m ✓\r\n`, false],
+  ] as const) {
+    const { ui, written, errors } = pane();
+    const paneRows = ui.paneSize().rows;
+    const own = new Terminal({ cols: COLS, rows: paneRows, scrollback: 100, allowProposedApi: true });
+    const user = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+    const bytes = Buffer.from(Array.from({ length: 12_000 }, (_, i) => line(i)).join(''));
+    // pty-sized reads, splitting characters and sequences
+    for (let i = 0; i < bytes.length; i += 4095) ui.feedOutput(Buffer.from(bytes.subarray(i, i + 4095)));
+    await feed(own, bytes);
+    await ui.drained();
+    ui.flushFrame();
+    await feed(user, written.splice(0).join(''));
+    t.same(allLines(ui.model.buffer), allLines(own.buffer.active), `${name}: every line of the history and the screen`);
+    t.same(grid(user, paneRows), grid(own, paneRows), `${name}: the user's terminal shows it`);
+    if (skips) t.ok(ui.skippedBytes > bytes.length / 2, `${name}: most of it was not parsed (${ui.skippedBytes} of ${bytes.length} bytes)`);
+    else t.equal(ui.skippedBytes, 0, `${name}: nothing skipped`);
+    t.same(errors, []);
+    ui.dispose(); own.dispose(); user.dispose();
+  }
+});

@@ -1,0 +1,157 @@
+// Flood skipping: when a program floods its pty (a build log, `cat` of a big file), most of what
+// it prints scrolls past the pane's history before anyone can see it, yet parsing it is most of
+// guard's work (issue 11: xterm parses ~20 MiB/s here, a bare pty carries ~80). This turns a
+// batch of queued output into a shorter one that leaves xterm in exactly the same state.
+// Input: the batch (raw pty bytes, UTF-8) and how many line feeds must stay (the history, the
+// screen twice, a margin: the screen model decides, ./model.ts skipKeepLines). Output: the batch
+// itself, or its head replaced by the attributes it leaves set, then its last `keepLines` lines.
+// Called by the pane (src/ui/pane-ui.ts) only when xterm has parsed everything before the batch
+// and says its parser is at rest with a full-screen scroll region (ScreenModel.canSkip). Pure.
+//
+// Why the result is the same screen. A batch qualifies only when all of it is "plain": printable
+// UTF-8 (strictly decoded: no C1 controls, no overlong or broken sequences), CR, LF, TAB, BS, and
+// SGR sequences (ESC [ digits ; : m), nothing else. Plain output only writes cells, moves the
+// cursor, and sets attributes. Its tail keeps at least `keepLines` line feeds: with the scroll
+// region the whole screen, every row that existed before the tail is pushed out of the history
+// by them (at most `rows` feeds move the cursor down without scrolling, every other one scrolls a
+// row into a history of `scrollback` rows), so the head's text cannot be seen or scrolled back
+// to. What the head leaves behind besides its text is its attributes (SGR), kept here: every SGR
+// from its last full reset on. The tail starts right after a CR LF, at column 0, and so does the
+// replacement (it ends in CR). Anything else in a batch, or fewer lines, and it is left alone:
+// an unusual byte costs speed, never the screen. test/unit/screen/flood-skip.test.ts compares
+// every cell of the history and screen, cursor and attributes, of xterm fed a batch against
+// xterm fed what this returns, over random plain and non-plain streams.
+
+const ESC = 0x1b;
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+const BS = 0x08;
+
+/** A batch smaller than this is parsed as it is: the scan would cost more than it can save. */
+export const MIN_SKIP_BYTES = 256 << 10;
+/** The head's SGRs are kept; past this many bytes of them the batch is parsed as it is. */
+const MAX_KEPT_SGR_BYTES = 64 << 10;
+
+export interface SkipResult {
+  /** What to hand xterm now instead of the batch (the batch itself when nothing could be skipped). */
+  data: Buffer;
+  /** Bytes of the batch not parsed (0: none). */
+  skipped: number;
+  /**
+   * The batch's last, unfinished line when lines were skipped (it may end inside an escape
+   * sequence or a character): it goes first in the next batch, which then starts at rest.
+   */
+  rest: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Just after the batch's last CR LF (0: none). */
+function lastLineEnd(data: Buffer): number {
+  let at = data.length;
+  for (;;) {
+    const lf = data.lastIndexOf(LF, at - 1);
+    if (lf <= 0) return 0;
+    if (data[lf - 1] === CR) return lf + 1;
+    at = lf;
+  }
+}
+
+/** The start of the last `keepLines` lines before `end`: just after a CR LF with that many LFs after it; -1 when none. */
+function tailStart(data: Buffer, end: number, keepLines: number): number {
+  let at = end;
+  for (let n = 0; n < keepLines; n++) {
+    at = data.lastIndexOf(LF, at - 1);
+    if (at <= 0) return -1;
+  }
+  // Step back to the nearest CR LF before the keepLines-th LF from the end (more lines kept).
+  for (;;) {
+    const lf = data.lastIndexOf(LF, at - 1);
+    if (lf <= 0) return -1;
+    if (data[lf - 1] === CR) return lf + 1;
+    at = lf;
+  }
+}
+
+/** What scanPlain found: not plain, plain, or plain with at least one printed character. */
+const NOT_PLAIN = 0;
+const PLAIN = 1;
+const PRINTS = 2;
+
+/**
+ * Whether data[from, to) is plain (see the header), and whether it prints anything. Records where
+ * its SGR sequences are into `sgrs` (start, end pairs), starting afresh at each full reset
+ * (ESC [ m, ESC [ 0 m) when asked.
+ */
+function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null): number {
+  let i = from;
+  let printed = false;
+  while (i < to) {
+    const b = data[i] as number;
+    if (b >= 0x20 && b < 0x7f) { printed = true; i++; continue; }
+    if (b === CR || b === LF || b === TAB || b === BS) { i++; continue; }
+    if (b === ESC) {
+      if (i + 1 >= to || data[i + 1] !== 0x5b) return NOT_PLAIN;
+      let j = i + 2;
+      while (j < to) {
+        const c = data[j] as number;
+        if ((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3a) j++;
+        else break;
+      }
+      if (j >= to || data[j] !== 0x6d) return NOT_PLAIN;
+      if (sgrs) {
+        const params = j - (i + 2);
+        const reset = params === 0 || (params === 1 && data[i + 2] === 0x30);
+        if (reset) sgrs.length = 0;
+        sgrs.push(i, j + 1);
+      }
+      i = j + 1;
+      continue;
+    }
+    if (b < 0x80) return NOT_PLAIN; // other C0 controls, DEL
+    // Strict UTF-8: a C1 control (U+0080-U+009F) is a control to xterm; overlong forms could hide one.
+    let need: number, min: number;
+    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0xa0; } // U+0080-U+009F excluded below
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
+    else return NOT_PLAIN;
+    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= to) return NOT_PLAIN;
+      const c = data[i + k] as number;
+      if ((c & 0xc0) !== 0x80) return NOT_PLAIN;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return NOT_PLAIN;
+    printed = true;
+    i += need + 1;
+  }
+  return printed ? PRINTS : PLAIN;
+}
+
+/**
+ * The batch, or an equivalent that skips the lines which scroll out of reach (see the header).
+ * `keepLines` must cover the history and twice the screen's rows. Batches under `minBytes` stay as they are.
+ */
+export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN_SKIP_BYTES): SkipResult {
+  if (!Number.isInteger(keepLines) || keepLines < 1) throw new RangeError(`skipScrolledAway: keepLines must be a positive whole number, got ${String(keepLines)}`);
+  const none = { data, skipped: 0, rest: EMPTY };
+  if (data.length < minBytes) return none;
+  // Whole lines only: the batch ends where a pty read ended, often inside a sequence.
+  const end = lastLineEnd(data);
+  const start = end > 0 ? tailStart(data, end, keepLines) : -1;
+  // Not worth a replacement unless most of the batch goes.
+  if (start < 0 || start < data.length / 2) return none;
+  const sgrs: number[] = [];
+  // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
+  if (scanPlain(data, 0, start, sgrs) === NOT_PLAIN || scanPlain(data, start, end, null) !== PRINTS) return none;
+  let kept = 0;
+  for (let k = 0; k < sgrs.length; k += 2) kept += (sgrs[k + 1] as number) - (sgrs[k] as number);
+  if (kept > MAX_KEPT_SGR_BYTES) return none;
+  const parts: Buffer[] = [];
+  for (let k = 0; k < sgrs.length; k += 2) parts.push(data.subarray(sgrs[k], sgrs[k + 1]));
+  parts.push(Buffer.from([CR]), data.subarray(start, end));
+  const out = Buffer.concat(parts);
+  return { data: out, skipped: end - out.length, rest: data.subarray(end) };
+}
