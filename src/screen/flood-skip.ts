@@ -48,7 +48,7 @@ export interface SkipResult {
 const EMPTY = Buffer.alloc(0);
 
 /** Just after the batch's last CR LF (0: none). */
-function lastLineEnd(data: Buffer): number {
+export function lastLineEnd(data: Buffer): number {
   let at = data.length;
   for (;;) {
     const lf = data.lastIndexOf(LF, at - 1);

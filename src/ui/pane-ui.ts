@@ -8,7 +8,7 @@
 // scroll out of reach are skipped (../screen/flood-skip.ts).
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
 import { ScreenModel, type TerminalColours } from '../screen/model.js';
-import { skipScrolledAway } from '../screen/flood-skip.js';
+import { lastLineEnd, skipScrolledAway } from '../screen/flood-skip.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
 import { warmUpDisplay } from './warm-up.js';
@@ -243,16 +243,20 @@ export class PaneUi implements Disposable {
   /** The held output to xterm as one batch, its lines that would scroll out of reach skipped. */
   private handOverHeld(): void {
     this.lastHandOverAt = this.d.clock.now();
-    const batch = Buffer.concat(this.held, this.heldBytes);
-    this.held = [];
-    this.heldBytes = 0;
+    const all = Buffer.concat(this.held, this.heldBytes);
+    // Whole lines only, when there are any: a pty read may end inside a character or an escape
+    // sequence, and the next batch can be skipped only if xterm is at rest when it starts. The
+    // unfinished last line waits, first in the next batch (or alone, at the next hand-over).
+    const end = lastLineEnd(all);
+    const batch = end > 0 ? all.subarray(0, end) : all;
+    this.held = end > 0 && end < all.length ? [all.subarray(end)] : [];
+    this.heldBytes = all.length - batch.length;
     const { data, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines) : { data: batch, skipped: 0, rest: null };
     this.skippedBytes += skipped;
     // In pieces: xterm parses the first at once and the others in its own time slices, so keys
     // and frames are not held up by a batch that could not be skipped.
     for (let i = 0; i < data.length; i += HANDOVER_PIECE) this.toModel(data.subarray(i, i + HANDOVER_PIECE));
-    // An unfinished last line waits, first in the next batch.
-    if (rest && rest.length > 0) { this.held = [rest]; this.heldBytes = rest.length; }
+    if (rest && rest.length > 0) this.toModel(rest);
   }
 
   private toModel(data: Buffer): void {
@@ -262,8 +266,9 @@ export class PaneUi implements Disposable {
   /** A write was parsed: hand over what is held once xterm has caught up, read the pty again, draw. */
   private parsed(): void {
     if (this.disposed) return;
-    // Behind xterm's backlog, held output waits for it; in a flood, for the next frame.
-    if (this.model.backlog === 0 && this.heldBytes > 0 && !this.flooding) this.handOverHeld();
+    // Behind xterm's backlog, held output waits for it; in a flood, for the next frame, unless
+    // the program paused (an unfinished last line, a prompt, shows at once).
+    if (this.model.backlog === 0 && this.heldBytes > 0 && (!this.flooding || this.d.clock.now() - this.lastOutputAt >= FRAME_MS)) this.handOverHeld();
     if (this.ptyPaused && this.heldBytes === 0 && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
     if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
   }
