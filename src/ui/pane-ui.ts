@@ -42,16 +42,17 @@ export const MAX_FRAME_DELAY_MS = 100;
 /** A program's synchronized update (CSI ?2026h) holds frames back at most this long. */
 export const SYNC_OUTPUT_TIMEOUT_MS = 150;
 /**
- * Output is held (not handed to xterm) while it floods (FLOOD_BYTES since the last frame) or while
- * xterm has more than BACKLOG_HIGH bytes still to parse. Held output goes to xterm as one batch
- * whose lines that would scroll out of reach are skipped (../screen/flood-skip.ts): in a flood at
- * the pane's frames, once HANDOVER_BYTES are held, HOLD_MAX_MS after the last batch, or once the
- * program pauses (FRAME_MS without output); otherwise as soon as xterm has caught up. A batch
- * keeps its last 5,000 lines whatever its length (~1.3 MB of the throughput bench's text, ~60 ms
- * of parsing here), so a longer batch skips a larger share; the trade-offs are how often the pane
- * shows a flood's progress (at least every HOLD_MAX_MS) and memory. Measured with
- * `npm run bench -- throughput` (32 MiB, 120x40): guard took 1.68 s with 4 MiB batches, 1.46 s
- * with 8 MiB; 12 MiB batches were not faster (the pty reads, ~40 MB/s here, bound it).
+ * Output is held (not handed to xterm) while it floods (FLOOD_BYTES since the last frame, or the
+ * last frame ended a flood) or while xterm has more than BACKLOG_HIGH bytes still to parse. Held
+ * output goes to xterm as one batch whose lines that would scroll out of reach are skipped
+ * (../screen/flood-skip.ts): in a flood at the pane's frames, once HANDOVER_BYTES are held, once
+ * the program pauses (FRAME_MS without output) or once it was held HOLD_MAX_MS; otherwise as
+ * soon as xterm has caught up. A batch keeps its last 5,000 lines whatever its length (~1.3 MB
+ * of the throughput bench's text, ~60 ms of parsing here), so a longer batch skips a larger
+ * share; the trade-offs are how often the pane shows a flood's progress (at least every
+ * HOLD_MAX_MS) and memory. Measured with `npm run bench -- throughput` (32 MiB, 120x40): guard
+ * took 1.68 s with 4 MiB batches, 1.46 s with 8 MiB; 12 MiB batches were not faster (the pty
+ * reads, ~40 MB/s here, bound it).
  */
 export const HANDOVER_BYTES = 8 << 20;
 export const HOLD_MAX_MS = 250;
@@ -114,9 +115,9 @@ export class PaneUi implements Disposable {
   /** Output held in a flood or while xterm is behind (see HANDOVER_BYTES), in order, and its size. */
   private held: Buffer[] = [];
   private heldBytes = 0;
-  /** Clock times of the last program output and of the last hand-over of held output. */
+  /** Clock times of the last program output and of when the output held now began to be held. */
   private lastOutputAt = 0;
-  private lastHandOverAt = 0;
+  private heldSince = 0;
   /** Program output bytes never parsed, skipped in floods (tests, benches). */
   skippedBytes = 0;
   private disposed = false;
@@ -227,7 +228,8 @@ export class PaneUi implements Disposable {
     if (this.typed) { this.typed = false; this.echoDue = true; }
     // While output floods (or xterm is behind), it is held and handed over in batches at the
     // pane's frames. Held output goes first: nothing overtakes it.
-    if (this.heldBytes > 0 || this.flooding || this.bytesSinceFrame >= FLOOD_BYTES || this.model.backlog > BACKLOG_HIGH) {
+    if (this.heldBytes > 0 || this.inFlood() || this.model.backlog > BACKLOG_HIGH) {
+      if (this.heldBytes === 0) this.heldSince = this.lastOutputAt;
       this.held.push(data);
       this.heldBytes += data.length;
       if (this.heldBytes > HELD_MAX) {
@@ -242,7 +244,6 @@ export class PaneUi implements Disposable {
 
   /** The held output to xterm as one batch, its lines that would scroll out of reach skipped. */
   private handOverHeld(): void {
-    this.lastHandOverAt = this.d.clock.now();
     const all = Buffer.concat(this.held, this.heldBytes);
     // Whole lines only, when there are any: a pty read may end inside a character or an escape
     // sequence, and the next batch can be skipped only if xterm is at rest when it starts. The
@@ -251,6 +252,7 @@ export class PaneUi implements Disposable {
     const batch = end > 0 ? all.subarray(0, end) : all;
     this.held = end > 0 && end < all.length ? [all.subarray(end)] : [];
     this.heldBytes = all.length - batch.length;
+    this.heldSince = this.d.clock.now();
     const { data, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines) : { data: batch, skipped: 0, rest: null };
     this.skippedBytes += skipped;
     // In pieces: xterm parses the first at once and the others in its own time slices, so keys
@@ -268,7 +270,7 @@ export class PaneUi implements Disposable {
     if (this.disposed) return;
     // Behind xterm's backlog, held output waits for it; in a flood, for the next frame, unless
     // the program paused (an unfinished last line, a prompt, shows at once).
-    if (this.model.backlog === 0 && this.heldBytes > 0 && (!this.flooding || this.d.clock.now() - this.lastOutputAt >= FRAME_MS)) this.handOverHeld();
+    if (this.model.backlog === 0 && this.heldBytes > 0 && (!this.inFlood() || this.d.clock.now() - this.lastOutputAt >= FRAME_MS)) this.handOverHeld();
     if (this.ptyPaused && this.heldBytes === 0 && this.model.backlog < BACKLOG_LOW) { this.ptyPaused = false; this.d.pty.resume(); }
     if (this.model.backlog === 0) { this.paneDirty = true; this.requestFrame(); }
   }
@@ -449,7 +451,11 @@ export class PaneUi implements Disposable {
   private userTyped(): void {
     this.typed = true;
     this.flooding = false;
+    this.bytesSinceFrame = 0;
   }
+
+  /** Output floods: FLOOD_BYTES came since the last frame, or the last frame ended a flood. */
+  private inFlood(): boolean { return this.flooding || this.bytesSinceFrame >= FLOOD_BYTES; }
 
   private requestFrame(): void {
     if (this.disposed) return;
@@ -472,9 +478,13 @@ export class PaneUi implements Disposable {
   private maybeDraw(): void {
     const now = this.d.clock.now();
     if (this.heldBytes > 0 && this.model.backlog === 0) {
-      if (!this.flooding || this.heldBytes >= HANDOVER_BYTES || now - this.lastHandOverAt >= HOLD_MAX_MS || now - this.lastOutputAt >= FRAME_MS) this.handOverHeld();
-      // Look again soon: the flood may stop, and then what is held must show.
-      else { this.scheduleFrame(FRAME_MS); return; }
+      if (!this.inFlood() || this.heldBytes >= HANDOVER_BYTES || now - this.heldSince >= HOLD_MAX_MS || now - this.lastOutputAt >= FRAME_MS) this.handOverHeld();
+      else {
+        // Look again soon: the flood may stop, and then what is held must show. guard's own
+        // words in the footer are drawn meanwhile (the pane has not changed).
+        this.scheduleFrame(FRAME_MS);
+        if (!this.footerDue) return;
+      }
     }
     // A flood is being parsed: draw its end state rather than every step, but show progress.
     if (this.model.backlog > 0 && now - this.lastFrameAt < MAX_FRAME_DELAY_MS) return;

@@ -257,17 +257,24 @@ t.test('a flood of plain lines: what scrolls out of reach is skipped, and histor
 
 t.test('in a flood, output is held for the pane\'s frames; once the program pauses, its unfinished last line shows', async (t) => {
   const clock = new FakeClock(1_000_000);
-  const { ui, written, errors } = pane({ clock });
+  const { ui, written, errors, setFooter } = pane({ clock });
   t.teardown(() => ui.dispose());
   const realWait = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
   const lines = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `\x1b[32mflood ${i}\x1b[0m ✓\r\n`).join(''));
   for (let i = 0; i < lines.length; i += 4095) ui.feedOutput(Buffer.from(lines.subarray(i, i + 4095)));
-  ui.feedOutput(Buffer.from('prompt$ '));
   t.notMatch(ui.paneText().join('\n'), /flood 19999/, 'held: not yet in the model');
+  // guard's own words are not held with the program's output (which is still coming).
+  clock.advance(FRAME_MS - 1);
+  ui.feedOutput(Buffer.from('\x1b[32mflood 20000\x1b[0m ✓\r\n'));
+  setFooter('guard: a notice');
+  clock.advance(1);
+  t.match(written.join(''), 'guard: a notice', 'a footer change is drawn while output is held');
+  t.notMatch(ui.paneText().join('\n'), /flood 19999/, 'still held');
+  ui.feedOutput(Buffer.from('prompt$ '));
   // Frames come; the program has written nothing since: everything is handed over, the prompt too.
   for (let k = 0; k < 6; k++) { clock.advance(FLOOD_FRAME_MS); await realWait(); }
   const text = ui.paneText().join('\n');
-  t.match(text, /flood 19999 ✓\nprompt\$/, 'the last lines and the unfinished one are on the pane');
+  t.match(text, /flood 20000 ✓\nprompt\$/, 'the last lines and the unfinished one are on the pane');
   t.match(written.join(''), /prompt\$/, 'and drawn');
   t.ok(ui.skippedBytes > 0, 'the flood was skipped in part');
   t.same(errors, []);
