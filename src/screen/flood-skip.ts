@@ -74,17 +74,21 @@ function tailStart(data: Buffer, end: number, keepLines: number): number {
   }
 }
 
+/** Where scanPlain saw the last full reset (ESC [ m, ESC [ 0 m) of its range; -1: none. */
+let lastReset = -1;
+
 /** What scanPlain found: not plain, plain, or plain with at least one printed character. */
 const NOT_PLAIN = 0;
 const PLAIN = 1;
 const PRINTS = 2;
 
 /**
- * Whether data[from, to) is plain (see the header), and whether it prints anything. Records where
- * its SGR sequences are into `sgrs` (start, end pairs), starting afresh at each full reset
- * (ESC [ m, ESC [ 0 m) when asked.
+ * Whether data[from, to) is plain (see the header), and whether it prints anything. When asked,
+ * records where its SGR sequences are into `sgrs` (start, end pairs): all of them, or (`all`
+ * false) those before its first full reset (ESC [ m, ESC [ 0 m), setting `lastReset`.
  */
-function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null): number {
+function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null, all = false): number {
+  lastReset = -1;
   let i = from;
   let printed = false;
   while (i < to) {
@@ -102,9 +106,11 @@ function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null
       if (j >= to || data[j] !== 0x6d) return NOT_PLAIN;
       if (sgrs) {
         const params = j - (i + 2);
-        const reset = params === 0 || (params === 1 && data[i + 2] === 0x30);
-        if (reset) sgrs.length = 0;
-        sgrs.push(i, j + 1);
+        if (all) sgrs.push(i, j + 1);
+        // Else only the last reset's position is kept on the way (one comes every few words),
+        // and the SGRs before the first one.
+        else if (params === 0 || (params === 1 && data[i + 2] === 0x30)) lastReset = i;
+        else if (lastReset < 0) sgrs.push(i, j + 1);
       }
       i = j + 1;
       continue;
@@ -143,9 +149,15 @@ export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN
   const start = end > 0 ? tailStart(data, end, keepLines) : -1;
   // Not worth a replacement unless most of the batch goes.
   if (start < 0 || start < data.length / 2) return none;
-  const sgrs: number[] = [];
+  let sgrs: number[] = [];
+  const headPlain = scanPlain(data, 0, start, sgrs) !== NOT_PLAIN;
+  if (lastReset >= 0) {
+    // The SGRs from the last reset on (a short stretch): scanned again, recorded this time.
+    sgrs = [];
+    scanPlain(data, lastReset, start, sgrs, true);
+  }
   // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
-  if (scanPlain(data, 0, start, sgrs) === NOT_PLAIN || scanPlain(data, start, end, null) !== PRINTS) return none;
+  if (!headPlain || scanPlain(data, start, end, null) !== PRINTS) return none;
   let kept = 0;
   for (let k = 0; k < sgrs.length; k += 2) kept += (sgrs[k + 1] as number) - (sgrs[k] as number);
   if (kept > MAX_KEPT_SGR_BYTES) return none;

@@ -86,14 +86,19 @@ t.test('random streams: the skipped batch leaves xterm exactly as the whole batc
     const rows = 3 + Math.floor(r() * 8);
     const scrollback = 10 + Math.floor(r() * 40);
     // Earlier output: sometimes plain, sometimes leaving a state behind (a scroll region, the
-    // other screen, half an escape sequence or a UTF-8 character).
-    const tails = ['', '', '', '\x1b[3', '\xe2\x9c', '\x1b]0;t', '\x1b[2;3r', '\x1b[?1049h', '\x1b[?1049h\x1b[?1049l'];
+    // other screen, half an escape sequence or a UTF-8 character, attributes on).
+    const tails = ['', '', '\x1b[1;4;35m', '\x1b[7m', '\x1b[3', '\xe2\x9c', '\x1b]0;t', '\x1b[2;3r', '\x1b[?1049h', '\x1b[?1049h\x1b[?1049l'];
     const before = Buffer.concat([Buffer.from(stream(r, 5 + Math.floor(r() * 40), cols, 0.1)), Buffer.from(tails[Math.floor(r() * tails.length)] as string, 'latin1')]);
     const others = r() < 0.7 ? 0 : 0.02;
     // A third of the batches set a colour first and then only add attributes: what the head set
     // is still on at the end.
-    const adding = r() < 0.3;
-    const batch = Buffer.from((adding ? '\x1b[35m' : '') + stream(r, 60 + Math.floor(r() * 600), cols, others, adding ? ADDING : SGRS));
+    // A quarter more: resets first, then only additions, so the head's last reset matters.
+    const mode = r();
+    const adding = mode < 0.3;
+    const mixed = mode >= 0.3 && mode < 0.55;
+    const batch = Buffer.from(adding ? '\x1b[35m' + stream(r, 60 + Math.floor(r() * 600), cols, others, ADDING)
+      : mixed ? stream(r, 60 + Math.floor(r() * 300), cols, others) + stream(r, 100 + Math.floor(r() * 200), cols, others, ADDING)
+      : stream(r, 60 + Math.floor(r() * 600), cols, others));
     const after = 'Z\x1b[0mY\x1b[1;31mQ';
     const whole = newModel(cols, rows, scrollback);
     const skip = newModel(cols, rows, scrollback);
