@@ -35,6 +35,8 @@ export class KeyTokenizer {
 
   /** Tokens for this chunk; an incomplete escape sequence at its end waits for the next chunk. */
   feed(chunk: string): InputToken[] {
+    // One key as typed, the common case: the same token the scan below would make, without it.
+    if (chunk.length === 1 && chunk !== ESC && this.pending === '' && !this.inPaste) return [{ kind: 'key', data: chunk }];
     const s = this.pending + chunk;
     this.pending = '';
     const out: InputToken[] = [];

@@ -29,6 +29,9 @@ export interface ScreenModelOptions {
   kittyKeyboard?: Promise<boolean>;
 }
 
+/** The fields of ProgramModes, compared after each parse. */
+const MODE_KEYS = Object.keys(DEFAULT_MODES) as Array<keyof ProgramModes>;
+
 /** The parts of xterm's internals canSkip reads (see there). */
 interface XtermCore {
   _inputHandler?: { _parser?: { currentState?: number }; _utf8Decoder?: { interim?: unknown } };
@@ -194,6 +197,13 @@ export class ScreenModel implements Disposable {
   get rows(): number { return this.term.rows; }
   get buffer(): ModelBuffer { return this.term.buffer.active; }
 
+  /**
+   * The modes as of the last parse: what modes() would say, without building them again (the
+   * pane reads them for every frame). They change only while output is parsed, and every parse
+   * ends in checkModes.
+   */
+  get parsedModes(): ProgramModes { return this.lastModes; }
+
   modes(): ProgramModes {
     const m = this.term.modes;
     return {
@@ -227,7 +237,7 @@ export class ScreenModel implements Disposable {
     const next = this.modes();
     const prev = this.lastModes;
     let same = true;
-    for (const k of Object.keys(next) as Array<keyof ProgramModes>) if (next[k] !== prev[k]) { same = false; break; }
+    for (const k of MODE_KEYS) if (next[k] !== prev[k]) { same = false; break; }
     if (same) return;
     this.lastModes = next;
     this.modesEmitter.fire(next);

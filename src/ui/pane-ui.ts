@@ -7,7 +7,7 @@
 // While output floods, it is held and handed to the model in batches whose lines that would
 // scroll out of reach are skipped (../screen/flood-skip.ts).
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
-import { ScreenModel, type TerminalColours } from '../screen/model.js';
+import { ScreenModel, type ModelCell, type TerminalColours } from '../screen/model.js';
 import { lastLineEnd, skipScrolledAway } from '../screen/flood-skip.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
@@ -123,6 +123,8 @@ export class PaneUi implements Disposable {
   /** Program output bytes never parsed, skipped in floods (tests, benches). */
   skippedBytes = 0;
   private disposed = false;
+  /** A cell the renderer reads the buffer's cells into (xterm makes a new one per getNullCell). */
+  private scratchCell: ModelCell | null = null;
   /** The footer's lines for `footerCacheWidth`, until the source says they changed. */
   private footerCache: string[] | null = null;
   private footerCacheWidth = -1;
@@ -490,7 +492,7 @@ export class PaneUi implements Disposable {
     }
     // A flood is being parsed: draw its end state rather than every step, but show progress.
     if (this.model.backlog > 0 && now - this.lastFrameAt < MAX_FRAME_DELAY_MS) return;
-    if (this.model.modes().synchronizedOutput) {
+    if (this.model.parsedModes.synchronizedOutput) {
       this.syncSince ??= now;
       if (now - this.syncSince < SYNC_OUTPUT_TIMEOUT_MS) { this.scheduleFrame(FRAME_MS); return; }
     } else this.syncSince = null;
@@ -508,7 +510,7 @@ export class PaneUi implements Disposable {
       return;
     }
     const buf = this.model.buffer;
-    const modes = this.model.modes();
+    const modes = this.model.parsedModes;
     const paneDirty = this.paneDirty;
     this.paneDirty = false;
     this.footerDue = false;
@@ -523,7 +525,7 @@ export class PaneUi implements Disposable {
       cursorVisible: modes.cursorVisible,
       footer,
       ...(this.scrollOffset > 0 ? { indicator: `[${this.scrollOffset}/${buf.baseY}]` } : {}),
-    }, buf.getNullCell());
+    }, this.scratchCell ??= buf.getNullCell());
     if (frame) this.d.io.write(frame);
     // The frame rate limit is for the program's output; a footer-only frame (the clock) must not
     // hold back the echo of the next keystroke.
