@@ -180,3 +180,15 @@ t.test('renderer: scrolled back shows history and hides the cursor', async (t) =
   t.notMatch(frame, '\x1b[?25h');
   t.equal(renderLine(undefined, 10, m.buffer.getNullCell()), '\x1b[K');
 });
+
+t.test('parsedModes, which frames read, are the modes after every parse', async (t) => {
+  const { m, write } = model();
+  t.teardown(() => m.dispose());
+  t.same(m.parsedModes, m.modes(), 'at start');
+  for (const seq of ['\x1b[?25l', '\x1b[?2026h', '\x1b[?1049h', '\x1b[?1006h\x1b[?1000h', '\x1b[>5u', '\x1b[?2004h', '\x1b[4 q', '\x1b[?2026l\x1b[?25h', '\x1b[?1049l', '\x1bc']) {
+    await write(seq);
+    t.same(m.parsedModes, m.modes(), `after ${JSON.stringify(seq)}`);
+  }
+  await write('\x1b[?25l');
+  t.equal(m.parsedModes.cursorVisible, false, 'a hidden cursor is seen');
+});
