@@ -4,7 +4,8 @@
 // batch of queued output into a shorter one that leaves xterm in exactly the same state.
 // Input: the batch (raw pty bytes, UTF-8) and how many line feeds must stay (the history, the
 // screen twice, a margin: the screen model decides, ./model.ts skipKeepLines). Output: the batch
-// itself, or its head replaced by the attributes it leaves set, then its last `keepLines` lines.
+// itself, or its head replaced by the attributes it leaves set, then its last `keepLines` whole
+// lines, with its unfinished last line apart (`rest`, to be parsed after them).
 // Called by the pane (src/ui/pane-ui.ts) only when xterm has parsed everything before the batch
 // and says its parser is at rest with a full-screen scroll region (ScreenModel.canSkip). Pure.
 //
@@ -151,7 +152,7 @@ export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN
   if (start < 0 || start < data.length / 2) return none;
   let sgrs: number[] = [];
   const headPlain = scanPlain(data, 0, start, sgrs) !== NOT_PLAIN;
-  if (lastReset >= 0) {
+  if (headPlain && lastReset >= 0) {
     // The SGRs from the last reset on (a short stretch): scanned again, recorded this time.
     sgrs = [];
     scanPlain(data, lastReset, start, sgrs, true);
