@@ -59,6 +59,12 @@ export function lastLineEnd(data: Buffer): number {
   }
 }
 
+/** Just after the batch's first CR LF (0: none). */
+export function firstLineEnd(data: Buffer): number {
+  for (let lf = data.indexOf(LF, 1); lf > 0; lf = data.indexOf(LF, lf + 1)) if (data[lf - 1] === CR) return lf + 1;
+  return 0;
+}
+
 /** The start of the last `keepLines` lines before `end`: just after a CR LF with that many LFs after it; -1 when none. */
 function tailStart(data: Buffer, end: number, keepLines: number): number {
   let at = end;

@@ -7,7 +7,7 @@
 // what counts as plain, which SGRs are kept, and when the model allows a skip at all.
 import t from 'tap';
 import { ScreenModel, DEFAULT_COLOURS } from '../../../src/screen/model.js';
-import { skipScrolledAway, MIN_SKIP_BYTES } from '../../../src/screen/flood-skip.js';
+import { skipScrolledAway, MIN_SKIP_BYTES, firstLineEnd, lastLineEnd } from '../../../src/screen/flood-skip.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -149,6 +149,15 @@ t.test('what counts as plain', async (t) => {
   t.ok(parts.data.toString().endsWith('\r\n'), 'what goes now ends with the last whole line');
   t.equal(res.rest.length, 0, 'a batch of whole lines leaves nothing');
   t.throws(() => skipScrolledAway(base, 0), /keepLines must be a positive whole number, got 0/);
+
+});
+
+t.test('line ends: just after the first and the last CR LF, a bare LF is no line end', async (t) => {
+  const b = Buffer.from('a\nb\r\nc\nd\r\ne\nf');
+  t.equal(firstLineEnd(b), 5, 'after the first CR LF');
+  t.equal(lastLineEnd(b), 10, 'after the last CR LF');
+  t.equal(firstLineEnd(Buffer.from('\nx\ny')), 0, 'none');
+  t.equal(lastLineEnd(Buffer.from('\nx\ny')), 0, 'none');
 });
 
 t.test('the model allows a skip only at rest, with the whole screen scrolling', async (t) => {

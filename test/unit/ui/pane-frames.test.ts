@@ -255,6 +255,28 @@ t.test('a flood of plain lines: what scrolls out of reach is skipped, and histor
   }
 });
 
+t.test('a flood that begins inside an escape sequence is skipped too: its first line goes to xterm alone', async (t) => {
+  const { ui, written, errors } = pane();
+  t.teardown(() => ui.dispose());
+  const paneRows = ui.paneSize().rows;
+  const own = new Terminal({ cols: COLS, rows: paneRows, scrollback: 100, allowProposedApi: true });
+  t.teardown(() => own.dispose());
+  const bytes = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `\x1b[3${i % 8}m${WORDS[i % WORDS.length]} ${i}\x1b[0m ✓\r\n`).join(''));
+  // The program's first read ends inside an SGR (ESC [ 3): xterm gets it before the flood is
+  // seen, parses it, and waits inside the sequence when the held batch is handed over.
+  const cut = bytes.indexOf('\x1b[3', 10) + 3;
+  ui.feedOutput(Buffer.from(bytes.subarray(0, cut)));
+  await ui.drained();
+  for (let i = cut; i < bytes.length; i += 4095) ui.feedOutput(Buffer.from(bytes.subarray(i, i + 4095)));
+  await feed(own, bytes);
+  await ui.drained();
+  ui.flushFrame();
+  t.same(allLines(ui.model.buffer), allLines(own.buffer.active), 'every line of the history and the screen');
+  t.ok(ui.skippedBytes > bytes.length / 2, `most of it was not parsed (${ui.skippedBytes} of ${bytes.length} bytes)`);
+  t.ok(written.join('').length > 0, 'drawn');
+  t.same(errors, []);
+});
+
 t.test('in a flood, output is held for the pane\'s frames; once the program pauses, its unfinished last line shows', async (t) => {
   const clock = new FakeClock(1_000_000);
   const { ui, written, errors, setFooter } = pane({ clock });
