@@ -166,7 +166,9 @@ export class ScreenModel implements Disposable {
   }
 
   /** Line feeds a skipped batch must keep (./flood-skip.ts): the history, the screen twice, a margin. */
-  get skipKeepLines(): number { return this.opts.scrollback + 2 * this.term.rows + SKIP_MARGIN_LINES; }
+  get skipKeepLines(): number { return this.opts.scrollback + this.skipScreenLines; }
+  /** Line feeds that leave the screen (not the history) as a whole batch would: the screen twice, a margin. */
+  get skipScreenLines(): number { return 2 * this.term.rows + SKIP_MARGIN_LINES; }
 
   /** Bytes handed to xterm and not yet parsed. */
   get backlog(): number { return this.pendingBytes; }

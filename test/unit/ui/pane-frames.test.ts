@@ -27,7 +27,7 @@ const COLS = 40;
 const ROWS = 12;
 const FOOTER = 'footer';
 
-function pane(opts: { clock?: FakeClock } = {}) {
+function pane(opts: { clock?: FakeClock; size?: { cols: number; rows: number } } = {}) {
   const clock = opts.clock ?? new FakeClock(1_000_000);
   const written: string[] = [];
   const typed: string[] = [];
@@ -44,7 +44,7 @@ function pane(opts: { clock?: FakeClock } = {}) {
   };
   const io: TerminalIo = {
     stdinIsTTY: true, stdoutIsTTY: true,
-    size: () => ({ cols: COLS, rows: ROWS }),
+    size: () => opts.size ?? ({ cols: COLS, rows: ROWS }),
     setRawMode: () => {}, write: (d) => { written.push(String(d)); }, writeSync: (d) => { written.push(d); },
     onInput: () => ({ dispose() {} }), onInputEnd: () => ({ dispose() {} }), pauseInput: () => {},
     onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
@@ -70,14 +70,15 @@ type Cell = [string, number, number, number, number, number, number];
  * italic, inverse. An erased cell reads as a space: they look alike, and the renderer writes a
  * row's trailing blanks as one erase.
  */
-function grid(term: Term, rows: number): Cell[][] {
-  const buf = term.buffer.active;
+function grid(term: Term, rows: number): Cell[][] { return gridOf(term.buffer.active, term.cols, rows); }
+
+function gridOf(buf: Term['buffer']['active'], cols: number, rows: number): Cell[][] {
   const cell = buf.getNullCell();
   const out: Cell[][] = [];
   for (let y = 0; y < rows; y++) {
     const line = buf.getLine(buf.baseY + y);
     const row: Cell[] = [];
-    for (let x = 0; x < term.cols; x++) {
+    for (let x = 0; x < cols; x++) {
       const c = line?.getCell(x, cell);
       if (c) row.push([c.getChars() || (c.getWidth() === 1 ? ' ' : ''), c.getWidth(), c.getFgColorMode(), c.getFgColor(), c.getBgColorMode(), c.getBgColor(), (c.isBold() ? 1 : 0) | (c.isItalic() ? 2 : 0) | (c.isInverse() ? 4 : 0)]);
     }
@@ -275,6 +276,69 @@ t.test('a flood that begins inside an escape sequence is skipped too: its first 
   t.ok(ui.skippedBytes > bytes.length / 2, `most of it was not parsed (${ui.skippedBytes} of ${bytes.length} bytes)`);
   t.ok(written.join('').length > 0, 'drawn');
   t.same(errors, []);
+});
+
+/** The line numbers (`line N`) on a model's or terminal's rows, history included, top to bottom. */
+function lineNumbers(buf: Term['buffer']['active']): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < buf.length; y++) {
+    const m = /line (\d+)/.exec(buf.getLine(y)?.translateToString(true) ?? '');
+    if (m) out.push(Number(m[1]));
+  }
+  return out;
+}
+
+t.test('while a flood goes on, a batch\'s history is parsed with the next batch; the screen shows at once, and the end is as if all was parsed', async (t) => {
+  for (const name of ['the flood goes on to its end', 'the program stops after a batch', 'the pane grows, then the program stops'] as const) {
+    const grow = name.includes('grows');
+    const size = { cols: COLS, rows: ROWS };
+    const clock = new FakeClock(1_000_000);
+    const { ui, errors } = pane({ clock, size });
+    const realWait = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+    const bytes = Buffer.from(Array.from({ length: 120_000 }, (_, i) => `\x1b[3${i % 8}mline ${i}\x1b[0m ${'x'.repeat(i % 25)}\r\n`).join(''));
+    let at = 0;
+    // Three pty reads every 2 ms (6 MB/s): the flood goes on, a batch is handed over every HOLD_MAX_MS.
+    const readSome = async (reads: number): Promise<void> => {
+      for (let k = 0; k < reads && at < bytes.length; k++, at += 4095) {
+        ui.feedOutput(Buffer.from(bytes.subarray(at, at + 4095)));
+        if ((at / 4095) % 3 !== 0) clock.advance(1);
+        if ((at / 4095) % 16 === 0) await realWait();
+      }
+    };
+    while (ui.skippedBytes === 0 && at < bytes.length) await readSome(1);
+    await realWait();
+    t.ok(ui.skippedBytes > 0 && at < bytes.length / 2, `${name}: a batch was skipped while the flood goes on (${ui.skippedBytes} bytes by ${at} of ${bytes.length})`);
+    // The screen is the last lines handed over, as a terminal fed everything up to them shows them.
+    const shown = lineNumbers(ui.model.buffer);
+    const last = shown[shown.length - 1] as number;
+    const own = new Terminal({ cols: COLS, rows: ui.paneSize().rows, scrollback: 100, allowProposedApi: true });
+    await feed(own, bytes.subarray(0, bytes.indexOf(`line ${last}\x1b`) + `line ${last}\x1b[0m ${'x'.repeat(last % 25)}\r\n`.length));
+    t.same(grid(own, ui.paneSize().rows), gridOf(ui.model.buffer, COLS, ui.paneSize().rows), `${name}: the screen is right at once`);
+    t.not(lineNumbers(ui.model.buffer).join(), lineNumbers(own.buffer.active).join(), `${name}: the history waits for the next batch`);
+    if (name !== 'the flood goes on to its end') {
+      // Taller by more than the kept lines cover. The program stops at the end of its line and
+      // prints something that is not plain: the lines put back are parsed with it, whole.
+      if (grow) { size.rows = ROWS + 30; ui.resize(); }
+      const eol = bytes.indexOf('\r\n', at) + 2;
+      ui.feedOutput(Buffer.from(bytes.subarray(at, eol)));
+      at = eol;
+    } else await readSome(Infinity);
+    ui.feedOutput(Buffer.from('\x1b[Kprompt$ '));
+    clock.advance(FRAME_MS);
+    await ui.drained();
+    const numbers = lineNumbers(ui.model.buffer);
+    t.same(numbers, numbers.map((_, k) => (numbers[0] as number) + k), `${name}: the history's lines are consecutive`);
+    t.equal(numbers[numbers.length - 1], bytes.subarray(0, at).toString().split('\r\n').length - 2, `${name}: and end with the last`);
+    if (!grow) {
+      // Only a terminal fed everything: the lines put back are the history, up to the prompt.
+      const all = new Terminal({ cols: COLS, rows: ui.paneSize().rows, scrollback: 100, allowProposedApi: true });
+      await feed(all, Buffer.concat([bytes.subarray(0, at), Buffer.from('\x1b[Kprompt$ ')]));
+      t.same(allLines(ui.model.buffer), allLines(all.buffer.active), `${name}: every line of the history and the screen as if all was parsed`);
+      all.dispose();
+    }
+    t.same(errors, []);
+    ui.dispose(); own.dispose();
+  }
 });
 
 t.test('in a flood, output is held for the pane\'s frames; once the program pauses, its unfinished last line shows', async (t) => {
