@@ -7,7 +7,9 @@
 // itself, or its head replaced by the attributes it leaves set, then its last `keepLines` whole
 // lines, with its unfinished last line apart (`rest`, to be parsed after them).
 // Called by the pane (src/ui/pane-ui.ts) only when xterm has parsed everything before the batch
-// and says its parser is at rest with a full-screen scroll region (ScreenModel.canSkip). Pure.
+// and says its parser is at rest with a full-screen scroll region (ScreenModel.canSkip). Pure,
+// but for PlainScan: the pane feeds it what it holds, a pty read at a time, so that the batch is
+// known plain or not by its hand-over without a scan then.
 //
 // Why the result is the same screen. A batch qualifies only when all of it is "plain": printable
 // UTF-8 (strictly decoded: no C1 controls, no overlong or broken sequences), CR, LF, TAB, BS, and
@@ -143,11 +145,104 @@ function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null
   return printed ? PRINTS : PLAIN;
 }
 
+/** scanPlain's states between two pty reads (PlainScan). */
+const GROUND = 0;
+const AFTER_ESC = 1;
+const IN_CSI = 2;
+const IN_UTF8 = 3;
+
+/**
+ * scanPlain as the bytes come, a pty read at a time, so that a held batch is known plain or not
+ * by its hand-over and skipScrolledAway need not scan its head (the pane feeds what it holds).
+ * A byte that is not plain (see the header) is where scanPlain would have stopped: before the
+ * batch's last line end exactly when scanPlain finds the batch not plain, since no escape
+ * sequence or character of plain output spans a line end (test/unit/screen/flood-skip.test.ts
+ * checks the two agree on random streams cut into random reads).
+ */
+export class PlainScan {
+  /** Bytes fed since the last reset. */
+  length = 0;
+  /** Offset of the first byte that is not plain; Infinity while all is. */
+  notPlainAt = Infinity;
+  private state = GROUND;
+  /** Inside a UTF-8 character: continuation bytes still to come, the smallest code point its length may encode, the code point so far. */
+  private need = 0;
+  private min = 0;
+  private cp = 0;
+
+  reset(): void {
+    this.length = 0;
+    this.notPlainAt = Infinity;
+    this.state = GROUND;
+  }
+
+  /** `n` bytes known plain that end between characters and sequences (a kept batch put back). */
+  feedPlain(n: number): void {
+    if (this.state !== GROUND) this.notPlainAt = Math.min(this.notPlainAt, this.length);
+    this.length += n;
+  }
+
+  feed(chunk: Uint8Array): void {
+    const base = this.length;
+    this.length += chunk.length;
+    if (this.notPlainAt !== Infinity) return;
+    let { state, need, min, cp } = this;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const b = chunk[i] as number;
+      if (state === GROUND) {
+        if ((b >= 0x20 && b < 0x7f) || b === CR || b === LF || b === TAB || b === BS) continue;
+        if (b === ESC) { state = AFTER_ESC; continue; }
+        // Strict UTF-8, as scanPlain.
+        if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0xa0; cp = b & 0x1f; }
+        else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; cp = b & 0x0f; }
+        else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; cp = b & 0x07; }
+        else { this.notPlainAt = base + i; return; }
+        state = IN_UTF8;
+      } else if (state === IN_UTF8) {
+        if ((b & 0xc0) !== 0x80) { this.notPlainAt = base + i; return; }
+        cp = (cp << 6) | (b & 0x3f);
+        if (--need > 0) continue;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) { this.notPlainAt = base + i; return; }
+        state = GROUND;
+      } else if (state === AFTER_ESC) {
+        if (b !== 0x5b) { this.notPlainAt = base + i; return; }
+        state = IN_CSI;
+      } else if ((b >= 0x30 && b <= 0x39) || b === 0x3b || b === 0x3a) continue;
+      else if (b === 0x6d) state = GROUND;
+      else { this.notPlainAt = base + i; return; }
+    }
+    this.state = state; this.need = need; this.min = min; this.cp = cp;
+  }
+}
+
+/** Whether data[from, to), known plain, prints a character (rather than only SGRs and controls). */
+function printsIn(data: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = data[i] as number;
+    if (b === ESC) {
+      i = data.indexOf(0x6d, i); // to the SGR's final m
+      if (i < 0 || i >= to) return false;
+    } else if (b >= 0x20 && b !== 0x7f) return true; // ASCII or the lead byte of a character
+  }
+  return false;
+}
+
+/** Where `needle` last occurs wholly before `before` (-1: nowhere). */
+function lastBefore(data: Buffer, needle: Buffer, before: number): number {
+  return before < needle.length ? -1 : data.lastIndexOf(needle, before - needle.length);
+}
+
+const RESET = Buffer.from('\x1b[m');
+const RESET_0 = Buffer.from('\x1b[0m');
+
 /**
  * The batch, or an equivalent that skips the lines which scroll out of reach (see the header).
- * `keepLines` must cover the history and twice the screen's rows. Batches under `minBytes` stay as they are.
+ * `keepLines` must cover the history and twice the screen's rows. Batches under `minBytes` stay
+ * as they are. `notPlainAt`, when the batch was fed to a PlainScan as it came (from its first
+ * byte): where it found the first byte that is not plain, so the head need not be scanned here.
  */
-export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN_SKIP_BYTES): SkipResult {
+export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN_SKIP_BYTES, notPlainAt?: number): SkipResult {
   if (!Number.isInteger(keepLines) || keepLines < 1) throw new RangeError(`skipScrolledAway: keepLines must be a positive whole number, got ${String(keepLines)}`);
   const none = { data, skipped: 0, rest: EMPTY };
   if (data.length < minBytes) return none;
@@ -157,14 +252,25 @@ export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN
   // Not worth a replacement unless most of the batch goes.
   if (start < 0 || start < data.length / 2) return none;
   let sgrs: number[] = [];
-  const headPlain = scanPlain(data, 0, start, sgrs) !== NOT_PLAIN;
-  if (headPlain && lastReset >= 0) {
-    // The SGRs from the last reset on (a short stretch): scanned again, recorded this time.
-    sgrs = [];
-    scanPlain(data, lastReset, start, sgrs, true);
+  let plain: boolean;
+  if (notPlainAt !== undefined) {
+    // Scanned as it came: only the SGRs from the head's last full reset on are read here.
+    plain = notPlainAt >= end;
+    if (plain) {
+      const reset = Math.max(lastBefore(data, RESET, start), lastBefore(data, RESET_0, start));
+      scanPlain(data, Math.max(reset, 0), start, sgrs, true);
+    }
+    // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
+    if (!plain || !printsIn(data, start, end)) return none;
+  } else {
+    plain = scanPlain(data, 0, start, sgrs) !== NOT_PLAIN;
+    if (plain && lastReset >= 0) {
+      // The SGRs from the last reset on (a short stretch): scanned again, recorded this time.
+      sgrs = [];
+      scanPlain(data, lastReset, start, sgrs, true);
+    }
+    if (!plain || scanPlain(data, start, end, null) !== PRINTS) return none;
   }
-  // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
-  if (!headPlain || scanPlain(data, start, end, null) !== PRINTS) return none;
   let kept = 0;
   for (let k = 0; k < sgrs.length; k += 2) kept += (sgrs[k + 1] as number) - (sgrs[k] as number);
   if (kept > MAX_KEPT_SGR_BYTES) return none;

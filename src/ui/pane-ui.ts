@@ -9,7 +9,7 @@
 // kept history waits for the next batch (handOverHeld).
 // Errors in any of this go to `onError` (the supervisor falls back to plain pass-through).
 import { ScreenModel, type ModelCell, type TerminalColours } from '../screen/model.js';
-import { firstLineEnd, lastLineEnd, MIN_SKIP_BYTES, skipScrolledAway } from '../screen/flood-skip.js';
+import { firstLineEnd, lastLineEnd, MIN_SKIP_BYTES, PlainScan, skipScrolledAway } from '../screen/flood-skip.js';
 import { ENTER_SEQUENCE, OUTER_RESET, diffOuterModes, outerModesFor, type OuterModes, type ProgramModes } from '../screen/modes.js';
 import { Renderer, renderLine } from './renderer.js';
 import { warmUpDisplay } from './warm-up.js';
@@ -38,6 +38,18 @@ export const FRAME_MS = 16;
  */
 export const FLOOD_BYTES = 64 << 10;
 export const FLOOD_FRAME_MS = 100;
+/**
+ * Linux hands a pty's output over in reads of at most PTY_READ_FULL bytes (the line discipline's
+ * buffer, less one): a read this long means more was waiting. FLOOD_FULL_READS of them in a row
+ * are a flood too, however slowly guard reads them. Measured on `guard cat` of the throughput
+ * bench's flood: at start, with the screen model and the renderer not yet compiled, guard parsed
+ * each 4 kB read in 4-15 ms and drew frames between them, and took ~110 ms to see the flood by
+ * bytes per frame alone. The trade-off: a program's redraw of more than 16 kB (a 120x40 screen
+ * in colour is 10-20 kB) is held too, and drawn once the program pauses, up to FRAME_MS later
+ * than at once. A smaller read limit elsewhere (macOS) leaves bytes per frame as the only sign.
+ */
+export const PTY_READ_FULL = 4095;
+export const FLOOD_FULL_READS = 4;
 /** While output is still being parsed, a frame waits for it, but never longer than this. */
 export const MAX_FRAME_DELAY_MS = 100;
 /** A program's synchronized update (CSI ?2026h) holds frames back at most this long. */
@@ -126,6 +138,12 @@ export class PaneUi implements Disposable {
   /** Output held in a flood or while xterm is behind (see HANDOVER_BYTES), in order, and its size. */
   private held: Buffer[] = [];
   private heldBytes = 0;
+  /**
+   * Held output is scanned as it comes (a pty read at a time, while the program writes more),
+   * so that its hand-over does not scan it: measured on `guard cat` of the bench's flood, the
+   * scan at hand-over took ~60 ms of each 8 MiB batch, during which the pty was not read.
+   */
+  private readonly scan = new PlainScan();
   /** Clock times of the last program output and of when the output held now began to be held. */
   private lastOutputAt = 0;
   private heldSince = 0;
@@ -156,6 +174,8 @@ export class PaneUi implements Disposable {
   private paneDirty = true;
   /** Program output bytes since the last frame of the pane. */
   private bytesSinceFrame = 0;
+  /** Program output bytes in pty reads of PTY_READ_FULL bytes in a row (0 after a shorter read). */
+  private fullReadBytes = 0;
   /** The last frame of the pane ended a flood (FLOOD_BYTES): the next one waits FLOOD_FRAME_MS. */
   private flooding = false;
   /** The user typed, and no output came since. */
@@ -253,12 +273,14 @@ export class PaneUi implements Disposable {
     this.outputSeen = true;
     this.lastOutputAt = this.d.clock.now();
     this.bytesSinceFrame += data.length;
+    this.fullReadBytes = data.length >= PTY_READ_FULL ? this.fullReadBytes + data.length : 0;
     if (this.typed) { this.typed = false; this.echoDue = true; }
     // While output floods (or xterm is behind), it is held and handed over in batches at the
     // pane's frames. Held output goes first: nothing overtakes it.
     if (this.heldBytes > 0 || this.inFlood() || this.model.backlog > BACKLOG_HIGH) {
-      if (this.heldBytes === 0) this.heldSince = this.lastOutputAt;
+      if (this.heldBytes === 0) { this.heldSince = this.lastOutputAt; this.scan.reset(); }
       this.held.push(data);
+      this.scan.feed(data);
       this.heldBytes += data.length;
       if (this.heldBytes > HELD_MAX) {
         if (this.model.backlog === 0) this.handOverHeld();
@@ -273,9 +295,8 @@ export class PaneUi implements Disposable {
   }
 
   /** The held output to xterm as one batch, its lines that would scroll out of reach skipped. */
-  private handOverHeld(final = false): void {
-    // Asked first: the work below keeps guard from reading for a while.
-    const goesOn = !final && this.floodGoesOn();
+  private handOverHeld(whole = false): void {
+    const goesOn = !whole && this.inFlood();
     // A kept history put back at the last hand-over, and the pane grew taller since: its lines
     // might not push every row it replaced out of reach (./model.ts skipKeepLines), so the model
     // is emptied first and the history fills with the program's lines only.
@@ -298,7 +319,9 @@ export class PaneUi implements Disposable {
         this.settling = true;
         this.held = [all.subarray(first)];
         this.heldBytes = all.length - first;
+        this.rescanHeld();
         this.toModel(all.subarray(0, first));
+        this.handedOverAt = this.d.clock.now();
         return;
       }
     }
@@ -306,7 +329,7 @@ export class PaneUi implements Disposable {
     this.held = end > 0 && end < all.length ? [all.subarray(end)] : [];
     this.heldBytes = all.length - batch.length;
     this.heldSince = this.d.clock.now();
-    const { data: kept, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines) : { data: batch, skipped: 0, rest: null };
+    const { data: kept, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines, MIN_SKIP_BYTES, this.scan.notPlainAt) : { data: batch, skipped: 0, rest: null };
     let data = kept;
     // While the flood goes on, the history's lines (most of what is kept) would be parsed now
     // and again at the next hand-over, whose own lines push them out. So xterm gets only the
@@ -316,7 +339,8 @@ export class PaneUi implements Disposable {
     // the screen twice: what xterm got now is pushed out of reach by them (CLEAR_ALL above when
     // the pane grew). Not while the user reads the history, nor when every byte must be parsed.
     if (goesOn && skipped > 0 && (rest?.length ?? 0) === 0 && this.scrollOffset === 0 && startsWithReset(kept)) {
-      const shown = skipScrolledAway(kept, this.model.skipScreenLines, 1);
+      // Plain, as what a skip kept always is: no scan needed (Infinity).
+      const shown = skipScrolledAway(kept, this.model.skipScreenLines, 1, Infinity);
       if (shown.skipped > 0 && shown.rest.length === 0) {
         data = shown.data;
         this.held.unshift(kept);
@@ -325,6 +349,7 @@ export class PaneUi implements Disposable {
         this.deferredRows = this.model.rows;
       }
     }
+    this.rescanHeld();
     this.skippedBytes += skipped;
     // In pieces: xterm parses the first at once and the others in its own time slices, so keys
     // and frames are not held up by a batch that could not be skipped.
@@ -333,8 +358,11 @@ export class PaneUi implements Disposable {
     this.handedOverAt = this.d.clock.now();
   }
 
-  /** Output floods and the program wrote something within the last FRAME_MS: more is coming. */
-  private floodGoesOn(): boolean { return this.inFlood() && !this.programPaused(); }
+  /** What is held now, scanned afresh (after a hand-over: the kept lines put back, the unfinished line). */
+  private rescanHeld(): void {
+    this.scan.reset();
+    this.held.forEach((chunk, k) => { if (k === 0 && this.deferredBytes > 0) this.scan.feedPlain(chunk.length); else this.scan.feed(chunk); });
+  }
 
   /**
    * The program wrote nothing for FRAME_MS while guard was free to read it. Counted from the end
@@ -356,7 +384,7 @@ export class PaneUi implements Disposable {
     this.pauseCheck = this.d.clock.setImmediate(() => {
       this.pauseCheck = null;
       this.guard(() => {
-        if (!this.disposed && this.heldBytes > 0 && this.model.backlog === 0 && this.programPaused()) this.handOverHeld();
+        if (!this.disposed && this.heldBytes > 0 && this.model.backlog === 0 && this.programPaused()) this.handOverHeld(true);
       });
     });
   }
@@ -557,10 +585,14 @@ export class PaneUi implements Disposable {
     this.typed = true;
     this.flooding = false;
     this.bytesSinceFrame = 0;
+    this.fullReadBytes = 0;
   }
 
-  /** Output floods: FLOOD_BYTES came since the last frame, or the last frame ended a flood. */
-  private inFlood(): boolean { return this.flooding || this.bytesSinceFrame >= FLOOD_BYTES; }
+  /**
+   * Output floods: FLOOD_BYTES came since the last frame, or in full pty reads in a row, or the
+   * last frame ended a flood.
+   */
+  private inFlood(): boolean { return this.flooding || this.bytesSinceFrame >= FLOOD_BYTES || this.fullReadBytes >= FLOOD_FULL_READS * PTY_READ_FULL; }
 
   private requestFrame(): void {
     if (this.disposed) return;

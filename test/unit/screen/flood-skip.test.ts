@@ -7,7 +7,7 @@
 // what counts as plain, which SGRs are kept, and when the model allows a skip at all.
 import t from 'tap';
 import { ScreenModel, DEFAULT_COLOURS } from '../../../src/screen/model.js';
-import { skipScrolledAway, MIN_SKIP_BYTES, firstLineEnd, lastLineEnd } from '../../../src/screen/flood-skip.js';
+import { skipScrolledAway, MIN_SKIP_BYTES, firstLineEnd, lastLineEnd, PlainScan } from '../../../src/screen/flood-skip.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -79,7 +79,7 @@ function newModel(cols: number, rows: number, scrollback: number): ScreenModel {
 
 t.test('random streams: the skipped batch leaves xterm exactly as the whole batch does', async (t) => {
   const CASES = 160;
-  let skipped = 0, refusedByModel = 0;
+  let skipped = 0, refusedByModel = 0, scannedSkips = 0;
   for (let n = 0; n < CASES; n++) {
     const r = rng(1000 + n);
     const cols = 12 + Math.floor(r() * 30);
@@ -104,9 +104,24 @@ t.test('random streams: the skipped batch leaves xterm exactly as the whole batc
     const skip = newModel(cols, rows, scrollback);
     try {
       await write(whole, before); await write(skip, before);
+      // The batch scanned as it came, in reads of random sizes (a byte to a few kilobytes):
+      // skipScrolledAway must then give exactly what it gives scanning the batch itself.
+      const scan = new PlainScan();
+      for (let i = 0; i < batch.length;) {
+        const len = 1 + Math.floor(r() < 0.5 ? r() * 8 : r() * 5000);
+        scan.feed(batch.subarray(i, i + len));
+        i += len;
+      }
+      const asScanned = skipScrolledAway(batch, skip.skipKeepLines, 1, scan.notPlainAt);
+      const asBatch = skipScrolledAway(batch, skip.skipKeepLines, 1);
+      if (!asScanned.data.equals(asBatch.data) || asScanned.skipped !== asBatch.skipped || !asScanned.rest.equals(asBatch.rest)) {
+        t.fail(`case ${n}: scanned as it came, ${asScanned.skipped} bytes skipped; scanned whole, ${asBatch.skipped}`);
+        return;
+      }
+      if (asScanned.skipped > 0) scannedSkips++;
       let data: Buffer = batch;
       if (skip.canSkip()) {
-        const res = skipScrolledAway(batch, skip.skipKeepLines, 1);
+        const res = asScanned;
         if (res.skipped > 0) skipped++;
         // The unfinished last line goes after (in guard: first in the next batch).
         data = Buffer.concat([res.data, res.rest]);
@@ -119,7 +134,8 @@ t.test('random streams: the skipped batch leaves xterm exactly as the whole batc
       whole.dispose(); skip.dispose();
     }
   }
-  t.pass(`${CASES} streams agree`);
+  t.pass(`${CASES} streams agree, and the batch scanned as it came gives the same in each`);
+  t.ok(scannedSkips >= CASES / 5, `scanned as it came, ${scannedSkips} batches were skipped`);
   t.ok(skipped >= CASES / 5, `the skip happened in ${skipped} of ${CASES} streams`);
   t.ok(refusedByModel >= 5, `the model refused ${refusedByModel} batches (a state left behind)`);
 });
@@ -150,6 +166,45 @@ t.test('what counts as plain', async (t) => {
   t.equal(res.rest.length, 0, 'a batch of whole lines leaves nothing');
   t.throws(() => skipScrolledAway(base, 0), /keepLines must be a positive whole number, got 0/);
 
+});
+
+t.test('a scan as the bytes come: where the first byte that is not plain is, across any cut', async (t) => {
+  const scanAll = (parts: string[]): number => {
+    const scan = new PlainScan();
+    for (const p of parts) scan.feed(Buffer.from(p, 'latin1'));
+    return scan.notPlainAt;
+  };
+  t.equal(scanAll(['ab\x1b[3', '1mcd\r\n', '\xe4\xb8', '\xad\r\n']), Infinity, 'an SGR and a character cut between reads are plain');
+  t.equal(scanAll(['ab\x1b[3', '1Hcd']), 6, 'a cursor move: at its final byte');
+  t.equal(scanAll(['ab\xc2', '\x9b']), 3, 'a C1 control (U+009B) as UTF-8: at its last byte');
+  t.equal(scanAll(['ab\xe0\x82', '\x9b']), 4, 'an overlong form: at its last byte');
+  t.equal(scanAll(['ab\x07', 'cd']), 2, 'BEL');
+  t.equal(scanAll(['ab\x1b', '(0']), 3, 'ESC not followed by [');
+  const scan = new PlainScan();
+  scan.feed(Buffer.from('x\x07'));
+  scan.feed(Buffer.from('more'));
+  t.same([scan.notPlainAt, scan.length], [1, 6], 'the first stays; the length counts on');
+  scan.reset();
+  scan.feedPlain(10);
+  scan.feed(Buffer.from('\x1b[H'));
+  t.same([scan.notPlainAt, scan.length], [12, 13], 'after known plain bytes, offsets count them');
+  const mid = new PlainScan();
+  mid.feed(Buffer.from('\x1b['));
+  mid.feedPlain(3);
+  t.equal(mid.notPlainAt, 2, 'known plain bytes cannot follow an unfinished sequence');
+  // The kept SGRs come from the head's last reset, found by searching back, as the whole scan does.
+  const lines = Buffer.from(Array.from({ length: 300 }, (_, i) => `\x1b[1m\x1b[3${i % 8}mline ${i}${i % 7 === 0 ? '\x1b[0m' : i % 5 === 0 ? '\x1b[m' : ''} ✓\r\n`).join(''));
+  const s2 = new PlainScan();
+  s2.feed(lines);
+  t.same(skipScrolledAway(lines, 50, 1, s2.notPlainAt), skipScrolledAway(lines, 50, 1), 'the same as a whole scan');
+  const emptyTail = Buffer.concat([lines, Buffer.from('\x1b[32m\r\n'.repeat(100))]);
+  const s4 = new PlainScan();
+  s4.feed(emptyTail);
+  t.equal(skipScrolledAway(emptyTail, 50, 1, s4.notPlainAt).skipped, 0, 'a tail that prints nothing is not used');
+  const after = Buffer.concat([lines, Buffer.from('\x1b[H')]);
+  const s3 = new PlainScan();
+  s3.feed(after);
+  t.ok(s3.notPlainAt < Infinity && skipScrolledAway(after, 50, 1, s3.notPlainAt).skipped > 0, 'a byte that is not plain after the last line end does not matter');
 });
 
 t.test('line ends: just after the first and the last CR LF, a bare LF is no line end', async (t) => {
