@@ -429,6 +429,8 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   for (const d of input) routeInput(d);
 
   const e = await exited;
+  const endingUi = ui;
+  if (endingUi) display.run(() => endingUi.programEnded(), undefined);
   const end = programEnd(e.exitCode, e.signal);
   writer.close();
   await new Promise<void>((r) => { subs.add(clock.setTimeout(r, EXIT_DRAIN_MS)); });

@@ -165,6 +165,8 @@ export class PaneUi implements Disposable {
   /** Program output bytes never parsed, skipped in floods (tests, benches). */
   skippedBytes = 0;
   private disposed = false;
+  /** The program has ended (programEnded). */
+  private ended = false;
   /** A cell the renderer reads the buffer's cells into (xterm makes a new one per getNullCell). */
   private scratchCell: ModelCell | null = null;
   /** The footer's lines for `footerCacheWidth`, until the source says they changed. */
@@ -329,7 +331,9 @@ export class PaneUi implements Disposable {
     this.held = end > 0 && end < all.length ? [all.subarray(end)] : [];
     this.heldBytes = all.length - batch.length;
     this.heldSince = this.d.clock.now();
-    const { data: kept, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, this.model.skipKeepLines, MIN_SKIP_BYTES, this.scan.notPlainAt) : { data: batch, skipped: 0, rest: null };
+    // Only the screen's worth once the program has ended, unless the user reads the history.
+    const keepLines = this.ended && this.scrollOffset === 0 ? this.model.skipScreenLines : this.model.skipKeepLines;
+    const { data: kept, skipped, rest } = this.model.canSkip() ? skipScrolledAway(batch, keepLines, MIN_SKIP_BYTES, this.scan.notPlainAt) : { data: batch, skipped: 0, rest: null };
     let data = kept;
     // While the flood goes on, the history's lines (most of what is kept) would be parsed now
     // and again at the next hand-over, whose own lines push them out. So xterm gets only the
@@ -434,6 +438,15 @@ export class PaneUi implements Disposable {
   flushFrame(): void { this.frameTimer?.dispose(); this.frameTimer = null; this.drawFrame(); }
 
   notice(text: string): void { this.d.notices.post(text); }
+
+  /**
+   * The program has ended: what it printed last still comes, but nobody will read the pane's
+   * history again (guard draws the last screen and leaves it on the user's), so a flood's
+   * batches keep only the screen's worth of lines from now on. Measured on `guard cat` of the
+   * bench's flood: its last batch, handed over after the exit, kept 1.3 MB of history lines,
+   * 100-200 ms of parsing before guard could give the terminal back.
+   */
+  programEnded(): void { this.ended = true; }
 
   /**
    * The pane's visible text, one string per row (for callers that look for prompts). With

@@ -150,6 +150,7 @@ t.test('what counts as plain', async (t) => {
   t.equal((res.data.toString().match(/\n/g) ?? []).length >= 100, true, 'at least keepLines line feeds stay');
   t.equal(skipScrolledAway(base, 100).skipped, base.length >= MIN_SKIP_BYTES ? res.skipped : 0, 'small batches are left alone by default');
   t.equal(skipScrolledAway(base, 1000, 1).skipped, 0, 'fewer lines than keepLines: nothing skipped');
+  t.ok(skipScrolledAway(base, 300, 1).skipped > 0, 'a head shorter than the tail is skipped too');
   for (const bad of ['\x1b[H', '\x07', '\x1b]0;x\x07', '\xc2\x9b', '\xe0\x82\x9b', '\xed\xa0\x80', '\xff', '\x1b(0', '\x0e', '\x7f', '\x0b', '\x1bM']) {
     const data = Buffer.concat([Buffer.from(lines(200)), Buffer.from(bad, 'latin1'), Buffer.from(lines(200))]);
     t.equal(skipScrolledAway(data, 100, 1).skipped, 0, `${JSON.stringify(bad)} anywhere stops the skip`);

@@ -8,7 +8,7 @@
 // is not held by it.
 import t from 'tap';
 import xtermHeadless from '@xterm/headless';
-import { PaneUi, FRAME_MS, FLOOD_BYTES, FLOOD_FRAME_MS } from '../../../src/ui/pane-ui.js';
+import { PaneUi, FRAME_MS, FLOOD_BYTES, FLOOD_FRAME_MS, FLOOD_FULL_READS } from '../../../src/ui/pane-ui.js';
 import { Notices } from '../../../src/ui/notices.js';
 import { PrefixCommands } from '../../../src/input/commands.js';
 import { PtyWriter } from '../../../src/writer/writer.js';
@@ -345,6 +345,26 @@ t.test('while a flood goes on, a batch\'s history is parsed with the next batch;
     t.same(errors, []);
     ui.dispose(); own.dispose();
   }
+});
+
+t.test('once the program has ended, a flood keeps only the screen\'s worth of lines: the screen is as if all was parsed', async (t) => {
+  const { ui, errors } = pane();
+  t.teardown(() => ui.dispose());
+  const rows = ui.paneSize().rows;
+  const own = new Terminal({ cols: COLS, rows, scrollback: 100, allowProposedApi: true });
+  t.teardown(() => own.dispose());
+  const bytes = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `\x1b[3${i % 8}mline ${i}\x1b[0m ${'x'.repeat(i % 30)}\r\n`).join(''));
+  ui.programEnded();
+  for (let i = 0; i < bytes.length; i += 4095) ui.feedOutput(Buffer.from(bytes.subarray(i, i + 4095)));
+  await feed(own, bytes);
+  await ui.drained();
+  t.same(gridOf(ui.model.buffer, COLS, rows), grid(own, rows), 'the screen');
+  t.same([ui.model.buffer.cursorX, ui.model.buffer.cursorY], [own.buffer.active.cursorX, own.buffer.active.cursorY], 'the cursor');
+  // The first reads went to the model before the flood was seen; then only the last lines.
+  const history = lineNumbers(ui.model.buffer);
+  t.ok(history.some((n, k) => k > 0 && n !== (history[k - 1] as number) + 1), 'the history was not parsed: its lines jump');
+  t.ok(ui.skippedBytes > bytes.length - (FLOOD_FULL_READS + 1) * 4095 - 4000, `all but the first reads and the screen's worth skipped (${ui.skippedBytes} of ${bytes.length} bytes)`);
+  t.same(errors, []);
 });
 
 t.test('in a flood, output is held for the pane\'s frames; once the program pauses, its unfinished last line shows', async (t) => {
