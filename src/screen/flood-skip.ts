@@ -164,6 +164,8 @@ export class PlainScan {
   length = 0;
   /** Offset of the first byte that is not plain; Infinity while all is. */
   notPlainAt = Infinity;
+  /** Offset of the first ESC (Infinity: none), or of the first bytes fed as known plain. */
+  firstEscAt = Infinity;
   private state = GROUND;
   /** Inside a UTF-8 character: continuation bytes still to come, the smallest code point its length may encode, the code point so far. */
   private need = 0;
@@ -173,12 +175,14 @@ export class PlainScan {
   reset(): void {
     this.length = 0;
     this.notPlainAt = Infinity;
+    this.firstEscAt = Infinity;
     this.state = GROUND;
   }
 
   /** `n` bytes known plain that end between characters and sequences (a kept batch put back). */
   feedPlain(n: number): void {
     if (this.state !== GROUND) this.notPlainAt = Math.min(this.notPlainAt, this.length);
+    this.firstEscAt = Math.min(this.firstEscAt, this.length);
     this.length += n;
   }
 
@@ -192,7 +196,11 @@ export class PlainScan {
       const b = chunk[i] as number;
       if (state === GROUND) {
         if ((b >= 0x20 && b < 0x7f) || b === CR || b === LF || b === TAB || b === BS) continue;
-        if (b === ESC) { state = AFTER_ESC; continue; }
+        if (b === ESC) {
+          state = AFTER_ESC;
+          if (this.firstEscAt === Infinity) this.firstEscAt = base + i;
+          continue;
+        }
         // Strict UTF-8, as scanPlain.
         if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0xa0; cp = b & 0x1f; }
         else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; cp = b & 0x0f; }

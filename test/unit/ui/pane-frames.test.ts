@@ -235,12 +235,16 @@ t.test('a flood of plain lines: what scrolls out of reach is skipped, and histor
   for (const [name, line, skips] of [
     ['plain coloured lines', (i: number) => `\x1b[3${i % 8}m${WORDS[i % WORDS.length]} line ${i}\x1b[0m ${'x'.repeat(i % 50)}\r\n`, true],
     ['lines with a cursor move', (i: number) => `${i % 500 === 7 ? '\x1b[2;3H' : ''}\x1b[1mline ${i}\x1b[0m ✓\r\n`, false],
+    // Set once early on (in held output) and never reset: the head's SGR must reach the kept lines, though
+    // only the batch's last part is joined (PaneUi.skipHeldTail).
+    ['bold set early on, never reset', (i: number) => `${i === 1000 ? '\x1b[1;35m' : ''}${WORDS[i % WORDS.length]} line ${i} ${'x'.repeat(i % 50)}\r\n`, true],
+    ['no escape at all', (i: number) => `${WORDS[i % WORDS.length]} line ${i} ${'x'.repeat(i % 50)}\r\n`, true],
   ] as const) {
     const { ui, written, errors } = pane();
     const paneRows = ui.paneSize().rows;
     const own = new Terminal({ cols: COLS, rows: paneRows, scrollback: 100, allowProposedApi: true });
     const user = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-    const bytes = Buffer.from(Array.from({ length: 12_000 }, (_, i) => line(i)).join(''));
+    const bytes = Buffer.from(Array.from({ length: 20_000 }, (_, i) => line(i)).join(''));
     // pty-sized reads, splitting characters and sequences
     for (let i = 0; i < bytes.length; i += 4095) ui.feedOutput(Buffer.from(bytes.subarray(i, i + 4095)));
     await feed(own, bytes);
