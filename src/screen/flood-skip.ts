@@ -145,6 +145,16 @@ function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null
   return printed ? PRINTS : PLAIN;
 }
 
+/**
+ * PlainScan's fast loops: 1 for a byte that is plain by itself (printable ASCII but the SGR
+ * parameters, CR, LF), 2 for an SGR's parameter (digits, `;`, `:`: plain text too).
+ */
+const SIMPLE = new Uint8Array(256);
+for (let b = 0x20; b < 0x7f; b++) SIMPLE[b] = 1;
+SIMPLE[CR] = 1;
+SIMPLE[LF] = 1;
+for (const b of [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b]) SIMPLE[b] = 2;
+
 /** scanPlain's states between two pty reads (PlainScan). */
 const GROUND = 0;
 const AFTER_ESC = 1;
@@ -193,9 +203,29 @@ export class PlainScan {
     let { state, need, min, cp } = this;
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
-      const b = chunk[i] as number;
+      let b = chunk[i] as number;
       if (state === GROUND) {
-        if ((b >= 0x20 && b < 0x7f) || b === CR || b === LF || b === TAB || b === BS) continue;
+        // The common cases whole, without going through the states: a run of ASCII and line
+        // ends, an SGR, a three-byte character (CJK and most symbols). ~2x faster here.
+        while (SIMPLE[b] !== 0) {
+          if (++i === n) break;
+          b = chunk[i] as number;
+        }
+        if (i === n) break;
+        if (b === ESC && i + 2 < n && chunk[i + 1] === 0x5b) {
+          let j = i + 2;
+          let c = chunk[j] as number;
+          while (SIMPLE[c] === 2 && j + 1 < n) c = chunk[++j] as number;
+          if (c === 0x6d) {
+            if (this.firstEscAt === Infinity) this.firstEscAt = base + i;
+            i = j;
+            continue;
+          }
+        } else if (b >= 0xe1 && b <= 0xec && i + 2 < n) {
+          // E1-EC: every continuation pair makes a code point that is allowed (U+1000-U+CFFF).
+          if (((chunk[i + 1] as number) & 0xc0) === 0x80 && ((chunk[i + 2] as number) & 0xc0) === 0x80) { i += 2; continue; }
+        }
+        if (b === TAB || b === BS) continue;
         if (b === ESC) {
           state = AFTER_ESC;
           if (this.firstEscAt === Infinity) this.firstEscAt = base + i;

@@ -181,6 +181,12 @@ t.test('a scan as the bytes come: where the first byte that is not plain is, acr
   t.equal(scanAll(['ab\xe0\x82', '\x9b']), 4, 'an overlong form: at its last byte');
   t.equal(scanAll(['ab\x07', 'cd']), 2, 'BEL');
   t.equal(scanAll(['ab\x1b', '(0']), 3, 'ESC not followed by [');
+  // The same within one read (the scan's fast paths).
+  t.equal(scanAll(['ab\x1b(0mcd']), 3, 'ESC not followed by [, in one read');
+  t.equal(scanAll(['ab\x1b[31Hcd']), 6, 'a cursor move in one read');
+  t.equal(scanAll(['ab\xe0\x82\x9bcd']), 4, 'an overlong form in one read');
+  t.equal(scanAll(['ab\xed\xa0\x80cd']), 4, 'a surrogate in one read');
+  t.equal(scanAll(['ab\xe4\xb8\xad\x1b[1;38;2;1;2;3m\xe2\x9c\x93\xf0\x9f\x9a\x80\r\n']), Infinity, 'CJK, an SGR, a check mark and an emoji in one read');
   const scan = new PlainScan();
   scan.feed(Buffer.from('x\x07'));
   scan.feed(Buffer.from('more'));
