@@ -189,6 +189,21 @@ export class PlainScan {
     this.state = GROUND;
   }
 
+  /**
+   * Forgets the first `n` bytes, which end with a line end (the first line, gone to xterm on its
+   * own). False when they were not plain: then the scan has to start again after them. When they
+   * were, the scan was between characters and sequences after them (a line end inside one is
+   * not plain), so what it found later stands.
+   */
+  dropFront(n: number): boolean {
+    if (this.notPlainAt < n || n > this.length) return false;
+    this.length -= n;
+    this.notPlainAt -= n;
+    // An escape in the forgotten bytes: where the next one is is not known, so anywhere.
+    this.firstEscAt = this.firstEscAt >= n ? this.firstEscAt - n : 0;
+    return true;
+  }
+
   /** `n` bytes known plain that end between characters and sequences (a kept batch put back). */
   feedPlain(n: number): void {
     if (this.state !== GROUND) this.notPlainAt = Math.min(this.notPlainAt, this.length);

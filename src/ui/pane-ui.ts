@@ -332,7 +332,7 @@ export class PaneUi implements Disposable {
         this.settling = true;
         this.held = [all.subarray(first)];
         this.heldBytes = all.length - first;
-        this.rescanHeld();
+        if (!this.scan.dropFront(first)) this.rescanHeld();
         this.toModel(all.subarray(0, first));
         this.handedOverAt = this.d.clock.now();
         return;

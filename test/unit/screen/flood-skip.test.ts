@@ -195,6 +195,17 @@ t.test('a scan as the bytes come: where the first byte that is not plain is, acr
   scan.feedPlain(10);
   scan.feed(Buffer.from('\x1b[H'));
   t.same([scan.notPlainAt, scan.length], [12, 13], 'after known plain bytes, offsets count them');
+  const front = new PlainScan();
+  front.feed(Buffer.from('31mab\r\ncd\x1b[1mx\x07'));
+  t.ok(front.dropFront(7), 'a plain first line is forgotten');
+  t.same([front.length, front.notPlainAt, front.firstEscAt], [8, 7, 2], 'the offsets count from after it');
+  const garbled = new PlainScan();
+  garbled.feed(Buffer.from('\x9c\x93ab\r\ncd', 'latin1'));
+  t.notOk(garbled.dropFront(6), 'a first line that was not plain (the rest of a character): scan again');
+  const escFirst = new PlainScan();
+  escFirst.feed(Buffer.from('\x1b[1mab\r\ncd'));
+  escFirst.dropFront(8);
+  t.equal(escFirst.firstEscAt, 0, 'an escape forgotten: the next may be anywhere');
   const mid = new PlainScan();
   mid.feed(Buffer.from('\x1b['));
   mid.feedPlain(3);
