@@ -40,8 +40,8 @@ export const FLOOD_BYTES = 64 << 10;
 export const FLOOD_FRAME_MS = 100;
 /**
  * Linux hands a pty's output over in reads of at most PTY_READ_FULL bytes (the line discipline's
- * buffer, less one): a read this long means more was waiting. FLOOD_FULL_READS of them in a row
- * are a flood too, however slowly guard reads them. Measured on `guard cat` of the throughput
+ * buffer, less one): a read this long means more was waiting. FLOOD_FULL_READS of them without
+ * the program pausing for FRAME_MS are a flood too, however slowly guard reads them. Measured on `guard cat` of the throughput
  * bench's flood: at start, with the screen model and the renderer not yet compiled, guard parsed
  * each 4 kB read in 4-15 ms and drew frames between them, and took ~110 ms to see the flood by
  * bytes per frame alone. The trade-off: a program's redraw of more than 16 kB (a 120x40 screen
@@ -185,7 +185,7 @@ export class PaneUi implements Disposable {
   private paneDirty = true;
   /** Program output bytes since the last frame of the pane. */
   private bytesSinceFrame = 0;
-  /** Program output bytes in pty reads of PTY_READ_FULL bytes in a row (0 after a shorter read). */
+  /** Program output bytes in pty reads of PTY_READ_FULL bytes since the program last paused (FRAME_MS). */
   private fullReadBytes = 0;
   /** The last frame of the pane ended a flood (FLOOD_BYTES): the next one waits FLOOD_FRAME_MS. */
   private flooding = false;
@@ -282,9 +282,14 @@ export class PaneUi implements Disposable {
 
   feedOutput(data: Buffer): void {
     this.outputSeen = true;
-    this.lastOutputAt = this.d.clock.now();
+    const now = this.d.clock.now();
+    // Full reads count until the program pauses; a shorter one between them is where a write of
+    // the program's ended (cat writes 128 kB at a time), or the last of what came while guard
+    // started: measured, that one ended the count and 21 kB went to xterm at once, cold (29 ms).
+    if (now - this.lastOutputAt >= FRAME_MS) this.fullReadBytes = 0;
+    if (data.length >= PTY_READ_FULL) this.fullReadBytes += data.length;
+    this.lastOutputAt = now;
     this.bytesSinceFrame += data.length;
-    this.fullReadBytes = data.length >= PTY_READ_FULL ? this.fullReadBytes + data.length : 0;
     if (this.typed) { this.typed = false; this.echoDue = true; }
     // While output floods (or xterm is behind), it is held and handed over in batches at the
     // pane's frames. Held output goes first: nothing overtakes it.

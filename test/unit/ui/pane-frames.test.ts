@@ -8,7 +8,7 @@
 // is not held by it.
 import t from 'tap';
 import xtermHeadless from '@xterm/headless';
-import { PaneUi, FRAME_MS, FLOOD_BYTES, FLOOD_FRAME_MS, FLOOD_FULL_READS } from '../../../src/ui/pane-ui.js';
+import { PaneUi, FRAME_MS, FLOOD_BYTES, FLOOD_FRAME_MS, FLOOD_FULL_READS, PTY_READ_FULL } from '../../../src/ui/pane-ui.js';
 import { Notices } from '../../../src/ui/notices.js';
 import { PrefixCommands } from '../../../src/input/commands.js';
 import { PtyWriter } from '../../../src/writer/writer.js';
@@ -369,6 +369,26 @@ t.test('once the program has ended, a flood keeps only the screen\'s worth of li
   t.ok(history.some((n, k) => k > 0 && n !== (history[k - 1] as number) + 1), 'the history was not parsed: its lines jump');
   t.ok(ui.skippedBytes > bytes.length - (FLOOD_FULL_READS + 1) * 4095 - 4000, `all but the first reads and the screen's worth skipped (${ui.skippedBytes} of ${bytes.length} bytes)`);
   t.same(errors, []);
+});
+
+t.test('full pty reads are a flood once FLOOD_FULL_READS came without the program pausing, shorter reads among them or not', async (t) => {
+  for (const pause of [false, true]) {
+    const clock = new FakeClock(1_000_000);
+    const { ui, errors } = pane({ clock });
+    const full = (i: number): Buffer => Buffer.from(`read ${i} `.padEnd(PTY_READ_FULL, 'x'));
+    for (let i = 0; i < FLOOD_FULL_READS; i++) {
+      ui.feedOutput(i === 2 ? Buffer.from('short\r\n') : full(i));
+      if (pause) clock.advance(FRAME_MS);
+    }
+    ui.feedOutput(full(9));
+    ui.feedOutput(Buffer.from('\r\nlast line'));
+    await new Promise((r) => setTimeout(r, 20));
+    const text = ui.paneText().join('\n');
+    if (pause) t.match(text, /last line/, 'with pauses between them: not a flood, shown at once');
+    else t.notMatch(text, /last line/, 'without a pause: a flood, held for the frames');
+    t.same(errors, []);
+    ui.dispose();
+  }
 });
 
 t.test('in a flood, output is held for the pane\'s frames; once the program pauses, its unfinished last line shows', async (t) => {
