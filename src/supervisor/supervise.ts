@@ -445,12 +445,16 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     } catch { /* the terminal is restored below whatever happened */ }
     endUi.dispose();
   }
-  exitEmitter.fire(end.status);
+  // What listens for the end (the agent's integration) is guard's code too: a fault there must
+  // not keep the user's terminal, nor guard (its timers are disposed just below).
+  let exitFault: unknown = null;
+  try { exitEmitter.fire(end.status); } catch (err) { exitFault = err; }
   subs.dispose();
   restore();
   if (leftBehind) io.writeSync(leftBehind);
   const said = endMessage(o.program, end, clock.now() - startedAt, terminated);
   if (said) io.stderr(said);
+  if (exitFault !== null) io.stderr(`guard: internal error at the end (${exitFault instanceof Error ? exitFault.message : String(exitFault)}); ${basename(o.program)} had ended, its status is guard's\n`);
   io.pauseInput();
   return end;
 }

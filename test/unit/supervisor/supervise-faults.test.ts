@@ -101,6 +101,24 @@ for (const footer of [true, false]) {
   });
 }
 
+for (const footer of [true, false]) {
+  t.test(`a fault in what listens for the program's end (${footer ? 'footer' : '--no-footer'}): the terminal is handed back, guard returns the status and says so`, async (t) => {
+    const out: string[] = [];
+    const raw: boolean[] = [];
+    const io = { ...fakeIo(out), stdinIsTTY: true, setRawMode: (on: boolean) => { raw.push(on); } };
+    const notices = new Notices(realClock);
+    t.teardown(() => notices.dispose());
+    const { status } = await runSupervised({
+      program: 'sh', args: ['-c', 'echo ran; exit 4'], footer, io, notices,
+      onStart: (session) => session.onExit(() => { throw new Error('listener broke'); }),
+    });
+    t.equal(status, 4, 'the program\'s status');
+    t.same([raw[0], raw[raw.length - 1]], [true, false], 'the terminal was put in raw mode, and out of it at the end');
+    t.match(out.join(''), /\x1b\[\?25h/, 'the cursor is shown again (the hand-back sequence)');
+    t.match(out.join(''), /guard: internal error at the end \(listener broke\); sh had ended, its status is guard's/, 'said');
+  });
+}
+
 t.test('every ending signal ends the program (not guard at once) and guard returns its status', async (t) => {
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE'] as const) {
     const io = fakeIo([]);
