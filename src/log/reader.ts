@@ -84,7 +84,12 @@ export function parseLog(text: string): ParsedLog {
   return { entries, malformed };
 }
 
-/** Ids of every run with a log, newest first (ids sort by time). Missing folder → []. */
+/**
+ * Ids of every run with a log, newest first. Missing folder → []. Ids sort by their start to the
+ * second (./id.ts); runs started in the same second, by their first record's time (to the
+ * millisecond), else by id. Seen in CI: two runs a few milliseconds apart, and `latest` named
+ * the earlier one, whose random tail sorted higher.
+ */
 export function listSessionIds(sessionsDir: string): string[] {
   let names: string[];
   try {
@@ -93,7 +98,45 @@ export function listSessionIds(sessionsDir: string): string[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => n.endsWith(LOG_SUFFIX)).map((n) => n.slice(0, -LOG_SUFFIX.length)).sort().reverse();
+  const ids = names.filter((n) => n.endsWith(LOG_SUFFIX)).map((n) => n.slice(0, -LOG_SUFFIX.length)).sort().reverse();
+  const out: string[] = [];
+  for (let i = 0; i < ids.length;) {
+    const second = (ids[i] as string).slice(0, ID_SECOND_CHARS);
+    let j = i + 1;
+    while (j < ids.length && (ids[j] as string).slice(0, ID_SECOND_CHARS) === second) j++;
+    const group = ids.slice(i, j);
+    if (group.length > 1) {
+      const started = new Map(group.map((id) => [id, firstRecordMs(path.join(sessionsDir, id + LOG_SUFFIX))]));
+      // Stable: equal times keep the id order.
+      group.sort((a, b) => (started.get(b) as number) - (started.get(a) as number));
+    }
+    out.push(...group);
+    i = j;
+  }
+  return out;
+}
+
+/** `YYYYMMDD-HHMMSS`: the part of an id that is its start, to the second. */
+const ID_SECOND_CHARS = 15;
+/** A log's first line is its start record, well under this. */
+const FIRST_RECORD_BYTES = 4096;
+
+/** The time of a log's first record in ms since the epoch; 0 when it cannot be read. */
+function firstRecordMs(file: string): number {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(FIRST_RECORD_BYTES);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const line = buf.subarray(0, n).toString('utf8').split('\n', 1)[0] ?? '';
+    const t = (JSON.parse(line) as { t?: unknown }).t;
+    const ms = typeof t === 'string' ? Date.parse(t) : NaN;
+    return Number.isNaN(ms) ? 0 : ms;
+  } catch {
+    return 0;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
 }
 
 /** `latest`, an exact id, or a prefix matching exactly one id. */

@@ -182,6 +182,14 @@ t.test('list, summaries, latest and prefixes', async (t) => {
   t.same(listSessionIds(dir), ['20261124-020000-bccc', '20261124-020000-bbbb', '20261124-010000-aaaa']);
   t.same(listSessionIds(path.join(dir, 'missing')), []);
   t.equal(resolveSessionId(dir, 'latest'), '20261124-020000-bccc');
+  // Started in the same second: the later start is the newer run, whatever the random tails say.
+  const same = tmp(t);
+  seed(same, '20261124-030000-ffff', [{ t: '2026-11-24T03:00:00.100Z', type: 'start', id: 'f', pid: 8, program: 'sh', args: [], cwd: '/q', guardVersion: '0' }]);
+  seed(same, '20261124-030000-0000', [{ t: '2026-11-24T03:00:00.900Z', type: 'start', id: '0', pid: 9, program: 'claude', args: [], cwd: '/q', guardVersion: '0' }]);
+  seed(same, '20261124-025959-9999', [{ t: '2026-11-24T02:59:59.999Z', type: 'start', id: '9', pid: 10, program: 'sh', args: [], cwd: '/q', guardVersion: '0' }]);
+  fs.writeFileSync(path.join(same, '20261124-030000-8888.jsonl'), 'not json\n');
+  t.same(listSessionIds(same), ['20261124-030000-0000', '20261124-030000-ffff', '20261124-030000-8888', '20261124-025959-9999'], 'same second: by the first record\'s time; an unreadable one last in its second');
+  t.equal(resolveSessionId(same, 'latest'), '20261124-030000-0000', 'latest: the one that started last');
   t.equal(resolveSessionId(dir, '20261124-01'), '20261124-010000-aaaa');
   t.throws(() => resolveSessionId(dir, '20261124-020000-b'), { name: 'SessionNotFoundError', message: /matches 2 sessions/ });
   t.throws(() => resolveSessionId(dir, 'nope'), new SessionNotFoundError('nope'));
