@@ -83,66 +83,16 @@ function tailStart(data: Buffer, end: number, keepLines: number): number {
   }
 }
 
-/** Where scanPlain saw the last full reset (ESC [ m, ESC [ 0 m) of its range; -1: none. */
-let lastReset = -1;
-
-/** What scanPlain found: not plain, plain, or plain with at least one printed character. */
-const NOT_PLAIN = 0;
-const PLAIN = 1;
-const PRINTS = 2;
-
-/**
- * Whether data[from, to) is plain (see the header), and whether it prints anything. When asked,
- * records where its SGR sequences are into `sgrs` (start, end pairs): all of them, or (`all`
- * false) those before its first full reset (ESC [ m, ESC [ 0 m), setting `lastReset`.
- */
-function scanPlain(data: Buffer, from: number, to: number, sgrs: number[] | null, all = false): number {
-  lastReset = -1;
-  let i = from;
-  let printed = false;
-  while (i < to) {
-    const b = data[i] as number;
-    if (b >= 0x20 && b < 0x7f) { printed = true; i++; continue; }
-    if (b === CR || b === LF || b === TAB || b === BS) { i++; continue; }
-    if (b === ESC) {
-      if (i + 1 >= to || data[i + 1] !== 0x5b) return NOT_PLAIN;
-      let j = i + 2;
-      while (j < to) {
-        const c = data[j] as number;
-        if ((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3a) j++;
-        else break;
-      }
-      if (j >= to || data[j] !== 0x6d) return NOT_PLAIN;
-      if (sgrs) {
-        const params = j - (i + 2);
-        if (all) sgrs.push(i, j + 1);
-        // Else only the last reset's position is kept on the way (one comes every few words),
-        // and the SGRs before the first one.
-        else if (params === 0 || (params === 1 && data[i + 2] === 0x30)) lastReset = i;
-        else if (lastReset < 0) sgrs.push(i, j + 1);
-      }
-      i = j + 1;
-      continue;
-    }
-    if (b < 0x80) return NOT_PLAIN; // other C0 controls, DEL
-    // Strict UTF-8: a C1 control (U+0080-U+009F) is a control to xterm; overlong forms could hide one.
-    let need: number, min: number;
-    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0xa0; } // U+0080-U+009F excluded below
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
-    else return NOT_PLAIN;
-    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= to) return NOT_PLAIN;
-      const c = data[i + k] as number;
-      if ((c & 0xc0) !== 0x80) return NOT_PLAIN;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return NOT_PLAIN;
-    printed = true;
-    i += need + 1;
+/** Where the SGR sequences of data[from, to), known plain, are: start, end pairs. */
+function sgrsIn(data: Buffer, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = data.indexOf(ESC, from); i >= 0 && i < to; i = data.indexOf(ESC, i)) {
+    const m = data.indexOf(0x6d, i); // the final m: plain output has SGRs only
+    if (m < 0 || m >= to) break;
+    out.push(i, m + 1);
+    i = m + 1;
   }
-  return printed ? PRINTS : PLAIN;
+  return out;
 }
 
 /**
@@ -155,19 +105,18 @@ SIMPLE[CR] = 1;
 SIMPLE[LF] = 1;
 for (const b of [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b]) SIMPLE[b] = 2;
 
-/** scanPlain's states between two pty reads (PlainScan). */
+/** PlainScan's states between two pty reads. */
 const GROUND = 0;
 const AFTER_ESC = 1;
 const IN_CSI = 2;
 const IN_UTF8 = 3;
 
 /**
- * scanPlain as the bytes come, a pty read at a time, so that a held batch is known plain or not
- * by its hand-over and skipScrolledAway need not scan its head (the pane feeds what it holds).
- * A byte that is not plain (see the header) is where scanPlain would have stopped: before the
- * batch's last line end exactly when scanPlain finds the batch not plain, since no escape
- * sequence or character of plain output spans a line end (test/unit/screen/flood-skip.test.ts
- * checks the two agree on random streams cut into random reads).
+ * What is plain (see the header), read as the bytes come, a pty read at a time: the pane feeds
+ * what it holds, so that a held batch is known plain or not by its hand-over; skipScrolledAway
+ * feeds a batch it is given whole. The batch is plain exactly when the first byte that is not
+ * comes after its last line end, since no escape sequence or character of plain output spans a
+ * line end (test/unit/screen/flood-skip.test.ts: fed in random reads or whole, the same result).
  */
 export class PlainScan {
   /** Bytes fed since the last reset. */
@@ -246,7 +195,7 @@ export class PlainScan {
           if (this.firstEscAt === Infinity) this.firstEscAt = base + i;
           continue;
         }
-        // Strict UTF-8, as scanPlain.
+        // Strict UTF-8: a C1 control (U+0080-U+009F) is a control to xterm; overlong forms could hide one.
         if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0xa0; cp = b & 0x1f; }
         else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; cp = b & 0x0f; }
         else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; cp = b & 0x07; }
@@ -293,7 +242,7 @@ const RESET_0 = Buffer.from('\x1b[0m');
  * The batch, or an equivalent that skips the lines which scroll out of reach (see the header).
  * `keepLines` must cover the history and twice the screen's rows. Batches under `minBytes` stay
  * as they are. `notPlainAt`, when the batch was fed to a PlainScan as it came (from its first
- * byte): where it found the first byte that is not plain, so the head need not be scanned here.
+ * byte): where it found the first byte that is not plain, so the batch is not scanned here.
  */
 export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN_SKIP_BYTES, notPlainAt?: number): SkipResult {
   if (!Number.isInteger(keepLines) || keepLines < 1) throw new RangeError(`skipScrolledAway: keepLines must be a positive whole number, got ${String(keepLines)}`);
@@ -307,26 +256,17 @@ export function skipScrolledAway(data: Buffer, keepLines: number, minBytes = MIN
   // kept lines put back plus 1.1 MB more were parsed whole (~200 ms) under a rule that skipped
   // only batches whose head was most of them.
   if (start < 0) return none;
-  let sgrs: number[] = [];
-  let plain: boolean;
-  if (notPlainAt !== undefined) {
-    // Scanned as it came: only the SGRs from the head's last full reset on are read here.
-    plain = notPlainAt >= end;
-    if (plain) {
-      const reset = Math.max(lastBefore(data, RESET, start), lastBefore(data, RESET_0, start));
-      scanPlain(data, Math.max(reset, 0), start, sgrs, true);
-    }
-    // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
-    if (!plain || !printsIn(data, start, end)) return none;
-  } else {
-    plain = scanPlain(data, 0, start, sgrs) !== NOT_PLAIN;
-    if (plain && lastReset >= 0) {
-      // The SGRs from the last reset on (a short stretch): scanned again, recorded this time.
-      sgrs = [];
-      scanPlain(data, lastReset, start, sgrs, true);
-    }
-    if (!plain || scanPlain(data, start, end, null) !== PRINTS) return none;
+  if (notPlainAt === undefined) {
+    const scan = new PlainScan();
+    scan.feed(data.subarray(0, end));
+    notPlainAt = scan.notPlainAt;
   }
+  // The tail must print something: xterm's REP (CSI b) repeats the last printed character.
+  if (notPlainAt < end || !printsIn(data, start, end)) return none;
+  // What the head leaves besides its text: its SGRs from its last full reset on (all of them
+  // when it has none), found by searching back.
+  const reset = Math.max(lastBefore(data, RESET, start), lastBefore(data, RESET_0, start));
+  const sgrs = sgrsIn(data, Math.max(reset, 0), start);
   let kept = 0;
   for (let k = 0; k < sgrs.length; k += 2) kept += (sgrs[k + 1] as number) - (sgrs[k] as number);
   if (kept > MAX_KEPT_SGR_BYTES) return none;

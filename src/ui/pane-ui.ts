@@ -41,8 +41,8 @@ export const FLOOD_FRAME_MS = 100;
 /**
  * Linux hands a pty's output over in reads of at most PTY_READ_FULL bytes (the line discipline's
  * buffer, less one): a read this long means more was waiting. FLOOD_FULL_READS of them without
- * the program pausing for FRAME_MS are a flood too, however slowly guard reads them. Measured on `guard cat` of the throughput
- * bench's flood: at start, with the screen model and the renderer not yet compiled, guard parsed
+ * the program pausing for FRAME_MS are a flood too, however slowly guard reads them. Measured
+ * on `guard cat` of the throughput bench's flood: at start, with the screen model and the renderer not yet compiled, guard parsed
  * each 4 kB read in 4-15 ms and drew frames between them, and took ~110 ms to see the flood by
  * bytes per frame alone. The trade-off: a program's redraw of more than 16 kB (a 120x40 screen
  * in colour is 10-20 kB) is held too, and drawn once the program pauses, up to FRAME_MS later
@@ -55,8 +55,8 @@ export const MAX_FRAME_DELAY_MS = 100;
 /** A program's synchronized update (CSI ?2026h) holds frames back at most this long. */
 export const SYNC_OUTPUT_TIMEOUT_MS = 150;
 /**
- * Output is held (not handed to xterm) while it floods (FLOOD_BYTES since the last frame, or the
- * last frame ended a flood) or while xterm has more than BACKLOG_HIGH bytes still to parse. Held
+ * Output is held (not handed to xterm) while it floods (PaneUi.inFlood) or while xterm has more
+ * than BACKLOG_HIGH bytes still to parse. Held
  * output goes to xterm as one batch whose lines that would scroll out of reach are skipped
  * (../screen/flood-skip.ts): in a flood at the pane's frames, once HANDOVER_BYTES are held, once
  * the program pauses (FRAME_MS without output) or once it was held HOLD_MAX_MS; otherwise as
@@ -350,7 +350,8 @@ export class PaneUi implements Disposable {
     this.held = end > 0 && end < all.length ? [all.subarray(end)] : [];
     this.heldBytes = all.length - batch.length;
     this.heldSince = this.d.clock.now();
-    const { data: kept, skipped, rest } = tail?.skip ?? (this.model.canSkip() ? skipScrolledAway(batch, keepLines, MIN_SKIP_BYTES, this.scan.notPlainAt) : { data: batch, skipped: 0, rest: null });
+    // The batch ends at its last line end, so a skip leaves no unfinished line apart (its `rest`).
+    const { data: kept, skipped } = tail?.skip ?? (this.model.canSkip() ? skipScrolledAway(batch, keepLines, MIN_SKIP_BYTES, this.scan.notPlainAt) : { data: batch, skipped: 0 });
     let data = kept;
     // While the flood goes on, the history's lines (most of what is kept) would be parsed now
     // and again at the next hand-over, whose own lines push them out. So xterm gets only the
@@ -359,10 +360,10 @@ export class PaneUi implements Disposable {
     // attributes they need, whatever xterm's are), and as many line feeds as the history and
     // the screen twice: what xterm got now is pushed out of reach by them (CLEAR_ALL above when
     // the pane grew). Not while the user reads the history, nor when every byte must be parsed.
-    if (goesOn && skipped > 0 && (rest?.length ?? 0) === 0 && this.scrollOffset === 0 && startsWithReset(kept)) {
+    if (goesOn && skipped > 0 && this.scrollOffset === 0 && startsWithReset(kept)) {
       // Plain, as what a skip kept always is: no scan needed (Infinity).
       const shown = skipScrolledAway(kept, this.model.skipScreenLines, 1, Infinity);
-      if (shown.skipped > 0 && shown.rest.length === 0) {
+      if (shown.skipped > 0) {
         data = shown.data;
         this.held.unshift(kept);
         this.heldBytes += kept.length;
@@ -375,7 +376,6 @@ export class PaneUi implements Disposable {
     // In pieces: xterm parses the first at once and the others in its own time slices, so keys
     // and frames are not held up by a batch that could not be skipped.
     for (let i = 0; i < data.length; i += HANDOVER_PIECE) this.toModel(data.subarray(i, i + HANDOVER_PIECE));
-    if (rest && rest.length > 0) this.toModel(rest);
     this.handedOverAt = this.d.clock.now();
   }
 
@@ -642,8 +642,8 @@ export class PaneUi implements Disposable {
   }
 
   /**
-   * Output floods: FLOOD_BYTES came since the last frame, or in full pty reads in a row, or the
-   * last frame ended a flood.
+   * Output floods: FLOOD_BYTES came since the last frame, or FLOOD_FULL_READS full pty reads
+   * since the program last paused, or the last frame ended a flood.
    */
   private inFlood(): boolean { return this.flooding || this.bytesSinceFrame >= FLOOD_BYTES || this.fullReadBytes >= FLOOD_FULL_READS * PTY_READ_FULL; }
 
