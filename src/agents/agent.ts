@@ -47,6 +47,12 @@ export interface ConnectInput {
   tokenHeader: string;
   /** Per signal, the protocol the user's own collector expects, when guard forwards to it. */
   protocols: Partial<Record<ForwardSignal, ForwardProtocol>>;
+  /**
+   * guard's private hook folder (telemetry/hook-spool.ts), watched for the run: a hook that needs no
+   * answer may drop its JSON there (hookSpoolCommand) instead of posting it through a relay. Null
+   * when the folder could not be made or watched: every hook posts.
+   */
+  hookSpool: string | null;
 }
 
 /** One run's connection: how to start the agent so that it reports to guard. */

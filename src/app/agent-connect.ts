@@ -3,14 +3,17 @@
 // ConnectedAgent — the agent's setup (its environment, window rules, warnings), the run's token,
 // the receiver listening on 127.0.0.1, which of the user's collectors get the telemetry
 // forwarded, and the connection (the agent's args, its telemetry environment, its private config).
-//   adapter.setup ─► forwarding plan ─► receiver (listening) ─► adapter.connect ─► the agent's spawn
+//   adapter.setup ─► forwarding plan ─► receiver (listening), hook folder (watched) ─► adapter.connect
+//   ─► the agent's spawn
 // The rest of the run (src/app/agent-run.ts: tracker, controller, footer, records) is loaded and
 // built after the spawn, while the agent starts (start-up, issue 10: guard's share of the time to
 // Claude's prompt is what it does before the spawn), and takes over the receiver with bind().
 // Until then the receiver keeps what arrives: telemetry and forwarded bodies in order, hooks
-// waiting for their answer. Nothing arrives that early in practice (Claude's first request, its
-// SessionStart hook, comes ~1 s after its spawn); the keeping makes it safe regardless.
+// waiting for their answer, and so does the hook folder (hooks that need no answer, written as
+// files: src/telemetry/hook-spool.ts). Nothing arrives that early in practice (Claude's first
+// hook, SessionStart, comes ~1 s after its spawn); the keeping makes it safe regardless.
 import { startReceiver, TOKEN_HEADER, type HookAnswer, type Receiver, type ReceiverOptions } from '../telemetry/receiver.js';
+import { startHookSpool, type HookSpool } from '../telemetry/hook-spool.js';
 import { forwardPlanFromEnv, type ForwardProtocol, type ForwardSignal, type ForwardTarget } from '../telemetry/forward-env.js';
 import { RECEIVER_URL_ENV } from '../claude/relay/post.js';
 import type { AgentAdapter, AgentSetup, Connection } from '../agents/agent.js';
@@ -61,19 +64,34 @@ export async function connectAgent(agent: AgentAdapter, o: ConnectOptions): Prom
   let whenBound: (h: ReceiverHandlers) => void = () => undefined;
   const bindingDone = new Promise<ReceiverHandlers>((resolve) => { whenBound = resolve; });
   const deliver = (fn: (h: ReceiverHandlers) => void): void => { if (bound) fn(bound); else kept.push(fn); };
+  const onHook = (event: string, payload: unknown): HookAnswer | void | Promise<HookAnswer | void> => (bound ? bound.onHook(event, payload)
+    : bindingDone.then((h) => h.onHook(event, payload)));
   const receiver = await startReceiver({
     token,
     onTelemetry: (batch) => deliver((h) => h.onTelemetry(batch)),
-    onHook: (event, payload): HookAnswer | void | Promise<HookAnswer | void> => (bound ? bound.onHook(event, payload)
-      : bindingDone.then((h) => h.onHook(event, payload))),
+    onHook,
     onError: (err) => deliver((h) => h.onError(err)),
     ...(forwards ? { onAccepted: (signal, contentType, body) => deliver((h) => h.onAccepted?.(signal, contentType, body)) } : {}),
   });
 
+  // The hook folder: hooks that need no answer drop their JSON there, no Node start each. Without
+  // it (no temporary folder, no inotify watch left) they post through the relay as before.
+  let spool: HookSpool | null = null;
+  try {
+    spool = startHookSpool({
+      onHook: (event, payload) => {
+        const answered = onHook(event, payload);
+        if (answered instanceof Promise) answered.catch((err: unknown) => deliver((h) => h.onError(err instanceof Error ? err : new Error(String(err)))));
+      },
+      onError: (err) => deliver((h) => h.onError(err)),
+    });
+  } catch { /* the relays take every hook */ }
+
   let connection: Connection;
   try {
-    connection = setup.connect({ receiverUrl: receiver.url, token, tokenHeader: TOKEN_HEADER, protocols });
+    connection = setup.connect({ receiverUrl: receiver.url, token, tokenHeader: TOKEN_HEADER, protocols, hookSpool: spool?.dir ?? null });
   } catch (err) {
+    spool?.dispose();
     await receiver.close();
     throw err;
   }
@@ -90,6 +108,7 @@ export async function connectAgent(agent: AgentAdapter, o: ConnectOptions): Prom
     },
     close() {
       closing ??= (async () => {
+        spool?.dispose();
         try { await receiver.close(); } finally { connection.dispose(); }
       })();
       return closing;

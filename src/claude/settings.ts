@@ -1,6 +1,7 @@
 // The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop
-// and PreCompact that run the hook relay (UserPromptSubmit and Stop in the background,
-// so that no turn waits for guard), and optionally a status line that runs the
+// and PreCompact that run the hook relay, or for the first three, given guard's hook folder, a
+// shell line that writes there (src/telemetry/hook-spool.ts; UserPromptSubmit and Stop in the
+// background, so that no turn waits for guard), and optionally a status line that runs the
 // status-line relay (which still prints the user's own status line). Input: the user's claude
 // arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
 // settings files (for their status-line command). Output: the merged settings (written to a
@@ -12,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../lib/shell.js';
+import { hookSpoolCommand } from '../telemetry/hook-spool.js';
 import { GUARD_HOOK_EVENTS } from './hooks.js';
 import { USER_CA_CERTS_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
 
@@ -50,6 +53,14 @@ export const HOOK_TIMEOUT_S = 5;
  */
 export const ASYNC_HOOK_EVENTS: ReadonlySet<string> = new Set(['UserPromptSubmit', 'Stop']);
 
+/**
+ * The hooks whose answer guard never gives: given a hook folder (src/telemetry/hook-spool.ts), they
+ * drop their JSON there with a shell line instead of starting the Node relay (~55 ms of CPU each;
+ * SessionStart's lands just before Claude's first screen). PreCompact keeps the relay: Claude
+ * reads guard's answer from its output.
+ */
+export const SPOOL_HOOK_EVENTS: ReadonlySet<string> = new Set(['SessionStart', 'UserPromptSubmit', 'Stop']);
+
 export class SettingsError extends Error {
   constructor(message: string, readonly file: string | null) {
     super(message);
@@ -73,10 +84,6 @@ export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPat
   return { node: process.execPath, hookRelay: join(dir, 'hook-relay.cjs'), statusLineRelay: join(dir, 'statusline-relay.cjs') };
 }
 
-/** POSIX shell quoting: Claude runs hook and status-line commands through a shell. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_/.,:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The relays start with NODE_OPTIONS emptied. Loaders in it (`--import` with module hooks, as test
@@ -106,13 +113,16 @@ export interface GuardSettingsOptions {
   statusLine: boolean;
   /** The status line the user would otherwise see (see findUserStatusLine); kept by the relay. */
   userStatusLine?: StatusLineSetting | null;
+  /** guard's hook folder for the run: SPOOL_HOOK_EVENTS write there (null/absent: every hook runs the relay). */
+  hookSpool?: string | null;
 }
 
 /** guard's own settings for the run, before merging with the user's `--settings`. */
 export function buildGuardSettings(opts: GuardSettingsOptions): ClaudeSettings {
   const hooks: Record<string, HookMatcher[]> = {};
   for (const event of GUARD_HOOK_EVENTS) {
-    const hook: HookCommand = { type: 'command', command: hookRelayCommand(opts.relay, event), timeout: HOOK_TIMEOUT_S };
+    const command = opts.hookSpool && SPOOL_HOOK_EVENTS.has(event) ? hookSpoolCommand(opts.hookSpool, event) : hookRelayCommand(opts.relay, event);
+    const hook: HookCommand = { type: 'command', command, timeout: HOOK_TIMEOUT_S };
     if (ASYNC_HOOK_EVENTS.has(event)) hook.async = true;
     hooks[event] = [{ matcher: '', hooks: [hook] }];
   }
@@ -279,7 +289,10 @@ export interface PrepareOptions {
 export interface PreparedClaude {
   /** Claude's arguments, once `settings` are in `settingsFile` (a path; never the JSON itself). */
   argsFor(settingsFile: string): string[];
+  /** The merged settings, every guard hook running the relay. */
   settings: ClaudeSettings;
+  /** The same, with the hooks that need no answer writing to guard's hook folder `dir`. */
+  withHookSpool(dir: string): ClaudeSettings;
   /** The user's own `--settings` (the last one given), read; null without one. */
   userSettings: ClaudeSettings | null;
   /** The user's settings file given with --settings, if any. */
@@ -306,10 +319,11 @@ export function prepareClaudeSettings(opts: PrepareOptions): PreparedClaude {
   }
   const wantStatusLine = opts.statusLine ?? true;
   const userStatusLine = wantStatusLine ? findUserStatusLine(user, opts.cwd, home, readFile) : null;
-  const settings = mergeSettings(user, buildGuardSettings({ relay, statusLine: wantStatusLine, userStatusLine }));
+  const guardSettings = (hookSpool: string | null): ClaudeSettings => mergeSettings(user, buildGuardSettings({ relay, statusLine: wantStatusLine, userStatusLine, hookSpool }));
+  const settings = guardSettings(null);
   const warnings: string[] = [];
   const disabledBy = hooksDisabledBy(user, userFile, opts.cwd, home, readFile);
   if (disabledBy) warnings.push(`hooks are disabled by "disableAllHooks" in ${disabledBy}: guard cannot tell when Claude is idle and will not checkpoint`);
   const userArgs = [...opts.userArgs];
-  return { argsFor: (settingsFile) => buildClaudeArgs(userArgs, settingsFile), settings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
+  return { argsFor: (settingsFile) => buildClaudeArgs(userArgs, settingsFile), settings, withHookSpool: guardSettings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
 }

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { shellQuote } from '../../src/claude/settings.js';
+import { shellQuote } from '../../src/lib/shell.js';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, debugRequests, watchFooter } from '../helpers/checkpoint.js';

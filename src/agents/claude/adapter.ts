@@ -66,8 +66,9 @@ function setup(input: SetupInput): AgentSetup {
       const guardVars = claudeTelemetryEnv(to.receiverUrl, to.tokenHeader, to.token, to.protocols);
       // The user's settings files may set the same variables in Claude's `env`: guard's win there too.
       const pinned = pinGuardTelemetry(guardVars, settingsEnv, (name) => name === TOKEN_ENV || name.endsWith('_HEADERS'));
-      const settings = Object.keys(pinned.pin).length === 0 ? prepared.settings
-        : { ...prepared.settings, env: { ...envObject(prepared.settings.env), ...pinned.pin } };
+      const merged = to.hookSpool === null ? prepared.settings : prepared.withHookSpool(to.hookSpool);
+      const settings = Object.keys(pinned.pin).length === 0 ? merged
+        : { ...merged, env: { ...envObject(merged.env), ...pinned.pin } };
       // The merged settings reach Claude as a private file, removed at dispose (every way the run ends).
       const file = asSetupError(() => writeSettingsFile(settings));
       return { args: prepared.argsFor(file.path), extraEnv: guardVars, warnings: pinned.warnings, dispose: () => file.remove() };

@@ -3,8 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   SettingsError, buildClaudeArgs, buildGuardSettings, defaultRelayPaths, findUserStatusLine, mergeSettings,
-  prepareClaudeSettings, shellQuote, splitSettingsArgs, statusLineRelayCommand, type ClaudeSettings, type RelayPaths,
+  prepareClaudeSettings, splitSettingsArgs, statusLineRelayCommand, type ClaudeSettings, type RelayPaths,
 } from '../../../src/claude/settings.js';
+import { hookSpoolCommand } from '../../../src/telemetry/hook-spool.js';
 
 const relay: RelayPaths = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/claude/relay/hook-relay.js', statusLineRelay: '/opt/guard dir/statusline-relay.js' };
 const EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop', 'PreCompact'];
@@ -28,6 +29,22 @@ t.test('Claude waits for no turn\'s hook of guard\'s: only those whose answer or
   t.equal(s.hooks!['SessionEnd'], undefined, 'no SessionEnd hook: Claude would wait for it at every /clear and exit, and guard does not read it');
 });
 
+t.test('with a hook folder, the hooks that need no answer write there; PreCompact keeps the relay', async (t) => {
+  const spool = "/tmp/guard-hooks-a b'c";
+  const s = buildGuardSettings({ relay, statusLine: false, hookSpool: spool });
+  for (const event of ['SessionStart', 'UserPromptSubmit', 'Stop']) {
+    const hook = s.hooks![event]![0]!.hooks[0]!;
+    t.equal(hook.command, hookSpoolCommand(spool, event), `${event}: the shell line, no Node start`);
+    t.equal(hook.timeout, 5);
+  }
+  t.equal(s.hooks!['Stop']![0]!.hooks[0]!.async, true, 'still in the background');
+  t.equal(s.hooks!['SessionStart']![0]!.hooks[0]!.async, undefined, 'still waited for');
+  t.same(s.hooks!['PreCompact'], buildGuardSettings({ relay, statusLine: false }).hooks!['PreCompact'], 'PreCompact: the relay prints guard\'s answer');
+  const p = prepareClaudeSettings({ userArgs: [], cwd: '/nowhere', home: '/nohome', relay, statusLine: false, readFile: () => { throw new Error('none'); } });
+  t.same(p.withHookSpool(spool), s, 'prepareClaudeSettings gives the same with the folder');
+  t.same(p.settings, buildGuardSettings({ relay, statusLine: false }), 'and without it, the relays');
+});
+
 t.test('the status-line relay carries the user command base64url and keeps padding', async (t) => {
   const s = buildGuardSettings({ relay, statusLine: true, userStatusLine: { type: 'command', command: "echo 'hi' && date", padding: 2 } });
   t.equal(s.statusLine!.padding, 2);
@@ -37,11 +54,6 @@ t.test('the status-line relay carries the user command base64url and keeps paddi
   const b64 = cmd.split(' ').pop()!;
   t.equal(Buffer.from(b64, 'base64url').toString('utf8'), "echo 'hi' && date");
   t.equal(statusLineRelayCommand(relay, null), "NODE_OPTIONS= NODE_EXTRA_CA_CERTS= /usr/bin/node '/opt/guard dir/statusline-relay.js'");
-});
-
-t.test('shellQuote', async (t) => {
-  t.equal(shellQuote('/a/b.js'), '/a/b.js');
-  t.equal(shellQuote("/it's here"), `'/it'\\''s here'`);
 });
 
 t.test('no user --settings: guard settings go first, other args untouched', async (t) => {

@@ -13,7 +13,7 @@ import { codexWindowRules, CODEX_DEFAULT_WINDOW } from '../../../../src/codex/wi
 
 /** The project's captures of the real agents (fixtures/). */
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/', import.meta.url));
-const CONNECT = { receiverUrl: 'http://127.0.0.1:5000', token: 'tok-123', tokenHeader: 'x-guard-token', protocols: {} };
+const CONNECT = { receiverUrl: 'http://127.0.0.1:5000', token: 'tok-123', tokenHeader: 'x-guard-token', protocols: {}, hookSpool: null };
 
 t.test('set-up reads the user\'s config, connect adds guard\'s flags and environment', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'guard-codex-adapter-'));

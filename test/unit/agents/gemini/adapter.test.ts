@@ -34,7 +34,7 @@ t.test('setup and connect: a private home, telemetry with the token in the envir
   const adapter = createGeminiAdapter();
   const setup = adapter.setup({ args: ['--model', 'gemini-2.5-pro'], cwd, env: { HOME: home } });
   t.same(setup.window.autoCompactPoint(GEMINI_WINDOW, {}, null).at, Math.floor(GEMINI_WINDOW * 0.6), "the user's threshold");
-  const conn = setup.connect({ receiverUrl: 'http://127.0.0.1:4321', token: 'sekret-token', tokenHeader: 'x-guard-token', protocols: {} });
+  const conn = setup.connect({ receiverUrl: 'http://127.0.0.1:4321', token: 'sekret-token', tokenHeader: 'x-guard-token', protocols: {}, hookSpool: null });
   t.same(conn.args, ['--model', 'gemini-2.5-pro'], "the user's args unchanged");
   const gh = conn.extraEnv['GEMINI_CLI_HOME'] ?? '';
   t.match(conn.extraEnv, {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { startTerminal, type TestTerminal } from '../../../helpers/terminal.js';
 import { until } from '../../../helpers/until.js';
 import { startStandinApi, type StandinApi } from '../../../../src/demo/standin-api.js';
-import { defaultRelayPaths, prepareClaudeSettings, type RelayPaths } from '../../../../src/claude/settings.js';
+import { defaultRelayPaths, prepareClaudeSettings, type ClaudeSettings, type PreparedClaude, type RelayPaths } from '../../../../src/claude/settings.js';
+import { startHookSpool } from '../../../../src/telemetry/hook-spool.js';
 import { writeSettingsFile } from '../../../../src/claude/settings-file.js';
 import { CheckpointController } from '../../../../src/policy/controller.js';
 import { makePolicyConfig } from '../../../../src/policy/config.js';
@@ -52,7 +53,8 @@ async function receiver(t: Test, onHook: (event: string, body: unknown) => void 
 
 
 
-async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: string) => void, receiverUrl: string, relayPaths: RelayPaths = relay): Promise<{ term: TestTerminal; api: StandinApi; cwd: string }> {
+async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: string) => void, receiverUrl: string, relayPaths: RelayPaths = relay,
+  settingsOf: (prep: PreparedClaude) => ClaudeSettings = (prep) => prep.settings): Promise<{ term: TestTerminal; api: StandinApi; cwd: string }> {
   const api = await startStandinApi({});
   t.teardown(() => api.close());
   const home = mkdtempSync(join(tmpdir(), 'guard-relay-home-'));
@@ -65,7 +67,7 @@ async function claude(t: Test, userArgs: string[], setup: (home: string, cwd: st
   mkdirSync(join(home, '.claude'));
   setup(home, cwd);
   const prep = prepareClaudeSettings({ userArgs: userArgs.map((a) => a.replace('$CWD', cwd)), cwd, home, relay: relayPaths });
-  const settingsFile = writeSettingsFile(prep.settings);
+  const settingsFile = writeSettingsFile(settingsOf(prep));
   t.teardown(() => settingsFile.remove());
   const term = startTerminal({
     file: CLAUDE, args: prep.argsFor(settingsFile.path), cwd, cols: 110, rows: 32,
@@ -127,6 +129,29 @@ t.test('relays installed at a path with spaces, quotes, $() and backticks run, a
   t.ok(events.includes('UserPromptSubmit') && events.includes('Stop'), 'every hook arrived');
   t.ok(events.includes('statusline'), 'the status-line relay ran, and still runs the user\'s status line');
   t.same(readdirSync(root).filter((f) => f.startsWith('MARK-')), [], 'nothing in the path was executed');
+});
+
+t.test('the hook folder at a path with spaces, quotes, $() and backticks: the hooks that need no answer arrive as files, nothing in the path is executed', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'guard-odd-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const odd = join(root, `tmp's "x" $(touch ${join(root, 'MARK-dollar')}) \`touch ${join(root, 'MARK-tick')}\` $HOME; touch ${join(root, 'MARK-semi')} && y`);
+  mkdirSync(odd, { recursive: true });
+  const filed: string[] = [];
+  const spool = startHookSpool({ tmpDir: odd, onHook: (event) => { filed.push(event); }, onError: (err) => { filed.push(`error ${err.message}`); } });
+  t.teardown(() => spool.dispose());
+  const r = await receiver(t);
+  const { term } = await claude(t, [], (home) => {
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ statusLine: { type: 'command', command: 'echo "ODDLINE ok"' } }));
+  }, r.url, relay, (prep) => prep.withHookSpool(spool.dir));
+  await term.waitFor(/ODDLINE ok/, 40_000);
+  term.write('hello\r');
+  await term.waitFor(/Reply \d+: context about/, 40_000);
+  await until(() => filed.includes('Stop'), 20_000, 'the Stop hook in the folder');
+  t.same(filed, ['SessionStart', 'UserPromptSubmit', 'Stop'], 'each once, in order, no error');
+  t.same(r.got.map((g) => g.event).filter((e) => e !== 'statusline'), [], 'none of them went through the relay');
+  t.ok(r.got.some((g) => g.event === 'statusline'), 'the status line still comes through its relay');
+  t.same(readdirSync(root).filter((f) => f.startsWith('MARK-')), [], 'nothing in the path was executed');
+  t.notMatch(term.screen(), /hook|error/i, 'nothing printed into Claude');
 });
 
 function snap(contextTokens: number | null): ContextSnapshot {
