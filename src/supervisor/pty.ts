@@ -3,9 +3,32 @@
 // program in a pty of the given size; its output arrives as raw bytes (Buffers, no decoding, so
 // pass-through is byte-exact and xterm decodes UTF-8 across chunk edges itself). Input reaches
 // it only through PtyWriter (writer.ts).
+//
+// On Linux the program's last output could be lost at its exit (measured: a plain node-pty reader
+// of `seq 1 300000; printf LAST` missed the last 8-12 KB in 5 of 8 runs; Python's blocking and
+// epoll readers, none): libuv takes a hang-up after a read shorter than its buffer for the end of
+// the stream, and pty reads are never longer than 4095 bytes, so whatever the kernel still held
+// was dropped when the program's side closed. guard therefore holds the program's side open
+// itself (a write-only descriptor, never read) until the program has ended (SIGCHLD, then
+// /proc/<pid>/stat) and no output came for EXIT_QUIET_MS: only then can the hang-up come, with
+// nothing left unread. A program whose background children keep the pty open ends as before
+// (node-pty's own 200 ms limit).
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodePty from '@lydell/node-pty';
 import type { Disposable } from '../lib/disposables.js';
+
+/**
+ * After the program ended, guard lets go of its side of the pty once no output came for this long.
+ * What it wrote before its exit is in the kernel's buffers, and reaches guard within a read or
+ * two; 5 ms is many times that, and what the exit costs (the removed 30 ms wait for late output,
+ * which did not cover this loss, cost more).
+ */
+export const EXIT_QUIET_MS = 5;
+/** How often guard looks again for a program that has not been reaped yet (a SIGCHLD came first). */
+const REAP_POLL_MS = 2;
+/** Not longer than this: the SIGCHLD was another child's, or the program lives on. */
+const REAP_POLL_MAX = 50;
 
 /**
  * The pty package, loaded at the first spawn (guard's other commands never need it) and with
@@ -52,11 +75,12 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
   });
   // node-pty's UnixTerminal names its slave `ptsName` (not in the IPty typings).
   const ttyName = (p as { ptsName?: unknown }).ptsName;
+  const hold = process.platform === 'linux' && typeof ttyName === 'string' && ttyName !== '' ? holdUntilDrained(p, ttyName) : null;
   return {
     pid: p.pid,
     ...(typeof ttyName === 'string' && ttyName !== '' ? { ttyName } : {}),
     // With `encoding: null` node-pty hands over Buffers although its typings say string.
-    onData: (fn) => p.onData((d) => fn(d as unknown as Buffer)),
+    onData: (fn) => p.onData((d) => { hold?.output(); fn(d as unknown as Buffer); }),
     onExit: (fn) => p.onExit((e) => fn({ exitCode: e.exitCode, signal: e.signal ?? 0 })),
     // Its socket takes Buffers as they are (byte-exact); @lydell/node-pty 1.1.0's typings say
     // string only, where node-pty 1.1.0's say string | Buffer.
@@ -69,3 +93,62 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
     resume: () => p.resume(),
   };
 };
+
+/** Whether process `pid` has ended (gone, or a zombie not reaped yet). Linux's /proc. */
+function ended(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The state follows the command name, which is in parentheses and may hold any character.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Holds the program's side of the pty open (see the header) until the program has ended and its
+ * output stopped coming. `output()`: called for each read of the program's output.
+ */
+function holdUntilDrained(p: NodePty.IPty, ttyName: string): { output(): void } | null {
+  let fd: number;
+  try {
+    // Write-only and never written: it only keeps the program's side from closing; O_NOCTTY so
+    // that it never becomes guard's controlling terminal.
+    fd = openSync(ttyName, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  let open = true;
+  let programEnded = false;
+  let quiet: NodeJS.Timeout | null = null;
+  let poll: NodeJS.Timeout | null = null;
+  let polls = 0;
+  const release = (): void => {
+    if (!open) return;
+    open = false;
+    process.off('SIGCHLD', onChild);
+    if (quiet) clearTimeout(quiet);
+    if (poll) clearTimeout(poll);
+    try { closeSync(fd); } catch { /* closed already */ }
+  };
+  const waitForQuiet = (): void => {
+    if (quiet) clearTimeout(quiet);
+    quiet = setTimeout(release, EXIT_QUIET_MS).unref();
+  };
+  const check = (pollOn: boolean): void => {
+    poll = null;
+    if (!open || programEnded) return;
+    if (ended(p.pid)) { programEnded = true; waitForQuiet(); return; }
+    if (pollOn && ++polls <= REAP_POLL_MAX / REAP_POLL_MS) poll = setTimeout(() => check(true), REAP_POLL_MS).unref();
+  };
+  function onChild(): void {
+    polls = 0;
+    if (!poll) check(true);
+  }
+  process.on('SIGCHLD', onChild);
+  // Whichever way the pty ends (node-pty's own limit, a kill), the descriptor goes with it.
+  p.onExit(release);
+  // A program that ended before the handler was in place sent its SIGCHLD already.
+  check(false);
+  return { output: () => { if (programEnded && open) waitForQuiet(); } };
+}

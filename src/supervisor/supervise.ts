@@ -52,8 +52,6 @@ export const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', '
 export const EARLY_EXIT_MS = 3000;
 /** After SIGHUP, the program has this long to end before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
-/** Output the pty still delivers after the exit notice is drawn if it comes within this. */
-const EXIT_DRAIN_MS = 30;
 /** Lines of history kept for programs on the main screen (tmux keeps 2000; more costs parse speed and memory). */
 export const SCROLLBACK_LINES = 5_000;
 /**
@@ -433,7 +431,9 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   if (endingUi) display.run(() => endingUi.programEnded(), undefined);
   const end = programEnd(e.exitCode, e.signal);
   writer.close();
-  await new Promise<void>((r) => { subs.add(clock.setTimeout(r, EXIT_DRAIN_MS)); });
+  // No wait for late output: the pty package reports the exit only once the pty's stream has
+  // closed (its end of input read, EIO), so every byte the program wrote has been delivered (the
+  // 30 ms guard waited here until now only delayed every exit).
   const endUi = ui as PaneUi | null;
   let leftBehind = '';
   if (endUi) {
