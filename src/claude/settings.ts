@@ -1,7 +1,8 @@
 // The `--settings` guard passes to Claude for a run: hooks for SessionStart, UserPromptSubmit, Stop
 // and PreCompact that run the hook relay, or for the first three, given guard's hook folder, a
 // shell line that writes there (src/telemetry/hook-spool.ts; UserPromptSubmit and Stop in the
-// background, so that no turn waits for guard), and optionally a status line that runs the
+// background, so that no turn waits for guard), and optionally a status line (given the folder
+// and no status line of the user's, the same shell line) that runs the
 // status-line relay (which still prints the user's own status line). Input: the user's claude
 // arguments (their own `--settings`, a file or inline JSON, is merged, not replaced) and the user's
 // settings files (for their status-line command). Output: the merged settings (written to a
@@ -15,7 +16,7 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../lib/shell.js';
 import { hookSpoolCommand } from '../telemetry/hook-spool.js';
-import { GUARD_HOOK_EVENTS } from './hooks.js';
+import { GUARD_HOOK_EVENTS, STATUSLINE_EVENT } from './hooks.js';
 import { USER_CA_CERTS_ENV, USER_COMMAND_FLAG, USER_NODE_OPTIONS_ENV } from './relay/post.js';
 
 export interface HookCommand { type: string; command?: string; timeout?: number; async?: boolean; [key: string]: unknown }
@@ -130,8 +131,11 @@ export function buildGuardSettings(opts: GuardSettingsOptions): ClaudeSettings {
   if (opts.statusLine) {
     const user = opts.userStatusLine ?? null;
     const userCommand = user && typeof user.command === 'string' && user.command.trim() !== '' ? user.command : null;
-    // Keep the user's other status-line fields (padding…); only the command is guard's.
-    settings.statusLine = { ...(user ?? {}), type: 'command', command: statusLineRelayCommand(opts.relay, userCommand) };
+    // Keep the user's other status-line fields (padding…); only the command is guard's. Without a
+    // line of the user's to print, nothing needs the relay: the status JSON goes to the hook
+    // folder like a hook's (Claude refreshes its status line several times a turn).
+    const command = opts.hookSpool && userCommand === null ? hookSpoolCommand(opts.hookSpool, STATUSLINE_EVENT) : statusLineRelayCommand(opts.relay, userCommand);
+    settings.statusLine = { ...(user ?? {}), type: 'command', command };
   }
   return settings;
 }

@@ -94,6 +94,18 @@ export const spawnPty: SpawnPty = (file, args, opts) => {
   };
 };
 
+/** What each live pty does on SIGCHLD: one process listener for all of them. */
+const onSigchld = new Set<() => void>();
+const fireSigchld = (): void => { for (const fn of [...onSigchld]) fn(); };
+function watchChildren(fn: () => void): () => void {
+  if (onSigchld.size === 0) process.on('SIGCHLD', fireSigchld);
+  onSigchld.add(fn);
+  return () => {
+    onSigchld.delete(fn);
+    if (onSigchld.size === 0) process.off('SIGCHLD', fireSigchld);
+  };
+}
+
 /** Whether process `pid` has ended (gone, or a zombie not reaped yet). Linux's /proc. */
 function ended(pid: number): boolean {
   try {
@@ -120,13 +132,14 @@ function holdUntilDrained(p: NodePty.IPty, ttyName: string): { output(): void } 
   }
   let open = true;
   let programEnded = false;
+  let unwatch = (): void => undefined;
   let quiet: NodeJS.Timeout | null = null;
   let poll: NodeJS.Timeout | null = null;
   let polls = 0;
   const release = (): void => {
     if (!open) return;
     open = false;
-    process.off('SIGCHLD', onChild);
+    unwatch();
     if (quiet) clearTimeout(quiet);
     if (poll) clearTimeout(poll);
     try { closeSync(fd); } catch { /* closed already */ }
@@ -145,7 +158,7 @@ function holdUntilDrained(p: NodePty.IPty, ttyName: string): { output(): void } 
     polls = 0;
     if (!poll) check(true);
   }
-  process.on('SIGCHLD', onChild);
+  unwatch = watchChildren(onChild);
   // Whichever way the pty ends (node-pty's own limit, a kill), the descriptor goes with it.
   p.onExit(release);
   // A program that ended before the handler was in place sent its SIGCHLD already.

@@ -1,9 +1,12 @@
-// A terminal for end-to-end tests: runs a program in a real pty (node-pty) and reconstructs its
-// screen with @xterm/headless, the way a user's terminal would. Tests type into it and assert
+// A terminal for end-to-end tests: runs a program in a real pty (guard's own, src/supervisor/pty.ts,
+// so that the program's last output at its exit is never lost on the way, as it was with the pty
+// package alone on Linux) and reconstructs its screen with @xterm/headless, the way a user's
+// terminal would. Tests type into it and assert
 // on the screen, never on raw bytes. Like a real terminal, it answers the program's queries.
 // Also the one reader of a headless terminal's cells (`cells`) for tests that compare screens.
-import * as pty from '@lydell/node-pty';
+import { StringDecoder } from 'node:string_decoder';
 import xtermHeadless from '@xterm/headless';
+import { spawnPty, type ProgramPty } from '../../src/supervisor/pty.js';
 import { until } from './until.js';
 
 const { Terminal } = xtermHeadless;
@@ -24,7 +27,7 @@ export interface ExitStatus { exitCode: number; signal: number }
 
 export class TestTerminal {
   readonly term: HeadlessTerminal;
-  readonly proc: pty.IPty;
+  readonly proc: ProgramPty;
   /** Every byte the program wrote, for the rare test that must look at bytes (pass-through). */
   raw = '';
   readonly exited: Promise<ExitStatus>;
@@ -42,9 +45,10 @@ export class TestTerminal {
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
-    this.proc = pty.spawn(opts.file, opts.args ?? [], { cols, rows, cwd: opts.cwd ?? process.cwd(), env, name: env.TERM ?? 'xterm-256color' });
+    this.proc = spawnPty(opts.file, opts.args ?? [], { cols, rows, cwd: opts.cwd ?? process.cwd(), env });
+    const utf8 = new StringDecoder('utf8');
     this.proc.onData((d) => {
-      this.raw += d;
+      this.raw += utf8.write(d);
       this.pending = new Promise((resolve) => this.term.write(d, resolve));
     });
     // Replies to the program's queries (device attributes, cursor position …) go back to it.
@@ -52,7 +56,7 @@ export class TestTerminal {
     if (opts.kittyKeyboard) this.speakKitty();
     this.watchCursor();
     this.exited = new Promise((resolve) => {
-      this.proc.onExit((e) => { this.exitStatus = { exitCode: e.exitCode, signal: e.signal ?? 0 }; resolve(this.exitStatus); });
+      this.proc.onExit((e) => { this.exitStatus = { exitCode: e.exitCode, signal: e.signal }; resolve(this.exitStatus); });
     });
   }
 
@@ -157,7 +161,7 @@ export class TestTerminal {
    */
   kill(signal = 'SIGKILL'): void {
     if (this.exitStatus) return;
-    try { process.kill(-this.proc.pid, signal); } catch { try { this.proc.kill(signal); } catch { /* already gone */ } }
+    this.proc.kill(signal);
   }
 
   dispose(): void { this.kill(); this.term.dispose(); }

@@ -45,6 +45,14 @@ t.test('with a hook folder, the hooks that need no answer write there; PreCompac
   t.same(p.settings, buildGuardSettings({ relay, statusLine: false }), 'and without it, the relays');
 });
 
+t.test('with a hook folder, a status line of guard\'s alone writes there too; one of the user\'s keeps the relay, which runs it', async (t) => {
+  const spool = '/tmp/guard-hooks-x';
+  t.same(buildGuardSettings({ relay, statusLine: true, hookSpool: spool }).statusLine, { type: 'command', command: hookSpoolCommand(spool, 'statusline') });
+  const user = { type: 'command', command: 'echo mine', padding: 1 };
+  t.same(buildGuardSettings({ relay, statusLine: true, userStatusLine: user, hookSpool: spool }).statusLine,
+    { type: 'command', command: statusLineRelayCommand(relay, 'echo mine'), padding: 1 });
+});
+
 t.test('the status-line relay carries the user command base64url and keeps padding', async (t) => {
   const s = buildGuardSettings({ relay, statusLine: true, userStatusLine: { type: 'command', command: "echo 'hi' && date", padding: 2 } });
   t.equal(s.statusLine!.padding, 2);

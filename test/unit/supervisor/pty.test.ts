@@ -55,7 +55,13 @@ t.test('while the program runs, guard holds its side of the pty once; after, not
   const pty = spawnPty('sh', ['-c', 'read x; exit 0'], { cols: 80, rows: 24, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   const exited = new Promise<PtyExit>((r) => pty.onExit(r));
   t.equal(heldOn(pty.ttyName as string), 1, 'held while it runs');
+  const second = spawnPty('sh', ['-c', 'read x; exit 0'], { cols: 80, rows: 24, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const secondExited = new Promise<PtyExit>((r) => second.onExit(r));
+  t.equal(process.listenerCount('SIGCHLD'), 1, 'one SIGCHLD listener for both ptys');
   pty.write('\r');
   t.equal((await exited).exitCode, 0);
   t.equal(heldOn(pty.ttyName as string), 0, 'let go');
+  second.write('\r');
+  await secondExited;
+  t.equal(process.listenerCount('SIGCHLD'), 0, 'and none once both ended');
 });

@@ -151,7 +151,25 @@ t.test('the hook folder at a path with spaces, quotes, $() and backticks: the ho
   t.same(r.got.map((g) => g.event).filter((e) => e !== 'statusline'), [], 'none of them went through the relay');
   t.ok(r.got.some((g) => g.event === 'statusline'), 'the status line still comes through its relay');
   t.same(readdirSync(root).filter((f) => f.startsWith('MARK-')), [], 'nothing in the path was executed');
-  t.notMatch(term.screen(), /hook|error/i, 'nothing printed into Claude');
+  t.notMatch(term.screen(), /error|guard-hooks-/i, 'no hook error, nothing of the line printed into Claude');
+});
+
+t.test('the hook folder without a status line of the user\'s: the status line writes there too, and no relay runs at all', async (t) => {
+  const parent = mkdtempSync(join(tmpdir(), 'guard-spool-'));
+  t.teardown(() => rmSync(parent, { recursive: true, force: true }));
+  const filed: Array<{ event: string; payload: unknown }> = [];
+  const spool = startHookSpool({ tmpDir: parent, onHook: (event, payload) => { filed.push({ event, payload }); }, onError: (err) => { filed.push({ event: `error ${err.message}`, payload: null }); } });
+  t.teardown(() => spool.dispose());
+  const r = await receiver(t);
+  const { term } = await claude(t, [], () => {}, r.url, relay, (prep) => prep.withHookSpool(spool.dir));
+  await until(() => filed.some((f) => f.event === 'statusline'), 40_000, 'the status line in the folder');
+  t.match(filed.find((f) => f.event === 'statusline')?.payload, { context_window: { context_window_size: Number } }, 'Claude\'s status JSON, whole');
+  term.write('hello\r');
+  await term.waitFor(/Reply \d+: context about/, 40_000);
+  await until(() => filed.some((f) => f.event === 'Stop'), 20_000, 'the Stop hook in the folder');
+  t.same(filed.filter((f) => f.event.startsWith('error')), [], 'no error');
+  t.same(r.got, [], 'nothing through a relay');
+  t.notMatch(term.screen(), /error|guard-hooks-/i, 'no hook error, nothing of the line printed into Claude');
 });
 
 function snap(contextTokens: number | null): ContextSnapshot {
