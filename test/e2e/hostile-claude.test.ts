@@ -55,7 +55,13 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   t.notMatch(cmdline.join(' '), /hook-relay|"hooks"|\{/, 'no settings JSON or relay command on Claude\'s command line');
   t.equal((await stat(settingsPath)).mode & 0o777, 0o600, 'the file is private');
   t.equal((await stat(join(settingsPath, '..'))).mode & 0o777, 0o700, 'in a private folder');
-  t.match(JSON.parse(await readFile(settingsPath, 'utf8')), { hooks: { Stop: [{ hooks: [{ command: /hook-relay\.cjs Stop$/ }] }] } }, 'holding guard\'s hooks');
+  const settings = JSON.parse(await readFile(settingsPath, 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+  t.match(settings, { hooks: { PreCompact: [{ hooks: [{ command: /hook-relay\.cjs PreCompact$/ }] }] } }, 'holding guard\'s hooks: PreCompact through the relay');
+  // The hooks that need no answer write to guard's hook folder: private, in the temporary folder.
+  const stopLine = settings.hooks['Stop']?.[0]?.hooks[0]?.command ?? '';
+  const hookFolder = new RegExp(`^f=(${env.tmp}/guard-hooks-[^/]+)/Stop-\\$\\$;`).exec(stopLine)?.[1];
+  t.ok(hookFolder, `Stop writes to a hook folder in the temporary folder: ${stopLine}`);
+  t.equal((await stat(hookFolder ?? '/nonexistent')).mode & 0o777, 0o700, 'a private folder');
 
   await session.turn('hello', { until: REPLY_RE });
   const outer = api.lastMain()!;
@@ -98,16 +104,20 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   term.write('/exit\r');
   await term.exited;
   await t.rejects(stat(join(settingsPath, '..')), { code: 'ENOENT' }, 'the settings folder is gone after the run');
+  await t.rejects(stat(hookFolder ?? '/nonexistent'), { code: 'ENOENT' }, 'and so is the hook folder');
 });
 
-t.test('guard ended by SIGTERM: the settings file is removed too', async (t) => {
+t.test('guard ended by SIGTERM: the settings file and the hook folder are removed too', async (t) => {
   const session = await startClaudeSession({ guardArgs: [], readyTimeoutMs: 60_000 });
   t.teardown(() => session.dispose());
   const { env, term } = session;
   const cmdline = await until(() => claudeCmdline(env.tmp), 10_000, 'Claude\'s command line', SLOW_POLL_MS);
   const settingsPath = cmdline[cmdline.indexOf('--settings') + 1] ?? '';
   t.ok((await stat(settingsPath)).isFile(), 'the settings file exists while Claude runs');
+  const hookFolders = async (): Promise<string[]> => (await readdir(env.tmp)).filter((f) => f.startsWith('guard-hooks-'));
+  t.equal((await hookFolders()).length, 1, 'and the hook folder');
   term.kill('SIGTERM');
   await term.exited;
   await t.rejects(stat(join(settingsPath, '..')), { code: 'ENOENT' }, 'its folder is gone once guard has exited');
+  t.same(await hookFolders(), [], 'and the hook folder');
 });
