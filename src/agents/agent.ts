@@ -50,7 +50,8 @@ export interface ConnectInput {
   /**
    * guard's private hook folder (telemetry/hook-spool.ts), watched for the run: a hook that needs no
    * answer may drop its JSON there (hookSpoolCommand) instead of posting it through a relay. Null
-   * when the folder could not be made or watched: every hook posts.
+   * when the agent does not use one (AgentSetup.usesHookFolder) or it could not be made or
+   * watched: every hook posts.
    */
   hookSpool: string | null;
 }
@@ -82,6 +83,8 @@ export interface AgentSetup {
   window: WindowRules;
   /** Whether the user's own OTLP exporter (read from `env`) gets a copy of the telemetry. */
   forwardsUserTelemetry: boolean;
+  /** Whether its hooks can write to a hook folder (ConnectInput.hookSpool); without it guard makes none. */
+  usesHookFolder?: boolean;
   /** Shown once at start (e.g. the user's settings disable hooks). */
   warnings: string[];
   /** Second half, once the receiver listens. May throw (a file guard cannot write): the run stops cleanly. */

@@ -76,16 +76,20 @@ export async function connectAgent(agent: AgentAdapter, o: ConnectOptions): Prom
 
   // The hook folder: hooks that need no answer drop their JSON there, no Node start each. Without
   // it (no temporary folder, no inotify watch left) they post through the relay as before.
-  let spool: HookSpool | null = null;
-  try {
-    spool = startHookSpool({
-      onHook: (event, payload) => {
-        const answered = onHook(event, payload);
-        if (answered instanceof Promise) answered.catch((err: unknown) => deliver((h) => h.onError(err instanceof Error ? err : new Error(String(err)))));
-      },
-      onError: (err) => deliver((h) => h.onError(err)),
-    });
-  } catch { /* the relays take every hook */ }
+  const startSpool = (): HookSpool | null => {
+    try {
+      return startHookSpool({
+        onHook: (event, payload) => {
+          const answered = onHook(event, payload);
+          if (answered instanceof Promise) answered.catch((err: unknown) => deliver((h) => h.onError(err instanceof Error ? err : new Error(String(err)))));
+        },
+        onError: (err) => deliver((h) => h.onError(err)),
+      });
+    } catch {
+      return null;
+    }
+  };
+  const spool = setup.usesHookFolder === true ? startSpool() : null;
 
   let connection: Connection;
   try {

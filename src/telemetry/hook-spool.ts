@@ -28,6 +28,10 @@ export interface HookSpoolOptions {
   tmpDir?: string;
   /** Where to hook the exit backstop (default: process); tests pass their own. */
   onExit?: (fn: () => void) => () => void;
+  /** How the folder is watched (default: fs.watch); tests pass one that never fires. */
+  watch?: (dir: string, onChange: () => void) => fs.FSWatcher;
+  /** The folder is also read this often (default POLL_MS). */
+  pollMs?: number;
 }
 
 export interface HookSpool extends Disposable {
@@ -41,6 +45,12 @@ const DONE_FILE = /^([A-Za-z]+)-(\d+)\.json$/;
 /** A hook's JSON is a few KB; Stop carries the last message, which can be long, but not this long
  * (the relays' limit, src/claude/relay/post.ts). */
 export const MAX_HOOK_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * The folder is read this often besides: a watcher that misses an event (a network filesystem
+ * under TMPDIR, where inotify sees no change) then delays a hook by up to this, never loses it.
+ * A read of a folder that is empty almost always costs ~20 us.
+ */
+export const POLL_MS = 1000;
 
 /**
  * The shell line for `event`'s hook: the JSON on stdin to `<dir>/<event>-$$.json`, whole or not at
@@ -78,7 +88,7 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   try {
     fs.chmodSync(dir, 0o700);
     // Every event reads the whole folder: a watcher may fold events together or omit the name.
-    watcher = fs.watch(dir, { persistent: false }, () => drain());
+    watcher = (opts.watch ?? ((d, fn) => fs.watch(d, { persistent: false }, fn)))(dir, () => drain());
   } catch (err) {
     removeDir();
     throw err;
@@ -86,6 +96,7 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   watcher.on('error', (err) => opts.onError(new Error(`hook folder ${dir}: ${err.message}`)));
   const unhook = (opts.onExit ?? processExit)(removeDir);
   let disposed = false;
+  const poll = setInterval(() => drain(), opts.pollMs ?? POLL_MS).unref();
 
   function drain(): void {
     if (disposed) return;
@@ -134,6 +145,7 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
     dispose(): void {
       if (disposed) return;
       disposed = true;
+      clearInterval(poll);
       watcher.close();
       unhook();
       removeDir();

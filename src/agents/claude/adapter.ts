@@ -61,6 +61,7 @@ function setup(input: SetupInput): AgentSetup {
     env: withSettingsEnv(env, settingsEnv),
     window: CLAUDE_WINDOW_RULES,
     forwardsUserTelemetry: true,
+    usesHookFolder: true,
     warnings: [...prepared.warnings],
     connect: (to): Connection => {
       const guardVars = claudeTelemetryEnv(to.receiverUrl, to.tokenHeader, to.token, to.protocols);

@@ -14,14 +14,14 @@ import { existsSync, statSync } from 'node:fs';
 import { hookSpoolCommand } from '../../../src/telemetry/hook-spool.js';
 import { until } from '../../helpers/until.js';
 
-function fakeAgent(): { agent: AgentAdapter; connectedWith: ConnectInput[]; disposed: number[] } {
+function fakeAgent(usesHookFolder = false): { agent: AgentAdapter; connectedWith: ConnectInput[]; disposed: number[] } {
   const connectedWith: ConnectInput[] = [];
   const disposed: number[] = [];
   const agent = {
     name: 'claude',
     displayName: 'Claude',
     setup: () => ({
-      env: {}, window: CLAUDE_WINDOW_RULES, forwardsUserTelemetry: false, warnings: [],
+      env: {}, window: CLAUDE_WINDOW_RULES, forwardsUserTelemetry: false, warnings: [], usesHookFolder,
       connect: (to: ConnectInput) => {
         connectedWith.push(to);
         return { args: ['--settings', 'x.json'], extraEnv: { RECEIVER: to.receiverUrl }, warnings: [], dispose: () => { disposed.push(1); } };
@@ -71,7 +71,7 @@ t.test('before bind the receiver keeps telemetry in order and holds hooks; bind 
 });
 
 t.test('the hook folder: given to the agent, its hooks wait for bind like posted ones, and it goes at close', async (t) => {
-  const { agent, connectedWith } = fakeAgent();
+  const { agent, connectedWith } = fakeAgent(true);
   const c = await connectAgent(agent, { args: [], cwd: '/', env: {} });
   t.teardown(() => c.close());
   const dir = connectedWith[0]?.hookSpool;
@@ -95,4 +95,11 @@ t.test('the hook folder: given to the agent, its hooks wait for bind like posted
   t.same(errors, ['the run failed'], 'a fault of the run\'s is reported, not thrown at the folder');
   await c.close();
   t.notOk(existsSync(dir), 'the folder is removed at close');
+});
+
+t.test('an agent that does not use a hook folder gets none', async (t) => {
+  const { agent, connectedWith } = fakeAgent(false);
+  const c = await connectAgent(agent, { args: [], cwd: '/', env: {} });
+  t.teardown(() => c.close());
+  t.equal(connectedWith[0]?.hookSpool, null);
 });

@@ -4,7 +4,7 @@
 // line prints nothing and exits 0 even with guard gone.
 import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hookSpoolCommand, startHookSpool, type HookSpool } from '../../../src/telemetry/hook-spool.js';
@@ -12,7 +12,7 @@ import { until } from '../../helpers/until.js';
 
 interface Got { event: string; payload: unknown }
 
-function spoolIn(t: Test, extra: { onHook?: (event: string, payload: unknown) => void } = {}): { spool: HookSpool; got: Got[]; errors: string[]; exits: Array<() => void> } {
+function spoolIn(t: Test, extra: { onHook?: (event: string, payload: unknown) => void; blind?: boolean } = {}): { spool: HookSpool; got: Got[]; errors: string[]; exits: Array<() => void> } {
   const parent = mkdtempSync(join(tmpdir(), 'spool-test-'));
   const got: Got[] = [];
   const errors: string[] = [];
@@ -22,6 +22,8 @@ function spoolIn(t: Test, extra: { onHook?: (event: string, payload: unknown) =>
     onHook: extra.onHook ?? ((event, payload) => { got.push({ event, payload }); }),
     onError: (err) => { errors.push(err.message); },
     onExit: (fn) => { exits.push(fn); return () => { exits.splice(exits.indexOf(fn), 1); }; },
+    // A watcher that never fires (a network filesystem): only the folder's periodic read is left.
+    ...(extra.blind ? { watch: () => ({ close: () => {}, on: () => {} }) as unknown as FSWatcher, pollMs: 100 } : {}),
   });
   t.teardown(() => { spool.dispose(); rmSync(parent, { recursive: true, force: true }); });
   return { spool, got, errors, exits };
@@ -51,6 +53,14 @@ t.test('a hook written by the shell line reaches onHook whole, and its file goes
   t.same(got, [{ event: 'SessionStart', payload }]);
   t.same(readdirSync(spool.dir), [], 'nothing left in the folder');
   t.same(errors, []);
+});
+
+t.test('a watcher that misses every change: the hooks still arrive, by the folder\'s periodic read', async (t) => {
+  const { spool, got } = spoolIn(t, { blind: true });
+  await runHook(spool.dir, 'Stop', '{"a":1}');
+  await runHook(spool.dir, 'Stop', '{"a":2}');
+  await until(() => got.length === 2, 5000, 'both hooks');
+  t.same(got.map((g) => g.payload), [{ a: 1 }, { a: 2 }], 'in order');
 });
 
 t.test('a long payload (Stop with a long last message) arrives whole', async (t) => {
