@@ -85,7 +85,6 @@ export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPat
   return { node: process.execPath, hookRelay: join(dir, 'hook-relay.cjs'), statusLineRelay: join(dir, 'statusline-relay.cjs') };
 }
 
-
 /**
  * The relays start with NODE_OPTIONS emptied. Loaders in it (`--import` with module hooks, as test
  * runners and some tool managers set) run on a worker thread the main thread waits for with

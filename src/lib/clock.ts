@@ -14,7 +14,7 @@ export interface Clock {
 
 /**
  * Node's timers as they are: a pending timeout keeps guard alive (the exit path waits on some:
- * the exit drain, the kill grace, the forwarder's backoff while it flushes). Intervals never do:
+ * the kill grace, the forwarder's backoff while it flushes). Intervals never do:
  * a repeating refresh (the footer's clock) must not hold guard open after its program ended.
  */
 export const realClock: Clock = {

@@ -17,6 +17,7 @@ import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodePty from '@lydell/node-pty';
 import type { Disposable } from '../lib/disposables.js';
+import { backgroundClock } from '../lib/clock.js';
 
 /**
  * After the program ended, guard lets go of its side of the pty once no output came for this long.
@@ -133,26 +134,27 @@ function holdUntilDrained(p: NodePty.IPty, ttyName: string): { output(): void } 
   let open = true;
   let programEnded = false;
   let unwatch = (): void => undefined;
-  let quiet: NodeJS.Timeout | null = null;
-  let poll: NodeJS.Timeout | null = null;
+  // Timers that never keep guard alive: the pty's stream does, until it closes.
+  let quiet: Disposable | null = null;
+  let poll: Disposable | null = null;
   let polls = 0;
   const release = (): void => {
     if (!open) return;
     open = false;
     unwatch();
-    if (quiet) clearTimeout(quiet);
-    if (poll) clearTimeout(poll);
+    quiet?.dispose();
+    poll?.dispose();
     try { closeSync(fd); } catch { /* closed already */ }
   };
   const waitForQuiet = (): void => {
-    if (quiet) clearTimeout(quiet);
-    quiet = setTimeout(release, EXIT_QUIET_MS).unref();
+    quiet?.dispose();
+    quiet = backgroundClock.setTimeout(release, EXIT_QUIET_MS);
   };
   const check = (pollOn: boolean): void => {
     poll = null;
     if (!open || programEnded) return;
     if (ended(p.pid)) { programEnded = true; waitForQuiet(); return; }
-    if (pollOn && ++polls <= REAP_POLL_MAX / REAP_POLL_MS) poll = setTimeout(() => check(true), REAP_POLL_MS).unref();
+    if (pollOn && ++polls <= REAP_POLL_MAX / REAP_POLL_MS) poll = backgroundClock.setTimeout(() => check(true), REAP_POLL_MS);
   };
   function onChild(): void {
     polls = 0;

@@ -432,8 +432,8 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   const end = programEnd(e.exitCode, e.signal);
   writer.close();
   // No wait for late output: the pty package reports the exit only once the pty's stream has
-  // closed (its end of input read, EIO), so every byte the program wrote has been delivered (the
-  // 30 ms guard waited here until now only delayed every exit).
+  // closed, and ./pty.ts lets it close only once the program's output was read to its end, so
+  // every byte the program wrote has been delivered.
   const endUi = ui as PaneUi | null;
   let leftBehind = '';
   if (endUi) {

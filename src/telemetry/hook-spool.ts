@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Disposable } from '../lib/disposables.js';
+import { backgroundClock } from '../lib/clock.js';
 import { shellQuote } from '../lib/shell.js';
 
 export interface HookSpoolOptions {
@@ -96,7 +97,8 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   watcher.on('error', (err) => opts.onError(new Error(`hook folder ${dir}: ${err.message}`)));
   const unhook = (opts.onExit ?? processExit)(removeDir);
   let disposed = false;
-  const poll = setInterval(() => drain(), opts.pollMs ?? POLL_MS).unref();
+  // An interval of the real clock never keeps guard alive.
+  const poll = backgroundClock.setInterval(() => drain(), opts.pollMs ?? POLL_MS);
 
   function drain(): void {
     if (disposed) return;
@@ -145,7 +147,7 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      clearInterval(poll);
+      poll.dispose();
       watcher.close();
       unhook();
       removeDir();
