@@ -58,9 +58,13 @@ t.test('compact: guard types /compact before the auto-compact point; a manual co
   t.ok(biggest < AUTO_COMPACT_200K, `largest main request ${biggest} < ${AUTO_COMPACT_200K}`);
   t.same(await checkpointNotes(env.cwd), [], 'no note file: compact writes none');
 
+  // Armed lasts from the telemetry that crosses the threshold to the next idle moment: when Claude
+  // is idle already (its Stop hook now arrives within milliseconds), that can be shorter than a
+  // frame, and the footer never draws it. The session log below has the phase either way.
   const armedAt = firstSeen(footer, /checkpoint armed → compact/);
-  t.ok(armedAt >= 0, 'footer: checkpoint armed → compact');
-  t.ok(firstSeen(footer, /checkpointing: (\/compact at next idle|compacting)/) > armedAt, 'footer: then checkpointing (compacting)');
+  const compactingAt = firstSeen(footer, /checkpointing: (\/compact at next idle|compacting)/);
+  t.ok(compactingAt >= 0, 'footer: checkpointing (compacting)');
+  t.ok(armedAt < compactingAt, `footer: checkpoint armed → compact, if drawn at all, before that (${armedAt < 0 ? 'not drawn' : 'drawn'})`);
   t.match(footer.now(), /\bidle\b/, 'footer: idle afterwards');
 
   const exit = await exitClaude(s);

@@ -86,11 +86,12 @@ t.test('handoff: guard checkpoints before the auto-compact point, the note is wr
   const biggest = Math.max(...api.messages('main').map((r) => r.contextTokens ?? 0));
   t.ok(biggest < AUTO_COMPACT_200K, `largest main request ${biggest} < ${AUTO_COMPACT_200K}`);
 
-  // The footer showed the phases, in order.
+  // The footer showed the phases, in order. Armed can be shorter than a frame (Claude idle
+  // already when the threshold is crossed: the footer never draws it); the log has it either way.
   const armedAt = firstSeen(footer, /checkpoint armed → handoff/);
   const writingAt = firstSeen(footer, /checkpointing: Claude is writing the checkpoint note/);
-  t.ok(armedAt >= 0, 'footer: checkpoint armed');
-  t.ok(writingAt > armedAt, 'footer: then checkpointing while Claude writes the note');
+  t.ok(writingAt >= 0, 'footer: checkpointing while Claude writes the note');
+  t.ok(armedAt < writingAt, `footer: checkpoint armed, if drawn at all, before that (${armedAt < 0 ? 'not drawn' : 'drawn'})`);
   t.ok(firstSeen(footer, /checkpointing: (clearing the context|resuming from)/) > writingAt, 'footer: then clearing / resuming');
   t.match(footer.now(), /\bidle\b/, 'footer: idle afterwards');
   t.notMatch(footer.now(), /checkpointing|armed/, 'footer: nothing armed afterwards');
