@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SettingsError, type ClaudeSettings } from './settings.js';
+import { onProcessExit } from '../lib/disposables.js';
 
 /** The file's name inside its private folder (Claude reads JSON settings files by any name). */
 const FILE_NAME = 'settings.json';
@@ -27,10 +28,6 @@ export interface SettingsFileOptions {
   onExit?: (fn: () => void) => () => void;
 }
 
-const processExit = (fn: () => void): (() => void) => {
-  process.once('exit', fn);
-  return () => { process.off('exit', fn); };
-};
 
 /** Writes `settings` to a new private file. Throws SettingsError naming the folder when it cannot. */
 export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOptions = {}): SettingsFile {
@@ -59,7 +56,7 @@ export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOp
     removeNow();
     throw cannot(err);
   }
-  const unhook = (opts.onExit ?? processExit)(removeNow);
+  const unhook = (opts.onExit ?? onProcessExit)(removeNow);
   return {
     path: file,
     remove: () => {

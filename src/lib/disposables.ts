@@ -1,6 +1,7 @@
 // The one way guard's parts hold listeners, timers and handlers: each registration returns a
-// Disposable, and a Disposables bag tears them all down in one place (reverse order). Part of the
-// shared toolkit (src/lib/): imported by every stage, imports nothing of guard's.
+// Disposable, and a Disposables bag tears them all down in one place (reverse order); and the one
+// process-exit backstop for a run's private files. Part of the shared toolkit (src/lib/):
+// imported by every stage, imports nothing of guard's.
 export interface Disposable { dispose(): void }
 
 export class Disposables implements Disposable {
@@ -41,4 +42,13 @@ export class Emitter<T> {
     return { dispose: () => { this.fns.delete(fn); } };
   }
   fire(v: T): void { for (const fn of [...this.fns]) fn(v); }
+}
+
+/**
+ * Runs `fn` when the process exits, whatever way it gets there short of a kill (the backstop
+ * that removes a run's private files when its teardown was skipped); returns the undo.
+ */
+export function onProcessExit(fn: () => void): () => void {
+  process.once('exit', fn);
+  return () => { process.off('exit', fn); };
 }

@@ -18,7 +18,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Disposable } from '../lib/disposables.js';
+import { onProcessExit, type Disposable } from '../lib/disposables.js';
 import { backgroundClock } from '../lib/clock.js';
 import { shellQuote } from '../lib/shell.js';
 
@@ -30,7 +30,7 @@ export interface HookSpoolOptions {
   /** Where to hook the exit backstop (default: process); tests pass their own. */
   onExit?: (fn: () => void) => () => void;
   /** How the folder is watched (default: fs.watch); tests pass one that never fires. */
-  watch?: (dir: string, onChange: () => void) => fs.FSWatcher;
+  watch?: (dir: string, onChange: (event: string, name: string | Buffer | null) => void) => fs.FSWatcher;
   /** The folder is also read this often (default POLL_MS). */
   pollMs?: number;
 }
@@ -65,10 +65,6 @@ export function hookSpoolCommand(dir: string, event: string): string {
   return `f=${shellQuote(path.join(dir, event))}-$$; { cat >"$f.part" && mv -f "$f.part" "$f.json"; } 2>/dev/null || cat >/dev/null; exit 0`;
 }
 
-const processExit = (fn: () => void): (() => void) => {
-  process.once('exit', fn);
-  return () => { process.off('exit', fn); };
-};
 
 /**
  * Makes the folder and watches it. Throws when either cannot be done (no temporary folder, no
@@ -88,14 +84,18 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   let watcher: fs.FSWatcher;
   try {
     fs.chmodSync(dir, 0o700);
-    // Every event reads the whole folder: a watcher may fold events together or omit the name.
-    watcher = (opts.watch ?? ((d, fn) => fs.watch(d, { persistent: false }, fn)))(dir, () => drain());
+    // An event for a finished file's name, or one without a name, reads the whole folder (a
+    // watcher may fold events together); the writes to a `.part` file (hundreds for a long Stop)
+    // do not.
+    watcher = (opts.watch ?? ((d, fn) => fs.watch(d, { persistent: false }, fn)))(dir, (_event, name) => {
+      if (name === null || name === undefined || DONE_FILE.test(String(name))) drain();
+    });
   } catch (err) {
     removeDir();
     throw err;
   }
   watcher.on('error', (err) => opts.onError(new Error(`hook folder ${dir}: ${err.message}`)));
-  const unhook = (opts.onExit ?? processExit)(removeDir);
+  const unhook = (opts.onExit ?? onProcessExit)(removeDir);
   let disposed = false;
   // An interval of the real clock never keeps guard alive.
   const poll = backgroundClock.setInterval(() => drain(), opts.pollMs ?? POLL_MS);
