@@ -91,7 +91,7 @@ async function oneRun(api: StandinApi, root: string, n: number, guarded: boolean
 
 export default async function startupBench(pairs = DEFAULT_PAIRS): Promise<void> {
   if (!existsSync(join(BIN_DIR, 'claude'))) { process.stdout.write('skipped: Claude Code is not installed (npm ci)\n'); return; }
-  if (!existsSync(join(ROOT, 'dist', 'guard.js'))) { process.stdout.write('skipped: guard is not built (npm run build)\n'); return; }
+  if (!existsSync(join(ROOT, 'dist', 'guard.cjs'))) { process.stdout.write('skipped: guard is not built (npm run build)\n'); return; }
   const root = await realpath(await mkdtemp(join(tmpdir(), 'guard-bench-start-')));
   const api = await startStandinApi();
   await writeSpawnShim(join(root, 'shim'));

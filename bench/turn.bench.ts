@@ -68,7 +68,7 @@ async function oneSession(api: StandinApi, guarded: boolean): Promise<TurnTiming
 
 export default async function turnBench(pairs = DEFAULT_PAIRS): Promise<void> {
   if (!existsSync(join(ROOT, 'node_modules', '.bin', 'claude'))) { process.stdout.write('skipped: Claude Code is not installed (npm ci)\n'); return; }
-  if (!existsSync(join(ROOT, 'dist', 'guard.js'))) { process.stdout.write('skipped: guard is not built (npm run build)\n'); return; }
+  if (!existsSync(join(ROOT, 'dist', 'guard.cjs'))) { process.stdout.write('skipped: guard is not built (npm run build)\n'); return; }
   const api = await startStandinApi();
   const bare: TurnTiming[] = [];
   const guard: TurnTiming[] = [];

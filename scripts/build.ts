@@ -1,35 +1,37 @@
 // The build: bundles guard's entry points from src/ (TypeScript, as written) with esbuild under
 // dist/, which is what ships (package.json "files") and what bin/guard.js, the tests and the
 // benches run:
-//   dist/guard.js + a few chunks    the CLI's first part: src/cli/main.ts and all it imports
-//                                   statically (for `guard claude`, everything before Claude's
-//                                   spawn), split only where it loads a module on demand that it
-//                                   calls itself (the OTLP codec, the config store, the Codex and
-//                                   Gemini adapters: the modules they share with it go to a chunk)
-//   dist/chunks/cli-commands-*.js   the second part: each subcommand in src/cli/commands/ that the
-//                                   first part loads with import() (the run's second half,
-//                                   run-session, and ls, log, report, dashboard, demo, config),
-//                                   built separately and split among themselves, with their own
-//                                   lazy parts (the display, the forwarder …)
+//   dist/guard.cjs                  the CLI's first part, one CommonJS file: src/cli/main.ts and
+//                                   all it imports statically (for `guard claude`, everything
+//                                   before Claude's spawn)
+//   dist/chunks/*.js                the second part, ES modules: everything the first part loads
+//                                   with import() — each subcommand in src/cli/commands/ (the
+//                                   run's second half, run-session, and ls, log, report,
+//                                   dashboard, demo, config) and the modules the first part loads
+//                                   on demand and calls itself (the OTLP protobuf codec, the config
+//                                   store, the Codex and Gemini adapters) — one entry each, split
+//                                   among themselves, with their own lazy parts (the display, the
+//                                   forwarder …)
 //   dist/relay/hook-relay.cjs       the hook relay Claude runs on each hook, one file
 //   dist/relay/statusline-relay.cjs the status-line relay, one file
-// Why two builds: Node resolves, reads, compiles and links every ES module file separately, and
-// guard's share of the time to Claude's prompt is what it does before the spawn. In one build,
-// code splitting put every module the first part shares with a subcommand in a chunk of its own:
-// 15 files before the spawn. Measured on this project's 2-core machine, importing the first part
-// (median of 20): 34 ms as those 15 files, 21 ms as guard.js and its 5 chunks, against 14 ms for
-// all of it in one file. One file would need the codec, the store and the adapters in the second
-// build, whose copies of the shared modules (each build has its own) would throw errors the first
-// part cannot recognise by `instanceof`. The second part has no such crossing: it gets the first
-// part's objects (the agent's connection, the launched pty) as values and catches only its own
-// errors. The price is that a module both parts import is in both (compiled again after the
-// spawn). test/unit/bundle.test.ts checks what loads before the spawn.
+// Why the first part is one CommonJS file: guard's share of the time to Claude's prompt is what
+// it does before the spawn, and Node sets up its ES module loader for an ES module entry, then
+// resolves, reads, compiles and links every ES module file separately. Measured on this project's
+// 2-core machine, time from guard's start to Claude's spawn, median of 40 alternating runs:
+// 107.5 ms with the first part as an ES module and its 5 chunks, 90.2 ms as this one file
+// (a V8 code cache on top gained 3 ms more: not worth its cache file). CommonJS cannot be split,
+// so what the first part loads on demand goes to the second build; it would otherwise be in the
+// one file (~850 kB, +20 ms to parse at every start). Both builds then have their own copy of the
+// modules they share: the error classes that cross between them answer `instanceof` by a brand
+// (src/lib/brand.ts), and otherwise the first part hands the second its objects as values.
+// test/unit/bundle.test.ts checks what loads before the spawn.
 // The rule for packages: those in package.json `dependencies` are installed with guard and
 // imported at run time (the pty package: a native addon; blessed: it reads its own files);
 // everything else guard imports is a devDependency, bundled in.
 // CommonJS packages inside an ES module bundle call `require` for Node's built-ins: the banner
-// gives them one. The relays sit in dist/relay/ next to dist/guard.js because
-// src/claude/settings.ts finds them there.
+// gives them one. The first part's `import.meta.url` (it finds the pty package and the relays
+// from its own place) is its file's URL. The relays sit in dist/relay/ next to dist/guard.cjs
+// because src/claude/settings.ts finds them there.
 // Type checking is tsc's job (`npm run typecheck`); this only transpiles and bundles.
 // Run: `npm run build` (also `prepack`, `npm test`, `npm run demo`, and tap's `before`).
 import { build } from 'esbuild';
@@ -49,6 +51,9 @@ const ENTRY_POINTS: Record<string, string> = {
 
 /** `require` for the CommonJS packages bundled into an ES module. */
 const REQUIRE_BANNER = "import { createRequire as __guardCreateRequire } from 'node:module'; const require = __guardCreateRequire(import.meta.url);";
+/** The first part's stand-in for `import.meta.url`, which a CommonJS file does not have. */
+const META_URL = '__guardModuleUrl';
+const FIRST_PART_BANNER = `var ${META_URL} = require('node:url').pathToFileURL(__filename).href;`;
 
 export async function buildBundles(): Promise<void> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
@@ -67,17 +72,15 @@ export async function buildBundles(): Promise<void> {
     logLevel: 'warning',
   } as const;
   const entries = (names: string[]): Record<string, string> => Object.fromEntries(names.map((n) => [n, join(ROOT, ENTRY_POINTS[n]!)]));
-  // The run's second half and the other subcommands (src/cli/commands/): every import() of
-  // them in the first part becomes an entry of the second build.
+  // Every import() of one of guard's modules in the first part becomes an entry of the second
+  // build, named after its path under src/ (src/cli/commands/ls.ts: chunks/cli-commands-ls.js).
   const second = new Map<string, string>();
-  const commandsDir = join(ROOT, 'src', 'cli', 'commands');
   const secondPart: Plugin = {
     name: 'second-part',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+      b.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
         const source = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
-        if (dirname(source) !== commandsDir) return undefined;
         const name = relative(join(ROOT, 'src'), source).replace(/\.ts$/, '').split(/[\\/]/).join('-');
         second.set(`chunks/${name}`, source);
         return { path: `./chunks/${name}.js`, external: true };
@@ -85,7 +88,10 @@ export async function buildBundles(): Promise<void> {
     },
   };
   await Promise.all([
-    build({ ...common, entryPoints: entries(['guard']), plugins: [secondPart], splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+    build({
+      ...common, format: 'cjs', banner: { js: FIRST_PART_BANNER }, define: { 'import.meta.url': META_URL },
+      outExtension: { '.js': '.cjs' }, entryPoints: entries(['guard']), plugins: [secondPart],
+    }),
     // Each relay in one CommonJS file: a node started on an ES module sets up its module loader
     // first, and the relays start once per hook and per status-line refresh (UserPromptSubmit
     // before each prompt). Measured, median of 20 runs of the hook relay on this machine:

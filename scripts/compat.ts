@@ -112,7 +112,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (!existsSync(join(ROOT, 'dist', 'guard.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(join(ROOT, 'dist', 'guard.cjs'))) throw new Error('build first: npm run build');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   const pinned = pkg.devDependencies[PACKAGE];
   if (!pinned) throw new Error(`package.json pins no ${PACKAGE}`);

@@ -5,6 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { brand, hasBrand, setBrand } from './lib/brand.js';
+
+const PATH_ERROR = brand('GuardPathError');
 
 /** Only the user may list or enter guard's folders: they name projects and sessions. */
 export const DIR_MODE = 0o700;
@@ -38,7 +41,11 @@ export class GuardPathError extends Error {
   override readonly name = 'GuardPathError';
   constructor(readonly path: string, readonly code: string | undefined, what: string) {
     super(`guard: cannot ${what} ${path}${code ? ` (${code})` : ''}`);
+    setBrand(this, PATH_ERROR);
   }
+
+  /** Thrown by the config store's copy of this class too (loaded on demand: ./lib/brand.ts). */
+  static override [Symbol.hasInstance](v: unknown): boolean { return hasBrand(v, PATH_ERROR); }
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

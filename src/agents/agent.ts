@@ -14,6 +14,9 @@ import type { Env, WindowRules } from '../context/window.js';
 import type { AgentCommands } from '../policy/config.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { ForwardProtocol, ForwardSignal } from '../telemetry/forward-env.js';
+import { brand, hasBrand, setBrand } from '../lib/brand.js';
+
+const SETUP_ERROR = brand('AgentSetupError');
 
 export type {
   AgentEvent, Thread, EventBase, ApiRequestEvent, CompactionEvent, UserPromptEvent, ApiErrorEvent, UnknownEvent,
@@ -144,7 +147,11 @@ export class AgentSetupError extends Error {
   constructor(message: string, readonly file: string | null = null) {
     super(message);
     this.name = 'AgentSetupError';
+    setBrand(this, SETUP_ERROR);
   }
+
+  /** Thrown by the Codex and Gemini adapters' copy of this class too (loaded on demand: ../lib/brand.ts). */
+  static override [Symbol.hasInstance](v: unknown): boolean { return hasBrand(v, SETUP_ERROR); }
 }
 
 export type { Env };

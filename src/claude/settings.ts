@@ -70,7 +70,7 @@ export class SettingsError extends Error {
 }
 
 /** The bundled relays (scripts/build.ts): dist/relay/, beside the CLI bundle, which is where this
- * module runs from (dist/guard.js or one of its chunks in dist/chunks/). Run from src/ under tsx
+ * module runs from (dist/guard.cjs or one of the chunks in dist/chunks/). Run from src/ under tsx
  * (tests), the same files in the project's dist/ (the relays are started by a plain `node`,
  * which cannot run .ts). */
 export function defaultRelayPaths(moduleUrl: string = import.meta.url): RelayPaths {

@@ -1,6 +1,6 @@
 // Which agent adapter a `guard <program>` run uses: one row per agent, matched on the program's
 // name as the user typed it. Claude's adapter is imported statically, so it is part of the file
-// guard loads before it spawns Claude (dist/guard.js, scripts/build.ts; start-up, issue 10); the
+// guard loads before it spawns Claude (dist/guard.cjs, scripts/build.ts; start-up, issue 10); the
 // other rows load theirs only when used. Read by cli/commands/run.ts;
 // the adapters live in src/agents/<name>/ (src/agents/agent.ts is the interface).
 // To add an agent: its adapter in src/agents/<name>/, then a row here (see docs/architecture.md).

@@ -11,6 +11,9 @@
 // loading it costs every run of guard start-up time (see ./load.ts). The table below is the one
 // place a key is described; `guard config list` and the README show what it says.
 import { DEFAULT_POLICY_CONFIG, MAX_TYPED_CHARS, makePolicyConfig, STRATEGIES, type PolicyConfig } from '../policy/config.js';
+import { brand, hasBrand, setBrand } from '../lib/brand.js';
+
+const CONFIG_ERROR = brand('ConfigError');
 
 export interface GuardConfig extends PolicyConfig {
   /** The context window for every model, overriding what guard infers; null: infer it. */
@@ -91,7 +94,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(message: string, readonly key: string | null = null, readonly source: string | null = null) {
     super(source ? `guard config (${source}): ${message}` : `guard config: ${message}`);
+    setBrand(this, CONFIG_ERROR);
   }
+
+  /** Thrown by the config store's copy of this class too (loaded on demand: ../lib/brand.ts). */
+  static override [Symbol.hasInstance](v: unknown): boolean { return hasBrand(v, CONFIG_ERROR); }
 }
 
 export function isConfigKey(key: string): key is ConfigKey {

@@ -3,6 +3,9 @@
 // encoding Claude Code used. Pure; no I/O.
 
 import type { AttrValue, Attributes, Temporality } from './records.js';
+import { brand, hasBrand, setBrand } from '../lib/brand.js';
+
+const DECODE_ERROR = brand('OtlpDecodeError');
 
 /** A request body that is not valid OTLP (bad JSON, bad protobuf, wrong field types). */
 export class OtlpDecodeError extends Error {
@@ -12,7 +15,11 @@ export class OtlpDecodeError extends Error {
   constructor(reason: string) {
     super(reason);
     this.reason = reason;
+    setBrand(this, DECODE_ERROR);
   }
+
+  /** Thrown by the codec's copy of this class too (the receiver loads it on demand: ../lib/brand.ts). */
+  static override [Symbol.hasInstance](v: unknown): boolean { return hasBrand(v, DECODE_ERROR); }
 }
 
 /** Counters a decoder fills in for what it read but did not turn into records. */

@@ -40,7 +40,7 @@ t.test('npm pack ships the bundles and nothing of the sources, tests or fixtures
   t.ok(info, 'npm pack reported its tarball');
   if (!info) return;
   const files = info.files.map((f) => f.path).sort();
-  t.same(files.filter((f) => !f.startsWith('dist/chunks/')), ['README.md', 'bin/guard.js', 'dist/guard.js', 'dist/relay/hook-relay.cjs', 'dist/relay/statusline-relay.cjs', 'package.json']);
+  t.same(files.filter((f) => !f.startsWith('dist/chunks/')), ['README.md', 'bin/guard.js', 'bin/package.json', 'dist/guard.cjs', 'dist/relay/hook-relay.cjs', 'dist/relay/statusline-relay.cjs', 'package.json']);
   t.ok(files.some((f) => /^dist\/chunks\/pane-ui-[\w-]+\.js$/.test(f)), 'the chunks the CLI loads on demand (the display: every guarded run loads it)');
   t.same(files.filter((f) => f.startsWith('dist/chunks/') && !/^dist\/chunks\/[\w-]+\.js$/.test(f)), [], 'nothing but bundled code in dist/chunks/');
   t.comment(`package: ${files.length} files, ${(info.unpackedSize / 1024).toFixed(0)} KB unpacked`);

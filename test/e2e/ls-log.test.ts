@@ -22,7 +22,7 @@ function guard(home: string, args: string[]): { status: number | null; stdout: s
 }
 
 t.before(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/guard.js'))) throw new Error('build first: npm run build');
+  if (!fs.existsSync(path.join(ROOT, 'dist/guard.cjs'))) throw new Error('build first: npm run build');
 });
 
 function tmpHome(t: { teardown(fn: () => void): void }): string {

@@ -70,7 +70,7 @@ export { OFFLINE_MODEL } from '../../src/demo/offline-claude.js';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The real Claude Code, installed as a pinned devDependency. */
 export const CLAUDE_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'claude');
-/** guard's entry point: it loads the bundle dist/guard.js (npm run build; tap's `before` runs it). */
+/** guard's entry point: it loads the bundle dist/guard.cjs (npm run build; tap's `before` runs it). */
 export const GUARD_BIN = join(REPO_ROOT, 'bin', 'guard.js');
 /** Any string works as a key against the stand-in; Claude remembers approval by its last 20 characters. */
 export const TEST_API_KEY = 'sk-ant-standin-test-key-000000000000000000000000';

@@ -1,5 +1,6 @@
-// A tiny OTLP/HTTP JSON collector for tests: Claude Code POSTs its logs and metrics here and the
-// test reads the events back as flat objects. Independent of guard's own receiver on purpose, so
+// A tiny OTLP/HTTP collector for tests: Claude Code POSTs its logs and metrics here and the
+// test reads the events of JSON bodies back as flat objects (protobuf bodies are kept as they
+// came, with their content type). Independent of guard's own receiver on purpose, so
 // a test can check guard's figures against what Claude really sent.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ export interface OtlpCapture {
   /** http://127.0.0.1:PORT, for OTEL_EXPORTER_OTLP_ENDPOINT. */
   url: string;
   /** Every body POSTed, with its path and whether the token matched. */
-  posts: Array<{ path: string; authorized: boolean; body: unknown }>;
+  posts: Array<{ path: string; authorized: boolean; contentType: string; body: unknown }>;
   /** The log events, in arrival order (authorized posts only). */
   events(name?: string): CapturedEvent[];
   close(): Promise<void>;
@@ -58,7 +59,7 @@ export async function startOtlpCapture(header: string, token: string): Promise<O
       const authorized = req.headers[header.toLowerCase()] === token;
       let body: unknown = null;
       try { body = JSON.parse(Buffer.concat(parts).toString('utf8')); } catch { /* kept as null */ }
-      posts.push({ path: new URL(req.url ?? '/', 'http://x').pathname, authorized, body });
+      posts.push({ path: new URL(req.url ?? '/', 'http://x').pathname, authorized, contentType: req.headers['content-type'] ?? '', body });
       res.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
       res.end('{}');
     });

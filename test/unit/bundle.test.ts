@@ -1,53 +1,56 @@
 // What `guard claude` loads before it spawns Claude (start-up, issue 10), read from the build
-// (dist/, made by tap's `before`: scripts/build.ts): dist/guard.js and whatever it imports
-// statically, as Node loads them before guard's first line runs. Those few files hold the run's
-// first half (src/cli/commands/run.ts: options, config, the agent's connection, the launch) and
-// none of the second (the recording, the agent run's wiring, the supervisor, the display, the
-// decoders), which load with import() from dist/chunks/ once Claude runs. And no file of the CLI
-// bundle ES-imports node:http (see src/lib/lazy-builtin.ts: on Node 22 that alone costs ~40 ms).
+// (dist/, made by tap's `before`: scripts/build.ts): bin/guard.js, CommonJS, and the one CommonJS
+// file it requires, dist/guard.cjs. That file holds the run's first half (src/cli/commands/run.ts:
+// options, config, the agent's connection, the launch) and none of the second (the recording, the
+// agent run's wiring, the supervisor, the display, the decoders), which load with import() from
+// dist/chunks/ once Claude runs; so do the modules the first part calls on demand (the protobuf
+// codec, the config store, the other agents' adapters). And no file of the CLI bundle ES-imports
+// or requires node:http at its start (see src/lib/lazy-builtin.ts: on Node 22 that alone costs ~40 ms).
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const DIST = join(import.meta.dirname, '..', '..', 'dist');
-/** guard.js and its 5 chunks today; one build with code splitting made 15. */
-const MAX_FILES_BEFORE_SPAWN = 6;
+const ROOT = join(import.meta.dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const FIRST = join(DIST, 'guard.cjs');
+const first = readFileSync(FIRST, 'utf8');
+const chunks = readdirSync(join(DIST, 'chunks')).map((f) => join(DIST, 'chunks', f));
+const everything = chunks.map((f) => readFileSync(f, 'utf8')).join('\n');
 
-/** The file and every file it imports statically (import … from, export … from, bare import). */
-function staticClosure(entry: string): Map<string, string> {
-  const seen = new Map<string, string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    const text = readFileSync(file, 'utf8');
-    seen.set(file, text);
-    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) {
-      visit(normalize(join(dirname(file), (m[1] ?? m[2])!)));
-    }
-  };
-  visit(entry);
-  return seen;
-}
-
-const closure = staticClosure(join(DIST, 'guard.js'));
-const before = [...closure.values()].join('\n');
-const all = [join(DIST, 'guard.js'), ...readdirSync(join(DIST, 'chunks')).map((f) => join(DIST, 'chunks', f))];
-const everything = all.map((f) => readFileSync(f, 'utf8')).join('\n');
+t.test('bin/guard.js and the first part are CommonJS: no ES module loader set up before the spawn', async (t) => {
+  t.same(JSON.parse(readFileSync(join(ROOT, 'bin', 'package.json'), 'utf8')), { type: 'commonjs' }, 'bin/package.json makes bin/guard.js CommonJS');
+  const bin = readFileSync(join(ROOT, 'bin', 'guard.js'), 'utf8');
+  t.match(bin, "require('../dist/guard.cjs')", 'bin/guard.js requires the first part');
+  t.notMatch(bin, /^\s*import\s/m, 'and imports nothing');
+  t.notMatch(first, /^(?:import|export)\s/m, 'dist/guard.cjs has no ES import or export');
+  t.notMatch(first, /require\("\.\.?\//, 'nor requires another file of the build: it is the whole first part');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  for (const f of ['bin/guard.js', 'bin/package.json', 'dist/guard.cjs']) t.ok(pkg.files.includes(f), `package.json files ships ${f}`);
+});
 
 t.test('before the spawn guard loads the run\'s first half only', async (t) => {
-  // guard.js and the chunks it shares with what it loads on demand and calls itself (the codec,
-  // the config store, the other agents' adapters, esbuild's helpers): Node resolves, reads and
-  // links each file on its own, ~1.5 ms apiece here (scripts/build.ts).
-  t.ok(closure.size <= MAX_FILES_BEFORE_SPAWN, `${closure.size} files before the spawn (at most ${MAX_FILES_BEFORE_SPAWN}): ${[...closure.keys()].map((f) => f.slice(DIST.length + 1)).join(', ')}`);
-  t.match(before, 'import("./chunks/cli-commands-run-session.js")', 'the second half is an import() away');
-  for (const first of ['function connectAgent', 'function launchProgram', 'function parseRunArgs', 'function startReceiver']) {
-    t.match(before, first, `${first}: loaded before the spawn`);
+  t.match(first, 'import("./chunks/cli-commands-run-session.js")', 'the second half is an import() away');
+  for (const name of ['function connectAgent', 'function launchProgram', 'function parseRunArgs', 'function startReceiver']) {
+    t.match(first, name, `${name}: loaded before the spawn`);
   }
-  for (const second of ['function startAgentRun', 'var CheckpointController', 'function runSupervised', 'var PaneUi', 'function startRunRecording', 'function decodeProtobufLogs']) {
-    t.notMatch(before, second, `${second}: not loaded before the spawn`);
-    t.match(everything, second, `${second}: in a chunk loaded later (so the check above means something)`);
+  const later = ['function startAgentRun', 'var CheckpointController', 'function runSupervised', 'var PaneUi', 'function startRunRecording',
+    'function decodeProtobufLogs', 'function loadConfig(', 'var codexAdapter', 'function createGeminiAdapter'];
+  for (const name of later) {
+    t.notMatch(first, name, `${name}: not loaded before the spawn`);
+    t.match(everything, name, `${name}: in a chunk loaded later (so the check above means something)`);
   }
 });
 
-t.test('no file of the CLI bundle ES-imports node:http', async (t) => {
-  for (const f of all) t.notMatch(readFileSync(f, 'utf8'), /from\s*"node:http"|import\s*"node:http"/, f.slice(DIST.length + 1));
+t.test('every import() of the first part names a file of the build', async (t) => {
+  const targets = [...first.matchAll(/import\("(\.[^"]+)"\)/g)].map((m) => m[1]!);
+  t.ok(targets.length >= 10, `the subcommands and the on-demand modules: ${targets.join(', ')}`);
+  for (const target of targets) t.ok(existsSync(join(DIST, target)), `${target} exists`);
+  for (const lazy of ['./chunks/telemetry-codec.js', './chunks/config-store.js', './chunks/agents-codex-adapter.js', './chunks/agents-gemini-adapter.js']) {
+    t.ok(targets.includes(lazy), `${lazy}: loaded on demand`);
+  }
+});
+
+t.test('no file of the CLI bundle loads node:http at its start', async (t) => {
+  t.notMatch(first, /require\("node:http"\)|require\("http"\)/, 'guard.cjs');
+  for (const f of chunks) t.notMatch(readFileSync(f, 'utf8'), /from\s*"node:http"|import\s*"node:http"/, f.slice(DIST.length + 1));
 });

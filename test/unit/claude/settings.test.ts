@@ -150,7 +150,7 @@ t.test('default relay paths point at the bundled relays in dist/relay', async (t
   t.match(p.hookRelay, /[/\\]dist[/\\]relay[/\\]hook-relay\.cjs$/);
   t.match(p.statusLineRelay, /[/\\]dist[/\\]relay[/\\]statusline-relay\.cjs$/);
   t.equal(p.node, process.execPath);
-  const installed = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/guard.js');
+  const installed = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/guard.cjs');
   t.equal(installed.hookRelay, '/opt/lib/node_modules/agent-guard/dist/relay/hook-relay.cjs', 'next to the CLI bundle when installed');
   const chunk = defaultRelayPaths('file:///opt/lib/node_modules/agent-guard/dist/chunks/chunk-ABC123.js');
   t.equal(chunk.statusLineRelay, '/opt/lib/node_modules/agent-guard/dist/relay/statusline-relay.cjs', 'also from a chunk of the bundle');
