@@ -327,6 +327,10 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
       void answer.then((a) => { if (a.leftover.length > 0) takeInput(a.leftover); });
     }
   }
+  // SIGTSTP from outside (`kill -TSTP`, a job-control tool): stopped as it is, guard would leave
+  // the user's terminal raw, on its alternate screen, with the program still running behind it.
+  // guard stops the way Ctrl-Z stops it: the program first, the terminal put back, then itself.
+  if (io.stdinIsTTY) subs.add(io.onSignal('SIGTSTP', () => suspendWithProgram()));
   // Ctrl-Z for a program that suspends itself: guard goes with it (./suspend.ts).
   const ttyName = pty.ttyName;
   const suspendWatch = o.selfSuspend && io.stdinIsTTY && ttyName !== undefined

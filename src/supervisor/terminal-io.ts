@@ -49,6 +49,13 @@ export function processTerminal(): TerminalIo {
     onProcessExit: (fn) => { process.on('exit', fn); return { dispose: () => { process.off('exit', fn); } }; },
     onUncaught: (fn) => { process.on('uncaughtException', fn); return { dispose: () => { process.off('uncaughtException', fn); } }; },
     stderr: (t) => { try { writeSync(2, t); } catch { /* nowhere to say it */ } },
-    suspend: () => { try { process.kill(process.pid, 'SIGTSTP'); } catch { /* cannot stop: carry on */ } },
+    suspend: () => {
+      // guard's own SIGTSTP handler (an external `kill -TSTP`, supervise.ts) is set aside, so that
+      // this one takes the default action: stop here, until SIGCONT.
+      const own = process.listeners('SIGTSTP');
+      process.removeAllListeners('SIGTSTP');
+      try { process.kill(process.pid, 'SIGTSTP'); } catch { /* cannot stop: carry on */ }
+      for (const fn of own) process.on('SIGTSTP', fn as NodeJS.SignalsListener);
+    },
   };
 }

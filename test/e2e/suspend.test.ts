@@ -8,6 +8,9 @@
 //   (Codex 0.171.0 and Gemini CLI 0.61.0 too: their screen and their prompt box take keys again);
 // - with no job control (guard is the terminal's first program, as a terminal's "command"
 //   setting runs it): nobody can stop guard, so Claude is continued at once and answers again.
+// And a SIGTSTP sent to guard from outside (`kill -TSTP`): it used to stop guard as it was, the
+// terminal left raw on guard's alternate screen and the program running; now guard stops the way
+// Ctrl-Z stops it (tried on `cat`: the signal's path is the same for every program).
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
@@ -143,6 +146,41 @@ t.test('from a shell: Gemini CLI 0.61.0 and guard stop on its second Ctrl-Z and 
   run.term.write('typed after fg');
   await run.term.waitFor((s) => paneRows(s).some((r) => r.includes('> typed after fg')), 10_000);
   t.pass('Gemini\'s prompt box takes keys again');
+});
+
+t.test('from a shell: `kill -TSTP` of guard puts the terminal back and stops its program; `fg` brings both back', async (t) => {
+  const env = await makeClaudeEnv({ apiUrl: 'http://127.0.0.1:9' });
+  const run = await shell(t, env.env, env.cwd, () => env.cleanup());
+  const { term } = run;
+  term.write(`'${process.execPath}' '${GUARD_BIN}' cat\r`);
+  await term.waitFor((s) => FOOTER_RE.test(s), 20_000);
+  await until(() => term.term.buffer.active.type === 'alternate', 5_000, "guard's alternate screen");
+  const guardPid = await until(() => children(run.term.proc.pid).find((pid) => procState(pid) !== null), 5_000, "guard's pid, the shell's child");
+  run.guardPid = guardPid;
+  const catPid = await until(() => children(guardPid).find((pid) => procState(pid) !== null), 5_000, 'cat, guard\'s child');
+  process.kill(guardPid, 'SIGTSTP');
+  const away = await term.waitFor((s) => s.includes('Stopped') && atShellPrompt(term), 10_000);
+  t.match(away, 'guard: cat is suspended, with guard. Run `fg` to bring them back.', 'guard says what happened and how to come back');
+  t.equal(term.term.buffer.active.type, 'normal', 'the terminal is off guard\'s alternate screen');
+  t.equal(term.term.modes.mouseTrackingMode, 'none', 'and reports no mouse');
+  t.equal(procState(guardPid), 'T', 'guard is stopped');
+  t.equal(procState(catPid), 'T', 'so is its program: nothing runs behind the shell\'s back');
+  term.write('echo typed-at-the-shell\r');
+  await term.waitFor(/\ntyped-at-the-shell\n/, 5_000);
+  t.pass('the shell reads lines again: the terminal is not raw');
+
+  term.write('fg\r');
+  await term.waitFor((s) => FOOTER_RE.test(s), 20_000);
+  t.equal(term.term.buffer.active.type, 'alternate', 'after `fg`, guard\'s screen is back');
+  await until(() => procState(catPid) !== 'T', 5_000, 'cat to run again');
+  term.write('hello again\r');
+  await term.waitFor(/hello again\s*\n\s*hello again/, 5_000);
+  t.pass('cat echoes what is typed after `fg`');
+  term.write('\x04');
+  await term.waitFor(() => atShellPrompt(term), 10_000);
+  term.write('echo "status=$?"\r');
+  await term.waitFor('status=0', 5_000);
+  t.pass('guard ended with cat\'s status, back at the shell');
 });
 
 t.test('without job control: Ctrl-Z leaves Claude answering, not waiting for a `fg` nobody can type', async (t) => {
