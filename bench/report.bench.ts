@@ -7,7 +7,7 @@
 // - as a command: `node bin/guard.js report` end to end, against `node -e 0` (Node's own start):
 //   cold (no row cache: every log parsed) and warm (the rows cached by the previous run, as for
 //   every report after the first; each log is then only stat'ed).
-// Figures only: no assertions. Needs `npx tsc -p tsconfig.json`. Run alone: `npm run bench -- report`.
+// Figures only: no assertions. Needs the build (`npm run bench` makes it). Run alone: `npm run bench -- report`.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

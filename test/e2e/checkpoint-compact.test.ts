@@ -4,7 +4,7 @@
 // toward the auto-compact point (167,000); at the next idle moment past the threshold guard types
 // `/compact <instructions>`, Claude makes its compaction call (a manual one), and the context
 // starts small again, all before any main request reaches the point. Proven on the screen, in the
-// stand-in's records and in guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
+// stand-in's records and in guard's session log.
 import t from 'tap';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';
 import { startClaudeSession } from '../helpers/claude-session.js';

@@ -3,7 +3,7 @@
 // checkpoint prompt with words instead of a Write (`refuseWrites`). guard finds no note after
 // Claude's turn, falls back to `/compact`, and the context drops all the same, before any main
 // request reaches the auto-compact point. Proven in the stand-in's records, on the screen and in
-// guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
+// guard's session log.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';

@@ -5,7 +5,6 @@
 // clears the context and resumes from the note, before any main request reaches the point.
 // Proven on the screen (the footer's phases, the replies), the stand-in's records (every request
 // Claude sent) and guard's session log (`guard log --json latest`, read before cleanup).
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,7 +7,6 @@
 //    with the full context, which still fits: note, /clear, resume, with no compaction at all.
 // 2. A manual /compact the user types while guard is armed still runs (guard never holds `manual`).
 // Proven on the screen (the footer), the stand-in's records and `guard log --json latest`.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { NOTE_RE, answeredToolCalls } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';

@@ -7,7 +7,7 @@
 // - Skip this one: the threshold is crossed while the user has unsent text, so guard arms and
 //   waits; Ctrl-G s drops that checkpoint: nothing happens for this fill-up, even at idle moments.
 // Proven on the screen (prompt box, footer), the stand-in's records and guard's session log
-// (`guard log --json latest`). Needs a fresh `npx tsc -p tsconfig.json`.
+// (`guard log --json latest`).
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';

@@ -4,7 +4,6 @@
 // ("prompt is too long"), Claude compacts on its own (trigger auto) and goes on. guard must record
 // and show that as a miss. This is also the negative control of the other checkpoint tests: the
 // setup they use does produce Claude's own compaction when guard does not get there first.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { AUTO_COMPACT_200K, answeredTurn, debugRequests, guardLogLatest, watchFooter, type LogLine } from '../helpers/checkpoint.js';

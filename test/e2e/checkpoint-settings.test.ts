@@ -2,7 +2,7 @@
 // `bin/guard.js claude --settings <file>` against the stand-in API. guard adds its hooks through
 // `--settings` too; it must merge with the user's, not replace them. The user's Stop and
 // UserPromptSubmit hooks append lines to a file; after each turn the file has them, AND guard still
-// sees Claude idle (its footer) and still checkpoints. Needs a fresh `npx tsc -p tsconfig.json`.
+// sees Claude idle (its footer) and still checkpoints.
 import t from 'tap';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,6 @@
 // waits until the result has reached the main conversation (Claude's <task-notification> turn and
 // its Stop), then hands over, and the note request carries that result. The user's own Stop hook
 // (merged with guard's) keeps what Claude sent, so the test also checks the fact guard relies on.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

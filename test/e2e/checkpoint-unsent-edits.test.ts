@@ -5,7 +5,6 @@
 // - Ctrl-R opens Claude's history search over the prompt: typed keys go to the search.
 // With "checkpoint now" pressed over each, guard types nothing; the user's text, when sent,
 // reaches the API exactly as typed, and the checkpoint follows at the next idle moment.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { promptBoxRows, unsentSession, type UnsentCase } from '../helpers/checkpoint.js';
 

@@ -4,7 +4,7 @@
 // checkpoint prompt after the user's first line, and /clear then lost it). With "checkpoint now"
 // pressed over each, guard types nothing while the text sits there; the user's text, when sent,
 // reaches the API exactly as typed, and the checkpoint follows at the next idle moment. Proven on
-// the screen, the stand-in's records and guard's log. Needs a fresh `npx tsc -p tsconfig.json`.
+// the screen, the stand-in's records and guard's log.
 import t from 'tap';
 import { promptBoxRows, unsentSession, type UnsentCase } from '../helpers/checkpoint.js';
 

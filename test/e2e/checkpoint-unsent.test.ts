@@ -4,7 +4,7 @@
 // while the text sits in Claude's prompt box (it would be mixed into the user's words); when the
 // user sends it, it reaches the API exactly as typed, and the checkpoint follows at the next idle
 // moment after that turn. Proven on the screen (the prompt box, the footer), the stand-in's
-// records and guard's session log. Needs a fresh `npx tsc -p tsconfig.json`.
+// records and guard's session log.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { promptInput, submit, waitForIdle, OFFLINE_MODEL } from '../helpers/claude-env.js';

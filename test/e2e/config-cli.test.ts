@@ -1,7 +1,7 @@
 // `guard config …` as a user types it: bin/guard.js with GUARD_HOME set to a temporary folder.
 // Values are checked against the schema, refused ones change nothing and name the key, what it
 // allows and the bad value; the file is private; a run reads it (and a bad file stops the run
-// before the program starts, with the same kind of message). Needs a fresh `npx tsc -p tsconfig.json`.
+// before the program starts, with the same kind of message).
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';

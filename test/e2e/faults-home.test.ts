@@ -1,5 +1,5 @@
 // GUARD_HOME read-only, or its disk full in the middle of a run, with the real Claude Code under
-// bin/guard.js (needs a fresh `npx tsc -p tsconfig.json`). GUARD_HOME is a small tmpfs: mounting
+// bin/guard.js. GUARD_HOME is a small tmpfs: mounting
 // one needs root (CI runs as root); without it these tests are skipped, and the unit tests in
 // test/unit/supervisor/supervise-faults.test.ts cover the same paths with an injected failing writer.
 import t, { type Test } from 'tap';

@@ -1,5 +1,5 @@
 // guard killed with SIGKILL, and Claude's telemetry turned off (as managed settings would): end
-// to end with the real Claude Code under bin/guard.js (needs a fresh `npx tsc -p tsconfig.json`).
+// to end with the real Claude Code under bin/guard.js.
 // Every process started here is ended here (the session's dispose()).
 import t from 'tap';
 import * as fs from 'node:fs';

@@ -1,5 +1,5 @@
-// A program that crashes, exits at once, or is not there, under bin/guard.js (needs a fresh
-// `npx tsc -p tsconfig.json`): a clear message and the program's status.
+// A program that crashes, exits at once, or is not there, under bin/guard.js: a clear message and
+// the program's status.
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -3,7 +3,7 @@
 // @xterm/headless rebuilds, as the user's terminal would), and everything asserted is what a
 // user would see there — Claude's prompt box above guard's footer, the footer's context figure
 // against the stand-in's own records, `guard ls --json`, mouse and resize behaviour, the
-// terminal's modes after exit. Needs a fresh `npx tsc -p tsconfig.json`.
+// terminal's modes after exit.
 //
 // One guard session carries the subtests in order (each Claude start costs ~3 s of a 2-core
 // machine), plus one bare Claude for the start-time comparison and the exit status, one guard

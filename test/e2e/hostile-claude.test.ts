@@ -3,7 +3,6 @@
 // every local user can read) that is gone after the run; and a `claude -p` that Claude itself
 // starts from its shell tool (it inherits guard's telemetry variables and reports to guard's
 // receiver) neither moves the footer nor takes over `guard ls`, and is logged as a side thread.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

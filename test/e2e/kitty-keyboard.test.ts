@@ -7,7 +7,6 @@
 // and not as a plain Enter that would send a half-written prompt. guard reads the key reports:
 // with "checkpoint now" pressed (Ctrl-G as a key report) over two unsent lines it types nothing;
 // the text, when sent, reaches the API exactly as typed; the flags come off at exit.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { startClaudeSession } from '../helpers/claude-session.js';
 import { checkpointPhases, debugRequests, exitClaude, guardLogLatest, promptBoxRows, unsentCase, watchFooter } from '../helpers/checkpoint.js';

@@ -1,5 +1,5 @@
-// `guard ls --json` and `guard log` end to end through bin/guard.js (needs `npx tsc -p tsconfig.json`
-// first), against a temporary GUARD_HOME seeded by guard's own SessionLog and live registry.
+// `guard ls --json` and `guard log` end to end through bin/guard.js (on the build tap's `before`
+// makes), against a temporary GUARD_HOME seeded by guard's own SessionLog and live registry.
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

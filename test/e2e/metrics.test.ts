@@ -4,7 +4,7 @@
 // in use, window, auto-compact point, cost) equal what `guard ls --json` shows at the same moment
 // and the stand-in's own record of the request; after guard checkpoints with /compact, the
 // checkpoint and compaction counters equal guard's session log; guard's health counters stay at
-// 0; and once guard exits nothing listens on the port. Needs a fresh `npx tsc -p tsconfig.json`.
+// 0; and once guard exits nothing listens on the port.
 import t from 'tap';
 import { request } from 'node:http';
 import { createServer } from 'node:net';

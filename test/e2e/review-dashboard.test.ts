@@ -2,8 +2,7 @@
 // against the stand-in API, and `bin/guard.js dashboard` on the same GUARD_HOME, opened in
 // Debian's headless Chromium (playwright-core). The page shows the running session's card; after
 // a padded turn its context changes on the page without a reload (server-sent events); when
-// Claude exits the card goes and the history lists the session. Needs a fresh
-// `npx tsc -p tsconfig.json`.
+// Claude exits the card goes and the history lists the session.
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { formatTokens } from '../../src/lib/text.js';

@@ -5,7 +5,6 @@
 // test reads the DOM: the chart is drawn, the auto-compact line and the labelled markers sit on
 // the right turn, the turn table and the skipped-lines note are there, dark mode changes colours.
 // A screenshot of each mode goes to the temp folder (paths in the test output).
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

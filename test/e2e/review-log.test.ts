@@ -5,7 +5,7 @@
 // pty, 110 columns, colour): the blessed-contrib chart with the checkpoint's key on the turn
 // where it happened, every turn in the table, the checkpoint row right after that turn, and
 // totals equal to the sums of the records `guard log --json latest` prints (which follow
-// PRODUCT.md's contract). Needs a fresh `npx tsc -p tsconfig.json`.
+// PRODUCT.md's contract).
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { NOTE_RE } from '../../src/demo/standin-script.js';

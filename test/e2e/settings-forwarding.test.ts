@@ -5,7 +5,7 @@
 // transport variable from a project's own files (so the decoy in .claude/settings.local.json loses
 // too). Under guard the user's data still reaches their collector, with their header, never
 // guard's token; and guard's own footer keeps up although the file asks Claude for a 60 s export
-// interval (guard keeps its own in force). Needs a fresh `npx tsc -p tsconfig.json`.
+// interval (guard keeps its own in force).
 import t from 'tap';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

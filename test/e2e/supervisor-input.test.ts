@@ -1,7 +1,6 @@
 // guard <program> end to end, the input side (mouse, terminal queries, the prefix key):
 // bin/guard.js runs in the test terminal (a real pty, its screen rebuilt by @xterm/headless),
 // and the tests look at what the program received.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 

@@ -1,6 +1,6 @@
 // Scroll back for a program on the main screen, the title, paste and focus reports, what a
 // main-screen program leaves behind, and the fall-back to pass-through when guard's own display
-// fails. Needs a fresh `npx tsc -p tsconfig.json` for bin/guard.js.
+// fails.
 import t from 'tap';
 import { startTerminal } from '../helpers/terminal.js';
 import { runSupervised } from '../../src/supervisor/supervise.js';

@@ -1,6 +1,5 @@
 // guard <program> end to end: bin/guard.js runs in the test terminal (a real pty, its screen
 // rebuilt by @xterm/headless), and the tests look at that screen, its modes and the exit status.
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -3,7 +3,6 @@
 // header, in http/json, then in http/protobuf): under guard their data keeps flowing — Claude's own
 // api_request events and metrics reach the collector with the user's header and never guard's
 // token — while guard's footer still follows the context (with protobuf, through guard's codec).
-// Needs a fresh `npx tsc -p tsconfig.json`.
 import t from 'tap';
 import { formatTokens } from '../../src/lib/text.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
