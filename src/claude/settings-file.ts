@@ -28,7 +28,6 @@ export interface SettingsFileOptions {
   onExit?: (fn: () => void) => () => void;
 }
 
-
 /** Writes `settings` to a new private file. Throws SettingsError naming the folder when it cannot. */
 export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOptions = {}): SettingsFile {
   const parent = opts.tmpDir ?? os.tmpdir();

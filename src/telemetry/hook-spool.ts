@@ -65,7 +65,6 @@ export function hookSpoolCommand(dir: string, event: string): string {
   return `f=${shellQuote(path.join(dir, event))}-$$; { cat >"$f.part" && mv -f "$f.part" "$f.json"; } 2>/dev/null || cat >/dev/null; exit 0`;
 }
 
-
 /**
  * Makes the folder and watches it. Throws when either cannot be done (no temporary folder, no
  * inotify watch left): the caller then gives Claude the relay instead.
