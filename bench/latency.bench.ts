@@ -117,7 +117,7 @@ export default async function latencyBench(): Promise<void> {
     if (tmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
     rmSync(dir, { recursive: true, force: true });
   }
-  const [bare = [], guard = []] = results;
+  const [bare = [], guard = [], relay = []] = results;
   const line = (name: string, xs: number[]): string => {
     const added = name === 'bare pty' ? '' : `   adds p50 ${(pct(xs, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${(pct(xs, 99) - pct(bare, 99)).toFixed(2)} ms`;
     return `${name.padEnd(10)} p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms${added}`;
@@ -125,7 +125,6 @@ export default async function latencyBench(): Promise<void> {
   process.stdout.write(`keystroke → echo, ${SAMPLES} keys each (after ${WARMUP} unmeasured), ${GAP_MS} ms apart, all in turns\n`);
   for (const [i, name] of names.entries()) process.stdout.write(`${line(name, results[i] ?? [])}\n`);
   if (!tmux) process.stdout.write('tmux       skipped: tmux not installed (apt-get install tmux)\n');
-  const relay = results[2] ?? [];
   process.stdout.write(`guard over the node relay: p50 ${(pct(guard, 50) - pct(relay, 50)).toFixed(2)} ms, p99 ${(pct(guard, 99) - pct(relay, 99)).toFixed(2)} ms (guard's own work, beyond what any Node.js program in its place adds)\n`);
   const addedP99 = pct(guard, 99) - pct(bare, 99);
   process.stdout.write(`added by guard: p50 ${(pct(guard, 50) - pct(bare, 50)).toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P99_MS} ms on a quiet machine${addedP99 <= TARGET_ADDED_P99_MS ? ', met' : ', MISSED'})\n`);
