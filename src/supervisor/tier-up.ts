@@ -1,0 +1,73 @@
+// How soon V8 compiles guard's own code with its optimizing compilers, while guard runs a
+// program. Input: the V8 version of the Node.js running guard (process.versions.v8). Output: V8
+// flags, set once by run-session.ts before the program is taken over (slowTierUp), through
+// node:v8's setFlagsFromString. Nothing else in guard reads or sets V8 flags.
+//
+// Why (issue 11, the keystroke's p99): V8 optimizes a function once it has run enough of its
+// bytecode, on a background thread. guard's per-keystroke code (stdin, the router, the writer,
+// xterm's parser on a few bytes, the frame, Node's stream internals) runs a little per key, so
+// under V8's default thresholds its functions became hot one by one all through the first
+// thousand keys: 25 optimizing compiles in a 640-key run (--log-code), each 1.5-3 ms of a
+// background thread. On a 2-core machine that thread took the CPU from guard's main thread in the
+// middle of a key (perf sched: 12 of the 27 keys slower than 1.5 ms in a 1,000-key run; guard's
+// main thread runnable but waiting 1.5-3 ms behind its own compiler). Raising the thresholds
+// TIER_UP_FACTOR times leaves code that runs only per keystroke in V8's baseline tier (the
+// interpreter's and Sparkplug's, compiled on the main thread in microseconds), while code that
+// really works hard (a flood of output: megabytes through the parser) still crosses them within
+// its first megabyte or so. Measured in the latency bench's set-up, 1,000 keys, in turns: guard's
+// p99 went from 2.44-3.39 ms to 1.22-1.34 ms (bare pty 0.40-0.53), keys over 2 ms from 15-18 to
+// 3-5; p50 +0.05 ms. Throughput of a 32 MiB flood: 0.51 s against 0.48 s (best of 5), CPU per
+// MiB unchanged (18.1 against 18.4 ms/MiB).
+//
+// V8's flags differ between versions, and an unknown one is not ignored: V8 prints "Error:
+// unrecognized flag" on standard error, which is the user's terminal. So flags are set only for
+// the V8 versions they were checked against (`node --v8-options` of Node 20.20, 21.7, 22.12,
+// 23.11, 24.11 and 25.9); on any other, V8's defaults stay.
+import { lazyBuiltin } from '../lib/lazy-builtin.js';
+
+/**
+ * How many times V8's default thresholds guard's code must run before the optimizing compilers
+ * take it. 16 moved the latency bench's p99 about as far as 64 in one pair of runs, 64 further
+ * in the next (1.30/1.65 against 1.22/1.34 ms): more keeps more of the per-key code out of the
+ * compilers for longer. The trade-off: a function that is busy but not flood-busy (decoding
+ * telemetry, a footer's text) stays in the baseline tier, ~2-3x slower, on work that takes
+ * microseconds per event.
+ */
+export const TIER_UP_FACTOR = 64;
+
+/** V8 11.3's (Node 20's) per-function budget of bytecode bytes before a tick; ticks then lead to TurboFan. */
+const V8_11_3_INTERRUPT_BUDGET = 67_584;
+/** V8 11.4 and later (Node 21 to 25) count calls instead: V8's defaults for its two optimizing tiers. */
+const INVOCATIONS_FOR_TURBOFAN = 3000;
+const INVOCATIONS_FOR_MAGLEV = 400;
+/** The newest V8 major these flags were checked against (Node 25.9's V8 14.1). */
+const NEWEST_CHECKED_V8_MAJOR = 14;
+
+/**
+ * The V8 flags that raise the tier-up thresholds TIER_UP_FACTOR times for this V8 version
+ * ("11.3.244.8-node.38"), or none when the version is not one they were checked against.
+ */
+export function tierUpFlags(v8Version: string): string[] {
+  const m = /^(\d+)\.(\d+)\./.exec(v8Version);
+  if (!m) return [];
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  // Node 20 is all V8 11.3; the invocation counts replaced the interrupt budget by 11.8 (Node 21).
+  if (major === 11 && minor === 3) return [`--interrupt-budget=${V8_11_3_INTERRUPT_BUDGET * TIER_UP_FACTOR}`];
+  if ((major === 11 && minor >= 8) || (major >= 12 && major <= NEWEST_CHECKED_V8_MAJOR)) {
+    return [
+      `--invocation-count-for-turbofan=${INVOCATIONS_FOR_TURBOFAN * TIER_UP_FACTOR}`,
+      `--invocation-count-for-maglev=${INVOCATIONS_FOR_MAGLEV * TIER_UP_FACTOR}`,
+    ];
+  }
+  return [];
+}
+
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
+
+/** Sets tierUpFlags for the running V8 (process-wide, for the rest of guard's life); returns what it set. */
+export function slowTierUp(v8Version: string = process.versions.v8, setFlags: (flags: string) => void = (f) => v8().setFlagsFromString(f)): string[] {
+  const flags = tierUpFlags(v8Version);
+  for (const f of flags) setFlags(f);
+  return flags;
+}
