@@ -27,17 +27,19 @@ import { lazyBuiltin } from '../lib/lazy-builtin.js';
 
 /**
  * How many times V8's default thresholds guard's code must run before the optimizing compilers
- * take it. 16 moved the latency bench's p99 about as far as 64 in one pair of runs, 64 further
- * in the next (1.30/1.65 against 1.22/1.34 ms): more keeps more of the per-key code out of the
- * compilers for longer. The trade-off: a function that is busy but not flood-busy (decoding
- * telemetry, a footer's text) stays in the baseline tier, ~2-3x slower, on work that takes
- * microseconds per event.
+ * take it. p99 in runs of 1,000 keys, the factors in turns: 16x 1.30, 1.65, 2.11, 1.94 ms; 64x
+ * 1.22, 1.34, 1.83, 1.73 ms; 256x 1.38 and 1.65 ms in the two (noisier) runs it was in. A higher
+ * factor keeps more per-key code out of the compilers for longer, but also the display's code
+ * while Claude redraws its screen (10-20 kB a redraw): at 256x a function has to run through ~50
+ * MB of its bytecode first. The trade-off at 64x: a function that is busy but not flood-busy
+ * (decoding telemetry, a footer's text) stays in the baseline tier, ~2-3x slower, on work that
+ * takes microseconds per event.
  */
 export const TIER_UP_FACTOR = 64;
 
 /** V8 11.3's (Node 20's) per-function budget of bytecode bytes before a tick; ticks then lead to TurboFan. */
 const V8_11_3_INTERRUPT_BUDGET = 67_584;
-/** V8 11.4 and later (Node 21 to 25) count calls instead: V8's defaults for its two optimizing tiers. */
+/** V8 11.8 and later (Node 21 to 25) count calls instead: V8's defaults for its two optimizing tiers. */
 const INVOCATIONS_FOR_TURBOFAN = 3000;
 const INVOCATIONS_FOR_MAGLEV = 400;
 /** The newest V8 major these flags were checked against (Node 25.9's V8 14.1). */
