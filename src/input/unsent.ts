@@ -61,7 +61,10 @@ export class UnsentScanner implements KeyScanner {
   /** Takes one write of the user's bytes; `now` orders Esc presses (ms). */
   feed(data: string, now: number): ScanResult {
     const res: ScanResult = { keys: false, submitted: false };
-    for (const t of this.tokens.feed(data)) {
+    const tokens = this.tokens.feed(data);
+    // Indexed: per keystroke, in V8's baseline tier (src/supervisor/tier-up.ts), for-of makes garbage.
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as (typeof tokens)[number];
       switch (t.kind) {
         case 'mouse':
         case 'focus':
@@ -185,9 +188,11 @@ export class UnsentScanner implements KeyScanner {
 }
 
 function isText(k: string): boolean {
-  // Printable characters only (a whole code point or a run of them from one write).
-  for (const ch of k) {
-    const c = ch.codePointAt(0) ?? 0;
+  // Printable characters only (a whole code point or a run of them from one write). By UTF-16
+  // unit, not code point: every control character is one unit below 0xa0, and a surrogate is
+  // never one; no iterator per key.
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
     if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0)) return false;
   }
   return k.length > 0;

@@ -239,7 +239,11 @@ export class ScreenModel implements Disposable {
     const next = this.modes();
     const prev = this.lastModes;
     let same = true;
-    for (const k of MODE_KEYS) if (next[k] !== prev[k]) { same = false; break; }
+    // Indexed: this runs after every parse, in V8's baseline tier, where for-of makes garbage per key.
+    for (let i = 0; i < MODE_KEYS.length; i++) {
+      const k = MODE_KEYS[i] as keyof ProgramModes;
+      if (next[k] !== prev[k]) { same = false; break; }
+    }
     if (same) return;
     this.lastModes = next;
     this.modesEmitter.fire(next);
