@@ -1,25 +1,25 @@
-// V8's tier-up thresholds for guard's own code (src/supervisor/tier-up.ts): the flags for each V8
-// version they were checked against and none for any other; the running Node takes them without
-// a word on standard error (an unknown flag would print there, on the user's terminal); and with
-// them a function called as often as guard's per-key code is stays out of the optimizing compiler
-// that takes it under V8's defaults (V8's own --trace-opt says which it compiled).
+// V8's tier-up thresholds for guard's own code (src/supervisor/tier-up.ts): the flags for each
+// V8 version they were checked against that has no Maglev on by default, none for any other; the
+// running Node takes them without a word on standard error (an unknown flag would print there, on the user's terminal); and with
+// them a function called as often as guard's per-key code is stays out of TurboFan, which takes
+// it under V8's defaults (V8's own --trace-opt says which it compiled).
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { slowTierUp, tierUpFlags, TIER_UP_FACTOR } from '../../../src/supervisor/tier-up.js';
 
-t.test('the flags for each checked V8 version, none for any other', async (t) => {
+t.test('the flags for each checked V8 version without Maglev by default, none for any other', async (t) => {
   t.same(tierUpFlags('11.3.244.8-node.38'), [`--interrupt-budget=${67_584 * TIER_UP_FACTOR}`], 'Node 20');
-  const counts = [`--invocation-count-for-turbofan=${3000 * TIER_UP_FACTOR}`, `--invocation-count-for-maglev=${400 * TIER_UP_FACTOR}`];
-  for (const v of ['11.8.172.17-node.20', '12.4.254.21-node.21', '12.9.202.28-node.14', '13.6.233.10-node.28', '14.1.146.11-node.25']) {
-    t.same(tierUpFlags(v), counts, v);
+  for (const v of ['11.8.172.17-node.20', '12.4.254.21-node.21']) {
+    t.same(tierUpFlags(v), [`--invocation-count-for-turbofan=${3000 * TIER_UP_FACTOR}`], v);
   }
+  for (const v of ['12.9.202.28-node.14', '13.6.233.10-node.28', '14.1.146.11-node.25']) t.same(tierUpFlags(v), [], `Maglev on by default: V8's own thresholds for ${v}`);
   for (const v of ['10.2.154.26-node.26', '11.0.226.19', '11.7.1', '15.0.1', '', 'v8', '12']) t.same(tierUpFlags(v), [], `none for ${JSON.stringify(v)}`);
 });
 
 t.test('slowTierUp sets each flag for the version it is given', async (t) => {
   const set: string[] = [];
   t.same(slowTierUp('12.4.254.21-node.21', (f) => set.push(f)), set);
-  t.equal(set.length, 2);
+  t.equal(set.length, 1);
   const none: string[] = [];
   t.same(slowTierUp('99.1.1', (f) => none.push(f)), []);
   t.same(none, [], 'nothing set for an unknown V8');
@@ -28,8 +28,8 @@ t.test('slowTierUp sets each flag for the version it is given', async (t) => {
 /**
  * A child Node that optionally sets `flags` first (as slowTierUp does, after V8 has started),
  * then calls a small function 20,000 times with --trace-opt on. Under V8's defaults that is
- * enough for an optimizing tier (TurboFan after ~4,500 calls on Node 20, Maglev after 400 on Node
- * 23 and later); with the thresholds 64x higher it is not (checked on Node 20 to 25).
+ * enough for TurboFan (after ~4,500 calls on Node 20, 3,000 on Node 21 and 22); with the
+ * thresholds 64x higher it is not (checked on Node 20, 21 and 22).
  */
 function hotFunctionRun(flags: string[]): { stderr: string; stdout: string; status: number | null } {
   const script = `
@@ -51,10 +51,10 @@ t.test('the running Node takes the flags silently, and they keep per-key code ou
   t.not(flags.length, 0, `flags for this Node's V8 (${process.versions.v8})`);
   const defaults = hotFunctionRun([]);
   t.equal(defaults.status, 0);
-  t.match(defaults.stdout, /perKey.*(TURBOFAN|MAGLEV)/, 'V8\'s defaults: an optimizing tier takes it');
+  t.match(defaults.stdout, /perKey.*TURBOFAN/, 'V8\'s defaults: TurboFan takes it');
   const slowed = hotFunctionRun(flags);
   t.equal(slowed.status, 0);
   t.equal(slowed.stderr, '', 'nothing on standard error (an unknown flag prints "unrecognized flag")');
   t.match(slowed.stdout, /^done \d+$/m, 'the script ran to its end');
-  t.notMatch(slowed.stdout, /perKey/, 'with the flags: never marked or compiled for an optimizing tier');
+  t.notMatch(slowed.stdout, /perKey/, 'with the flags: never marked or compiled for TurboFan');
 });
