@@ -7,7 +7,10 @@
 // from the Enter to Claude being back at its prompt with the answer on screen (the whole turn,
 // with its Stop hooks). Prints the medians, guard's difference and ratio for each. There is no
 // target in the issues; the figure exists because guard's hooks once added ~200 ms to every turn
-// (src/claude/settings.ts ASYNC_HOOK_EVENTS). Figures only.
+// (src/claude/settings.ts ASYNC_HOOK_EVENTS). Also printed: the CPU time of the process in the
+// pty over the prompts (guard's own, not Claude's, in a guarded session; Claude's in a bare one),
+// per prompt: what guard's screen, telemetry and hooks cost while Claude works, on a machine
+// where the two share the cores. Figures only.
 // Run alone: `npx tsx bench/turn.bench.ts [pairs]`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +20,7 @@ import { OFFLINE_MODEL } from '../src/demo/offline-claude.js';
 import { startTerminal } from '../test/helpers/terminal.js';
 import { isWorking, makeClaudeEnv, submit, waitForIdle } from '../test/helpers/claude-env.js';
 import { median } from './stats.js';
+import { CLOCK_TICKS, cpuTicks } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Session pairs (one bare, one guarded). Each session starts Claude once (~1-2 s) for its prompts. */
@@ -30,16 +34,18 @@ const TURN_TIMEOUT_MS = 20_000;
 const TURN_DONE_RE = /· done \d/g;
 
 interface TurnTiming { requestMs: number; readyMs: number }
+interface Session { turns: TurnTiming[]; cpuMs: number }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function oneSession(api: StandinApi, guarded: boolean): Promise<TurnTiming[]> {
+async function oneSession(api: StandinApi, guarded: boolean): Promise<Session> {
   const env = await makeClaudeEnv({ apiUrl: api.url });
   const cmd = guarded ? env.guardCommand([], ['--model', OFFLINE_MODEL]) : env.claudeCommand(['--model', OFFLINE_MODEL]);
   const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: env.cwd, env: env.env, cols: 110, rows: 32 });
   const out: TurnTiming[] = [];
   try {
     await waitForIdle(term, { timeoutMs: TURN_TIMEOUT_MS });
+    const ticksBefore = cpuTicks(term.proc.pid);
     for (let k = 0; k < PROMPTS; k++) {
       let requestAt = NaN;
       const off = api.onRequest((r) => { if (r.path === '/v1/messages' && Number.isNaN(requestAt)) requestAt = performance.now(); });
@@ -57,7 +63,7 @@ async function oneSession(api: StandinApi, guarded: boolean): Promise<TurnTiming
       out.push({ requestMs: requestAt - t0, readyMs: readyAt - t0 });
       await waitForIdle(term, { timeoutMs: TURN_TIMEOUT_MS });
     }
-    return out;
+    return { turns: out, cpuMs: (1000 * (cpuTicks(term.proc.pid) - ticksBefore)) / CLOCK_TICKS };
   } finally {
     term.kill('SIGTERM');
     await Promise.race([term.exited, sleep(3000)]);
@@ -72,10 +78,15 @@ export default async function turnBench(pairs = DEFAULT_PAIRS): Promise<void> {
   const api = await startStandinApi();
   const bare: TurnTiming[] = [];
   const guard: TurnTiming[] = [];
+  const cpuMs = { bare: 0, guard: 0 };
   try {
     for (let i = 0; i < pairs; i++) {
       const order = i % 2 === 0 ? [false, true] : [true, false];
-      for (const g of order) (g ? guard : bare).push(...await oneSession(api, g));
+      for (const g of order) {
+        const s = await oneSession(api, g);
+        (g ? guard : bare).push(...s.turns);
+        cpuMs[g ? 'guard' : 'bare'] += s.cpuMs;
+      }
     }
   } finally {
     await api.close();
@@ -87,7 +98,8 @@ export default async function turnBench(pairs = DEFAULT_PAIRS): Promise<void> {
   };
   process.stdout.write(`Each prompt, medians of ${bare.length} turns each (${pairs} alternating session pairs of ${PROMPTS} prompts), offline, model ${OFFLINE_MODEL}\n`
     + line('Enter to the request', (x) => x.requestMs)
-    + line('Enter to back at the prompt', (x) => x.readyMs));
+    + line('Enter to back at the prompt', (x) => x.readyMs)
+    + `CPU per prompt: guard's own ${(cpuMs.guard / guard.length).toFixed(1)} ms; Claude's, bare, ${(cpuMs.bare / bare.length).toFixed(1)} ms\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
