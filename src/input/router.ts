@@ -73,7 +73,7 @@ export class InputRouter implements Disposable {
   dispose(): void { this.escTimer?.dispose(); this.escTimer = null; }
 
   private handle(tokens: InputToken[]): void {
-    // Indexed (as in ../input/unsent.ts): per keystroke, in V8's baseline tier, for-of makes garbage.
+    // Indexed (as in ./unsent.ts): per keystroke, in V8's baseline tier, for-of makes garbage.
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as InputToken;
       switch (t.kind) {

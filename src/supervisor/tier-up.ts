@@ -16,8 +16,9 @@
 // really works hard (a flood of output: megabytes through the parser) still crosses them within
 // its first megabyte or so. Measured in the latency bench's set-up, 1,000 keys, in turns: guard's
 // p99 went from 2.44-3.39 ms to 1.22-1.34 ms (bare pty 0.40-0.53), keys over 2 ms from 15-18 to
-// 3-5; p50 +0.05 ms (Node 20.20; on Node 22.12, one run: 2.11 against 3.01 ms). Throughput of a 32 MiB flood: 0.51 s against 0.48 s (best of 5), CPU per
-// MiB unchanged (18.1 against 18.4 ms/MiB).
+// 3-5; p50 +0.05 ms (Node 20.20; on Node 22.12, one run: 2.11 against 3.01 ms). Throughput of a
+// 32 MiB flood: 0.51 s against 0.48 s (best of 5), CPU per MiB unchanged (18.1 against 18.4
+// ms/MiB). guard's CPU per Claude turn went down (bench/turn.bench.ts: 21.7 to 18.3-18.9 ms).
 //
 // V8's flags differ between versions, and an unknown one is not ignored: V8 prints "Error:
 // unrecognized flag" on standard error, which is the user's terminal. So flags are set only for
