@@ -22,7 +22,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * worst (1.4-3.0 ms in four runs the same day). ~2 minutes for the four contenders.
  */
 const SAMPLES = 1000;
-/** Unmeasured keystrokes first, so the JIT has compiled the paths being timed. */
+/** Unmeasured keystrokes first, so the paths being timed have run before (lazy compiles, first-call set-up). */
 const WARMUP = 40;
 /** Between keystrokes, like a fast typist; long enough that frames are never coalesced away. */
 const GAP_MS = 25;

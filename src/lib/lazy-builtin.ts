@@ -23,6 +23,8 @@ export function lazyBuiltin<T>(name: `node:${string}`): () => T {
 export const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 export const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 export const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
+/** node:v8, for the one flag guard sets at run time (src/supervisor/tier-up.ts), after the program's spawn. */
+export const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 /**
  * node:http, always through here, never by an ES `import` (test/unit/architecture.test.ts checks):
  * an ES import builds the module's namespace from every export, and on Node 22 that reads

@@ -27,7 +27,7 @@
 // compile) takes the per-key code first, and raising the thresholds there measured no better at
 // the p99 (four runs on Node 24.11, 1,000 keys each: 1.43-2.07 ms with, 1.49-2.11 without) and
 // 0.12-0.15 ms worse at the p50. There, and on any version not checked, V8's defaults stay.
-import { lazyBuiltin } from '../lib/lazy-builtin.js';
+import { v8 } from '../lib/lazy-builtin.js';
 
 /**
  * How many times V8's default thresholds guard's code must run before the optimizing compilers
@@ -59,8 +59,6 @@ export function tierUpFlags(v8Version: string): string[] {
   if (version === '11.8' || version === '12.4') return [`--invocation-count-for-turbofan=${INVOCATIONS_FOR_TURBOFAN * TIER_UP_FACTOR}`];
   return [];
 }
-
-const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 
 /** Sets tierUpFlags for the running V8 (process-wide, for the rest of guard's life); returns what it set. */
 export function slowTierUp(v8Version: string = process.versions.v8, setFlags: (flags: string) => void = (f) => v8().setFlagsFromString(f)): string[] {
