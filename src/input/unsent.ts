@@ -62,7 +62,7 @@ export class UnsentScanner implements KeyScanner {
   feed(data: string, now: number): ScanResult {
     const res: ScanResult = { keys: false, submitted: false };
     const tokens = this.tokens.feed(data);
-    // Indexed: per keystroke, in V8's baseline tier (src/supervisor/tier-up.ts), for-of makes garbage.
+    // Indexed: per keystroke, in V8's baseline tier (src/supervisor/v8-flags.ts), for-of makes garbage.
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as (typeof tokens)[number];
       switch (t.kind) {

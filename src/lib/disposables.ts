@@ -38,7 +38,7 @@ export function listen<A extends unknown[]>(
  * A tiny typed event: listeners in, fire out. A listener added or removed while an event fires
  * takes effect from the next one. The listeners are an array that `on` and `dispose` replace,
  * never change, so `fire` walks the one it found without a copy or an iterator: it runs several
- * times per keystroke, in code V8 leaves in its baseline tier (src/supervisor/tier-up.ts), where
+ * times per keystroke, in code V8 leaves in its baseline tier (src/supervisor/v8-flags.ts), where
  * each would be garbage per call (copies and iterators like these, here and in the per-key loops,
  * were ~13% of what guard allocated per key: heap sampling on the latency bench, 4.5 MB to 3.9 MB
  * over ~400 keys once they were gone).

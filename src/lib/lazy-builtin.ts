@@ -23,8 +23,10 @@ export function lazyBuiltin<T>(name: `node:${string}`): () => T {
 export const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 export const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 export const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
-/** node:v8, for the one flag guard sets at run time (src/supervisor/tier-up.ts), after the program's spawn. */
+/** node:v8, for the flags guard sets at run time (src/supervisor/v8-flags.ts) and the young generation's fill (src/supervisor/idle-gc.ts). */
 export const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
+/** node:vm, for the context that carries V8's `gc` function (src/supervisor/idle-gc.ts), at the first collection. */
+export const vm = lazyBuiltin<typeof import('node:vm')>('node:vm');
 /**
  * node:http, always through here, never by an ES `import` (test/unit/architecture.test.ts checks):
  * an ES import builds the module's namespace from every export, and on Node 22 that reads

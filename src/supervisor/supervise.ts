@@ -11,6 +11,8 @@
 // display loaded after (loadDisplay): nothing the program writes or the user types is lost meanwhile.
 // A program may also come already spawned (`launched`, ./launch.ts: `guard claude` starts Claude
 // before this module has loaded); it is then taken over as it is, and resized to the pane's layout.
+// While a program runs in a pty, each chunk of input and output is counted for ./idle-gc.ts, which
+// collects V8's young generation when guard has been quiet (not in the middle of a keystroke).
 import { StringDecoder } from 'node:string_decoder';
 import { basename } from 'node:path';
 import { resolveProgram } from './resolve.js';
@@ -26,6 +28,7 @@ import { Disposables, Emitter, type Disposable } from '../lib/disposables.js';
 import { processTerminal, type TerminalIo } from './terminal-io.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { isolatedPart, faultText } from './parts.js';
+import { IdleCollector, v8YoungGeneration, type YoungGeneration } from './idle-gc.js';
 import type { PaneUi } from '../ui/pane-ui.js';
 import { Notices } from '../ui/notices.js';
 import { programFooterSource, type FooterSource } from '../ui/footer-source.js';
@@ -120,6 +123,8 @@ export interface SupervisedOptions {
   io?: TerminalIo;
   clock?: Clock;
   spawn?: SpawnPty;
+  /** V8's young generation, collected in quiet moments (./idle-gc.ts); null: left to V8. Default: the running V8's. */
+  youngGeneration?: YoungGeneration | null;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -251,7 +256,9 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
   let resizedEarly = false;
   let footerChangedEarly = false;
   if (footer && earlyOutput) subs.add(footer.onChange(() => { if (earlyOutput && !ui) footerChangedEarly = true; }));
-  subs.add(pty.onData((d) => { if (earlyOutput) earlyOutput.push(d); else deliverOutput(d); }));
+  const young = o.youngGeneration === undefined ? v8YoungGeneration() : o.youngGeneration;
+  const collector = young ? subs.add(new IdleCollector(clock, young)) : null;
+  subs.add(pty.onData((d) => { collector?.activity(); if (earlyOutput) earlyOutput.push(d); else deliverOutput(d); }));
   const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => { subs.add(pty.onExit(resolve)); });
 
   let ui: PaneUi | null = null;
@@ -337,6 +344,7 @@ async function runPty(o: SupervisedOptions, io: TerminalIo, file: string, cwd: s
     ? subs.add(new SuspendWatch({ clock, lineMode: () => ttyLineMode(ttyName), suspend: () => suspendWithProgram() }))
     : null;
   subs.add(io.onInput((d) => {
+    collector?.activity();
     if (queryInput) { queryInput(d); return; }
     suspendWatch?.typed(d);
     takeInput(d);

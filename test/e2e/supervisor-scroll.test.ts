@@ -6,6 +6,7 @@ import { startTerminal } from '../helpers/terminal.js';
 import { runSupervised } from '../../src/supervisor/supervise.js';
 import { Emitter } from '../../src/lib/disposables.js';
 import type { TerminalIo } from '../../src/supervisor/terminal-io.js';
+import { fakeTerminalIo } from '../helpers/fake-terminal-io.js';
 
 t.test('Shift-PgUp shows the pane\'s history; any key returns to live and reaches the program', async (t) => {
   const src = `
@@ -91,22 +92,7 @@ t.test('a main-screen program leaves its last screen behind on the user\'s termi
 t.test('an error in guard\'s display falls back to pass-through, once, and the program goes on', async (t) => {
   const out: string[] = [];
   const input = new Emitter<Buffer>();
-  const io: TerminalIo = {
-    stdinIsTTY: false,
-    stdoutIsTTY: true,
-    size: () => ({ cols: 40, rows: 10 }),
-    setRawMode: () => {},
-    write: (d) => { out.push(String(d)); },
-    writeSync: (d) => { out.push(d); },
-    onInput: (fn) => input.on(fn),
-    onInputEnd: () => ({ dispose() {} }),
-    pauseInput: () => {},
-    onResize: () => ({ dispose() {} }),
-    onSignal: () => ({ dispose() {} }),
-    onProcessExit: () => ({ dispose() {} }),
-    onUncaught: () => ({ dispose() {} }),
-    stderr: (s) => { out.push(s); }, suspend: () => {},
-  };
+  const io: TerminalIo = fakeTerminalIo(out, { size: () => ({ cols: 40, rows: 10 }), onInput: (fn) => input.on(fn) });
   let calls = 0;
   const changed = new Emitter<void>();
   const footerSource = {

@@ -4,13 +4,11 @@
 // for an agent, the connection made before the spawn; the launched program, if run.ts started it).
 // Output: the program's exit status. Makes the run's notices and its recording (session log,
 // `guard ls` entry), wires the agent run (src/app/agent-run.ts), and supervises the program to
-// its end (src/supervisor/supervise.ts), with V8's tier-up slowed for guard's own code first
-// (src/supervisor/tier-up.ts). The recording's and the agent run's problems go to the
+// its end (src/supervisor/supervise.ts). The recording's and the agent run's problems go to the
 // notices, the footer shows them, and the faults among them are printed once more on standard
 // error after the program ended (no footer may have shown them). A run never fails because guard
 // cannot write its files; the status is the program's.
 import { runSupervised } from '../../supervisor/supervise.js';
-import { slowTierUp } from '../../supervisor/tier-up.js';
 import { GUARD_VERSION } from '../../version.js';
 import { realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
@@ -61,8 +59,6 @@ export function recordFailedSetup(o: { program: string; agent: string; args: str
 
 export async function runSession(plan: SessionPlan): Promise<number> {
   const { env, cwd } = plan;
-  // guard's per-keystroke code stays out of V8's optimizing compilers while the program runs.
-  slowTierUp();
   const notices = new Notices(realClock);
   const connected = plan.agent?.connected ?? null;
   const recording = startRunRecording({

@@ -12,6 +12,7 @@
 import { resolveProgram } from '../../supervisor/resolve.js';
 import { EXIT_NOT_FOUND } from '../../supervisor/exit-status.js';
 import { launchProgram, programEnv, type Launched } from '../../supervisor/launch.js';
+import { setSessionV8Flags } from '../../supervisor/v8-flags.js';
 import { processTerminal } from '../../supervisor/terminal-io.js';
 import { connectAgent, type ConnectedAgent } from '../../app/agent-connect.js';
 import type { AgentRun } from '../../app/agent-run.js';
@@ -188,6 +189,9 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
       }
     }
   }
+  // guard's own V8 settings for a run, before the rest of it loads (one of them must come before
+  // V8's old generation grows: src/supervisor/v8-flags.ts); for an agent, after its spawn.
+  setSessionV8Flags();
   // Everything else loads now, while the program starts. Should it fail to load (a damaged
   // install), the program must not go on with nobody at its terminal.
   let runSession: typeof import('./run-session.js').runSession;

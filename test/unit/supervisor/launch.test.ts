@@ -7,6 +7,7 @@ import { resolveProgram } from '../../../src/supervisor/resolve.js';
 import { Emitter } from '../../../src/lib/disposables.js';
 import type { ProgramPty, PtyExit } from '../../../src/supervisor/pty.js';
 import type { TerminalIo } from '../../../src/supervisor/terminal-io.js';
+import { fakeTerminalIo } from '../../helpers/fake-terminal-io.js';
 
 function fakePty(): ProgramPty & { data: Emitter<Buffer>; exit: Emitter<PtyExit>; resized: Array<[number, number]> } {
   const data = new Emitter<Buffer>();
@@ -67,14 +68,7 @@ t.test('a launch needs a whole size; the bad value is in the message', async (t)
 });
 
 function fakeIo(out: string[], size = { cols: 60, rows: 10 }): TerminalIo {
-  return {
-    stdinIsTTY: false, stdoutIsTTY: true,
-    size: () => size,
-    setRawMode: () => {}, write: (d) => { out.push(String(d)); }, writeSync: (d) => { out.push(d); },
-    onInput: () => ({ dispose() {} }), onInputEnd: () => ({ dispose() {} }), pauseInput: () => {},
-    onResize: () => ({ dispose() {} }), onSignal: () => ({ dispose() {} }), onProcessExit: () => ({ dispose() {} }),
-    onUncaught: () => ({ dispose() {} }), stderr: (s) => { out.push(s); }, suspend: () => {},
-  };
+  return fakeTerminalIo(out, { size: () => size });
 }
 
 t.test('a real program launched before the supervisor: what it wrote at once reaches the terminal, and its status is guard\'s', async (t) => {

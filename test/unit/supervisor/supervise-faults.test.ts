@@ -13,6 +13,7 @@ import { exitedWith, programEnd } from '../../../src/supervisor/exit-status.js';
 import { Emitter } from '../../../src/lib/disposables.js';
 import type { TerminalIo } from '../../../src/supervisor/terminal-io.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { fakeTerminalIo } from '../../helpers/fake-terminal-io.js';
 import { realClock } from '../../../src/lib/clock.js';
 import { SessionLog } from '../../../src/log/session-log.js';
 import { listLive, processStartTime, LiveRegistration } from '../../../src/registry/live.js';
@@ -68,20 +69,11 @@ function fakeIo(out: string[]): TerminalIo & { uncaught: Emitter<unknown>; signa
   const uncaught = new Emitter<unknown>();
   const signals = new Map<string, () => void>();
   return {
+    ...fakeTerminalIo(out, {
+      onSignal: (sig, fn) => { signals.set(sig, fn); return { dispose: () => { signals.delete(sig); } }; },
+      onUncaught: (fn) => uncaught.on(fn),
+    }),
     uncaught, signals,
-    stdinIsTTY: false, stdoutIsTTY: true,
-    size: () => ({ cols: 60, rows: 10 }),
-    setRawMode: () => {},
-    write: (d) => { out.push(String(d)); },
-    writeSync: (d) => { out.push(d); },
-    onInput: () => ({ dispose() {} }),
-    onInputEnd: () => ({ dispose() {} }),
-    pauseInput: () => {},
-    onResize: () => ({ dispose() {} }),
-    onSignal: (sig, fn) => { signals.set(sig, fn); return { dispose: () => { signals.delete(sig); } }; },
-    onProcessExit: () => ({ dispose() {} }),
-    onUncaught: (fn) => uncaught.on(fn),
-    stderr: (s) => { out.push(s); }, suspend: () => {},
   };
 }
 
