@@ -7,13 +7,12 @@
 // Why (issue 11, the keystroke's p99): V8 collects its young generation when an allocation finds
 // it full, that is in the middle of whatever allocates most, and in guard that is a keystroke's
 // echo (its input, the program's output through the screen model, the frame). In the latency
-// bench's set-up (1,000 keys, in turns) 15 of the 1,000 keys had a scavenge inside them (0.3-0.7
-// ms each, gc performance entries timed against the keys), all through the run: on a p99, which
-// is the 10th-slowest key, that is what decides it. Collected here, in the gaps between keys,
-// 3 of 52 collections touched a key, and those 3 were not scavenges (the memory reducer's, which
-// ./v8-flags.ts now keeps away). A collection this early costs little more than a late one (a
-// scavenge's work is what survives it, not what died), so the young generation is collected
-// about twice as often, all in time nobody waits on.
+// bench's set-up (1,000 keys, in turns; V8's gc performance entries timed against the keys), 15
+// keys overlapped a collection, mostly a scavenge of 0.3-0.7 ms: on a p99, the 10th-slowest key,
+// that decides it. Collected here instead, in the gaps between keys, none of 52 collections fell
+// inside a key. A collection this early costs little more than a late one (a scavenge's work is
+// what survives it, not what died), so the young generation is collected about twice as often,
+// all in time nobody waits on.
 //
 // How: every CHECK_EVERY_MS, if there was activity since the last look and the young generation
 // is over FILL_TO_COLLECT full, wait QUIET_MS; with no activity meanwhile, collect. A key or an
