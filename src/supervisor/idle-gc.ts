@@ -9,8 +9,8 @@
 // echo (its input, the program's output through the screen model, the frame). In the latency
 // bench's set-up (1,000 keys, in turns; V8's gc performance entries timed against the keys), 15
 // keys overlapped a collection, mostly a scavenge of 0.3-0.7 ms: on a p99, the 10th-slowest key,
-// that decides it. Collected here instead, in the gaps between keys, none of 52 collections fell
-// inside a key. A collection this early costs little more than a late one (a scavenge's work is
+// that decides it. Collected here instead, in the gaps between keys, 0 of 52 and 1 of 27
+// collections fell inside a key (two probed runs). A collection this early costs little more than a late one (a scavenge's work is
 // what survives it, not what died), so the young generation is collected about twice as often,
 // all in time nobody waits on.
 //
