@@ -4,15 +4,15 @@
 // collection on demand). Output: now and then a young-generation collection (a scavenge, 0.3-1 ms
 // on guard's main thread), at a moment when guard has had nothing to do for QUIET_MS.
 //
-// Why (issue 11, the keystroke's p99): V8 collects its young generation when an allocation finds
-// it full, that is in the middle of whatever allocates most, and in guard that is a keystroke's
-// echo (its input, the program's output through the screen model, the frame). In the latency
-// bench's set-up (1,000 keys, in turns; V8's gc performance entries timed against the keys), 15
-// keys overlapped a collection, mostly a scavenge of 0.3-0.7 ms: on a p99, the 10th-slowest key,
-// that decides it. Collected here instead, in the gaps between keys, 0 of 52 and 1 of 27
-// collections fell inside a key (two probed runs). A collection this early costs little more than a late one (a scavenge's work is
-// what survives it, not what died), so the young generation is collected about twice as often,
-// all in time nobody waits on.
+// Why (issue 11, the keystroke's p99): V8 collects its young generation when an allocation finds it
+// full, that is in the middle of whatever allocates most, and in guard that is a keystroke's echo
+// (its input, the program's output through the screen model, the frame). In the latency bench's
+// set-up (1,000 keys, in turns; V8's gc performance entries timed against the keys), 15 keys
+// overlapped a collection, mostly a scavenge of 0.3-0.7 ms: on a p99, the 10th-slowest key, that
+// decides it. Collected here instead, in the gaps between keys, 0 of 52 and 1 of 27 collections
+// fell inside a key (two probed runs). A collection this early costs little more than a late one (a
+// scavenge's work is what survives it, not what died), so the young generation is collected about
+// twice as often, all in time nobody waits on.
 //
 // How: every CHECK_EVERY_MS, if there was activity since the last look and the young generation
 // is over FILL_TO_COLLECT full, wait QUIET_MS; with no activity meanwhile, collect. A key or an
