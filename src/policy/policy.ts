@@ -133,6 +133,15 @@ export interface PolicyState {
   apiErrorAt: number;
   /** The trigger of the newest PreCompact hook (a SessionStart `compact` follows a compaction). */
   lastPreCompact: 'manual' | 'auto' | null;
+  /**
+   * The agent's automatic compactions as each witness told them: the SessionStart `compact` hook
+   * after an automatic PreCompact (at once, before the agent sends its next request), and the
+   * telemetry `compaction` event (success; up to an export interval later, when the agent may
+   * already be idle at its prompt). Each compaction is one miss, recorded by whichever witness
+   * tells it first: the count that runs ahead of the other is the one that counts.
+   */
+  autoCompactsByHook: number;
+  autoCompactsByTelemetry: number;
   growthHigh: number | null;
 }
 
@@ -146,7 +155,8 @@ export function initialPolicyState(config: PolicyConfig, commands: AgentCommands
     config, commands, phase: 'watching', phaseSince: 0, armReason: null, running: null, notePath: null, compactAttempts: 0,
     spent: false, skipNext: false, coolDownUntil: -Infinity, sawStop: false, typing: null,
     activity: 'starting', hasUnsentInput: false, unsentReason: null, refusedFor: null, contextTokens: null, effectiveTokens: null, autoCompactAt: null,
-    contextWindow: null, contextAt: null, apiErrorAt: -Infinity, lastPreCompact: null, growthHigh: null,
+    contextWindow: null, contextAt: null, apiErrorAt: -Infinity, lastPreCompact: null, autoCompactsByHook: 0, autoCompactsByTelemetry: 0,
+    growthHigh: null,
   };
 }
 
@@ -271,6 +281,12 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
         // type a handoff over the freshly compacted context meanwhile.
         log('disarmed', 'the user compacted the context');
         finish(false);
+      } else if (h.type === 'SessionStart' && h.source === 'compact' && s.lastPreCompact === 'auto') {
+        // The agent compacted on its own (guard let it, or could not hold it): a miss, told now.
+        // Its telemetry comes up to an export interval later, by when the agent may have answered
+        // the retried request and be idle: an armed guard would type a handoff over the freshly
+        // compacted context (seen in CI on 2.1.330).
+        autoCompacted('hook');
       }
       if (h.type === 'PreCompact') s.lastPreCompact = h.trigger;
       break;
@@ -280,7 +296,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
       break;
     case 'autoCompact': {
       // The PreCompact hook alone is no miss: guard may hold the compaction, or it may fail. Only
-      // the telemetry `compaction` event says one happened.
+      // the SessionStart `compact` after it, or the telemetry `compaction` event, says one happened.
       const verdict = autoCompactHold(s);
       if (verdict.hold) {
         log('held', `held ${agentOf(s)}'s automatic compaction at ${s.effectiveTokens ?? '?'} tokens of ${s.contextWindow ?? '?'}: handing over first`, 'handoff');
@@ -293,7 +309,7 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
     }
     case 'compaction':
       if (input.trigger === 'auto') {
-        if (input.success) miss();
+        if (input.success) autoCompacted('telemetry');
       } else if (s.phase === 'compacting') {
         if (input.success) {
           log('compacted');
@@ -336,7 +352,15 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   fire();
   return { state: s, actions: out };
 
-  /** Claude compacted on its own (the telemetry event: trigger auto, success). */
+  /** One witness told of an automatic compaction: a miss unless the other told it already. */
+  function autoCompacted(by: 'hook' | 'telemetry'): void {
+    const told = Math.max(s.autoCompactsByHook, s.autoCompactsByTelemetry);
+    if (by === 'hook') s.autoCompactsByHook += 1;
+    else s.autoCompactsByTelemetry += 1;
+    if (Math.max(s.autoCompactsByHook, s.autoCompactsByTelemetry) > told) miss();
+  }
+
+  /** Claude compacted on its own (its SessionStart `compact` or the telemetry event, first told). */
   function miss(): void {
     const dropped = DROPPED_BY_MISS.has(s.phase) && s.typing === null;
     const was = s.phase;

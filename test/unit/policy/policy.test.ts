@@ -589,13 +589,53 @@ t.test('the user\'s own /compact while guard is armed disarms it at once, and no
   t.equal(sim.s.spent, false, 'the next fill-up arms again');
   sim.context(150_000);
   t.same(sim.phases(), ['armed', 'disarmed', 'armed']);
-  // An automatic compaction's SessionStart is left to the miss (the telemetry event).
-  const auto = new Sim();
-  auto.context(150_000);
-  auto.working();
-  auto.hook({ type: 'PreCompact', sessionId: 's1', trigger: 'auto', customInstructions: null });
-  auto.sessionStart('compact');
-  t.equal(auto.s.phase, 'armed');
-  auto.send({ type: 'compaction', trigger: 'auto', success: true });
-  t.same(auto.phases(), ['armed', 'miss']);
+});
+
+t.test('an automatic compaction\'s SessionStart is the miss, told at once: an armed guard types nothing over the compacted context while the telemetry is on its way', async (t) => {
+  const autoPreCompact = { type: 'PreCompact', sessionId: 's1', trigger: 'auto', customInstructions: null } as const;
+  const sim = new Sim();
+  sim.context(150_000);
+  sim.working();
+  sim.hook(autoPreCompact);
+  sim.sessionStart('compact');
+  t.same(sim.phases(), ['armed', 'miss']);
+  t.equal(sim.s.phase, 'watching', 'the armed checkpoint is dropped');
+  // The case seen in CI: the retried request is answered and Claude is idle before the export.
+  sim.stop();
+  sim.idle();
+  t.same(typedTexts(sim.actions), [], 'no handoff over the compacted context');
+  sim.advance(800).send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(sim.phases(), ['armed', 'miss'], 'the telemetry event of the same compaction is no second miss');
+  t.equal(sim.actions.filter((a) => a.type === 'notice').length, 1, 'one notice');
+
+  // The other order: the telemetry first, then the hook; still one miss per compaction.
+  const late = new Sim();
+  late.context(150_000);
+  late.working();
+  late.hook(autoPreCompact);
+  late.send({ type: 'compaction', trigger: 'auto', success: true });
+  late.sessionStart('compact');
+  t.same(late.phases(), ['armed', 'miss']);
+
+  // A witness that loses one: the other still tells the next compaction, once.
+  const lossy = new Sim();
+  lossy.hook(autoPreCompact);
+  lossy.send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(lossy.phases(), ['miss'], 'telemetry alone (no hook)');
+  lossy.hook(autoPreCompact);
+  lossy.sessionStart('compact');
+  t.same(lossy.phases(), ['miss'], 'its hook came late: the same compaction');
+  lossy.hook(autoPreCompact);
+  lossy.sessionStart('compact');
+  t.same(lossy.phases(), ['miss', 'miss'], 'the next compaction, by its hook');
+  lossy.send({ type: 'compaction', trigger: 'auto', success: true });
+  lossy.send({ type: 'compaction', trigger: 'auto', success: true });
+  t.same(lossy.phases(), ['miss', 'miss', 'miss'], 'two telemetry events: the one paired with the hook, and a new one');
+
+  // A SessionStart `compact` after a held PreCompact does not come (the agent did not compact);
+  // one after a manual PreCompact is the user's /compact (above), never a miss.
+  const manual = new Sim();
+  manual.hook({ ...autoPreCompact, trigger: 'manual' });
+  manual.sessionStart('compact');
+  t.same(manual.phases(), [], 'the user\'s /compact while watching: nothing logged');
 });
