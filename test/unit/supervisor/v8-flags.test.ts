@@ -86,8 +86,11 @@ t.test('the running Node takes the flags silently, and they keep per-key code ou
  * A child Node that sets `flags` first (as guard does, after V8 has started), then holds ~10 MB
  * and replaces a little of it every 100 ms for RUN_S seconds, printing V8's collections
  * (--trace-gc). Its old generation grows past V8's trigger at start, as guard's does while it loads;
- * under the defaults V8's memory reducer then runs its "Mark-Compact (reduce)" ~8 s in (8.1-9.3 s
- * in the runs on Node 20 that chose this script). Resolves to the number of those.
+ * under the defaults V8's memory reducer then runs its "Mark-Compact (reduce)" ~8 s in, if the
+ * program allocates little by then (V8 puts it off while the allocation rate is high). Replacing
+ * 200 objects a tick (~0.1 MB/s) it came at 8.2 s, with three busy loops on two CPUs too; 2,000 a
+ * tick sat at V8's "low rate" line: at 8-16 s unloaded, and not in 40 s loaded (a failed control
+ * in a full unit run, Node 20). Resolves to the number of those.
  */
 const RUN_S = 12;
 function reducerCollections(flags: string[]): Promise<{ reduce: number; status: number | null; stderr: string }> {
@@ -97,7 +100,7 @@ function reducerCollections(flags: string[]): Promise<{ reduce: number; status: 
     const keep = [];
     for (let i = 0; i < 60000; i++) keep.push({ i, s: 'k' + i, a: [i, i] });
     let ticks = 0;
-    const t = setInterval(() => { for (let i = 0; i < 2000; i++) keep[i] = { i, s: 'z' + i }; if (++ticks >= ${RUN_S * 10}) clearInterval(t); }, 100);
+    const t = setInterval(() => { for (let i = 0; i < 200; i++) keep[i] = { i, s: 'z' + i }; if (++ticks >= ${RUN_S * 10}) clearInterval(t); }, 100);
   `;
   return new Promise((resolve, reject) => {
     // Through sh, which drops NODE_OPTIONS: tap puts its process-tracking loader there for every
