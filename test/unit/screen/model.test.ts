@@ -185,10 +185,32 @@ t.test('parsedModes, which frames read, are the modes after every parse', async 
   const { m, write } = model();
   t.teardown(() => m.dispose());
   t.same(m.parsedModes, m.modes(), 'at start');
-  for (const seq of ['\x1b[?25l', '\x1b[?2026h', '\x1b[?1049h', '\x1b[?1006h\x1b[?1000h', '\x1b[>5u', '\x1b[?2004h', '\x1b[4 q', '\x1b[?2026l\x1b[?25h', '\x1b[?1049l', '\x1bc']) {
+  const seqs = [
+    '\x1b[?25l', '\x1b[?2026h', '\x1b[?1049h', '\x1b[?1006h\x1b[?1000h', '\x1b[>5u', '\x1b[?2004h', '\x1b[4 q', '\x1b[?2026l\x1b[?25h',
+    '\x1b[?1049l', '\x1bc', '\x1b=', '\x1b[?1h', '\x1b[?1004h\x1b[?2031h', '\x1b[>1u\x1b[=3;2u', '\x1b[<u', '\x1b>', '\x1b[?1l\x1b[?25l', '\x1b[!p',
+    // A sequence cut between two writes: the mode changes with the second.
+    '\x1b[?10', '49h', 'text on the alternate screen', '\x1b[?1049', 'l',
+  ];
+  for (const seq of seqs) {
     await write(seq);
     t.same(m.parsedModes, m.modes(), `after ${JSON.stringify(seq)}`);
   }
   await write('\x1b[?25l');
   t.equal(m.parsedModes.cursorVisible, false, 'a hidden cursor is seen');
+});
+
+t.test('the modes are built again only after a parse that went through a mode\'s sequence', async (t) => {
+  const { m, write } = model();
+  t.teardown(() => m.dispose());
+  let built = 0;
+  const modes = m.modes.bind(m);
+  m.modes = () => { built++; return modes(); };
+  await write('\x1b[?25l');
+  t.equal(built, 1, 'a mode\'s sequence');
+  await write('plain text, \x1b[1mbold\x1b[0m, colours \x1b[31mred\x1b[m, moves \x1b[2;3H\x1b[K, a title \x1b]0;t\x07\r\n');
+  await write('~');
+  t.equal(built, 1, 'not for output that changes no mode (an echo, text, SGR, cursor moves, a title)');
+  await write('\x1b=');
+  t.equal(built, 2);
+  t.equal(m.parsedModes.appKeypad, true);
 });
