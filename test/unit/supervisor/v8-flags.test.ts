@@ -5,7 +5,8 @@
 // per-key code is stays out of TurboFan, which takes it under V8's defaults (V8's own --trace-opt
 // says which it compiled). The memory reducer: the flag for the versions checked, none for others;
 // and in a child Node whose heap grows as guard's does at start, V8's memory reducer collects
-// ~8 s in under the defaults and not at all with the flag set at run time (--trace-gc says which).
+// ~8 s in under the defaults (V8 told to favour memory, so that its load-dependent allocation-rate
+// estimate does not decide) and not at all with the flag set at run time (--trace-gc says which).
 // On a Node guard sets no flags for, the tests of the running Node are skipped and say why.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -85,12 +86,14 @@ t.test('the running Node takes the flags silently, and they keep per-key code ou
 /**
  * A child Node that sets `flags` first (as guard does, after V8 has started), then holds ~10 MB
  * and replaces a little of it every 100 ms for RUN_S seconds, printing V8's collections
- * (--trace-gc). Its old generation grows past V8's trigger at start, as guard's does while it loads;
- * under the defaults V8's memory reducer then runs its "Mark-Compact (reduce)" ~8 s in, if the
- * program allocates little by then (V8 puts it off while the allocation rate is high). Replacing
- * 200 objects a tick (~0.1 MB/s) it came at 8.2 s, with three busy loops on two CPUs too; 2,000 a
- * tick sat at V8's "low rate" line: at 8-16 s unloaded, and not in 40 s loaded (a failed control
- * in a full unit run, Node 20). Resolves to the number of those.
+ * (--trace-gc). Its old generation grows past V8's trigger at start, as guard's does while it
+ * loads; ~8 s later V8's memory reducer decides whether to run its "Mark-Compact (reduce)".
+ * Resolves to the number of those. The child runs with --optimize-for-size so that V8 decides
+ * yes on any machine: otherwise the decision rests on V8's allocation-rate estimate, and under
+ * the tests' load on two CPUs that read "high alloc" (--trace-gc-verbose) in four of four
+ * children, even one that allocated nothing after its start, so the control found no collection
+ * in two full unit runs. With it, two children under the same load collected at 8.4 s; the
+ * flag under test stopped both (its small-heap check comes before that decision).
  */
 const RUN_S = 12;
 function reducerCollections(flags: string[]): Promise<{ reduce: number; status: number | null; stderr: string }> {
@@ -106,7 +109,7 @@ function reducerCollections(flags: string[]): Promise<{ reduce: number; status: 
     // Through sh, which drops NODE_OPTIONS: tap puts its process-tracking loader there for every
     // Node a test spawns, and that loader runs in a thread of its own whose heap, grown before the
     // child's first line, has its own memory reducer (its "(reduce)" lines would count here).
-    const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$0" "$@"', process.execPath, '--trace-gc', '-e', script], {
+    const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$0" "$@"', process.execPath, '--trace-gc', '--optimize-for-size', '-e', script], {
       env: childEnv({ GUARD_V8_FLAGS: JSON.stringify(flags) }),
     });
     let out = '';
