@@ -90,9 +90,9 @@ t.test('the running Node takes the flags silently, and they keep per-key code ou
  * loads; ~8 s later V8's memory reducer decides whether to run its "Mark-Compact (reduce)".
  * Resolves to the number of those. The child runs with --optimize-for-size so that V8 decides
  * yes on any machine: otherwise the decision rests on V8's allocation-rate estimate, and under
- * the tests' load on two CPUs that read "high alloc" (--trace-gc-verbose) in four of four
- * children, even one that allocated nothing after its start, so the control found no collection
- * in two full unit runs. With it, two children under the same load collected at 8.4 s; the
+ * the tests' load on two CPUs that read "high alloc" (--trace-gc-verbose) in eight of eight
+ * children: four like this one, and four that allocated nothing after their start. So the
+ * control found no collection in two full unit runs. With it, two children under the same load collected at 8.4 s; the
  * flag under test stopped both (its small-heap check comes before that decision).
  */
 const RUN_S = 12;
