@@ -4,16 +4,17 @@
 // merged settings. Output: a file only the user can read (0600, in a fresh 0700 folder under the
 // system's temporary folder) whose path is passed with --settings, and remove(), which deletes
 // the folder. The run calls remove() at its teardown; a process exit listener backs it up for
-// the ways out that skip teardown (an uncaught exception that ends guard).
+// the ways out that skip teardown (an uncaught exception that ends guard); a later run sweeps
+// the folder of a guard killed without either (../lib/run-folder.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SettingsError, type ClaudeSettings } from './settings.js';
 import { onProcessExit } from '../lib/disposables.js';
+import { makeRunFolder } from '../lib/run-folder.js';
 
 /** The file's name inside its private folder (Claude reads JSON settings files by any name). */
 const FILE_NAME = 'settings.json';
-const DIR_PREFIX = 'guard-settings-';
 
 export interface SettingsFile {
   readonly path: string;
@@ -35,8 +36,8 @@ export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOp
     `cannot write the settings for Claude to a private file in ${parent} (${(err as NodeJS.ErrnoException).code ?? String(err)}); set TMPDIR to a folder you can write`, null);
   let dir: string;
   try {
-    // mkdtemp creates the folder 0700 with a name no other user can predict.
-    dir = fs.mkdtempSync(path.join(parent, DIR_PREFIX));
+    // A fresh folder, 0700, with a name no other user can predict.
+    dir = makeRunFolder('settings', parent);
   } catch (err) {
     throw cannot(err);
   }
@@ -48,7 +49,6 @@ export function writeSettingsFile(settings: ClaudeSettings, opts: SettingsFileOp
     try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* nothing left to protect if it cannot be read either */ }
   };
   try {
-    fs.chmodSync(dir, 0o700);
     // 'wx': never through a file or link someone placed there; 0600 from the first byte.
     fs.writeFileSync(file, JSON.stringify(settings), { mode: 0o600, flag: 'wx' });
   } catch (err) {

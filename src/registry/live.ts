@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { FILE_MODE, GuardPathError, ensurePrivateDir } from '../paths.js';
 import { backgroundClock, type Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
+import { isPidAlive } from '../lib/pid.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { GuardState } from '../claude/state.js';
 
@@ -198,15 +199,6 @@ export function processStartTime(pid: number, read: (p: string) => string = (p) 
   return start !== undefined && /^\d+$/.test(start) ? start : null;
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return codeOf(err) === 'EPERM';
-  }
-}
 
 function isLiveEntry(v: unknown): v is LiveEntry {
   if (typeof v !== 'object' || v === null) return false;

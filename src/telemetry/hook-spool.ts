@@ -3,7 +3,7 @@
 // to a private folder under a temporary name, and `mv` gives it its final name once it is whole.
 // guard watches the folder (fs.watch: inotify on Linux), reads each finished file, removes it and
 // hands the event name and the parsed JSON to `onHook`, as the receiver does for a relay's post.
-// Input: the files in the folder (made here, 0700, under the system's temporary folder). Output:
+// Input: the files in the folder (made here, 0700, under the system's temporary folder: ../lib/run-folder.ts). Output:
 // onHook(event, payload) per file, oldest first; onError for a file that is not a hook's JSON.
 //
 // Why not the relay: a relay is a Node start, ~55 ms of CPU each (measured here: `node` on the
@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { onProcessExit, type Disposable } from '../lib/disposables.js';
 import { backgroundClock } from '../lib/clock.js';
 import { shellQuote } from '../lib/shell.js';
+import { makeRunFolder } from '../lib/run-folder.js';
 
 export interface HookSpoolOptions {
   onHook(event: string, payload: unknown): void;
@@ -40,7 +41,6 @@ export interface HookSpool extends Disposable {
   readonly dir: string;
 }
 
-const DIR_PREFIX = 'guard-hooks-';
 /** A finished hook file: `<Event>-<shell pid>.json` (hookSpoolCommand). Anything else is a file being written. */
 const DONE_FILE = /^([A-Za-z]+)-(\d+)\.json$/;
 /** A hook's JSON is a few KB; Stop carries the last message, which can be long, but not this long
@@ -72,8 +72,8 @@ export function hookSpoolCommand(dir: string, event: string): string {
 export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   if (typeof opts.onHook !== 'function') throw new TypeError(`startHookSpool: onHook must be a function, got ${typeof opts.onHook}`);
   if (typeof opts.onError !== 'function') throw new TypeError(`startHookSpool: onError must be a function, got ${typeof opts.onError}`);
-  // mkdtemp: a name no other user can predict; 0700 so that nobody else can drop a hook in.
-  const dir = fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), DIR_PREFIX));
+  // A name no other user can predict; 0700 so that nobody else can drop a hook in.
+  const dir = makeRunFolder('hooks', opts.tmpDir ?? os.tmpdir());
   let removed = false;
   const removeDir = (): void => {
     if (removed) return;
@@ -82,7 +82,6 @@ export function startHookSpool(opts: HookSpoolOptions): HookSpool {
   };
   let watcher: fs.FSWatcher;
   try {
-    fs.chmodSync(dir, 0o700);
     // An event for a finished file's name, or one without a name, reads the whole folder (a
     // watcher may fold events together); the writes to a `.part` file (hundreds for a long Stop)
     // do not.

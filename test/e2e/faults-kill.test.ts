@@ -4,10 +4,12 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFile, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { writeFile, chmod, mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { waitForIdle, CLAUDE_BIN } from '../helpers/claude-env.js';
+import { waitForIdle, CLAUDE_BIN, GUARD_BIN } from '../helpers/claude-env.js';
+import { SWEEP_DELAY_MS } from '../../src/cli/commands/run-session.js';
 import { guardLsSync, gone, programPid, sessionLogRecords } from '../helpers/faults.js';
 
 t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its own, temp files go', async (t) => {
@@ -31,6 +33,27 @@ t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its
     t.notOk(fs.existsSync(tmpFile), 'its leftover temp file was removed');
     t.ok(await gone(claudePid), 'Claude, left without a terminal, ended by itself (SIGHUP from the closed pty)');
   }
+});
+
+t.test('guard killed with SIGKILL leaves its private folders behind; the next run removes them', async (t) => {
+  const session = await startClaudeSession({ guardArgs: [] });
+  t.teardown(() => session.dispose());
+  const { tmp } = session.env;
+  const guardPid = session.term.proc.pid;
+  const runFolders = async (): Promise<string[]> => (await readdir(tmp)).filter((f) => /^guard-(hooks|settings)-/.test(f)).sort();
+  const killed = await runFolders();
+  t.equal(killed.length, 2, 'a hook folder and a settings folder while Claude runs');
+  for (const f of killed) t.match(f, new RegExp(`^guard-(hooks|settings)-${guardPid}-[0-9a-z]+-[A-Za-z0-9]{6}$`), 'named with the pid of the guard that made it');
+  const claudePid = await programPid(session);
+  session.term.kill('SIGKILL');
+  await session.term.exited;
+  t.ok(await gone(claudePid), 'Claude ended');
+  t.same(await runFolders(), killed, 'a guard killed with SIGKILL could not remove them');
+  // The next run, of any program, with the same temporary folder: it sweeps a while after its spawn.
+  const seconds = Math.ceil(SWEEP_DELAY_MS / 1000) + 4;
+  const next = spawnSync(process.execPath, [GUARD_BIN, 'sleep', String(seconds)], { env: session.env.env, encoding: 'utf8', timeout: 60_000 });
+  t.equal(next.status, 0, `the next run's status is its program's (${next.stderr})`);
+  t.same(await runFolders(), [], 'it removed the killed guard\'s folders, and left none of its own');
 });
 
 /**

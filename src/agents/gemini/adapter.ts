@@ -10,7 +10,7 @@
 // it. Before each prompt it compresses the history on its own when the previous main request's
 // prompt reached `model.compressionThreshold` (default 0.5) of the window. It offers no way to
 // refuse that (PreCompress cannot), so guard stays ahead by its threshold and forecast.
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRelayPaths } from '../../claude/settings.js';
@@ -23,6 +23,7 @@ import { telemetryEnv } from '../../gemini/settings.js';
 import type { JsonObject } from '../../gemini/settings.js';
 import type { WindowInputs, WindowRules } from '../../context/window.js';
 import { AgentSetupError, type AgentAdapter, type AgentSetup, type Connection, type SetupInput } from '../agent.js';
+import { makeRunFolder } from '../../lib/run-folder.js';
 
 /** Gemini CLI's window for Gemini models and unknown names (tokenLimit in 0.61.0): 2^20. */
 export const GEMINI_WINDOW = 1_048_576;
@@ -93,9 +94,8 @@ function setup(input: SetupInput): AgentSetup {
     forwardsUserTelemetry: false,
     warnings: [],
     connect: (to): Connection => {
-      // mkdtemp makes the folder 0700 with a name no other user can predict.
-      const runDir = mkdtempSync(join(tmpdir(), 'guard-gemini-'));
-      chmodSync(runDir, 0o700);
+      // 0700, with a name no other user can predict.
+      const runDir = makeRunFolder('gemini', tmpdir());
       let home;
       try {
         home = makeGeminiHome(userHome, runDir, defaultRelayPaths());

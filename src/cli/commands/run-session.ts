@@ -3,14 +3,15 @@
 // issue 10). Input: the run's plan from run.ts (the program, its args, environment and settings;
 // for an agent, the connection made before the spawn; the launched program, if run.ts started it).
 // Output: the program's exit status. Makes the run's notices and its recording (session log,
-// `guard ls` entry), wires the agent run (src/app/agent-run.ts), and supervises the program to
-// its end (src/supervisor/supervise.ts). The recording's and the agent run's problems go to the
-// notices, the footer shows them, and the faults among them are printed once more on standard
-// error after the program ended (no footer may have shown them). A run never fails because guard
-// cannot write its files; the status is the program's.
+// `guard ls` entry), wires the agent run (src/app/agent-run.ts), supervises the program to its end
+// (src/supervisor/supervise.ts), and sweeps the temporary folders killed guards left
+// (src/lib/run-folder.ts). The recording's and the agent run's problems go to the notices, the
+// footer shows them, and the faults among them are printed once more on standard error after the
+// program ended (no footer may have shown them). A run never fails because guard cannot write its
+// files; the status is the program's.
 import { runSupervised } from '../../supervisor/supervise.js';
 import { GUARD_VERSION } from '../../version.js';
-import { realClock } from '../../lib/clock.js';
+import { backgroundClock, realClock } from '../../lib/clock.js';
 import { Notices } from '../../ui/notices.js';
 import { colorEnabled } from '../../lib/text.js';
 import { exitedWith, type ProgramEnd } from '../../supervisor/exit-status.js';
@@ -19,6 +20,15 @@ import type { ConnectedAgent } from '../../app/agent-connect.js';
 import { startRunRecording } from '../../log/run-recording.js';
 import type { Launched } from '../../supervisor/launch.js';
 import type { PolicyConfig } from '../../policy/config.js';
+import { sweepRunFolders } from '../../lib/run-folder.js';
+
+/**
+ * The run folders that killed guards left behind (src/lib/run-folder.ts) are swept this long after
+ * the program's spawn: after Claude's first screen (~1.3 s on this project's 2-core machine) and
+ * the hooks of its start, so that the sweep's reads never compete with them. A run that ends
+ * sooner sweeps nothing; the next one does.
+ */
+export const SWEEP_DELAY_MS = 5_000;
 
 /** An agent run's part of the plan: its connection (made before the spawn) and guard's settings for it. */
 export interface AgentPlan {
@@ -91,6 +101,8 @@ export async function runSession(plan: SessionPlan): Promise<number> {
     if (plan.metricsPortGiven) process.stderr.write('guard: --metrics-port serves the figures of a claude run; ignored for other programs\n');
     recording.live?.update({ state: 'running' });
   }
+  // Best effort, in the background: what cannot be removed stays for a later run.
+  const sweep = backgroundClock.setTimeout(() => { sweepRunFolders().catch(() => undefined); }, SWEEP_DELAY_MS);
   let end: ProgramEnd = exitedWith(1);
   try {
     end = await runSupervised({
@@ -98,6 +110,7 @@ export async function runSession(plan: SessionPlan): Promise<number> {
       ...(plan.launched ? { launched: plan.launched } : {}),
     });
   } finally {
+    sweep.dispose();
     recording.finish({ code: end.status, signal: end.signal });
     await (claude ? claude.close() : connected?.close());
     for (const f of notices.faults()) process.stderr.write(`${f}\n`);

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { LiveRegistration, listLive, isPidAlive, UPDATE_INTERVAL_MS, type RegistrationOptions } from '../../../src/registry/live.js';
+import { LiveRegistration, listLive, UPDATE_INTERVAL_MS, type RegistrationOptions } from '../../../src/registry/live.js';
+import { isPidAlive } from '../../../src/lib/pid.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
