@@ -63,14 +63,14 @@ function entries(dir: string): string[] {
 
 /**
  * Builds the run's home in `runDir` (which guard made private, 0700). `userHome` is the folder
- * Gemini would otherwise use as its home.
+ * Gemini would otherwise use as its home; `hookSpool` the run's hook folder (null: the relay).
  */
-export function makeGeminiHome(userHome: string, runDir: string, relay: RelayPaths): GeminiHome {
+export function makeGeminiHome(userHome: string, runDir: string, relay: RelayPaths, hookSpool: string | null = null): GeminiHome {
   const userGemini = join(userHome, GEMINI_DIR);
   const settingsFile = join(userGemini, SETTINGS);
   const user = readUserSettings(settingsFile);
   const warnings: string[] = [];
-  const { settings, hooked } = withGuardHooks(user, relay);
+  const { settings, hooked } = withGuardHooks(user, relay, hookSpool);
   if (!hooked) warnings.push(`"hooks" in ${settingsFile} is not an object: guard cannot add its hooks, so it sees no turn ends`);
   if (hooksDisabled(user)) warnings.push(`${settingsFile} turns hooks off (hooksConfig.enabled: false): guard sees no turn ends`);
 

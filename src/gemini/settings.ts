@@ -1,5 +1,5 @@
-// What guard adds to Gemini CLI's settings for one run (pure): the hooks that run guard's hook
-// relay, merged into the user's own settings the way Gemini merges hook lists (concatenated), and
+// What guard adds to Gemini CLI's settings for one run (pure): the hooks that write to guard's hook
+// folder (or, without one, run guard's hook relay), merged into the user's own settings the way Gemini merges hook lists (concatenated), and
 // the environment that points Gemini's telemetry at guard's receiver. Input: the user's settings
 // (already parsed), the relay paths, the receiver. Output: plain objects for src/gemini/home.ts
 // (which writes them into the run's private home) and for the run's environment.
@@ -24,6 +24,7 @@
 // - A hook that prints nothing and exits 0 changes nothing (the relay prints nothing).
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
+import { hookSpoolCommand } from '../telemetry/hook-spool.js';
 
 /**
  * The hooks guard listens to: a conversation starts (`source`: startup, resume, clear), a turn ends
@@ -38,6 +39,13 @@ export const GEMINI_HOOK_EVENTS = ['SessionStart', 'AfterAgent', 'SessionEnd'] a
 export type GeminiHookEvent = (typeof GEMINI_HOOK_EVENTS)[number];
 /** Gemini's hook timeout is in milliseconds (default 60,000); the relay is gone within RELAY_DEADLINE_MS. */
 export const GEMINI_HOOK_TIMEOUT_MS = 5_000;
+/**
+ * What Gemini CLI 0.61.0 replaces with its environment's values in a settings string when it loads
+ * it (`$NAME`, `${NAME}`, `${NAME:-default}`), before any shell sees the command. guard's hook-folder
+ * line has none of its own (src/telemetry/hook-spool.ts); a folder whose path has one (a TMPDIR
+ * such as `/tmp/$USER`) would be changed, so its hooks then run the relay.
+ */
+const EXPANDED_BY_GEMINI = /\$(?:\w|\{)/;
 /** Names guard's hooks carry (Gemini shows "Executing Hook: <name>" and lets a user disable one by name). */
 export const HOOK_NAME_PREFIX = 'guard-';
 
@@ -45,12 +53,24 @@ export type JsonObject = Record<string, unknown>;
 
 function isObject(v: unknown): v is JsonObject { return typeof v === 'object' && v !== null && !Array.isArray(v); }
 
-/** guard's `hooks` block: each event runs the relay, with the receiver and token passed by name. */
-export function guardHooks(relay: RelayPaths): JsonObject {
+/**
+ * guard's `hooks` block. With the run's hook folder (src/telemetry/hook-spool.ts), each event's
+ * command is the shell line that drops its JSON there: guard answers none of these hooks, and
+ * Gemini waits for every hook it runs, AfterAgent at the end of each turn among them. Measured
+ * (bench/turn-gemini.bench.ts): the relay, a Node start and a POST, made each turn end ~150 ms later
+ * than bare. Without the folder, each event runs the relay, with the receiver and token passed by name.
+ */
+export function guardHooks(relay: RelayPaths, hookSpool: string | null = null): JsonObject {
   const env = { [RECEIVER_URL_ENV]: `$${RECEIVER_URL_ENV}`, [TOKEN_ENV]: `$${TOKEN_ENV}` };
   const hooks: JsonObject = {};
   for (const event of GEMINI_HOOK_EVENTS) {
-    hooks[event] = [{ hooks: [{ type: 'command', name: `${HOOK_NAME_PREFIX}${event}`, command: hookRelayCommand(relay, event), timeout: GEMINI_HOOK_TIMEOUT_MS, env }] }];
+    const name = `${HOOK_NAME_PREFIX}${event}`;
+    const spoolLine = hookSpool === null ? null : hookSpoolCommand(hookSpool, event);
+    hooks[event] = [{
+      hooks: [spoolLine !== null && !EXPANDED_BY_GEMINI.test(spoolLine)
+        ? { type: 'command', name, command: spoolLine, timeout: GEMINI_HOOK_TIMEOUT_MS }
+        : { type: 'command', name, command: hookRelayCommand(relay, event), timeout: GEMINI_HOOK_TIMEOUT_MS, env }],
+    }];
   }
   return hooks;
 }
@@ -60,11 +80,11 @@ export function guardHooks(relay: RelayPaths): JsonObject {
  * else of theirs changes. A `hooks` value that is not an object is the user's mistake, kept as is
  * for Gemini to report, and guard's hooks are then left out (the result says so).
  */
-export function withGuardHooks(user: JsonObject, relay: RelayPaths): { settings: JsonObject; hooked: boolean } {
+export function withGuardHooks(user: JsonObject, relay: RelayPaths, hookSpool: string | null = null): { settings: JsonObject; hooked: boolean } {
   const theirs = user['hooks'];
   if (theirs !== undefined && !isObject(theirs)) return { settings: user, hooked: false };
   const merged: JsonObject = { ...(theirs ?? {}) };
-  for (const [event, list] of Object.entries(guardHooks(relay))) {
+  for (const [event, list] of Object.entries(guardHooks(relay, hookSpool))) {
     const prev = merged[event];
     merged[event] = [...(Array.isArray(prev) ? prev : prev === undefined ? [] : [prev]), ...(list as unknown[])];
   }

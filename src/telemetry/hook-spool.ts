@@ -59,10 +59,14 @@ export const POLL_MS = 1000;
  * stdin to the end whatever happens (Claude's write to it must not fail: with the folder gone the
  * redirection fails before the first `cat` reads), and exits 0 (a guard that is gone must not
  * show the user hook errors). `$$`, the shell's pid, keeps two hooks running at once apart.
+ * It sets no shell variable of its own: Gemini CLI (0.61.0, resolveEnvVarsInString) replaces
+ * `$NAME` and `${NAME}` in its settings with its environment's values before any shell sees them,
+ * so a `$f` would become the user's `f`; `$$` it leaves alone.
  */
 export function hookSpoolCommand(dir: string, event: string): string {
   if (!/^[A-Za-z]+$/.test(event)) throw new RangeError(`hookSpoolCommand: event must be letters only, got ${JSON.stringify(event)}`);
-  return `f=${shellQuote(path.join(dir, event))}-$$; { cat >"$f.part" && mv -f "$f.part" "$f.json"; } 2>/dev/null || cat >/dev/null; exit 0`;
+  const file = (ext: string): string => `${shellQuote(path.join(dir, event))}-"$$".${ext}`;
+  return `{ cat >${file('part')} && mv -f ${file('part')} ${file('json')}; } 2>/dev/null || cat >/dev/null; exit 0`;
 }
 
 /**

@@ -1,16 +1,20 @@
 // Issue 12, `guard gemini` end to end: the real Gemini CLI 0.61.0 (pinned devDependency) under
 // `bin/guard.js gemini` against the project's Gemini stand-in, offline. guard's footer and
 // `guard ls --json` carry the newest main request's context exactly (the stand-in's
-// promptTokenCount, cached part included); a session padded toward Gemini's own compression point
-// (0.5 × 1,048,576) is checkpointed by guard first (note, /clear, resume: Gemini never compresses)
-// and the next prompt is answered; text left in the box is never typed over; `guard log --json
-// latest` records it all.
+// promptTokenCount, cached part included), with guard's hooks writing to its hook folder; a session
+// padded toward Gemini's own compression point (0.5 × 1,048,576) is checkpointed by guard first
+// (note, /clear, resume: Gemini never compresses) and the next prompt is answered; text left in the
+// box is never typed over; `guard log --json latest` records it all.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
 import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
 import { until } from '../helpers/until.js';
+import { hookSpoolCommand } from '../../src/telemetry/hook-spool.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Gemini CLI's window and its compression point (model.compressionThreshold 0.5). */
 const WINDOW = 1_048_576;
@@ -23,8 +27,18 @@ const PAD = 450_000;
 const k = (n: number): string => `${(n / 1000).toFixed(1)}k`;
 
 t.test('the footer and guard ls show the newest main request exactly; the log records it', async (t) => {
-  const s = await startGeminiSession({ guardArgs: [] });
+  // A variable named like a shell variable in a hook line: Gemini would put its value into the line
+  // (src/gemini/settings.ts EXPANDED_BY_GEMINI), and the turn ends would not reach guard.
+  const s = await startGeminiSession({ guardArgs: [], extraEnv: { f: '/nonexistent/f' } });
   t.teardown(() => s.dispose());
+  // guard's hooks, in the settings copy of the run's private home (named by guard's pid), write to
+  // its hook folder: no Node start at each turn's end, which Gemini waits for.
+  const guardPid = s.term.proc.pid;
+  const runDir = readdirSync(tmpdir()).find((f) => f.startsWith(`guard-gemini-${guardPid}-`));
+  const hookFolder = readdirSync(tmpdir()).find((f) => f.startsWith(`guard-hooks-${guardPid}-`));
+  t.ok(runDir && hookFolder, `the run's home and hook folder in ${tmpdir()}`);
+  const copy = JSON.parse(readFileSync(join(tmpdir(), runDir ?? '-', 'gemini-home', '.gemini', 'settings.json'), 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+  t.equal(copy.hooks['AfterAgent']?.[0]?.hooks[0]?.command, hookSpoolCommand(join(tmpdir(), hookFolder ?? '-'), 'AfterAgent'), 'AfterAgent writes to the hook folder');
   await s.turn('say hi please');
   await s.turn('PAD:20000 a file');
   const last = s.api.lastMain();
@@ -47,6 +61,7 @@ t.test('the footer and guard ls show the newest main request exactly; the log re
   const mains = log.lines.filter((l) => l.type === 'request' && l.thread === 'main');
   t.same(mains.map((l) => l.contextTokens), s.api.generations('main').map((r) => r.usage?.promptTokenCount), 'every main request logged with its exact context');
   t.notMatch(log.stdout, /say hi please/, 'no prompt in the log');
+  t.notOk(readdirSync(tmpdir()).some((f) => f.startsWith(`guard-hooks-${guardPid}-`) || f.startsWith(`guard-gemini-${guardPid}-`)), 'both gone after the run');
 });
 
 t.test('padded toward the compression point: guard hands over first, Gemini never compresses, the next prompt is answered', async (t) => {

@@ -58,7 +58,7 @@ t.test('guard claude: settings through a private file; a nested claude -p does n
   t.match(settings, { hooks: { PreCompact: [{ hooks: [{ command: /hook-relay\.cjs PreCompact$/ }] }] } }, 'holding guard\'s hooks: PreCompact through the relay');
   // The hooks that need no answer write to guard's hook folder: private, in the temporary folder.
   const stopLine = settings.hooks['Stop']?.[0]?.hooks[0]?.command ?? '';
-  const hookFolder = new RegExp(`^f=(${env.tmp}/guard-hooks-[^/]+)/Stop-\\$\\$;`).exec(stopLine)?.[1];
+  const hookFolder = new RegExp(`^\\{ cat >(${env.tmp}/guard-hooks-[^/]+)/Stop-"\\$\\$"\\.part `).exec(stopLine)?.[1];
   t.ok(hookFolder, `Stop writes to a hook folder in the temporary folder: ${stopLine}`);
   t.equal((await stat(hookFolder ?? '/nonexistent')).mode & 0o777, 0o700, 'a private folder');
 

@@ -92,13 +92,15 @@ function setup(input: SetupInput): AgentSetup {
     env,
     window: geminiWindowRules(compressionThreshold(user, project)),
     forwardsUserTelemetry: false,
+    // None of guard's Gemini hooks is answered: each writes to the hook folder (src/gemini/settings.ts).
+    usesHookFolder: true,
     warnings: [],
     connect: (to): Connection => {
       // 0700, with a name no other user can predict.
       const runDir = makeRunFolder('gemini', tmpdir());
       let home;
       try {
-        home = makeGeminiHome(userHome, runDir, defaultRelayPaths());
+        home = makeGeminiHome(userHome, runDir, defaultRelayPaths(), to.hookSpool);
       } catch (err) {
         rmSync(runDir, { recursive: true, force: true });
         if (err instanceof GeminiSettingsError) throw new AgentSetupError(err.message, err.file);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GEMINI_HOOK_EVENTS, guardHooks, hooksDisabled, telemetryEnv, withGuardHooks } from '../../../src/gemini/settings.js';
 import { hookRelayCommand } from '../../../src/claude/settings.js';
+import { hookSpoolCommand } from '../../../src/telemetry/hook-spool.js';
 import { GeminiSettingsError, makeGeminiHome, readUserSettings } from '../../../src/gemini/home.js';
 
 const RELAY = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/relay/hook-relay.js', statusLineRelay: '/opt/guard/dist/relay/statusline-relay.js' };
@@ -18,7 +19,7 @@ function tmp(t: Test): string {
   return d;
 }
 
-t.test('guard hooks: each event runs the relay; receiver and token by name only', async (t) => {
+t.test('guard hooks without a hook folder: each event runs the relay; receiver and token by name only', async (t) => {
   const hooks = guardHooks(RELAY) as Record<string, Array<{ hooks: Array<Record<string, unknown>> }>>;
   t.same(Object.keys(hooks), [...GEMINI_HOOK_EVENTS]);
   const after = hooks['AfterAgent']![0]!.hooks[0]!;
@@ -28,6 +29,26 @@ t.test('guard hooks: each event runs the relay; receiver and token by name only'
   t.match(after['command'], /^NODE_OPTIONS= NODE_EXTRA_CA_CERTS= \S*\/usr\/bin\/node\S* \S*\/opt\/guard\/dist\/relay\/hook-relay\.js\S* AfterAgent$/);
   t.equal(after['timeout'], 5000, 'milliseconds, as Gemini reads it');
   t.same(after['env'], { GUARD_RECEIVER_URL: '$GUARD_RECEIVER_URL', GUARD_TOKEN: '$GUARD_TOKEN' });
+});
+
+t.test('guard hooks with the run\'s hook folder: each event writes its JSON there, no relay, no token', async (t) => {
+  const spool = "/tmp/guard-hooks-1-a b'c";
+  const hooks = guardHooks(RELAY, spool) as Record<string, Array<{ hooks: Array<Record<string, unknown>> }>>;
+  t.same(Object.keys(hooks), [...GEMINI_HOOK_EVENTS]);
+  for (const event of GEMINI_HOOK_EVENTS) {
+    const h = hooks[event]![0]!.hooks[0]!;
+    t.same(h, { type: 'command', name: `guard-${event}`, command: hookSpoolCommand(spool, event), timeout: 5000 }, event);
+    t.notMatch(String(h['command']), /hook-relay|node/, `${event}: no Node start`);
+  }
+  // A folder whose path Gemini would expand (its settings' `$NAME`): the relay, as without a folder.
+  const expanded = guardHooks(RELAY, '/tmp/$USER/guard-hooks-1') as typeof hooks;
+  t.equal(expanded['AfterAgent']![0]!.hooks[0]!['command'], hookRelayCommand(RELAY, 'AfterAgent'), 'a $NAME in the folder: the relay');
+  t.equal((guardHooks(RELAY, '/tmp/${X}') as typeof hooks)['SessionEnd']![0]!.hooks[0]!['command'], hookRelayCommand(RELAY, 'SessionEnd'), 'a ${NAME} too');
+  t.equal((guardHooks(RELAY, '/tmp/a$-b') as typeof hooks)['SessionEnd']![0]!.hooks[0]!['command'], hookSpoolCommand('/tmp/a$-b', 'SessionEnd'), 'a $ Gemini leaves alone: the folder');
+  const { settings } = withGuardHooks({ hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: 'mine' }] }] } }, RELAY, spool);
+  const after = (settings['hooks'] as Record<string, Array<{ hooks: Array<Record<string, unknown>> }>>)['AfterAgent']!;
+  t.equal(after.length, 2, 'after the user\'s own');
+  t.equal(after[1]!.hooks[0]!['command'], hookSpoolCommand(spool, 'AfterAgent'));
 });
 
 t.test("the user's hooks come first and stay; nothing else of theirs changes", async (t) => {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentSetupError } from '../../../../src/agents/agent.js';
 import { GEMINI_WINDOW, compressionThreshold, createGeminiAdapter, geminiWindowRules } from '../../../../src/agents/gemini/adapter.js';
+import { GEMINI_HOOK_EVENTS } from '../../../../src/gemini/settings.js';
+import { hookSpoolCommand } from '../../../../src/telemetry/hook-spool.js';
 
 t.test('window and compression point', async (t) => {
   const rules = geminiWindowRules(0.5);
@@ -48,6 +50,14 @@ t.test('setup and connect: a private home, telemetry with the token in the envir
   conn.dispose();
   conn.dispose();
   t.notOk(existsSync(gh), 'gone after dispose');
+
+  // With the run's hook folder, which guard makes for Gemini: every hook of guard's writes there.
+  t.equal(setup.usesHookFolder, true, 'guard makes a hook folder for a Gemini run');
+  const spool = join(d, 'hooks');
+  const withSpool = setup.connect({ receiverUrl: 'http://127.0.0.1:4321', token: 'sekret-token', tokenHeader: 'x-guard-token', protocols: {}, hookSpool: spool });
+  t.teardown(() => withSpool.dispose());
+  const hooks = (JSON.parse(readFileSync(join(withSpool.extraEnv['GEMINI_CLI_HOME'] ?? '', '.gemini', 'settings.json'), 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> }).hooks;
+  for (const event of GEMINI_HOOK_EVENTS) t.equal(hooks[event]?.[0]?.hooks[0]?.command, hookSpoolCommand(spool, event), `${event} writes to the hook folder`);
 });
 
 t.test('a broken settings file is a setup error naming it; the rest of the adapter', async (t) => {
