@@ -1,7 +1,7 @@
 // How guard points Codex CLI at itself for one run, without touching the user's own files.
 // Input: the user's codex arguments, the environment, the user's Codex config (read, never
-// written: `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`), the relay paths and the
-// receiver. Output: the argument list to start Codex with and the variables to add to its
+// written: `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`), the run's hook folder (or the
+// relay paths) and the receiver. Output: the argument list to start Codex with and the variables to add to its
 // environment, plus the window and auto-compact point the user's config implies. Pure except
 // `readCodexConfig`, whose file read is injectable.
 //
@@ -10,9 +10,10 @@
 // a temporary one would lose the run's sessions at close and could lose a refreshed login. Codex's
 // `-c key=value` flags form a "session flags" layer merged over the user's config for this run
 // only, which is what `--settings` is for Claude:
-// - hooks: `-c hooks.<Event>=[{hooks=[{type="command",command=…,timeout=…}]}]` runs guard's hook
-//   relay (`async=true` for those of a turn: CODEX_ASYNC_HOOK_EVENTS); the user's own hooks
-//   (config.toml, hooks.json) still run, and stay trusted.
+// - hooks: `-c hooks.<Event>=[{hooks=[{type="command",command=…,timeout=…}]}]` runs guard's
+//   hook-folder line (src/telemetry/hook-spool.ts; without a folder, the hook relay), with
+//   `async=true` for those of a turn (CODEX_ASYNC_HOOK_EVENTS); the user's own hooks (config.toml,
+//   hooks.json) still run, and stay trusted.
 // - trust: a new hook is held for review (a dialog at start) until `hooks.state."<key>"
 //   .trusted_hash` matches it. The key of a session-flags hook is
 //   `/<session-flags>/config.toml:<event_label>:<group>:<handler>`; the hash is "sha256:" + the
@@ -27,13 +28,15 @@
 //   (`otel.log_user_prompt` is left at its default, false).
 // - `--disable daemon_auto_start`: otherwise the TUI starts an app-server daemon that outlives it.
 //   Left out when the user's arguments already enable or disable that feature.
-// The hook relay inherits Codex's environment (seen), so GUARD_RECEIVER_URL and GUARD_TOKEN reach it.
+// The hook relay, where it runs, inherits Codex's environment (seen), so GUARD_RECEIVER_URL and
+// GUARD_TOKEN reach it.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
+import { hookSpoolCommand } from '../telemetry/hook-spool.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 
 /** The hooks guard adds, with Codex's label for each (the trust key's and hash's `event_name`). */
@@ -87,6 +90,11 @@ export function tomlString(s: string): string {
 
 export interface CodexRunOptions {
   relay: RelayPaths;
+  /**
+   * The run's hook folder (src/telemetry/hook-spool.ts): guard answers none of Codex's hooks, so each
+   * writes its JSON there, a shell line instead of a Node start and a POST. Null: the relay.
+   */
+  hookSpool?: string | null;
   /** http://127.0.0.1:PORT (guard's receiver). */
   receiverUrl: string;
   token: string;
@@ -118,7 +126,7 @@ export function buildCodexRun(userArgs: readonly string[], opts: CodexRunOptions
   const flags: string[] = userDecidesDaemon(userArgs) ? [] : ['--disable', DAEMON_FEATURE];
   const state: string[] = [];
   for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS) as Array<[CodexHookEvent, string]>) {
-    const command = hookRelayCommand(opts.relay, event);
+    const command = opts.hookSpool ? hookSpoolCommand(opts.hookSpool, event) : hookRelayCommand(opts.relay, event);
     const isAsync = CODEX_ASYNC_HOOK_EVENTS.has(event);
     flags.push('-c', `hooks.${event}=[{hooks=[{type="command",command=${tomlString(command)},timeout=${CODEX_HOOK_TIMEOUT_S}${isAsync ? ',async=true' : ''}}]}]`);
     state.push(`${tomlString(`${SESSION_FLAGS_SOURCE}:${label}:0:0`)}={trusted_hash=${tomlString(hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S, isAsync))}}`);

@@ -4,7 +4,8 @@
 // twice); a conversation padded toward Codex's own compaction point (90% of its window) is handed
 // over by guard first (the note, /new, the resume prompt in a new conversation the gauge follows),
 // or compacted with --strategy compact, and the next prompt is answered; text the user has not sent is never
-// typed over; `guard log --json latest` records it all, with the agent.
+// typed over; `guard log --json latest` records it all, with the agent. guard's hooks write to its
+// hook folder.
 import t, { type Test } from 'tap';
 import { startResponsesStandin, type ResponsesStandin } from '../../src/demo/responses-standin.js';
 import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
@@ -14,6 +15,7 @@ import { checkpointNotes, footerOf, RESUME_RE, watchFooter, type LogLine } from 
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { until } from '../helpers/until.js';
 import { formatTokens } from '../../src/lib/text.js';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A window where Codex's ~12,000-token requests leave room: Codex compacts at 36,000, guard arms at 80% of that. */
 const WINDOW = 40_000;
@@ -57,8 +59,23 @@ function logLines(w: CodexEnv): LogLine[] {
 /** The footer's own figure (src/ui/footer.ts): the test compares what a user reads. */
 const k = formatTokens;
 
+/** The `-c hooks.Stop=…` value Codex was started with (its command line, in /proc), found by the run's TMPDIR. */
+function codexStopHook(tmp: string): string | null {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let args: string[];
+    try { args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    const hook = args.find((a) => a.startsWith('hooks.Stop=') && a.includes(tmp));
+    if (hook) return hook;
+  }
+  return null;
+}
+
 t.test('the footer and guard ls show the newest main request exactly', async (t) => {
   const r = await startRun(t);
+  // guard's hooks write to its hook folder (no Node start); the turns below end through them.
+  const stopHook = codexStopHook(r.w.tmp) ?? '';
+  t.match(stopHook, new RegExp(`^hooks\\.Stop=\\[\\{hooks=\\[\\{type="command",command="\\{ cat >${r.w.tmp}/guard-hooks-${r.term.proc.pid}-`), `Codex's Stop hook writes to guard's hook folder: ${stopHook}`);
+  t.notMatch(stopHook, /hook-relay/, 'not the relay');
   const first = await turn(r, 'hello PAD:1500');
   await until(() => footerOf(r.term).includes(`${k(first.contextTokens!)} / ${k(AUTO_COMPACT)}`), 10_000, `the footer to show ${first.contextTokens}`);
   // Before a second turn adds the forecast, the footer has room for the model and its window.

@@ -42,9 +42,11 @@ function setup(input: SetupInput): AgentSetup {
     window: codexWindowRules(config),
     // guard's -c otel.exporter replaces the user's own exporter for the run; not forwarded yet.
     forwardsUserTelemetry: false,
+    // guard answers none of Codex's hooks: each writes to the hook folder (src/codex/settings.ts).
+    usesHookFolder: true,
     warnings: [],
     connect: (to) => {
-      const run = buildCodexRun(input.args, { relay: defaultRelayPaths(), receiverUrl: to.receiverUrl, token: to.token, tokenHeader: to.tokenHeader });
+      const run = buildCodexRun(input.args, { relay: defaultRelayPaths(), hookSpool: to.hookSpool, receiverUrl: to.receiverUrl, token: to.token, tokenHeader: to.tokenHeader });
       return { args: run.args, extraEnv: run.extraEnv, warnings: [], dispose: () => {} };
     },
   };

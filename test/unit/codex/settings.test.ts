@@ -1,4 +1,4 @@
-// How guard starts Codex CLI: its `-c` flags (hooks that run the relay, their trust, the OTLP
+// How guard starts Codex CLI: its `-c` flags (hooks that write to the hook folder or run the relay, their trust, the OTLP
 // exporter), the token kept off the command line, the daemon flag, and what guard reads of the
 // user's Codex config (never written).
 import t from 'tap';
@@ -8,6 +8,7 @@ import {
   readCodexConfig, tomlString, userDecidesDaemon,
 } from '../../../src/codex/settings.js';
 import { hookRelayCommand } from '../../../src/claude/settings.js';
+import { hookSpoolCommand } from '../../../src/telemetry/hook-spool.js';
 
 const RELAY = { node: '/usr/bin/node', hookRelay: '/opt/guard/dist/relay/hook-relay.js', statusLineRelay: '/opt/guard/dist/relay/statusline-relay.js' };
 const OPTS = { relay: RELAY, receiverUrl: 'http://127.0.0.1:4567', token: 'secret-token-123', tokenHeader: 'x-guard-token' };
@@ -41,6 +42,21 @@ t.test('guard\'s flags: hooks, their trust, the exporter; the token only in the 
   t.same([...CODEX_ASYNC_HOOK_EVENTS].sort(), ['Stop', 'UserPromptSubmit'], 'only a turn\'s two hooks run in the background');
   t.same(byKey.get('otel.exporter'), { 'otlp-http': { endpoint: 'http://127.0.0.1:4567/v1/logs', protocol: 'json' } });
   t.notOk(byKey.has('otel.log_user_prompt'), 'prompts stay out of the logs (Codex\'s default)');
+});
+
+t.test('with the run\'s hook folder, every hook of guard\'s writes there (no Node start), pre-trusted as it is', async (t) => {
+  const spool = "/tmp/guard-hooks-1-ab-it's";
+  const run = buildCodexRun([], { ...OPTS, hookSpool: spool });
+  const values = run.args.filter((_, i) => run.args[i - 1] === '-c');
+  const byKey = new Map(values.map((v) => { const eq = v.indexOf('='); return [v.slice(0, eq), parseToml(`v = ${v.slice(eq + 1)}`).v] as const; }));
+  for (const [event, label] of Object.entries(CODEX_HOOK_EVENTS)) {
+    const command = hookSpoolCommand(spool, event);
+    const background = CODEX_ASYNC_HOOK_EVENTS.has(event as keyof typeof CODEX_HOOK_EVENTS);
+    t.same(byKey.get(`hooks.${event}`), [{ hooks: [{ type: 'command', command, timeout: CODEX_HOOK_TIMEOUT_S, ...(background ? { async: true } : {}) }] }], `${event} writes to the hook folder`);
+    t.same((byKey.get('hooks.state') as Record<string, unknown>)[`/<session-flags>/config.toml:${label}:0:0`], { trusted_hash: hookTrustHash(label, command, CODEX_HOOK_TIMEOUT_S, background) }, `${event} pre-trusted with that command`);
+  }
+  t.notOk(run.args.some((a) => a.includes('hook-relay')), 'no relay');
+  t.same(buildCodexRun([], { ...OPTS, hookSpool: null }).args, buildCodexRun([], OPTS).args, 'no folder: the relay, as before');
 });
 
 t.test('the daemon flag is left to a user who decided it', async (t) => {
