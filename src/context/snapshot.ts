@@ -32,7 +32,8 @@ export interface CompactionSeen {
 export interface ContextSnapshot {
   claudeSessionId: string | null;
   model: string | null;
-  /** input + cache read + cache creation of the newest main request; null before the first. */
+  /** input + cache read + cache creation of the newest main request; before this run's first, a resumed
+   * conversation's newest (from the status line); else null. */
   contextTokens: number | null;
   /** output tokens of that request: they join the context with the next request. */
   lastOutputTokens: number;

@@ -8,6 +8,8 @@
 // - context in use = input + cache read + cache creation of the NEWEST main request of the
 //   session, newest by event.sequence (then time, then arrival), never by arrival alone: log
 //   batches can arrive out of order. Sub-agent, side (title) and compact requests never move it.
+//   Before the run's first main request of a resumed conversation, the status line's
+//   current_usage (the same figure, for the conversation's newest main request) stands in.
 // - a request without query_source is "guessed main" (see classifyRequest). It moves the gauge
 //   only when it is plausibly main: the session has no main request yet, or it is the first
 //   request after a compaction, or it is at least as large as the newest main context. The main
@@ -79,6 +81,11 @@ interface SessionState {
   lastT: number;
   lastArrival: number;
   newestMain: MainRequest | null;
+  /**
+   * The context a resumed conversation had, from the status line before this run's first main
+   * request of it (see onHookFact); the gauge's figure until that request.
+   */
+  resumed: { context: number; output: number } | null;
   mainRequests: number;
   costUsd: number;
   seenSequences: Set<number>;
@@ -196,6 +203,17 @@ export class ContextTracker {
       }
     } else if (h.type === 'statusline') {
       if (h.rateLimits !== null) this.rateLimits = h.rateLimits;
+      // A conversation resumed (`claude --continue`, `--resume`, `/resume`): before this run sent
+      // anything of it, Claude's status line carries the usage of its newest main request, read
+      // from the transcript: the gauge's own figure, exact (2.1.330: 53,044 and 72,925 resumed, as
+      // the stand-in had counted them). A fresh or cleared conversation shows none (null), nor does
+      // one resumed after a compaction, so nothing stale is carried over. The snapshot uses it only
+      // until this run's first main request of the conversation: then telemetry rules.
+      const u = h.currentUsage;
+      if (u !== null) {
+        const context = u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
+        if (Number.isInteger(context) && context > 0) s.resumed = { context, output: Number.isInteger(u.outputTokens) && u.outputTokens > 0 ? u.outputTokens : 0 };
+      }
       const n = h.contextWindowSize;
       if (n !== null && Number.isInteger(n) && n > 0) s.statuslineWindow = n;
       if (h.modelId !== null && h.modelId !== '') {
@@ -246,13 +264,14 @@ export class ContextTracker {
     const win = this.windowOf(s);
     const point = this.rules.autoCompactPoint(win.window, this.env, this.lowestAutoPreFor(win.window));
     const main = s?.newestMain ?? null;
-    const contextTokens = main?.context ?? null;
+    const resumed = s?.resumed ?? null;
+    const contextTokens = main?.context ?? resumed?.context ?? null;
     const fc = forecastFromGrowths(s === null ? [] : this.growthsOf(s), contextTokens, point.at);
     const snap: ContextSnapshot = {
       claudeSessionId: sessionId,
       model: main?.model ?? s?.hookModel ?? null,
       contextTokens,
-      lastOutputTokens: main?.output ?? 0,
+      lastOutputTokens: main?.output ?? resumed?.output ?? 0,
       contextWindow: win.window,
       windowSource: win.source,
       autoCompactAt: point.at,
@@ -373,7 +392,7 @@ export class ContextTracker {
     if (s === undefined) {
       s = {
         id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
-        seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
+        resumed: null, seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
         statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, newestMainErrorKey: null, lowestAutoPre: new Map(), metrics: null,
       };
       this.sessions.set(id, s);

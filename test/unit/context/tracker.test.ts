@@ -368,3 +368,31 @@ t.test('without any hook every session counts as followed (nothing to tell them 
   t.notOk(tr.isFollowed('N'));
   t.equal(tr.snapshot().claudeSessionId, 'A', 'the hooked session, even without a SessionStart');
 });
+
+t.test('a resumed conversation: the status line\'s current_usage is the gauge until this run\'s first main request', async (t) => {
+  // As Claude 2.1.330 sent it (bench runs, 2026-12-02): `claude --continue` of a conversation whose
+  // newest main request was 142,995 tokens (7,150 input, 21,449 cache creation, 114,396 cache read).
+  const usage = (input: number, creation: number, read: number): Record<string, unknown> => ({
+    session_id: 'R', model: { id: 'claude-haiku-4-5' },
+    context_window: { context_window_size: 200_000, current_usage: { input_tokens: input, output_tokens: 40, cache_creation_input_tokens: creation, cache_read_input_tokens: read } },
+  });
+  const tr = new ContextTracker({ env: {} });
+  tr.onHook('SessionStart', { session_id: 'R', source: 'resume', model: 'claude-haiku-4-5' });
+  t.equal(tr.snapshot().contextTokens, null, 'nothing known before the status line');
+  tr.onHook('statusline', usage(7_150, 21_449, 114_396));
+  let s = tr.snapshot();
+  t.same([s.contextTokens, s.lastOutputTokens, s.mainRequests, s.contextAt], [142_995, 40, 0, null], 'input + cache creation + cache read, before any request of this run');
+  tr.onEvent(ev(mainReq('R', 1, 143_064), 'claude-haiku-4-5'));
+  t.equal(tr.snapshot().contextTokens, 143_064, 'the first main request of the run takes over');
+  tr.onHook('statusline', usage(1, 2, 3));
+  t.equal(tr.snapshot().contextTokens, 143_064, 'after it, a status line never moves the gauge');
+  // A fresh or cleared conversation: the status line carries no usage (null), and nothing is carried over.
+  tr.onHook('SessionStart', { session_id: 'C', source: 'clear' });
+  tr.onHook('statusline', { session_id: 'C', context_window: { context_window_size: 200_000, current_usage: null } });
+  s = tr.snapshot();
+  t.same([s.claudeSessionId, s.contextTokens], ['C', null], 'the cleared conversation starts unknown');
+  t.equal(tr.snapshotFor('R').contextTokens, 143_064, 'the other conversation keeps its own');
+  const zero = new ContextTracker({ env: {} });
+  zero.onHook('statusline', { session_id: 'Z', context_window: { current_usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
+  t.equal(zero.snapshot().contextTokens, null, 'an all-zero usage is no figure');
+});
