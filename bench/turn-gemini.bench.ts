@@ -1,6 +1,6 @@
 // Turn latency for Gemini CLI: how much longer each prompt takes under `guard gemini` than with
 // bare `gemini`, as ./turn.bench.ts measures it for Claude. Both run the real Gemini CLI
-// (node_modules/.bin/gemini) in a 200x30 pty against the Gemini stand-in (which answers at once),
+// (node_modules/.bin/gemini) in a 100x30 pty against the Gemini stand-in (which answers at once),
 // each session in a fresh throw-away HOME (test/helpers/gemini-session.ts), sessions alternating
 // bare/guard in one run so that machine load hits both alike. Per prompt two figures: from the
 // Enter to the stand-in receiving the request, and from the Enter to Gemini being back at an
@@ -23,16 +23,13 @@ const PROMPTS = 3;
 /** Screen sampling period: the resolution of the "back at its prompt" figure. */
 const SAMPLE_MS = 2;
 const TURN_TIMEOUT_MS = 20_000;
-/** Gemini's spinner (a braille dot pattern) while it works, hooks included. */
-const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 
 interface TurnTiming { requestMs: number; readyMs: number }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function oneSession(guarded: boolean): Promise<TurnTiming[]> {
-  // Wide, so that the spinner's row keeps its "(esc to cancel, 0s)" when it lists several hooks.
-  const s = await startGeminiSession({ cols: 200, ...(guarded ? { guardArgs: [] } : {}) });
+  const s = await startGeminiSession(guarded ? { guardArgs: [] } : {});
   const out: TurnTiming[] = [];
   try {
     for (let k = 0; k < PROMPTS; k++) {
@@ -52,7 +49,7 @@ async function oneSession(guarded: boolean): Promise<TurnTiming[]> {
       let readyAt = NaN;
       while (Date.now() - t0 < TURN_TIMEOUT_MS) {
         const screen = s.term.screen();
-        if (screen.includes(answer) && geminiIdle(screen) && !SPINNER.test(screen)) { readyAt = Date.now(); break; }
+        if (screen.includes(answer) && geminiIdle(screen)) { readyAt = Date.now(); break; }
         await sleep(SAMPLE_MS);
       }
       if (Number.isNaN(readyAt)) throw new Error(`turn ${k} (${guarded ? 'guard' : 'bare'}) not over within ${TURN_TIMEOUT_MS} ms; screen:\n${s.term.screen()}`);

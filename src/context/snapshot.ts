@@ -61,6 +61,11 @@ export interface ContextSnapshot {
    * figure from before it, and the next main request will be much smaller.
    */
   compactedSinceRequest?: boolean;
+  /**
+   * True when contextTokens is a resumed conversation's figure from Claude's status line, before
+   * this run's first main request of it: shown, never acted on (the policy waits for a request).
+   */
+  resumed?: boolean;
   /** This conversation's counters from Claude's metrics; absent until a metric point arrives. */
   metricTotals?: MetricTotals;
   /** The subscription's usage limits, from the newest status line that carried them (the

@@ -9,7 +9,8 @@
 //   session, newest by event.sequence (then time, then arrival), never by arrival alone: log
 //   batches can arrive out of order. Sub-agent, side (title) and compact requests never move it.
 //   Before the run's first main request of a resumed conversation, the status line's
-//   current_usage (the same figure, for the conversation's newest main request) stands in.
+//   current_usage (the same figure, for the conversation's newest main request) stands in, for
+//   the footer and `guard ls` only (ContextSnapshot.resumed).
 // - a request without query_source is "guessed main" (see classifyRequest). It moves the gauge
 //   only when it is plausibly main: the session has no main request yet, or it is the first
 //   request after a compaction, or it is at least as large as the newest main context. The main
@@ -86,6 +87,8 @@ interface SessionState {
    * request of it (see onHookFact); the gauge's figure until that request.
    */
   resumed: { context: number; output: number } | null;
+  /** This conversation was resumed (SessionStart source `resume`): only then does `resumed` count. */
+  resumedStart: boolean;
   mainRequests: number;
   costUsd: number;
   seenSequences: Set<number>;
@@ -197,6 +200,7 @@ export class ContextTracker {
     this.hooked.add(sessionId);
     if (h.type === 'SessionStart') {
       this.onScreen = sessionId;
+      if (h.source === 'resume') s.resumedStart = true;
       if (h.model !== null && h.model !== '') {
         s.hookModel = h.model;
         s.suffixModelId = h.model;
@@ -207,8 +211,9 @@ export class ContextTracker {
       // anything of it, Claude's status line carries the usage of its newest main request, read
       // from the transcript: the gauge's own figure, exact (2.1.330: 53,044 and 72,925 resumed, as
       // the stand-in had counted them). A fresh or cleared conversation shows none (null), nor does
-      // one resumed after a compaction, so nothing stale is carried over. The snapshot uses it only
-      // until this run's first main request of the conversation: then telemetry rules.
+      // one resumed after a compaction, so nothing stale is carried over. The snapshot shows it
+      // only for a conversation a SessionStart named resumed, and only until this run's first main
+      // request of it; it is marked (`resumed`), and the policy acts on none of it.
       const u = h.currentUsage;
       if (u !== null) {
         const context = u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
@@ -264,7 +269,7 @@ export class ContextTracker {
     const win = this.windowOf(s);
     const point = this.rules.autoCompactPoint(win.window, this.env, this.lowestAutoPreFor(win.window));
     const main = s?.newestMain ?? null;
-    const resumed = s?.resumed ?? null;
+    const resumed = main === null && s?.resumedStart === true ? s.resumed : null;
     const contextTokens = main?.context ?? resumed?.context ?? null;
     const fc = forecastFromGrowths(s === null ? [] : this.growthsOf(s), contextTokens, point.at);
     const snap: ContextSnapshot = {
@@ -286,6 +291,7 @@ export class ContextTracker {
       contextAt: main?.key.t ?? null,
       compactedSinceRequest: s !== null && s.newestCompactionKey !== null && (main === null || before(main.key, s.newestCompactionKey)),
     };
+    if (resumed !== null) snap.resumed = true;
     if (s?.metrics) snap.metricTotals = s.metrics.totals();
     if (this.rateLimits) snap.rateLimits = copyRateLimits(this.rateLimits);
     return snap;
@@ -392,7 +398,7 @@ export class ContextTracker {
     if (s === undefined) {
       s = {
         id, lastT: -Infinity, lastArrival: 0, newestMain: null, mainRequests: 0, costUsd: 0,
-        resumed: null, seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
+        resumed: null, resumedStart: false, seenSequences: new Set(), timeline: [], promptMarks: 0, pruned: false, growths: null, compactions: [], newestCompactionKey: null,
         statuslineWindow: null, suffixModelId: null, hookModel: null, maxAutoPreTokens: null, newestMainErrorKey: null, lowestAutoPre: new Map(), metrics: null,
       };
       this.sessions.set(id, s);

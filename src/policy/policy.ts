@@ -250,10 +250,14 @@ export function stepPolicy(prev: PolicyState, input: PolicyInput): PolicyStep {
   switch (input.type) {
     case 'context': {
       const snap = input.snapshot;
-      s.contextTokens = snap.contextTokens;
+      // A resumed conversation's figure from the status line is shown, not acted on: guard arms on
+      // what this run's requests say. (Acting on it, guard handed over before the user's first
+      // prompt, and without telemetry it would type on a figure that never moves again.)
+      const known = snap.resumed === true ? null : snap.contextTokens;
+      s.contextTokens = known;
       // After a compaction the newest request's figure is from before it: the context is small
       // again, but by how much only the next request will say.
-      s.effectiveTokens = snap.contextTokens === null || snap.compactedSinceRequest === true ? null : snap.contextTokens + snap.lastOutputTokens;
+      s.effectiveTokens = known === null || snap.compactedSinceRequest === true ? null : known + snap.lastOutputTokens;
       s.autoCompactAt = snap.autoCompactAt > 0 ? snap.autoCompactAt : null;
       s.contextWindow = snap.contextWindow > 0 ? snap.contextWindow : null;
       s.contextAt = snap.contextAt ?? null;

@@ -1,19 +1,23 @@
-// Hooks that need no answer, delivered as files instead of HTTP posts. The command Claude runs for
-// such a hook is one POSIX shell line (hookSpoolCommand): `cat` writes the hook's JSON from stdin
-// to a private folder under a temporary name, and `mv` gives it its final name once it is whole.
-// guard watches the folder (fs.watch: inotify on Linux), reads each finished file, removes it and
-// hands the event name and the parsed JSON to `onHook`, as the receiver does for a relay's post.
-// Input: the files in the folder (made here, 0700, under the system's temporary folder: ../lib/run-folder.ts). Output:
-// onHook(event, payload) per file, oldest first; onError for a file that is not a hook's JSON.
+// Hooks that need no answer, delivered as files instead of HTTP posts. The command an agent runs
+// for such a hook (Claude's SessionStart, UserPromptSubmit, Stop and status line; every hook of
+// Codex's and Gemini's) is one POSIX shell line (hookSpoolCommand): `cat` writes the hook's JSON
+// from stdin to a private folder under a temporary name, and `mv` gives it its final name once it
+// is whole. guard watches the folder (fs.watch: inotify on Linux), reads each finished file,
+// removes it and hands the event name and the parsed JSON to `onHook`, as the receiver does for a
+// relay's post. Input: the files in the folder (made here, 0700, under the system's temporary
+// folder: ../lib/run-folder.ts). Output: onHook(event, payload) per file, oldest first; onError for
+// a file that is not a hook's JSON.
 //
 // Why not the relay: a relay is a Node start, ~55 ms of CPU each (measured here: `node` on the
 // relay, 0.05-0.06 s wall, 0.05 s user+sys), and Claude runs its SessionStart hook in the last
 // ~200 ms before it draws its first screen, the stretch guard's start-up is measured on (issue 10).
 // A/B on this 2-core machine, 30 alternating pairs: with SessionStart's command a plain `cat`,
 // Claude's prompt came 44 ms sooner under guard (1268 against 1312 ms). The shell line costs
-// ~3 ms. Claude's HTTP hooks would need no process at all, but 2.1.330 refuses them for
-// SessionStart ("HTTP hooks are not supported for SessionStart"). Hooks whose answer Claude reads
-// (PreCompact: guard may hold the compaction) keep the relay.
+// ~3 ms. Gemini and Codex wait for their hooks too (a Gemini turn ended ~80 ms sooner, Codex's
+// first ~60 ms: src/gemini/settings.ts, src/codex/settings.ts). Claude's HTTP hooks would need no
+// process at all, but 2.1.330 refuses them for SessionStart ("HTTP hooks are not supported for
+// SessionStart"). Hooks whose answer Claude reads (PreCompact: guard may hold the compaction) keep
+// the relay.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -161,7 +161,7 @@ function claudeParts(view: FooterView, layout: Layout, color: boolean): Part[] {
   const s = view.snapshot;
   const parts: Part[] = [];
   if (layout.label) parts.push(part('guard', 'bold', color));
-  if (s.contextTokens === null && view.noTelemetry) {
+  if ((s.contextTokens === null || s.resumed === true) && view.noTelemetry) {
     if (layout.tokens) parts.push(part(layout.longState ? `no telemetry from ${view.agent ?? 'Claude'} (turned off in its settings?): no gauge, no checkpoints` : 'no telemetry', 'yellow', color));
     // No figures to show: zeros would look like facts.
     return layout.state ? [...parts, part(view.state, STATE_STYLE[view.state], color)] : parts;

@@ -2,10 +2,10 @@
 // Code against the stand-in. A first run (bare claude) fills the conversation to ~143k tokens of
 // a 200k window; then guard runs `claude --continue` in the same HOME and project. Before the run
 // sent anything, Claude's status line carries the resumed conversation's newest main request
-// (src/context/tracker.ts): the footer and `guard ls` show it to the token before any prompt, and
-// with the default threshold (80% of the 167k auto-compact point) guard hands over at once,
-// before the user's first prompt could push a full context further. Every process started here is
-// ended here.
+// (src/context/tracker.ts): the footer and `guard ls` show it to the token before any prompt. That
+// figure arms nothing: above the default threshold (80% of the 167k auto-compact point) guard types
+// nothing until the user's first prompt, and hands over after it, as the run's first request says.
+// Every process started here is ended here.
 import t, { type Test } from 'tap';
 import { startStandinApi, type StandinApi } from '../../src/demo/standin-api.js';
 import { OFFLINE_MODEL } from '../../src/demo/offline-claude.js';
@@ -68,22 +68,27 @@ t.test('resumed: the footer and guard ls show the conversation\'s context before
   await until(() => footerOf(term).includes(`${formatTokens(next)} / ${AUTO_COMPACT}`), 15_000, () => `the footer to show ${formatTokens(next)}: ${footerOf(term)}`);
 });
 
-t.test('resumed above the threshold: guard hands over at once, before the user\'s first prompt', async (t) => {
+t.test('resumed above the threshold: shown at once, nothing typed before the user\'s first prompt, handed over after it', async (t) => {
   const w = await filledConversation(t);
   const sent = w.api.requests.length;
   const term = guardContinue(t, w, []);
+  await waitForIdle(term, { timeoutMs: 60_000 });
+  await until(() => footerOf(term).includes(`${formatTokens(w.context)} / ${AUTO_COMPACT}`), 15_000, () => `the footer to show ${formatTokens(w.context)}: ${footerOf(term)}`);
+  // Longer than guard would take to start a handoff at an idle prompt (the checkpoint tests: well under a second).
+  await new Promise((r) => setTimeout(r, 3_000));
+  t.equal(w.api.requests.length, sent, 'the resumed figure alone makes guard type nothing');
+  t.same(await checkpointNotes(w.env.cwd), [], 'no note');
+  await submitAndWait(term, 'hello again');
   const resume = await w.api.waitForRequest((r) => r.seq > sent && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
   const mains = w.api.requests.filter((r) => r.seq > sent && r.thread === 'main');
-  t.ok(NOTE_RE.test(mains[0]?.prompt ?? ''), `the run's first request was guard's note request: ${JSON.stringify(mains[0]?.prompt.slice(0, 60))}`);
-  t.ok((mains[0]?.contextTokens ?? 0) > w.context, 'asked of the whole resumed conversation');
+  t.equal(mains[0]?.prompt, 'hello again', 'the user\'s prompt went first, to the whole conversation');
+  t.ok(NOTE_RE.test(mains[1]?.prompt ?? ''), `then guard's note request: ${JSON.stringify(mains[1]?.prompt.slice(0, 60))}`);
   t.ok((resume.contextTokens ?? Infinity) < 40_000, `the conversation goes on from a fresh context (${resume.contextTokens})`);
-  const notes = await checkpointNotes(w.env.cwd);
-  t.equal(notes.length, 1, 'one checkpoint note written');
+  t.equal((await checkpointNotes(w.env.cwd)).length, 1, 'one checkpoint note written');
   await waitForIdle(term, { timeoutMs: 30_000 });
   term.write('/exit\r');
   await term.waitExit(20_000);
   const log = guardLogLatest({ env: w.env });
-  t.same(checkpointPhases(log.lines).slice(0, 1), ['armed'], `armed from the resumed figure: ${checkpointPhases(log.lines).join(', ')}`);
-  t.ok(checkpointPhases(log.lines).includes('resumed'), 'the handoff ran to its end');
+  t.same(checkpointPhases(log.lines), ['armed', 'prompted', 'note-written', 'cleared', 'resumed'], 'one whole handoff');
   t.notOk(log.lines.some((l) => l.type === 'compaction'), 'Claude never compacted');
 });

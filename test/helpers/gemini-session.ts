@@ -17,6 +17,12 @@ import { startTerminal, type TestTerminal } from './terminal.js';
 
 export const GEMINI_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'gemini');
 const WORKING = /\(esc to cancel, \d+s\)/;
+/**
+ * Gemini's spinner, a braille dot pattern at the start of its working row. Needed beside WORKING:
+ * at 100 columns a row that lists several hooks ("⠋ Executing Hooks: guard-SessionStart,
+ * guard-AfterAgent, guard-AfterAgent (esc to c…") is cut before the "(esc to cancel, 0s)".
+ */
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 const GRACEFUL_EXIT_MS = 3_000;
 /** guard's footer is at most this many rows. */
 const GUARD_FOOTER_ROWS = 4;
@@ -51,7 +57,7 @@ export interface GeminiSession {
 
 /** The rows as the box reader reads them (guard's pane blanks faint cells; the test terminal's rows are close enough here: Gemini's box has no faint text). */
 export function geminiIdle(screen: string): boolean {
-  return readGeminiPromptBox(paneRows(screen)).kind === 'empty' && !WORKING.test(screen);
+  return readGeminiPromptBox(paneRows(screen)).kind === 'empty' && !WORKING.test(screen) && !SPINNER.test(screen);
 }
 
 /** The program's rows: the screen without guard's footer (its rows from the one starting "guard", at the bottom). */

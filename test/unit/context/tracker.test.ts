@@ -381,9 +381,10 @@ t.test('a resumed conversation: the status line\'s current_usage is the gauge un
   t.equal(tr.snapshot().contextTokens, null, 'nothing known before the status line');
   tr.onHook('statusline', usage(7_150, 21_449, 114_396));
   let s = tr.snapshot();
-  t.same([s.contextTokens, s.lastOutputTokens, s.mainRequests, s.contextAt], [142_995, 40, 0, null], 'input + cache creation + cache read, before any request of this run');
+  t.same([s.contextTokens, s.lastOutputTokens, s.mainRequests, s.contextAt, s.resumed], [142_995, 40, 0, null, true], 'input + cache creation + cache read, before any request of this run, marked resumed');
   tr.onEvent(ev(mainReq('R', 1, 143_064), 'claude-haiku-4-5'));
-  t.equal(tr.snapshot().contextTokens, 143_064, 'the first main request of the run takes over');
+  s = tr.snapshot();
+  t.same([s.contextTokens, s.resumed], [143_064, undefined], 'the first main request of the run takes over');
   tr.onHook('statusline', usage(1, 2, 3));
   t.equal(tr.snapshot().contextTokens, 143_064, 'after it, a status line never moves the gauge');
   // A fresh or cleared conversation: the status line carries no usage (null), and nothing is carried over.
@@ -392,7 +393,14 @@ t.test('a resumed conversation: the status line\'s current_usage is the gauge un
   s = tr.snapshot();
   t.same([s.claudeSessionId, s.contextTokens], ['C', null], 'the cleared conversation starts unknown');
   t.equal(tr.snapshotFor('R').contextTokens, 143_064, 'the other conversation keeps its own');
+  // Only for a conversation a SessionStart named resumed: a fresh one's status line (telemetry turned
+  // off, say) never makes a gauge of its own.
+  const fresh = new ContextTracker({ env: {} });
+  fresh.onHook('SessionStart', { session_id: 'R', source: 'startup' });
+  fresh.onHook('statusline', usage(7_150, 21_449, 114_396));
+  t.same([fresh.snapshot().contextTokens, fresh.snapshot().resumed], [null, undefined], 'not resumed: not shown');
   const zero = new ContextTracker({ env: {} });
+  zero.onHook('SessionStart', { session_id: 'Z', source: 'resume' });
   zero.onHook('statusline', { session_id: 'Z', context_window: { current_usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
   t.equal(zero.snapshot().contextTokens, null, 'an all-zero usage is no figure');
 });

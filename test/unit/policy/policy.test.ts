@@ -639,3 +639,15 @@ t.test('an automatic compaction\'s SessionStart is the miss, told at once: an ar
   manual.sessionStart('compact');
   t.same(manual.phases(), [], 'the user\'s /compact while watching: nothing logged');
 });
+
+t.test('a resumed conversation\'s figure from the status line arms nothing; the run\'s first request does', async (t) => {
+  const sim = new Sim();
+  sim.context(150_000, { resumed: true, mainRequests: 0 });
+  t.same(typedTexts(sim.idle()), [], 'shown, not acted on: nothing typed at the idle prompt');
+  t.same(sim.phases(), [], 'not armed');
+  t.equal(sim.s.contextTokens, null, 'unknown to the policy');
+  sim.working();
+  sim.context(150_100, { mainRequests: 1 });
+  sim.stop();
+  t.match(typedTexts(sim.idle())[0], /^Write a checkpoint note/, 'the first request of the run arms it, and guard hands over at the idle after');
+});

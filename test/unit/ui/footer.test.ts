@@ -78,6 +78,14 @@ t.test("the footer's words name the agent the run is for", async (t) => {
   t.match(silent, /no telemetry from Codex \(turned off in its settings\?\)/);
 });
 
+t.test('a resumed conversation\'s figure is shown; with no telemetry, the footer says so instead', async (t) => {
+  const resumed = snap({ contextTokens: 142_995, growthPerTurn: null, turnsLeft: null, costUsd: 0, mainRequests: 0, resumed: true });
+  t.match(plain({ snapshot: resumed, state: 'idle' }, 120), /143k \/ 167k 86%/, 'the gauge before any request of the run');
+  const silent = plain({ snapshot: resumed, state: 'idle', noTelemetry: true }, 200);
+  t.match(silent, /no telemetry from Claude/, 'a figure that would never move again is not shown as a gauge');
+  t.notMatch(silent, /143k/);
+});
+
 t.test('notice is shown whole when it fits, cut otherwise', async (t) => {
   const v: FooterView = { snapshot: snap(), state: 'working', notice: 'Claude compacted on its own (missed)' };
   t.match(plain(v, 200), /│ Claude compacted on its own \(missed\)$/);
