@@ -1,8 +1,8 @@
 // How guard points Codex CLI at itself for one run, without touching the user's own files.
-// Input: the user's codex arguments, the environment, the user's Codex config (read, never
-// written: `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`), the run's hook folder (or the
-// relay paths) and the receiver. Output: the argument list to start Codex with and the variables to add to its
-// environment, plus the window and auto-compact point the user's config implies. Pure except
+// Input: the user's codex arguments, the environment, the user's Codex config (read, never written:
+// `$CODEX_HOME/config.toml`, else `~/.codex/config.toml`), the run's hook folder (or the relay
+// paths) and the receiver. Output: the argument list to start Codex with and the variables to add
+// to its environment, plus the window and auto-compact point the user's config implies. Pure except
 // `readCodexConfig`, whose file read is injectable.
 //
 // Why command-line overrides and not a private CODEX_HOME (checked on 0.171.0): CODEX_HOME is
