@@ -4,13 +4,13 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFile, chmod, mkdtemp, rm, readdir } from 'node:fs/promises';
+import { writeFile, mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { startClaudeSession } from '../helpers/claude-session.js';
-import { waitForIdle, CLAUDE_BIN, GUARD_BIN } from '../helpers/claude-env.js';
+import { waitForIdle, GUARD_BIN } from '../helpers/claude-env.js';
 import { SWEEP_DELAY_MS } from '../../src/cli/commands/run-session.js';
-import { guardLsSync, gone, programPid, sessionLogRecords } from '../helpers/faults.js';
+import { guardLsSync, gone, programPid, sessionLogRecords, telemetryOffClaude } from '../helpers/faults.js';
 
 t.test('guard killed with SIGKILL: guard ls drops it at once, Claude ends on its own, temp files go', async (t) => {
   const runs = 2;
@@ -55,31 +55,6 @@ t.test('guard killed with SIGKILL leaves its private folders behind; the next ru
   t.equal(next.status, 0, `the next run's status is its program's (${next.stderr})`);
   t.same(await runFolders(), [], 'it removed the killed guard\'s folders, and left none of its own');
 });
-
-/**
- * A `claude` for PATH that runs the real one with its telemetry turned off the way managed
- * settings do it (they beat every other source, guard's own settings included): the settings guard
- * hands over get `CLAUDE_CODE_ENABLE_TELEMETRY=0` in their env block. Signals reach Claude itself.
- */
-async function telemetryOffClaude(dir: string): Promise<void> {
-  const src = `#!${process.execPath}
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const args = process.argv.slice(2);
-const i = args.indexOf('--settings');
-if (i >= 0) {
-  const v = args[i + 1];
-  const settings = JSON.parse(v.trim().startsWith('{') ? v : fs.readFileSync(v, 'utf8'));
-  settings.env = { ...settings.env, CLAUDE_CODE_ENABLE_TELEMETRY: '0' };
-  args[i + 1] = JSON.stringify(settings);
-}
-const child = spawn(${JSON.stringify(CLAUDE_BIN)}, args, { stdio: 'inherit' });
-for (const sig of ['SIGHUP', 'SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, sig) => process.exit(code ?? 128 + (require('node:os').constants.signals[sig] ?? 0)));
-`;
-  await writeFile(path.join(dir, 'claude'), src);
-  await chmod(path.join(dir, 'claude'), 0o755);
-}
 
 t.test('no telemetry (turned off as managed settings do): the footer says so, and guard types nothing', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'guard-no-telemetry-'));

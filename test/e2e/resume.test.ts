@@ -16,6 +16,10 @@ import { startTerminal, type TestTerminal } from '../helpers/terminal.js';
 import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, RESUME_RE } from '../helpers/checkpoint.js';
 import { guardLsSync } from '../helpers/guard-ls.js';
 import { until } from '../helpers/until.js';
+import { telemetryOffClaude } from '../helpers/faults.js';
+import { NO_TELEMETRY_MS } from '../../src/app/agent-run.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** Two padded turns: the stand-in counts ~23k of Claude's own request, then these. */
 const PADS = [60_000, 60_000];
@@ -43,9 +47,9 @@ async function filledConversation(t: Test): Promise<World> {
   return { api, env, context };
 }
 
-function guardContinue(t: Test, w: World, guardArgs: string[]): TestTerminal {
+function guardContinue(t: Test, w: World, guardArgs: string[], env: Record<string, string> = w.env.env): TestTerminal {
   const cmd = w.env.guardCommand(guardArgs, ['--model', OFFLINE_MODEL, '--continue']);
-  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: w.env.cwd, env: w.env.env, cols: 110, rows: 32 });
+  const term = startTerminal({ file: cmd.file, args: cmd.args, cwd: w.env.cwd, env, cols: 110, rows: 32 });
   t.teardown(async () => { await term.end(3_000); });
   return term;
 }
@@ -91,4 +95,22 @@ t.test('resumed above the threshold: shown at once, nothing typed before the use
   const log = guardLogLatest({ env: w.env });
   t.same(checkpointPhases(log.lines), ['armed', 'prompted', 'note-written', 'cleared', 'resumed'], 'one whole handoff');
   t.notOk(log.lines.some((l) => l.type === 'compaction'), 'Claude never compacted');
+});
+
+t.test('resumed with Claude\'s telemetry off (as managed settings do): shown, then "no telemetry", and guard types nothing', async (t) => {
+  const w = await filledConversation(t);
+  const bin = join(w.env.root, 'telemetry-off-bin');
+  await mkdir(bin);
+  await telemetryOffClaude(bin);
+  const sent = w.api.requests.length;
+  const term = guardContinue(t, w, [], { ...w.env.env, PATH: `${bin}:${w.env.env.PATH ?? '/usr/bin:/bin'}` });
+  await waitForIdle(term, { timeoutMs: 60_000 });
+  await until(() => footerOf(term).includes(`${formatTokens(w.context)} / ${AUTO_COMPACT}`), 15_000, () => `the footer to show ${formatTokens(w.context)}: ${footerOf(term)}`);
+  await until(() => /no telemetry from Claude/.test(footerOf(term)), NO_TELEMETRY_MS + 15_000, () => `the footer to say no telemetry: ${footerOf(term)}`);
+  t.notMatch(footerOf(term), new RegExp(formatTokens(w.context)), 'the resumed figure, which nothing would move again, is gone from the footer');
+  await submitAndWait(term, 'hello again');
+  await new Promise((r) => setTimeout(r, 3_000));
+  const mains = w.api.requests.filter((r) => r.seq > sent && r.thread === 'main');
+  t.same(mains.map((r) => r.prompt), ['hello again'], 'only the user\'s prompt: guard typed nothing, above the threshold as it was');
+  t.same(await checkpointNotes(w.env.cwd), [], 'no note');
 });

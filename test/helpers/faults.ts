@@ -1,6 +1,6 @@
 // Shared by the test/e2e/faults-*.test.ts files (faults around guard, end to end with the real
-// Claude Code under bin/guard.js): guard ls, the session log's records, process checks, and the
-// signal test for one signal.
+// Claude Code under bin/guard.js; also the resume test): guard ls, the session log's records,
+// process checks, the signal test for one signal, and a `claude` with its telemetry turned off.
 import type { Test } from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +8,8 @@ import { startClaudeSession, type ClaudeSession } from './claude-session.js';
 import type { TestTerminal } from './terminal.js';
 import { until } from './until.js';
 import { guardLsSync } from './guard-ls.js';
+import { writeFile, chmod } from 'node:fs/promises';
+import { CLAUDE_BIN } from './claude-env.js';
 export { guardLsSync };
 
 
@@ -67,4 +69,29 @@ export async function signalTest(t: Test, sig: NodeJS.Signals): Promise<void> {
   t.equal(exit[0]?.code, e.exitCode, 'with the status guard exited with');
   t.same(guardLsSync(session.env.guardHome), [], 'guard ls is empty');
   t.ok(await gone(claudePid), 'Claude is gone');
+}
+
+/**
+ * A `claude` for PATH that runs the real one with its telemetry turned off the way managed
+ * settings do it (they beat every other source, guard's own settings included): the settings guard
+ * hands over get `CLAUDE_CODE_ENABLE_TELEMETRY=0` in their env block. Signals reach Claude itself.
+ */
+export async function telemetryOffClaude(dir: string): Promise<void> {
+  const src = `#!${process.execPath}
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+const i = args.indexOf('--settings');
+if (i >= 0) {
+  const v = args[i + 1];
+  const settings = JSON.parse(v.trim().startsWith('{') ? v : fs.readFileSync(v, 'utf8'));
+  settings.env = { ...settings.env, CLAUDE_CODE_ENABLE_TELEMETRY: '0' };
+  args[i + 1] = JSON.stringify(settings);
+}
+const child = spawn(${JSON.stringify(CLAUDE_BIN)}, args, { stdio: 'inherit' });
+for (const sig of ['SIGHUP', 'SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, sig) => process.exit(code ?? 128 + (require('node:os').constants.signals[sig] ?? 0)));
+`;
+  await writeFile(path.join(dir, 'claude'), src);
+  await chmod(path.join(dir, 'claude'), 0o755);
 }
