@@ -1,12 +1,12 @@
 // Hooks that need no answer, delivered as files instead of HTTP posts. The command an agent runs
-// for such a hook (Claude's SessionStart, UserPromptSubmit, Stop and status line; every hook of
-// Codex's and Gemini's) is one POSIX shell line (hookSpoolCommand): `cat` writes the hook's JSON
-// from stdin to a private folder under a temporary name, and `mv` gives it its final name once it
-// is whole. guard watches the folder (fs.watch: inotify on Linux), reads each finished file,
-// removes it and hands the event name and the parsed JSON to `onHook`, as the receiver does for a
-// relay's post. Input: the files in the folder (made here, 0700, under the system's temporary
-// folder: ../lib/run-folder.ts). Output: onHook(event, payload) per file, oldest first; onError for
-// a file that is not a hook's JSON.
+// for such a hook (Claude's SessionStart, UserPromptSubmit, Stop, and its status line when the user
+// has none; every hook of Codex's and Gemini's) is one POSIX shell line (hookSpoolCommand): `cat`
+// writes the hook's JSON from stdin to a private folder under a temporary name, and `mv` gives it
+// its final name once it is whole. guard watches the folder (fs.watch: inotify on Linux), reads
+// each finished file, removes it and hands the event name and the parsed JSON to `onHook`, as the
+// receiver does for a relay's post. Input: the files in the folder (made here, 0700, under the
+// system's temporary folder: ../lib/run-folder.ts). Output: onHook(event, payload) per file, oldest
+// first; onError for a file that is not a hook's JSON.
 //
 // Why not the relay: a relay is a Node start, ~55 ms of CPU each (measured here: `node` on the
 // relay, 0.05-0.06 s wall, 0.05 s user+sys), and Claude runs its SessionStart hook in the last
