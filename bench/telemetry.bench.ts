@@ -15,7 +15,7 @@ import { encodeRequestPb } from '../src/telemetry/otlp-schema.js';
 import type { LogRecord } from '../src/telemetry/records.js';
 import { startReceiver, TOKEN_HEADER } from '../src/telemetry/receiver.js';
 import { toClaudeEvent } from '../src/claude/events.js';
-import { ContextTracker } from '../src/context/tracker.js';
+import { ClaudeTracker } from '../test/helpers/claude-tracker.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const VERSIONS = ['claude-code-2.1.197', 'claude-code-2.1.330'];
@@ -121,7 +121,7 @@ function postBody(agent: Agent, url: string, body: Uint8Array): Promise<number> 
   });
 }
 
-function track(records: LogRecord[], tracker: ContextTracker): void {
+function track(records: LogRecord[], tracker: ClaudeTracker): void {
   for (const rec of records) tracker.onEvent(toClaudeEvent(rec));
 }
 
@@ -132,7 +132,7 @@ export default async function telemetryBench(): Promise<void> {
   process.stdout.write(`${records} log records in ${BATCHES} batches of ${RECORDS_PER_BATCH}: JSON ${mb(json)} MB, protobuf ${mb(protobuf)} MB\n`);
 
   let sink = 0; // keeps results alive so nothing is optimised away
-  const newTracker = (): ContextTracker => new ContextTracker({ env: {} });
+  const newTracker = (): ClaudeTracker => new ClaudeTracker({ env: {} });
   const rows: Array<[string, number]> = [];
   rows.push(['JSON.parse only (baseline)', await measure(records, () => { for (const b of json) sink += (JSON.parse(b.toString('utf8')) as { resourceLogs: unknown[] }).resourceLogs.length; })]);
   rows.push(['JSON decode', await measure(records, () => { for (const b of json) sink += decodeJsonLogs(b).length; })]);

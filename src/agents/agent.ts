@@ -11,6 +11,7 @@ import type { LogRecord } from '../telemetry/records.js';
 import type { AgentEvent } from '../events/events.js';
 import type { HookFact } from '../events/hook-facts.js';
 import type { Env, WindowRules } from '../context/window.js';
+import type { MetricReader } from '../context/metrics.js';
 import type { AgentCommands } from '../policy/config.js';
 import type { PromptBoxView } from '../claude/prompt-box.js';
 import type { ForwardProtocol, ForwardSignal } from '../telemetry/forward-env.js';
@@ -118,6 +119,8 @@ export interface AgentAdapter {
   hookEvents?(event: string, payload: unknown, now: number): AgentEvent[];
   /** Whether a request of this thread (`ApiErrorEvent.querySource`) belongs to the main conversation. */
   isMainQuery(querySource: string | null): boolean;
+  /** How the agent's metric points read as token and cost counters (pure). Optional: its metrics are not counted. */
+  readonly readMetric?: MetricReader;
   /** What guard types, and whether a handoff is possible. */
   readonly commands: AgentCommands;
   /** The agent's prompt box on guard's screen (rows as text, faint cells blanked): the injector's second witness. */

@@ -105,6 +105,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   const subs = new Disposables();
   const tracker = new ContextTracker({
     env: agentEnv, windowRules: setup.window, isMainQuery: agent.isMainQuery,
+    ...(agent.readMetric !== undefined ? { readMetric: agent.readMetric } : {}),
     ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}),
     ...(o.modelWindows !== undefined ? { modelWindows: o.modelWindows } : {}),
   });

@@ -8,12 +8,12 @@
 // "true"/"false"; both are accepted here. Anything we do not model stays an `unknown` event with
 // its attributes, so nothing is thrown away.
 
-import type { AttrValue, LogRecord } from '../telemetry/records.js';
+import type { LogRecord } from '../telemetry/records.js';
+import { bool, eventTime, num, str } from '../telemetry/attributes.js';
 import type { AgentEvent, Thread } from '../events/events.js';
 
 /** Prefix Claude Code puts on the log body: `claude_code.api_request`. */
 const BODY_PREFIX = 'claude_code.';
-const NANOS_PER_MILLI = 1_000_000n;
 
 export type {
   EventBase, ApiRequestEvent, CompactionEvent, UserPromptEvent, ToolResultEvent, ToolDecisionEvent,
@@ -106,51 +106,4 @@ function eventName(rec: LogRecord): string {
   if (fromAttr !== null) return fromAttr.startsWith(BODY_PREFIX) ? fromAttr.slice(BODY_PREFIX.length) : fromAttr;
   const body = typeof rec.body === 'string' ? rec.body : '';
   return body.startsWith(BODY_PREFIX) ? body.slice(BODY_PREFIX.length) : body;
-}
-
-/** `event.timestamp` (ISO 8601) first: it is when the agent made the event; else the record times (Codex's own reader uses it too). */
-export function eventTime(stamp: AttrValue | undefined, timeNano: string, observedNano: string): number {
-  if (typeof stamp === 'string') {
-    const ms = Date.parse(stamp);
-    if (Number.isFinite(ms)) return ms;
-  }
-  if (typeof stamp === 'number' && Number.isFinite(stamp)) return stamp;
-  for (const nano of [timeNano, observedNano]) {
-    const ms = nanosToMs(nano);
-    if (ms !== null && ms > 0) return ms;
-  }
-  return 0;
-}
-
-function nanosToMs(nano: string): number | null {
-  if (!/^\d+$/.test(nano)) return null;
-  return Number(BigInt(nano) / NANOS_PER_MILLI);
-}
-
-/** A string attribute; numbers and booleans are stringified, empty and other values are null. */
-export function str(v: AttrValue | undefined): string | null {
-  if (typeof v === 'string') return v === '' ? null : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return null;
-}
-
-/** A number attribute; numeric strings ("1587", "0.03") are accepted, anything else is null. */
-export function num(v: AttrValue | undefined): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
-
-/** A boolean attribute; "true"/"false" strings (any case) are accepted. */
-export function bool(v: AttrValue | undefined): boolean | null {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (s === 'true') return true;
-    if (s === 'false') return false;
-  }
-  return null;
 }

@@ -21,7 +21,7 @@
 // - `codex.user_prompt` starts a turn (`prompt_length`); `codex.api_request` with an HTTP status
 //   of 400 or more is a failed request.
 import type { AgentEvent } from '../events/events.js';
-import { eventTime, num, str } from '../claude/events.js';
+import { eventTime, num, str } from '../telemetry/attributes.js';
 import type { LogRecord } from '../telemetry/records.js';
 
 const NAME_PREFIX = 'codex.';

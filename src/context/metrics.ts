@@ -1,6 +1,7 @@
-// Claude Code's token and cost counters (claude_code.token.usage, claude_code.cost.usage),
-// summed per Claude session. Input: decoded metric points (src/telemetry/records.ts). Output:
-// MetricTotals for the snapshot. Pure.
+// An agent's token and cost counters, summed per session. Input: decoded metric points
+// (src/telemetry/records.ts), each with the counter the agent's adapter read it as (a
+// MetricReader: Claude's is src/claude/metrics.ts; an agent without one has no counters).
+// Output: MetricTotals for the snapshot. Pure.
 //
 // Delta points add up. Cumulative points each carry the running total of one series since its
 // start time, so only the newest value per series counts (adding them would double count); when a
@@ -8,15 +9,21 @@
 
 import type { MetricPoint } from '../telemetry/records.js';
 import type { MetricTotals } from './snapshot.js';
-import { str } from '../claude/events.js';
 
-export const TOKEN_METRIC = 'claude_code.token.usage';
-export const COST_METRIC = 'claude_code.cost.usage';
+/** The total one metric point adds to. */
+export type Counter = keyof MetricTotals;
 
-type Counter = 'input' | 'output' | 'cacheRead' | 'cacheCreation' | 'costUsd';
-const TOKEN_TYPES: Readonly<Record<string, Counter>> = {
-  input: 'input', output: 'output', cacheRead: 'cacheRead', cacheCreation: 'cacheCreation',
-};
+/** What an agent's adapter reads off one of its metric points. */
+export interface MetricReading {
+  counter: Counter;
+  /** The conversation the point counts for; null: none named. */
+  sessionId: string | null;
+  /** The model, when the point is the main conversation's (it may name a window, as "[1m]" does). */
+  mainModel: string | null;
+}
+
+/** An agent's reading of its metric points: null for a point that is no token or cost counter. */
+export type MetricReader = (p: MetricPoint) => MetricReading | null;
 
 interface CumulativeSeries { start: string; time: string; value: number; carried: number }
 
@@ -29,10 +36,9 @@ export class MetricCounters {
   private readonly delta = emptyTotals();
   private readonly cumulative = new Map<string, { counter: Counter; series: CumulativeSeries }>();
 
-  /** Returns false for points that are not a token or cost counter. */
-  add(p: MetricPoint): boolean {
-    const counter = counterOf(p);
-    if (counter === null || !Number.isFinite(p.value)) return false;
+  /** Adds one point to `counter`; returns false for a value that is not a finite number. */
+  add(p: MetricPoint, counter: Counter): boolean {
+    if (!Number.isFinite(p.value)) return false;
     if (p.temporality !== 'cumulative') {
       // Delta, and 'unspecified' which Claude's exporter never sends: counted as a delta.
       this.delta[counter] += p.value;
@@ -64,13 +70,6 @@ export class MetricCounters {
     for (const { counter, series } of this.cumulative.values()) t[counter] += series.carried + series.value;
     return t;
   }
-}
-
-function counterOf(p: MetricPoint): Counter | null {
-  if (p.name === COST_METRIC) return 'costUsd';
-  if (p.name !== TOKEN_METRIC) return null;
-  const type = str(p.attributes['type']);
-  return type === null ? null : TOKEN_TYPES[type] ?? null;
 }
 
 function seriesKey(p: MetricPoint): string {

@@ -73,7 +73,7 @@ export interface ContextSnapshot {
   rateLimits?: RateLimits;
 }
 
-/** Token and cost counters from Claude's own metrics (claude_code.token.usage / cost.usage). */
+/** Token and cost counters from the agent's own metrics (Claude's claude_code.token.usage and cost.usage). */
 export interface MetricTotals {
   costUsd: number;
   input: number;

@@ -1,8 +1,10 @@
 // The context tracker: what each conversation of a guard run holds right now. Input: typed events
 // (src/events/events.ts, from the agent's adapter), metric points and hook payloads, in whatever
-// order the receiver delivers them; the agent's window rules come with the options (Claude's by
-// default). Output: ContextSnapshot for the footer, the policy, `guard ls` and
-// the session log. Pure: no clock, no I/O; everything it knows came through its three inputs.
+// order the receiver delivers them. What is the agent's own comes from its adapter with the
+// options: the window rules, which query source is the main conversation's, and how its metric
+// points read (src/agents/; Claude's in src/claude/). Output: ContextSnapshot for the footer, the
+// policy, `guard ls` and the session log. Pure: no clock, no I/O; everything it knows came
+// through its three inputs.
 //
 // The rules (CLAUDE-CODE.md, "Context and auto-compaction"):
 // - context in use = input + cache read + cache creation of the NEWEST main request of the
@@ -11,7 +13,7 @@
 //   Before the run's first main request of a resumed conversation, the status line's
 //   current_usage (the same figure, for the conversation's newest main request) stands in, for
 //   the footer and `guard ls` only (ContextSnapshot.resumed).
-// - a request without query_source is "guessed main" (see classifyRequest). It moves the gauge
+// - a request without query_source is "guessed main" (Claude's classifyRequest, src/claude/events.ts). It moves the gauge
 //   only when it is plausibly main: the session has no main request yet, or it is the first
 //   request after a compaction, or it is at least as large as the newest main context. The main
 //   conversation only grows between compactions, while titles and sub-agents start from small
@@ -19,7 +21,7 @@
 //   compaction call itself is taken as main for a moment (it is about the size of the main
 //   context) until the compaction and the next request arrive. Rejected guesses count as side.
 // - cost = sum of cost_usd over every request (each counted once per session and sequence).
-// - one state per Claude session id; snapshot() shows the one on screen: the newest SessionStart
+// - one state per session id (the agent's conversation id); snapshot() shows the one on screen: the newest SessionStart
 //   hook's session, else the session with the newest event.
 // - guard's hooks run only in the Claude guard started (they come with its --settings), so a
 //   session named by a hook is one of its conversations (a /clear starts another). Telemetry of
@@ -29,19 +31,15 @@
 //   Before any hook arrived (or with hooks disabled) every session counts as followed.
 
 import type { AgentEvent, ApiRequestEvent, CompactionEvent } from '../events/events.js';
-import { classifyRequest, str } from '../claude/events.js';
-import { parseHook } from '../claude/hooks.js';
 import type { HookFact, RateLimits } from '../events/hook-facts.js';
 import type { MetricPoint } from '../telemetry/records.js';
 import type { CompactionSeen, ContextSnapshot } from './snapshot.js';
-import { CLAUDE_WINDOW_RULES, type Env, type WindowResult, type WindowRules } from './window.js';
+import type { Env, WindowResult, WindowRules } from './window.js';
 import { forecastFromGrowths, turnGrowths, RECENT_TURNS, type TimelineMark } from './forecast.js';
-import { MetricCounters, TOKEN_METRIC, COST_METRIC } from './metrics.js';
+import { MetricCounters, type MetricReader } from './metrics.js';
 
 /** Bucket for records that carry no session id. */
 const NO_SESSION = '';
-/** Metric query_source of the main conversation (logs say repl_main_thread/sdk, metrics say main). */
-const METRIC_MAIN_SOURCE = 'main';
 /**
  * Turns of timeline kept per session: the forecast reads only the last RECENT_TURNS growths, and
  * twice that leaves room for turns without a main request (/compact). Older marks are dropped so
@@ -50,20 +48,19 @@ const METRIC_MAIN_SOURCE = 'main';
 const TURNS_KEPT = RECENT_TURNS * 2;
 
 export interface ContextTrackerOptions {
-  /** The environment Claude Code runs with (auto-compact settings are read from it). */
+  /** The environment the agent runs with (its window rules read auto-compact settings from it). */
   env: Env;
   /** guard's own window setting; beats every other source. */
   windowOverride?: number | null;
   /** guard's config windows for given models (model id → tokens); beat windowOverride for that model. */
   modelWindows?: Readonly<Record<string, number>>;
-  /** The agent's window and auto-compact rules (its adapter's, src/agents/); Claude Code's by default. */
-  windowRules?: WindowRules;
-  /** Whether an API error's query source is the main conversation's (the adapter's); Claude's by default. */
-  isMainQuery?: (querySource: string | null) => boolean;
+  /** The agent's window and auto-compact rules (its adapter's, src/agents/). */
+  windowRules: WindowRules;
+  /** Whether an API error's query source is the main conversation's (the adapter's). */
+  isMainQuery: (querySource: string | null) => boolean;
+  /** How the agent's metric points read as token and cost counters (the adapter's); none: not counted. */
+  readMetric?: MetricReader;
 }
-
-/** Claude's reading of query_source (src/claude/events.ts classifyRequest). */
-const claudeMainQuery = (querySource: string | null): boolean => classifyRequest(querySource, false).thread === 'main';
 
 /** Order of events within one session: sequence, then time, then arrival. */
 interface OrderKey { seq: number | null; t: number; arrival: number }
@@ -127,6 +124,7 @@ export class ContextTracker {
   private readonly modelWindows: Readonly<Record<string, number>> | null;
   private readonly rules: WindowRules;
   private readonly isMainQuery: (querySource: string | null) => boolean;
+  private readonly readMetric: MetricReader | null;
   private readonly sessions = new Map<string, SessionState>();
   private onScreen: string | null = null;
   /** Every session a guard hook named: the conversations of the Claude guard started. */
@@ -143,8 +141,12 @@ export class ContextTracker {
       throw new RangeError(`ContextTracker: windowOverride must be a positive integer, got ${String(w)}`);
     }
     this.env = opts.env;
-    this.rules = opts.windowRules ?? CLAUDE_WINDOW_RULES;
-    this.isMainQuery = opts.isMainQuery ?? claudeMainQuery;
+    if (opts.windowRules === null || typeof opts.windowRules !== 'object') throw new TypeError(`ContextTracker: windowRules must be the agent's rules, got ${String(opts.windowRules)}`);
+    if (typeof opts.isMainQuery !== 'function') throw new TypeError(`ContextTracker: isMainQuery must be a function, got ${String(opts.isMainQuery)}`);
+    if (opts.readMetric !== undefined && typeof opts.readMetric !== 'function') throw new TypeError(`ContextTracker: readMetric must be a function, got ${String(opts.readMetric)}`);
+    this.rules = opts.windowRules;
+    this.isMainQuery = opts.isMainQuery;
+    this.readMetric = opts.readMetric ?? null;
     this.windowOverride = w ?? null;
     for (const [model, n] of Object.entries(opts.modelWindows ?? {})) {
       if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`ContextTracker: modelWindows.${model} must be a positive integer, got ${String(n)}`);
@@ -178,18 +180,14 @@ export class ContextTracker {
     return NOT_A_REQUEST;
   }
 
+  /** A metric point: counted when the agent's reader names a token or cost counter for it. */
   onMetric(p: MetricPoint): void {
-    if (p.name !== TOKEN_METRIC && p.name !== COST_METRIC) return;
-    const s = this.session(str(p.attributes['session.id']) ?? NO_SESSION);
+    const r = this.readMetric?.(p) ?? null;
+    if (r === null) return;
+    const s = this.session(r.sessionId ?? NO_SESSION);
     s.metrics ??= new MetricCounters();
-    s.metrics.add(p);
-    const model = str(p.attributes['model']);
-    if (model !== null && str(p.attributes['query_source']) === METRIC_MAIN_SOURCE) s.suffixModelId = model;
-  }
-
-  /** A hook post as Claude Code sends it (src/claude/hooks.ts parseHook). */
-  onHook(event: string, payload: unknown): void {
-    this.onHookFact(parseHook(event, payload));
+    s.metrics.add(p, r.counter);
+    if (r.mainModel !== null) s.suffixModelId = r.mainModel;
   }
 
   /** A hook fact from the agent's adapter: it names a conversation of the agent guard started. */

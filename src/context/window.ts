@@ -1,39 +1,16 @@
-// The context window and the auto-compact point, from what the tracker has gathered about one
-// Claude session (user override, status line, model ids, observed compactions) and the user's
-// environment. Pure functions; the tracker calls them on every snapshot.
-// Rules: /work/shared/CLAUDE-CODE.md, "Context and auto-compaction".
+// What the context tracker asks of an agent's window rules, and the one rule every agent shares.
+// Input: what the tracker gathered about one conversation (WindowInputs) and the agent's
+// environment. Output: the window and auto-compact point. Each agent's adapter gives its own
+// WindowRules (Claude's: src/claude/window.ts; Codex's: src/codex/window.ts; Gemini's:
+// src/agents/gemini/adapter.ts); the user's own windows per model (guard's config) are read the
+// same way for all of them (userModelWindow). Pure.
 
 import type { AutoCompactSource, WindowSource } from './snapshot.js';
 
-export const DEFAULT_WINDOW = 200_000;
-export const ONE_MILLION_WINDOW = 1_000_000;
-/** A model id ending in "[1m]" is the 1M-context variant (hooks and metrics carry it; log events do not). */
-const ONE_MILLION_SUFFIX = '[1m]';
-/** Claude reserves up to 20,000 tokens for output and keeps a further 13,000 buffer (CLAUDE-CODE.md). */
-export const OUTPUT_RESERVE = 20_000;
-export const COMPACT_BUFFER = 13_000;
-/** Window sizes an observed compaction can point to, smallest first. */
-const STANDARD_WINDOWS = [DEFAULT_WINDOW, ONE_MILLION_WINDOW] as const;
-
-/**
- * Windows of known models. A FALLBACK only: the status line and a "[1m]" suffix beat it, because
- * the same alias gets different windows across Claude Code versions. Entries marked "observed"
- * were seen in the lab (fixtures/, CLAUDE-CODE.md); the others are the published 200k windows.
- * Keys match the id exactly or with a date suffix (claude-sonnet-4-5-20250929).
- */
-const KNOWN_WINDOWS: Readonly<Record<string, number>> = {
-  'claude-sonnet-5': 200_000,        // observed: 2.1.197 --model sonnet
-  'claude-sonnet-5-5': 1_000_000,    // observed: 2.1.330 --model sonnet (statusline 1,000,000)
-  'claude-sonnet-4-5': 200_000,      // observed: 2.1.330 --model claude-sonnet-4-5, no context-1m beta
-  'claude-sonnet-4': 200_000,
-  'claude-opus-4-8': 200_000,        // its 1M variant carries the [1m] suffix
-  'claude-opus-4-1': 200_000,
-  'claude-opus-4': 200_000,
-  'claude-haiku-4-5': 200_000,
-  'claude-3-7-sonnet': 200_000,
-  'claude-3-5-haiku': 200_000,
-};
-const DATE_SUFFIX = /-\d{8}$/;
+/** A model id ending in "[1m]" is the 1M-context variant (Claude's hooks and metrics carry it; log events do not). */
+export const ONE_MILLION_SUFFIX = '[1m]';
+/** A dated model id (claude-sonnet-4-5-20250929) matches its undated key. */
+export const DATE_SUFFIX = /-\d{8}$/;
 
 export interface WindowInputs {
   /** guard's own --window flag or config. */
@@ -55,30 +32,19 @@ export interface WindowInputs {
 
 export interface WindowResult { window: number; source: WindowSource }
 
-export function knownModelWindow(model: string): number | null {
-  const id = stripOneMillionSuffix(model.trim().toLowerCase());
-  const exact = KNOWN_WINDOWS[id];
-  if (exact !== undefined) return exact;
-  const undated = id.replace(DATE_SUFFIX, '');
-  return undated !== id ? KNOWN_WINDOWS[undated] ?? null : null;
-}
+export type Env = Readonly<Record<string, string | undefined>>;
 
-export function hasOneMillionSuffix(model: string): boolean {
-  return model.trim().toLowerCase().endsWith(ONE_MILLION_SUFFIX);
-}
+export interface AutoCompactResult { at: number; source: AutoCompactSource }
 
-function sameModel(a: string, b: string): boolean {
-  return stripOneMillionSuffix(a.trim().toLowerCase()) === stripOneMillionSuffix(b.trim().toLowerCase());
-}
-
-function stripOneMillionSuffix(model: string): string {
-  return model.endsWith(ONE_MILLION_SUFFIX) ? model.slice(0, -ONE_MILLION_SUFFIX.length) : model;
-}
-
-/** The smallest standard window that can hold an observed compaction's pre_tokens. */
-export function windowFromCompaction(preTokens: number): number {
-  for (const w of STANDARD_WINDOWS) if (preTokens <= w) return w;
-  return preTokens;
+/**
+ * An agent's window and auto-compact point (src/agents/agent.ts: each adapter gives its own; the
+ * tracker calls both on every snapshot, so both are pure and cheap). `autoCompactPoint` gets the
+ * agent's environment and the lowest pre-compaction size of an automatic compaction seen under
+ * that window (null: none yet).
+ */
+export interface WindowRules {
+  window(inputs: WindowInputs): WindowResult;
+  autoCompactPoint(window: number, env: Env, lowestAutoPreTokens: number | null | undefined): AutoCompactResult;
 }
 
 /**
@@ -101,110 +67,15 @@ export function userModelWindow(table: Readonly<Record<string, number>>, models:
   return null;
 }
 
-/** Best source first: user (per model, then for all), status line, [1m] suffix, known model, observed compaction, default. */
-export function inferWindow(inp: WindowInputs): WindowResult {
-  const models = (inp.modelIds ?? []).filter((m): m is string => typeof m === 'string' && m !== '');
-  const perModel = inp.userModelWindows ? userModelWindow(inp.userModelWindows, models, inp.suffixModelId) : null;
-  if (perModel !== null) return { window: perModel, source: 'user' };
-  if (isPositive(inp.userOverride)) return { window: inp.userOverride, source: 'user' };
-  if (isPositive(inp.statuslineWindow)) return { window: inp.statuslineWindow, source: 'statusline' };
-  const suffixed = inp.suffixModelId;
-  if (typeof suffixed === 'string' && hasOneMillionSuffix(suffixed)) {
-    // Only while the main conversation still runs that model (log events name it without suffix).
-    const main = models[0];
-    if (main === undefined || sameModel(main, suffixed)) return { window: ONE_MILLION_WINDOW, source: 'model-suffix' };
-  }
-  const observed = isPositive(inp.observedAutoPreTokens) ? windowFromCompaction(inp.observedAutoPreTokens) : null;
-  for (const m of models) {
-    const known = knownModelWindow(m);
-    if (known === null) continue;
-    // A compaction larger than the table's window proves the table wrong for this version.
-    if (observed !== null && observed > known) return { window: observed, source: 'observed-compaction' };
-    return { window: known, source: 'known-model' };
-  }
-  if (observed !== null) return { window: observed, source: 'observed-compaction' };
-  return { window: DEFAULT_WINDOW, source: 'default' };
+/** The same model, with or without the "[1m]" suffix, in any case. */
+export function sameModel(a: string, b: string): boolean {
+  return stripOneMillionSuffix(a.trim().toLowerCase()) === stripOneMillionSuffix(b.trim().toLowerCase());
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface AutoCompactResult { at: number; source: AutoCompactSource }
-
-/**
- * Where Claude Code compacts on its own. Default window − 33,000 (20,000 output reserve +
- * 13,000 buffer). CLAUDE_CODE_AUTO_COMPACT_WINDOW caps the window used for the point;
- * CLAUDE_AUTOCOMPACT_PCT_OVERRIDE lowers it only, to that share of (window − output reserve),
- * the base Claude's own threshold uses; DISABLE_AUTO_COMPACT leaves only the hard limit (the
- * window). A successful automatic compaction seen below the computed point lowers it to there:
- * Claude compacted at pre_tokens, so its point is no higher.
- */
-export function autoCompactPoint(window: number, env: Env, lowestAutoPreTokens?: number | null): AutoCompactResult {
-  if (isTruthyFlag(env['DISABLE_AUTO_COMPACT'])) return { at: window, source: 'disabled' };
-  let base = window;
-  let source: AutoCompactSource = 'default';
-  const envWindow = parseTokenCount(env['CLAUDE_CODE_AUTO_COMPACT_WINDOW']);
-  if (envWindow !== null && envWindow < window) {
-    base = envWindow;
-    source = 'env-window';
-  }
-  let at = base - OUTPUT_RESERVE - COMPACT_BUFFER;
-  const share = parseShare(env['CLAUDE_AUTOCOMPACT_PCT_OVERRIDE']);
-  if (share !== null) {
-    const pctAt = Math.floor((base - OUTPUT_RESERVE) * share);
-    if (pctAt < at) {
-      at = pctAt;
-      source = 'env-pct';
-    }
-  }
-  if (isPositive(lowestAutoPreTokens) && lowestAutoPreTokens < at) {
-    at = lowestAutoPreTokens;
-    source = 'observed-compaction';
-  }
-  return { at: Math.max(0, at), source };
+export function stripOneMillionSuffix(model: string): string {
+  return model.endsWith(ONE_MILLION_SUFFIX) ? model.slice(0, -ONE_MILLION_SUFFIX.length) : model;
 }
 
-/**
- * CLAUDE_AUTOCOMPACT_PCT_OVERRIDE as a share in (0, 1]: a fraction ("0.8") or a percentage
- * ("80"). Note: the 2.1.330 binary itself reads the value as a percentage in (0, 100], so to
- * Claude "0.8" means 0.8 %; guard follows the documented fraction form for values ≤ 1.
- */
-export function parseShare(raw: string | undefined): number | null {
-  if (raw === undefined || raw.trim() === '') return null;
-  const v = Number(raw.trim());
-  if (!Number.isFinite(v) || v <= 0 || v > 100) return null;
-  return v <= 1 ? v : v / 100;
-}
-
-/** A token count such as "150000", "150k" or "1m"; null when unusable (Claude ignores those too). */
-export function parseTokenCount(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([km]?)\s*$/i.exec(raw);
-  if (m === null || m[1] === undefined) return null;
-  const unit = (m[2] ?? '').toLowerCase();
-  const n = Number(m[1]) * (unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1);
-  return Number.isFinite(n) && n > 0 ? Math.round(n) : null;
-}
-
-/**
- * An agent's window and auto-compact point (src/agents/agent.ts: each adapter gives its own; the
- * tracker calls both on every snapshot, so both are pure and cheap). `autoCompactPoint` gets the
- * agent's environment and the lowest pre-compaction size of an automatic compaction seen under
- * that window (null: none yet).
- */
-export interface WindowRules {
-  window(inputs: WindowInputs): WindowResult;
-  autoCompactPoint(window: number, env: Env, lowestAutoPreTokens: number | null | undefined): AutoCompactResult;
-}
-
-/** Claude Code's rules (CLAUDE-CODE.md): the functions above. */
-export const CLAUDE_WINDOW_RULES: WindowRules = { window: inferWindow, autoCompactPoint };
-
-function isTruthyFlag(raw: string | undefined): boolean {
-  if (raw === undefined) return false;
-  const s = raw.trim().toLowerCase();
-  return s !== '' && s !== '0' && s !== 'false' && s !== 'no' && s !== 'off';
-}
-
-function isPositive(n: number | null | undefined): n is number {
+export function isPositive(n: number | null | undefined): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
 }

@@ -21,7 +21,7 @@
 // - `gemini_cli.user_prompt` starts a turn; `gemini_cli.slash_command` (`command`) is a typed
 //   slash command; `gemini_cli.api_error` a failed call.
 import type { LogRecord } from '../telemetry/records.js';
-import { eventTime, num, str } from '../claude/events.js';
+import { eventTime, num, str } from '../telemetry/attributes.js';
 import type { AgentEvent, Thread } from '../events/events.js';
 
 

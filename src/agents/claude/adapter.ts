@@ -1,7 +1,7 @@
 // Claude Code as an agent adapter (src/agents/agent.ts). It points at what guard knows of Claude
 // in src/claude/: the typed events (events.ts), the hooks (hooks.ts), the `--settings` it passes
-// (settings.ts, settings-file.ts, settings-env.ts), the prompt box (prompt-box.ts), and the window
-// rules in src/context/window.ts. Input: the user's claude arguments, cwd and environment; then
+// (settings.ts, settings-file.ts, settings-env.ts), the prompt box (prompt-box.ts), the window
+// rules (window.ts) and the metrics (metrics.ts). Input: the user's claude arguments, cwd and environment; then
 // the receiver's URL and token. Output: Claude's args with guard's private `--settings` file
 // (removed at dispose), its telemetry environment, warnings.
 import { homedir } from 'node:os';
@@ -12,7 +12,8 @@ import { prepareClaudeSettings, readUtf8, SettingsError } from '../../claude/set
 import { writeSettingsFile } from '../../claude/settings-file.js';
 import { claudeSettingsEnv, pinGuardTelemetry, withSettingsEnv } from '../../claude/settings-env.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../claude/relay/post.js';
-import { CLAUDE_WINDOW_RULES } from '../../context/window.js';
+import { readClaudeMetric } from '../../claude/metrics.js';
+import { CLAUDE_WINDOW_RULES } from '../../claude/window.js';
 import { CLAUDE_COMMANDS } from '../../policy/config.js';
 import { otlpExporterEnv } from '../../telemetry/otel-env.js';
 import type { ForwardProtocol, ForwardSignal } from '../../telemetry/forward-env.js';
@@ -99,6 +100,8 @@ export const claudeAdapter: AgentAdapter = {
   toHook: parseHook,
   // An API error of the main conversation (`query_source` as classifyRequest reads it; none: taken as main).
   isMainQuery: (querySource) => classifyRequest(querySource, false).thread === 'main',
+  // claude_code.token.usage and claude_code.cost.usage: the per-session counters.
+  readMetric: readClaudeMetric,
   commands: CLAUDE_COMMANDS,
   readPromptBox,
   canHoldCompaction: true,

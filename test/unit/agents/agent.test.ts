@@ -16,7 +16,9 @@ import { makePolicyConfig } from '../../../src/policy/config.js';
 import { initialPolicyState, stepPolicy, type PolicyAction, type PolicyInput, type PolicyState } from '../../../src/policy/policy.js';
 import { Injector } from '../../../src/policy/injector.js';
 import { ContextTracker } from '../../../src/context/tracker.js';
-import { CLAUDE_WINDOW_RULES, type WindowRules } from '../../../src/context/window.js';
+import { CLAUDE_WINDOW_RULES } from '../../../src/claude/window.js';
+import type { WindowRules } from '../../../src/context/window.js';
+import type { MetricPoint } from '../../../src/telemetry/records.js';
 import { resolvePaths } from '../../../src/paths.js';
 import { startRunRecording, type RunRecording } from '../../../src/log/run-recording.js';
 import { listLive } from '../../../src/registry/live.js';
@@ -176,15 +178,26 @@ t.test('the injector waits for the new conversation after the adapter\'s clear c
   t.ok(inj.inject('hello').ok);
 });
 
-t.test('the tracker takes the window rules and the main-thread test it is given; Claude\'s by default', async (t) => {
+t.test('the tracker takes the window rules, the main-thread test and the metric reader it is given; it has none of its own', async (t) => {
   const err = (querySource: string): AgentEvent => ({ sessionId: 's', t: 1, sequence: null, promptId: null, type: 'api_error', model: null, error: 'x', statusCode: 400, durationMs: null, querySource });
   const fake = new ContextTracker({ env: {}, windowRules: fakeRules, isMainQuery: (q) => q === 'main' });
   fake.onEvent(err('main'));
   t.equal(fake.snapshot().contextWindow, FAKE_WINDOW);
   t.equal(fake.snapshot().autoCompactAt, FAKE_WINDOW / 2);
-  const claude = new ContextTracker({ env: {} });
-  t.equal(claude.snapshot().contextWindow, 200_000);
-  t.equal(claude.snapshot().autoCompactAt, 167_000);
+  const bare = { env: {}, windowRules: fakeRules, isMainQuery: () => true };
+  t.throws(() => new ContextTracker({ env: {} } as unknown as typeof bare), /windowRules must be the agent's rules, got undefined/);
+  t.throws(() => new ContextTracker({ env: {}, windowRules: fakeRules } as unknown as typeof bare), /isMainQuery must be a function, got undefined/);
+  t.throws(() => new ContextTracker({ ...bare, readMetric: 'x' } as unknown as typeof bare), /readMetric must be a function, got x/);
+  // Metric points count only as the agent's reader reads them: without one, none does.
+  const point: MetricPoint = { name: 'fake.tokens', unit: '', kind: 'sum', temporality: 'delta', monotonic: true, value: 42, attributes: { conv: 's' }, resource: {}, startTimeUnixNano: '1', timeUnixNano: '2' };
+  const unread = new ContextTracker(bare);
+  unread.onMetric(point);
+  t.equal(unread.snapshot().metricTotals, undefined, 'no reader: no counters');
+  const read = new ContextTracker({ ...bare, readMetric: (p) => p.name === 'fake.tokens' ? { counter: 'output', sessionId: 's', mainModel: 'fake-model[1m]' } : null });
+  read.onMetric(point);
+  read.onMetric({ ...point, name: 'fake.other' });
+  t.same(read.snapshotFor('s').metricTotals, { costUsd: 0, input: 0, output: 42, cacheRead: 0, cacheCreation: 0 }, 'the reader\'s counter, its session');
+  t.equal(claudeAdapter.readMetric !== undefined, true, 'the Claude adapter reads Claude\'s counters');
   t.equal(claudeAdapter.setup({ args: [], cwd: '/', env: { HOME: '/nonexistent' } }).window, CLAUDE_WINDOW_RULES, 'the Claude adapter gives Claude\'s rules');
 });
 

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { connectAgent } from '../../../src/app/agent-connect.js';
 import { TOKEN_HEADER } from '../../../src/telemetry/receiver.js';
-import { CLAUDE_WINDOW_RULES } from '../../../src/context/window.js';
+import { CLAUDE_WINDOW_RULES } from '../../../src/claude/window.js';
 import type { AgentAdapter, ConnectInput } from '../../../src/agents/agent.js';
 import type { TelemetryBatch } from '../../../src/telemetry/records.js';
 import { post } from '../telemetry/http-client.js';

@@ -1,7 +1,7 @@
 // toClaudeEvent on hand-made records: every variant, numbers and booleans sent as strings,
 // the thread rules, a missing query_source, and times.
 import t from 'tap';
-import { toClaudeEvent, classifyRequest, num, bool } from '../../../src/claude/events.js';
+import { toClaudeEvent, classifyRequest } from '../../../src/claude/events.js';
 import type { LogRecord } from '../../../src/telemetry/records.js';
 
 function rec(attributes: Record<string, unknown>, extra: Partial<LogRecord> = {}): LogRecord {
@@ -85,17 +85,4 @@ t.test('name from the body when event.name is missing; time from the record when
   t.equal(observed.sessionId, null);
   const nameless = toClaudeEvent(rec({}, { body: 42 }));
   t.match(nameless, { type: 'unknown', name: '' });
-});
-
-t.test('number and boolean coercion', async (t) => {
-  t.equal(num('12'), 12);
-  t.equal(num(' 0.5 '), 0.5);
-  t.equal(num(''), null);
-  t.equal(num('abc'), null);
-  t.equal(num(Number.NaN), null);
-  t.equal(num(true), null);
-  t.equal(bool('TRUE'), true);
-  t.equal(bool('false'), false);
-  t.equal(bool('yes'), null);
-  t.equal(bool(false), false);
 });

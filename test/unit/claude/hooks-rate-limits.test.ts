@@ -8,7 +8,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHook } from '../../../src/claude/hooks.js';
-import { ContextTracker } from '../../../src/context/tracker.js';
+import { ClaudeTracker } from '../../helpers/claude-tracker.js';
 import { renderClaudeFooter, type FooterView } from '../../../src/ui/footer.js';
 import { displayWidth, formatCountdown } from '../../../src/lib/text.js';
 
@@ -43,7 +43,7 @@ t.test('the parser takes what the documented shapes allow and nothing else', asy
 });
 
 t.test('the tracker carries the newest limits into its snapshot, across conversations', async (t) => {
-  const tracker = new ContextTracker({ env: {} });
+  const tracker = new ClaudeTracker({ env: {} });
   tracker.onHook('statusline', CAPTURE);
   t.equal(tracker.snapshot().rateLimits, undefined, 'none before a status line carries them');
   tracker.onHook('statusline', FIXTURE);
@@ -58,7 +58,7 @@ t.test('the tracker carries the newest limits into its snapshot, across conversa
 });
 
 t.test('the footer shows them, and gives them up in order as the terminal narrows', async (t) => {
-  const tracker = new ContextTracker({ env: {}, windowOverride: 200_000 });
+  const tracker = new ClaudeTracker({ env: {}, windowOverride: 200_000 });
   tracker.onHook('statusline', FIXTURE);
   const snapshot = { ...tracker.snapshot(), contextTokens: 121_400, growthPerTurn: 8200, turnsLeft: 5, costUsd: 1.234, model: 'claude-sonnet-5' };
   const view: FooterView = { snapshot, state: 'idle', now: NOW };

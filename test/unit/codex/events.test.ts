@@ -9,6 +9,7 @@ import { startReceiver, TOKEN_HEADER } from '../../../src/telemetry/receiver.js'
 import type { LogRecord } from '../../../src/telemetry/records.js';
 import { toCodexEvent } from '../../../src/codex/events.js';
 import { ContextTracker } from '../../../src/context/tracker.js';
+import { codexAdapter } from '../../../src/agents/codex/adapter.js';
 import type { ApiRequestEvent } from '../../../src/events/events.js';
 import { post } from '../telemetry/http-client.js';
 
@@ -67,13 +68,13 @@ t.test('every request of the capture, with its exact figures', async (t) => {
 
 t.test('the tracker follows the hooked conversation: the newest main request, exactly', async (t) => {
   const events = (await replay(t)).map(toCodexEvent);
-  const tracker = new ContextTracker({ env: {} });
+  const tracker = new ContextTracker({ env: {}, windowRules: codexAdapter.setup({ args: [], cwd: '/', env: { HOME: '/nonexistent' } }).window, isMainQuery: codexAdapter.isMainQuery });
   // The capture's hooks (second session only) go first: hooks post at once, logs about a second
   // later. They include the SessionStart Codex sends after its compaction (source "compact").
   const hs = hooks();
   t.same([...new Set(hs.map((h) => (h.payload as { session_id?: string }).session_id))], [MAIN], 'every hook names the main conversation');
   t.ok(hs.some((h) => h.event === 'SessionStart' && (h.payload as { source?: string }).source === 'compact'));
-  for (const h of hs) tracker.onHook(h.event, h.payload);
+  for (const h of hs) tracker.onHookFact(codexAdapter.toHook(h.event, h.payload));
   for (const e of events) tracker.onEvent(e);
   const snap = tracker.snapshot();
   t.equal(snap.claudeSessionId, MAIN, 'the conversation the hooks name');

@@ -11,7 +11,7 @@
 import t from 'tap';
 import { startReceiver, TOKEN_HEADER } from '../../../src/telemetry/receiver.js';
 import { toClaudeEvent } from '../../../src/claude/events.js';
-import { ContextTracker } from '../../../src/context/tracker.js';
+import { ClaudeTracker } from '../../helpers/claude-tracker.js';
 import type { TelemetryBatch } from '../../../src/telemetry/records.js';
 import { VERSIONS, ENCODINGS, EXPECTED, telemetryFiles, hookFiles, interleave, replayChecker, type Version, type Encoding } from './fixture-data.js';
 
@@ -27,7 +27,7 @@ for (const version of VERSIONS) {
   for (const encoding of ENCODINGS) {
     const withHooks = encoding === 'json';
     t.test(`${version} ${encoding}${withHooks ? ' + hooks' : ''} through the receiver over HTTP`, async (t) => {
-      const tr = new ContextTracker({ env: {} });
+      const tr = new ClaudeTracker({ env: {} });
       const check = replayChecker(t, version);
       const batches: TelemetryBatch['signal'][] = [];
       const hooksSeen: string[] = [];
@@ -83,7 +83,7 @@ for (const version of VERSIONS) {
 }
 
 t.test('a request without the token changes nothing', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const receiver = await startReceiver({ token: TOKEN, onTelemetry: () => t.fail('no batch expected'), onHook: (e, p) => tr.onHook(e, p) });
   t.teardown(() => receiver.close());
   const res = await fetch(`${receiver.url}/guard/hook/SessionStart`, { method: 'POST', body: '{"session_id":"X"}', headers: { 'content-type': 'application/json' } });

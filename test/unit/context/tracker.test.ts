@@ -1,7 +1,7 @@
 // The tracker fed the real fixture sessions (decoded with the project's decoders, no sockets),
 // plus hand-made event streams for ordering, missing query_source and several sessions.
 import t from 'tap';
-import { ContextTracker } from '../../../src/context/tracker.js';
+import { ClaudeTracker } from '../../helpers/claude-tracker.js';
 import { toClaudeEvent, type ClaudeEvent } from '../../../src/claude/events.js';
 import type { LogRecord, MetricPoint } from '../../../src/telemetry/records.js';
 import {
@@ -9,8 +9,8 @@ import {
   type Version, type Encoding,
 } from './fixture-data.js';
 
-function replay(version: Version, encoding: Encoding, withHooks: boolean, tr: ContextTracker,
-  check?: (e: ClaudeEvent, tr: ContextTracker) => void): void {
+function replay(version: Version, encoding: Encoding, withHooks: boolean, tr: ClaudeTracker,
+  check?: (e: ClaudeEvent, tr: ClaudeTracker) => void): void {
   const files = telemetryFiles(version, encoding);
   const steps = withHooks ? interleave(files, hookFiles(version)) : files.map((file) => ({ kind: 'telemetry' as const, file }));
   for (const step of steps) {
@@ -28,7 +28,7 @@ function replay(version: Version, encoding: Encoding, withHooks: boolean, tr: Co
 for (const version of VERSIONS) {
   for (const encoding of ENCODINGS) {
     t.test(`${version} ${encoding}: context after each request equals the hand-computed figure`, async (t) => {
-      const tr = new ContextTracker({ env: {} });
+      const tr = new ClaudeTracker({ env: {} });
       const check = replayChecker(t, version);
       replay(version, encoding, false, tr, check.onEvent);
       check.finish(tr);
@@ -39,7 +39,7 @@ for (const version of VERSIONS) {
   }
 
   t.test(`${version} json with hooks: window, session and model from the hooks`, async (t) => {
-    const tr = new ContextTracker({ env: {} });
+    const tr = new ClaudeTracker({ env: {} });
     const check = replayChecker(t, version);
     replay(version, 'json', true, tr, check.onEvent);
     check.finish(tr);
@@ -52,7 +52,7 @@ for (const version of VERSIONS) {
 }
 
 t.test('2.1.330: the status line alone gives the 1M window (model unknown to the table)', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const statusline = hookFiles('2.1.330').find((h) => h.event === 'statusline');
   t.ok(statusline);
   tr.onHook('statusline', { ...statusline?.payload, model: { id: 'claude-unknown-model' } });
@@ -63,11 +63,11 @@ t.test('2.1.330: the status line alone gives the 1M window (model unknown to the
 });
 
 t.test('the [1m] suffix, absent from the fixtures, is honoured from metrics and SessionStart', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onMetric(point({ 'session.id': 'S', type: 'input', model: 'claude-opus-4-8[1m]', query_source: 'main' }, 10));
   t.equal(tr.snapshot().contextWindow, 1_000_000);
   t.equal(tr.snapshot().windowSource, 'model-suffix');
-  const tr2 = new ContextTracker({ env: {} });
+  const tr2 = new ClaudeTracker({ env: {} });
   tr2.onHook('SessionStart', { session_id: 'S', source: 'startup', model: 'claude-opus-4-8[1m]' });
   t.equal(tr2.snapshot().windowSource, 'model-suffix');
   // The log event names the model without the suffix: same model, so the suffix still applies.
@@ -80,7 +80,7 @@ t.test('the [1m] suffix, absent from the fixtures, is honoured from metrics and 
 });
 
 t.test('an observed automatic compaction gives the window of an unknown model', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onEvent(ev(mainReq('S', 1, 900_000), 'claude-mystery'));
   t.equal(tr.snapshot().windowSource, 'default');
   tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'auto', success: 'true', pre_tokens: '967128', post_tokens: '2978' })));
@@ -91,13 +91,13 @@ t.test('an observed automatic compaction gives the window of an unknown model', 
 });
 
 t.test('an automatic compaction below the computed point lowers it', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onEvent(ev(mainReq('S', 1, 150_000), 'claude-sonnet-5'));
   tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'auto', success: true, pre_tokens: 152_000, post_tokens: 900 })));
   t.equal(tr.snapshot().autoCompactAt, 152_000);
   t.equal(tr.snapshot().autoCompactSource, 'observed-compaction');
   // A failed or manual one says nothing about the point.
-  const tr2 = new ContextTracker({ env: {} });
+  const tr2 = new ClaudeTracker({ env: {} });
   tr2.onEvent(ev(mainReq('S', 1, 150_000), 'claude-sonnet-5'));
   tr2.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 2, trigger: 'manual', success: 'true', pre_tokens: 100_000 })));
   tr2.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 3, trigger: 'auto', success: 'false', pre_tokens: 90_000, error: 'Not enough messages to compact.' })));
@@ -108,7 +108,7 @@ t.test('an automatic compaction below the computed point lowers it', async (t) =
 t.test('Claude\'s recovery from a refused prompt (an API error just before) says nothing of the point or the window', async (t) => {
   // As seen on 2.1.330 with claude-sonnet-4-5: the prompt after an 83k request was refused; Claude
   // compacted (trigger auto, pre_tokens the old context), then sent it again.
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onEvent(ev(mainReq('S', 1, 82_926), 'claude-sonnet-4-5'));
   tr.onEvent(toClaudeEvent(rec({ 'event.name': 'api_error', 'session.id': 'S', 'event.sequence': 2, error: 'prompt is too long: 202999 tokens > 200000 maximum', status_code: 400, query_source: 'repl_main_thread' })));
   tr.onEvent(toClaudeEvent(rec({ 'event.name': 'compaction', 'session.id': 'S', 'event.sequence': 3, trigger: 'auto', success: 'true', pre_tokens: 82_966, post_tokens: 2_000 })));
@@ -126,18 +126,18 @@ t.test('Claude\'s recovery from a refused prompt (an API error just before) says
 });
 
 t.test('the user override beats every source; bad overrides are refused with the value', async (t) => {
-  const tr = new ContextTracker({ env: {}, windowOverride: 500_000 });
+  const tr = new ClaudeTracker({ env: {}, windowOverride: 500_000 });
   replay('2.1.330', 'json', true, tr);
   t.equal(tr.snapshot().contextWindow, 500_000);
   t.equal(tr.snapshot().windowSource, 'user');
   t.equal(tr.snapshot().autoCompactAt, 467_000);
-  t.throws(() => new ContextTracker({ env: {}, windowOverride: -5 }), /windowOverride.*-5/);
-  t.throws(() => new ContextTracker({ env: {}, windowOverride: 1.5 }), /1\.5/);
-  t.throws(() => new ContextTracker({ env: null as never }), /env/);
+  t.throws(() => new ClaudeTracker({ env: {}, windowOverride: -5 }), /windowOverride.*-5/);
+  t.throws(() => new ClaudeTracker({ env: {}, windowOverride: 1.5 }), /1\.5/);
+  t.throws(() => new ClaudeTracker({ env: null as never }), /env/);
 });
 
 t.test('env settings reach the snapshot', async (t) => {
-  const tr = new ContextTracker({ env: { CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50' } });
+  const tr = new ClaudeTracker({ env: { CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50' } });
   tr.onEvent(ev(mainReq('S', 1, 10_000), 'claude-sonnet-5'));
   t.equal(tr.snapshot().autoCompactAt, 90_000);
   t.equal(tr.snapshot().autoCompactSource, 'env-pct');
@@ -146,7 +146,7 @@ t.test('env settings reach the snapshot', async (t) => {
 t.test('out-of-order batches: the newest main request is the highest sequence, not the last to arrive', async (t) => {
   const files = telemetryFiles('2.1.197', 'json');
   const events = files.flatMap((f) => { const b = decodeFile(f); return b.signal === 'logs' ? b.records.map(toClaudeEvent) : []; });
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   // Deliver the batches in reverse.
   for (const e of [...events].reverse()) tr.onEvent(e);
   const s = tr.snapshot();
@@ -163,7 +163,7 @@ t.test('out-of-order batches: the newest main request is the highest sequence, n
 });
 
 t.test('growth per turn and turns left on the 2.1.197 session', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const seen: (number | null)[] = [];
   replay('2.1.197', 'json', false, tr, (e, tr) => {
     if (e.type === 'user_prompt') seen.push(tr.snapshot().growthPerTurn);
@@ -177,7 +177,7 @@ t.test('growth per turn and turns left on the 2.1.197 session', async (t) => {
 });
 
 t.test('a long session: the forecast reads the recent turns, old turns are dropped, counts stay whole', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   let seq = 0;
   let ctx = 10_000;
   const prompt = (s: number): ClaudeEvent => toClaudeEvent(rec({ 'event.name': 'user_prompt', 'session.id': 'S', 'event.sequence': s }, 1_000 + s));
@@ -196,7 +196,7 @@ t.test('a long session: the forecast reads the recent turns, old turns are dropp
 });
 
 t.test('missing query_source: a plausible main moves the gauge, a title or sub-agent request does not', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const req = (seq: number, size: number, extra: Record<string, unknown> = {}): ClaudeEvent =>
     toClaudeEvent(rec({ 'event.name': 'api_request', 'session.id': 'S', 'event.sequence': seq, model: 'claude-sonnet-5',
       input_tokens: String(size), output_tokens: '40', cache_read_tokens: '0', cache_creation_tokens: '0', cost_usd: '0.01', ...extra }));
@@ -218,7 +218,7 @@ t.test('missing query_source: a plausible main moves the gauge, a title or sub-a
 });
 
 t.test('several Claude sessions: the on-screen one follows SessionStart; cost covers the run', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'claude-sonnet-5' });
   tr.onEvent(ev(mainReq('A', 1, 120_000, 0.5), 'claude-sonnet-5'));
   t.equal(tr.snapshot().claudeSessionId, 'A');
@@ -239,16 +239,16 @@ t.test('several Claude sessions: the on-screen one follows SessionStart; cost co
   t.equal(tr.snapshotFor('A').contextTokens, 130_000);
   t.same(tr.sessionIds().sort(), ['A', 'B']);
   // Without hooks the session with the newest event is on screen.
-  const tr2 = new ContextTracker({ env: {} });
+  const tr2 = new ClaudeTracker({ env: {} });
   tr2.onEvent(ev(mainReq('A', 1, 1000, 0, 1_000), 'm'));
   tr2.onEvent(ev(mainReq('B', 1, 2000, 0, 2_000), 'm'));
   tr2.onEvent(ev(mainReq('A', 2, 1500, 0, 1_500), 'm'));
   t.equal(tr2.snapshot().claudeSessionId, 'B');
-  t.equal(new ContextTracker({ env: {} }).snapshot().claudeSessionId, null);
+  t.equal(new ClaudeTracker({ env: {} }).snapshot().claudeSessionId, null);
 });
 
 t.test('hooks with junk payloads are ignored', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onHook('SessionStart', null);
   tr.onHook('SessionStart', 'x');
   tr.onHook('statusline', { session_id: 'S', context_window: { context_window_size: 'lots' } });
@@ -285,7 +285,7 @@ function point(attributes: Record<string, unknown>, value: number): MetricPoint 
 }
 
 t.test('onEvent says whether an event was new and whether a request counted as main', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const req = (seq: number, size: number, source?: string): ClaudeEvent =>
     toClaudeEvent(rec({ 'event.name': 'api_request', 'session.id': 'S', 'event.sequence': seq, model: 'claude-sonnet-5',
       input_tokens: size, output_tokens: 40, cache_read_tokens: 0, cache_creation_tokens: 0, cost_usd: 0.01,
@@ -299,7 +299,7 @@ t.test('onEvent says whether an event was new and whether a request counted as m
 });
 
 t.test('after /clear the new conversation keeps the window the run already learned', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'mystery-model' });
   tr.onHook('statusline', { session_id: 'A', context_window: { context_window_size: 500_000 }, model: { id: 'mystery-model' } });
   t.same([tr.snapshot().contextWindow, tr.snapshot().windowSource], [500_000, 'statusline']);
@@ -307,11 +307,11 @@ t.test('after /clear the new conversation keeps the window the run already learn
   const s = tr.snapshot();
   t.equal(s.claudeSessionId, 'B');
   t.same([s.contextWindow, s.windowSource, s.autoCompactAt], [500_000, 'statusline', 467_000], 'not the 200k default');
-  t.equal(new ContextTracker({ env: {} }).snapshot().windowSource, 'default', 'a run that learned nothing still says default');
+  t.equal(new ClaudeTracker({ env: {} }).snapshot().windowSource, 'default', 'a run that learned nothing still says default');
 });
 
 t.test('a nested claude (its own session, telemetry only) never informs the conversation guard follows', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   const compaction = (session: string, seq: number, pre: number): ClaudeEvent => toClaudeEvent(rec({
     'event.name': 'compaction', 'session.id': session, 'event.sequence': seq, trigger: 'auto', success: true, pre_tokens: pre, post_tokens: 900,
   }, 5_000 + seq));
@@ -338,7 +338,7 @@ t.test('a nested claude (its own session, telemetry only) never informs the conv
 });
 
 t.test('/clear: the followed conversation changes through guard\'s SessionStart hook, not through telemetry', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onHook('SessionStart', { session_id: 'A', source: 'startup', model: 'claude-sonnet-4-5' });
   tr.onEvent(ev(mainReq('A', 1, 90_000), 'claude-sonnet-4-5'));
   // Telemetry of an unknown session, newer than everything: not followed, does not take the screen.
@@ -356,7 +356,7 @@ t.test('/clear: the followed conversation changes through guard\'s SessionStart 
 });
 
 t.test('without any hook every session counts as followed (nothing to tell them apart)', async (t) => {
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onEvent(ev(mainReq('A', 1, 90_000), 'claude-sonnet-4-5'));
   t.ok(tr.isFollowed('A'));
   t.ok(tr.isFollowed('B'));
@@ -376,7 +376,7 @@ t.test('a resumed conversation: the status line\'s current_usage is the gauge un
     session_id: 'R', model: { id: 'claude-haiku-4-5' },
     context_window: { context_window_size: 200_000, current_usage: { input_tokens: input, output_tokens: 40, cache_creation_input_tokens: creation, cache_read_input_tokens: read } },
   });
-  const tr = new ContextTracker({ env: {} });
+  const tr = new ClaudeTracker({ env: {} });
   tr.onHook('SessionStart', { session_id: 'R', source: 'resume', model: 'claude-haiku-4-5' });
   t.equal(tr.snapshot().contextTokens, null, 'nothing known before the status line');
   tr.onHook('statusline', usage(7_150, 21_449, 114_396));
@@ -395,11 +395,11 @@ t.test('a resumed conversation: the status line\'s current_usage is the gauge un
   t.equal(tr.snapshotFor('R').contextTokens, 143_064, 'the other conversation keeps its own');
   // Only for a conversation a SessionStart named resumed: a fresh one's status line (telemetry turned
   // off, say) never makes a gauge of its own.
-  const fresh = new ContextTracker({ env: {} });
+  const fresh = new ClaudeTracker({ env: {} });
   fresh.onHook('SessionStart', { session_id: 'R', source: 'startup' });
   fresh.onHook('statusline', usage(7_150, 21_449, 114_396));
   t.same([fresh.snapshot().contextTokens, fresh.snapshot().resumed], [null, undefined], 'not resumed: not shown');
-  const zero = new ContextTracker({ env: {} });
+  const zero = new ClaudeTracker({ env: {} });
   zero.onHook('SessionStart', { session_id: 'Z', source: 'resume' });
   zero.onHook('statusline', { session_id: 'Z', context_window: { current_usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
   t.equal(zero.snapshot().contextTokens, null, 'an all-zero usage is no figure');

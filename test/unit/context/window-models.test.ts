@@ -2,8 +2,9 @@
 // per model beats the window for all, which beats what guard infers; the id matches as Claude
 // reports it, without a "[1m]" suffix, or without a date suffix.
 import t from 'tap';
-import { inferWindow, userModelWindow } from '../../../src/context/window.js';
-import { ContextTracker } from '../../../src/context/tracker.js';
+import { inferWindow } from '../../../src/claude/window.js';
+import { userModelWindow } from '../../../src/context/window.js';
+import { ClaudeTracker } from '../../helpers/claude-tracker.js';
 
 t.test('userModelWindow: exact id (any case), then without [1m], then without a date', async (t) => {
   const table = { 'claude-opus-4-8': 500_000, 'Claude-Sonnet-4-5': 300_000, 'claude-haiku-4-5[1m]': 1_000_000 };
@@ -24,10 +25,10 @@ t.test('inferWindow: per model, then for all, then the status line', async (t) =
 });
 
 t.test('the tracker applies the window of the model in use, and its auto-compact point', async (t) => {
-  const tracker = new ContextTracker({ env: {}, modelWindows: { 'claude-opus-4-8': 500_000 } });
+  const tracker = new ClaudeTracker({ env: {}, modelWindows: { 'claude-opus-4-8': 500_000 } });
   tracker.onHook('SessionStart', { session_id: 's', model: 'claude-opus-4-8' });
   t.match(tracker.snapshot(), { contextWindow: 500_000, windowSource: 'user', autoCompactAt: 467_000 });
   tracker.onHook('statusline', { session_id: 's', model: { id: 'claude-sonnet-4-5' }, context_window: { context_window_size: 200_000 } });
   t.match(tracker.snapshot(), { contextWindow: 200_000, windowSource: 'statusline' }, 'after /model to another model: what Claude says');
-  t.throws(() => new ContextTracker({ env: {}, modelWindows: { x: -1 } }), /modelWindows.x must be a positive integer, got -1/);
+  t.throws(() => new ClaudeTracker({ env: {}, modelWindows: { x: -1 } }), /modelWindows.x must be a positive integer, got -1/);
 });

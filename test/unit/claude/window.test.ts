@@ -1,7 +1,7 @@
 // The window's sources in order, the table of known models, and the auto-compact point under the
 // user's environment settings.
 import t from 'tap';
-import { inferWindow, knownModelWindow, autoCompactPoint, parseShare, parseTokenCount, windowFromCompaction } from '../../../src/context/window.js';
+import { inferWindow, knownModelWindow, autoCompactPoint, parseShare, parseTokenCount, windowFromCompaction } from '../../../src/claude/window.js';
 
 t.test('sources, best first', async (t) => {
   const all = { userOverride: 300_000, statuslineWindow: 1_000_000, suffixModelId: 'claude-opus-4-8[1m]', modelIds: ['claude-opus-4-8'], observedAutoPreTokens: 190_000 };
@@ -34,6 +34,7 @@ t.test('the table of known models: exact ids and dated ids, no prefix confusion'
   t.equal(knownModelWindow('claude-sonnet-4-5'), 200_000);
   t.equal(knownModelWindow('claude-sonnet-4-5-20250929'), 200_000);
   t.equal(knownModelWindow('Claude-Sonnet-5'), 200_000);
+  for (const name of ['constructor', 'toString', '__proto__', 'valueOf-20250929']) t.equal(knownModelWindow(name), null, `${name}: no window of Object's`);
   t.equal(knownModelWindow('claude-sonnet-5-9'), null);
   t.equal(knownModelWindow('gpt-x'), null);
 });
