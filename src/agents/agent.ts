@@ -13,7 +13,7 @@ import type { HookFact } from '../events/hook-facts.js';
 import type { Env, WindowRules } from '../context/window.js';
 import type { MetricReader } from '../context/metrics.js';
 import type { AgentCommands } from '../policy/config.js';
-import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { PromptBoxView } from '../events/prompt-box.js';
 import type { ForwardProtocol, ForwardSignal } from '../telemetry/forward-env.js';
 import { brand, hasBrand, setBrand } from '../lib/brand.js';
 
@@ -27,7 +27,7 @@ export type {
 } from '../events/hook-facts.js';
 export type { WindowRules } from '../context/window.js';
 export type { AgentCommands } from '../policy/config.js';
-export type { PromptBoxView } from '../claude/prompt-box.js';
+export type { PromptBoxView } from '../events/prompt-box.js';
 
 /** The agents guard knows; also the `agent` field of the session log and the `guard ls` entry. */
 export type AgentName = 'claude' | 'codex' | 'gemini';

@@ -39,7 +39,7 @@ import type { UserWrite } from '../writer/writer.js';
 import { Notices, type PostOptions } from '../ui/notices.js';
 import { backgroundClock, realClock, type Clock } from '../lib/clock.js';
 import type { SupervisedOptions, SupervisedSession } from '../supervisor/supervise.js';
-import type { GuardState } from '../claude/state.js';
+import type { GuardState } from '../events/state.js';
 import type { RunMetrics } from '../prometheus/metrics.js';
 
 /**

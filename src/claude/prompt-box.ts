@@ -13,12 +13,7 @@
 //     ⏵⏵ accept edits on …          (one or two hint rows, then the pane ends)
 // Past prompts in the transcript also start with `❯`, but never right under a rule.
 
-export type PromptBoxView =
-  | { kind: 'empty' }
-  /** Something is typed: the box's lines as shown (continuation rows included). */
-  | { kind: 'text'; lines: string[] }
-  /** No prompt box at the bottom of the screen. */
-  | { kind: 'absent' };
+import type { PromptBoxView } from '../events/prompt-box.js';
 
 const PROMPT_MARK = '❯';
 /** A rule: box-drawing dashes across the row, perhaps with a label between them. */

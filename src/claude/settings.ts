@@ -47,7 +47,7 @@ export const HOOK_TIMEOUT_S = 5;
  * longer under guard. Measured on 2.1.330 over the stand-in (4 sessions of 3 prompts, medians,
  * Enter to the request / to the prompt ready again): bare 215 / 301 ms, guard 305 / 500 ms,
  * with these two in the background 163 / 342 ms. guard only listens to them (no answer goes back);
- * their posts may now cross, and src/claude/idle.ts orders them by prompt id. `async` is in the
+ * their posts may now cross, and src/policy/idle.ts orders them by prompt id. `async` is in the
  * hook schema of every supported version (2.1.197 to 2.1.332). Kept waited for: PreCompact (guard's
  * answer can hold the compaction) and SessionStart (after /clear guard types only once it came, and
  * Claude does not wait for it at start-up: a 300 ms hook did not move the prompt).

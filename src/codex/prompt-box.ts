@@ -11,7 +11,7 @@
 //     gpt-5 default · ~/project · Title  (the status row: model, effort, " · ", the working folder)
 //     ← for agents · ? for shortcuts     (at most one hint row, sometimes none)
 // Text typed while Codex works stays in the box ("tab to queue message") until it is sent.
-import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { PromptBoxView } from '../events/prompt-box.js';
 
 const PROMPT_MARK = '›';
 /** The status row: indented, then the model, then " · " and the working folder (absolute or ~). */

@@ -56,7 +56,7 @@ export type CodexHookEvent = keyof typeof CODEX_HOOK_EVENTS;
  * stand-in (2 sessions of 3 prompts each, medians, Enter to the request / to the answer shown
  * with the box empty): bare 81 / 132 ms, guard 162 / 213 ms, with these two in the background
  * 93 / 144 ms. guard only listens to them; their posts may now cross, and the turn's `turn_id`
- * orders them (src/agents/codex/adapter.ts, src/claude/idle.ts). PreCompact, PostCompact and
+ * orders them (src/agents/codex/adapter.ts, src/policy/idle.ts). PreCompact, PostCompact and
  * SessionStart stay waited for. `async` is part of a hook's trust identity (hookTrustHash).
  */
 export const CODEX_ASYNC_HOOK_EVENTS: ReadonlySet<CodexHookEvent> = new Set(['UserPromptSubmit', 'Stop']);

@@ -17,7 +17,7 @@
 //    /tmp/project             no sandbox  model   0% used
 // Shell mode (`!`) shows ` !   Type your shell command` (typing a prompt there would run it in the
 // shell), Ctrl-R search ` (r:)   …`: both are views over the prompt.
-import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { PromptBoxView } from '../events/prompt-box.js';
 
 /** The empty box: the mark, a space, the cursor's cell, a space, the placeholder. */
 const EMPTY_ROW = ' >   Type your message or @path/to/file';

@@ -1,6 +1,6 @@
 // The imperative shell around the pure parts of checkpointing: it takes what `guard claude` sees
 // (hook posts from the receiver, pty output, the user's keystrokes, the tracker's snapshots,
-// telemetry compactions, the user's guard commands), keeps the idle facts (src/claude/idle.ts)
+// telemetry compactions, the user's guard commands), keeps the idle facts (src/policy/idle.ts)
 // and the policy state (./policy.ts), and carries out the policy's actions: typing through the
 // injector, checking the note, appending log records, showing notices, answering Claude's
 // PreCompact hook (hold its automatic compaction or not). The clock (time and timers), the file
@@ -8,9 +8,9 @@
 
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
-import { parseHook, type HookEvent } from '../claude/hooks.js';
-import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from '../claude/idle.js';
-import type { GuardState } from '../claude/state.js';
+import type { HookFact } from '../events/hook-facts.js';
+import { applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle, type IdleEvent, type IdleFacts, type IdleJudgement } from './idle.js';
+import type { GuardState } from '../events/state.js';
 import type { ScanResult } from '../writer/key-box.js';
 import type { Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
@@ -90,15 +90,8 @@ export class CheckpointController {
     return policyView(this.policy, this.deps.clock.now());
   }
 
-  /** A Claude hook (or status-line) post from the receiver. Returns the parsed event for other uses. */
-  hook(event: string, payload: unknown): HookEvent {
-    const hook = parseHook(event, payload);
-    this.hookFact(hook);
-    return hook;
-  }
-
   /** A hook fact from the agent's adapter (src/agents/agent.ts toHook). */
-  hookFact(hook: HookEvent): void {
+  hookFact(hook: HookFact): void {
     if (this.disposed) return;
     const t = this.deps.clock.now();
     const idle = idleEventOf(hook, t);
@@ -311,7 +304,7 @@ export class CheckpointController {
   }
 }
 
-function idleEventOf(h: HookEvent, t: number): IdleEvent | null {
+function idleEventOf(h: HookFact, t: number): IdleEvent | null {
   switch (h.type) {
     case 'SessionStart': return { type: 'sessionStart', t, source: h.source };
     case 'UserPromptSubmit': return { type: 'prompt', t, via: 'hook', promptId: h.promptId };

@@ -8,7 +8,7 @@
 // `/clear` until the new session's SessionStart arrived (Claude is not ready for a prompt before).
 
 import type { HookFact as HookEvent } from '../events/hook-facts.js';
-import type { PromptBoxView } from '../claude/prompt-box.js';
+import type { PromptBoxView } from '../events/prompt-box.js';
 import type { KeyBoxView } from '../writer/key-box.js';
 import { MAX_TYPED_CHARS } from './config.js';
 import type { Disposable } from '../lib/disposables.js';

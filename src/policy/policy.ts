@@ -1,6 +1,6 @@
 // The checkpoint policy: a pure state machine, `stepPolicy(state, input) → { state, actions }`.
 // Inputs are plain timestamped facts the caller gathers (context snapshots from the tracker, the
-// idle judgement from src/claude/idle.ts, parsed hooks, compaction and API-error events from
+// idle judgement from src/policy/idle.ts, parsed hooks, compaction and API-error events from
 // telemetry, Claude asking to compact on its own, the injector's and the file check's results,
 // the user's commands, timer ticks); actions are plain data the caller carries out (type through
 // the injector, check the note file, append a log record, show a notice, answer Claude's
@@ -10,7 +10,7 @@
 import type { ContextSnapshot } from '../context/snapshot.js';
 import type { CheckpointRecord } from '../log/records.js';
 import type { HookFact as HookEvent } from '../events/hook-facts.js';
-import type { Activity } from '../claude/idle.js';
+import type { Activity } from './idle.js';
 import type { GateRefusal } from './injector.js';
 import { type AgentCommands, type PolicyConfig, type Strategy, CLAUDE_COMMANDS, fillTemplate, notePathAt, oneLine } from './config.js';
 
@@ -65,7 +65,7 @@ export type ArmReason = 'threshold' | 'forecast' | 'manual';
 
 export type PolicyInput =
   | { type: 'context'; t: number; snapshot: ContextSnapshot }
-  /** The idle judgement (src/claude/idle.ts) whenever it is made; `unsentReason` says what in
+  /** The idle judgement (src/policy/idle.ts) whenever it is made; `unsentReason` says what in
    * the prompt box keeps guard from typing (the keys' and the screen's witness, ./injector.ts). */
   | { type: 'activity'; t: number; activity: Activity; hasUnsentInput: boolean; unsentReason?: GateRefusal }
   | { type: 'hook'; t: number; hook: HookEvent }

@@ -12,7 +12,7 @@ import { backgroundClock, type Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
 import { isPidAlive } from '../lib/pid.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
-import type { GuardState } from '../claude/state.js';
+import type { GuardState } from '../events/state.js';
 
 /** Often enough that `guard ls` is current within a second; rarely enough to cost nothing. */
 export const UPDATE_INTERVAL_MS = 500;

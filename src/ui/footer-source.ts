@@ -7,7 +7,7 @@
 import { Emitter, type Disposable } from '../lib/disposables.js';
 import type { Clock } from '../lib/clock.js';
 import type { ContextSnapshot } from '../context/snapshot.js';
-import type { GuardState } from '../claude/state.js';
+import type { GuardState } from '../events/state.js';
 import { renderClaudeFooter, renderProgramFooter, type FooterPolicy } from './footer.js';
 import type { Notices } from './notices.js';
 

@@ -3,8 +3,8 @@
 // lines of text with ANSI SGR colour (none when color is false) that never exceed the width,
 // counted in display cells (wide characters and emoji count 2). The renderer draws them.
 import type { ContextSnapshot } from '../context/snapshot.js';
-import type { GuardState } from '../claude/state.js';
-import type { RateLimits } from '../claude/hooks.js';
+import type { GuardState } from '../events/state.js';
+import type { RateLimits } from '../events/hook-facts.js';
 import { displayWidth, formatCost, formatCountdown, formatDuration, formatTokens, shortModel, truncateToWidth } from '../lib/text.js';
 
 /**

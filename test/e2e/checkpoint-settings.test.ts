@@ -34,7 +34,7 @@ t.test('the user\'s --settings hooks still run, and guard still sees idle and ch
   t.teardown(async () => { footer.stop(); debugRequests(t, api, footer); await s.dispose(); });
 
   await answeredTurn(s, 'hello with my own hooks');
-  // guard's footer says idle only once its own Stop hook arrived (src/claude/idle.ts).
+  // guard's footer says idle only once its own Stop hook arrived (src/policy/idle.ts).
   await until(() => /\bidle\b/.test(footer.now()), 10_000, 'guard\'s footer to say idle');
   t.match(footer.now(), /\bidle\b/, 'guard saw the turn end: footer idle');
   let got: string[] = [];

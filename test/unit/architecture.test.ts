@@ -1,5 +1,6 @@
 // The shape of src/ (docs/architecture.md): no import cycle between files, none between the
-// top-level folders, and the shared toolkit (src/lib/) imports nothing of guard's. The graph is
+// top-level folders, the shared toolkit (src/lib/) imports nothing of guard's, and the stages every
+// agent shares import nothing of any one agent. The graph is
 // read with TypeScript's own API (test/helpers/import-graph.ts): type-only imports count, since a
 // type shared both ways ties two stages together as much as a value does.
 import t from 'tap';
@@ -39,4 +40,19 @@ t.test('the shared toolkit (src/lib/) imports nothing of the rest of src/', asyn
   const upward = [...files].flatMap(([from, tos]) => (folderOf(from) === 'lib' ? [...tos].filter((to) => folderOf(to) !== 'lib').map((to) => `${from} → ${to}`) : []));
   t.same(upward, []);
   t.ok([...files.keys()].some((f) => folderOf(f) === 'lib'), 'the toolkit is there');
+});
+
+// What is an agent's own lives with its adapter (agents/, and the knowledge it points at in
+// claude/, codex/, gemini/); the stages every agent shares take it through the adapter's
+// interface, so a new agent changes none of them (docs/architecture.md, "A new agent").
+const AGENT_FOLDERS = new Set(['agents', 'claude', 'codex', 'gemini']);
+const SHARED_STAGES = ['context', 'policy', 'ui', 'registry', 'writer', 'input', 'screen', 'telemetry', 'events', 'review', 'prometheus'];
+
+t.test('the stages every agent shares import nothing of any one agent', async (t) => {
+  const agentSpecific = [...files].flatMap(([from, tos]) => (SHARED_STAGES.includes(folderOf(from))
+    ? [...tos].filter((to) => AGENT_FOLDERS.has(folderOf(to))).map((to) => `${from} → ${to}`)
+    : []));
+  t.same(agentSpecific, []);
+  for (const stage of SHARED_STAGES) t.ok([...files.keys()].some((f) => folderOf(f) === stage), `${stage}/ is in the graph`);
+  t.ok(files.get('agents/claude/adapter.ts')?.has('claude/window.ts'), 'the Claude adapter gives the tracker Claude\'s window rules');
 });

@@ -68,7 +68,7 @@ function hookEvents(event: string, payload: unknown, now: number): AgentEvent[] 
  * `turn_id` as the prompt id of UserPromptSubmit and Stop (Codex has no `prompt_id`; both hooks of
  * a turn carry the same `turn_id`, fixtures/codex-0.171.0/hooks/hooks.jsonl). They run in the
  * background (CODEX_ASYNC_HOOK_EVENTS), so a turn's posts can cross the next turn's, and the
- * idle judgement orders them by it (src/claude/idle.ts).
+ * idle judgement orders them by it (src/policy/idle.ts).
  */
 export function parseCodexHook(event: string, payload: unknown): HookFact {
   const fact = parseHook(event, payload);

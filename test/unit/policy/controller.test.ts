@@ -3,20 +3,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContextSnapshot } from '../../../src/context/snapshot.js';
 import type { CheckpointRecord } from '../../../src/log/records.js';
-import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../../src/claude/idle.js';
+import { OUTPUT_QUIET_MS, USER_QUIET_MS } from '../../../src/policy/idle.js';
 import { makePolicyConfig, type AgentCommands, type PolicyConfig } from '../../../src/policy/config.js';
 import { CLEAR_SETTLE_MS } from '../../../src/policy/policy.js';
 import { CheckpointController, type NoteCheck } from '../../../src/policy/controller.js';
+import { parseHook } from '../../../src/claude/hooks.js';
 import { noteChecker } from '../../../src/policy/note-file.js';
 import { PtyWriter } from '../../../src/writer/writer.js';
 import type { Disposable } from '../../../src/lib/disposables.js';
 import { UnsentScanner } from '../../../src/input/unsent.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import type { KeyBoxView } from '../../../src/writer/key-box.js';
-import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
+import type { PromptBoxView } from '../../../src/events/prompt-box.js';
 
 const HOOKS = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'claude-code-2.1.330', 'hooks');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(HOOKS, name), 'utf8'));
+/** A hook post of Claude's, read by its adapter's parser as a run reads it (src/app/agent-run.ts). */
+const post = (c: CheckpointController, event: string, payload: unknown): void => c.hookFact(parseHook(event, payload));
 
 /** The real writer (its scanner reads the user's keys) over a sink that keeps what guard typed. */
 class TestWriter {
@@ -74,15 +77,15 @@ function setup(config: Partial<PolicyConfig> = {}, note: NoteCheck = { ok: true,
 t.test('handoff end to end through hooks, output and timers', async (t) => {
   const { c, timers, writer, checked, prepared, settle, phases } = setup();
   t.equal(c.guardState, 'starting');
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
-  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
   c.output();
   t.equal(c.guardState, 'working');
   c.snapshot(snap(150_000));
   t.equal(c.view.armed, true);
   timers.advance(5_000);
   t.same(writer.writes, [], 'armed, but Claude is working: nothing typed');
-  c.hook('Stop', fixture('003-Stop.json'));
+  post(c, 'Stop', fixture('003-Stop.json'));
   c.output();
   timers.advance(OUTPUT_QUIET_MS - 1);
   t.same(writer.writes, [], 'the screen has not settled yet');
@@ -91,11 +94,11 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
   t.match(writer.writes[0], /^Write a checkpoint note to \.guard\/checkpoints\/\S+\.md .*\r$/);
   t.equal(c.guardState, 'checkpointing');
   // Claude answers the note prompt.
-  c.hook('UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
+  post(c, 'UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
   c.output();
   timers.advance(3_000);
   t.same(checked, [], 'no check before the Stop');
-  c.hook('Stop', fixture('006-Stop.json'));
+  post(c, 'Stop', fixture('006-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   await settle();
   t.equal(checked.length, 1);
@@ -105,7 +108,7 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
   // Nothing else is typed until the new session starts.
   timers.advance(10_000);
   t.equal(writer.writes.length, 2);
-  c.hook('SessionStart', { session_id: 'new', hook_event_name: 'SessionStart', source: 'clear', model: 'claude-sonnet-5' });
+  post(c, 'SessionStart', { session_id: 'new', hook_event_name: 'SessionStart', source: 'clear', model: 'claude-sonnet-5' });
   c.snapshot(snap(null));
   c.output();
   timers.advance(OUTPUT_QUIET_MS);
@@ -120,13 +123,13 @@ t.test('handoff end to end through hooks, output and timers', async (t) => {
 t.test('clearReady idle (Codex\'s /new): no hook follows; the resume prompt goes at an idle, empty prompt after the settle time', async (t) => {
   const commands: AgentCommands = { compact: '/compact', compactTakesInstructions: false, clear: '/new', clearReady: 'idle', agentName: 'Codex' };
   const { c, timers, writer, screen, checked, settle, phases } = setup({}, { ok: true, bytes: 500 }, { commands });
-  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  post(c, 'UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
   c.snapshot(snap(150_000));
-  c.hook('Stop', fixture('003-Stop.json'));
+  post(c, 'Stop', fixture('003-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(writer.writes.length, 1, 'the note prompt');
-  c.hook('UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
-  c.hook('Stop', fixture('006-Stop.json'));
+  post(c, 'UserPromptSubmit', { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'Write a checkpoint note…' });
+  post(c, 'Stop', fixture('006-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   await settle();
   t.same(writer.writes.slice(1), ['/new\r']);
@@ -149,7 +152,7 @@ t.test('clearReady idle (Codex\'s /new): no hook follows; the resume prompt goes
 
 t.test('the user typing holds the checkpoint; their Enter submits and guard waits for the next idle', async (t) => {
   const { c, timers, writer, screen, type, phases } = setup();
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   c.snapshot(snap(150_000));
   type('fix the bug');
   screen.box = { kind: 'text', lines: ['fix the bug'] };
@@ -161,10 +164,10 @@ t.test('the user typing holds the checkpoint; their Enter submits and guard wait
   c.output();
   timers.advance(1_000);
   t.same(writer.writes, [], 'the Enter made Claude busy');
-  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  post(c, 'UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
   timers.advance(60_000);
   t.same(writer.writes, [], 'still working: no Stop yet');
-  c.hook('Stop', fixture('003-Stop.json'));
+  post(c, 'Stop', fixture('003-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(writer.writes.length, 1);
   t.same(phases(), ['armed', 'prompted']);
@@ -172,7 +175,7 @@ t.test('the user typing holds the checkpoint; their Enter submits and guard wait
 
 t.test('text and Enter in one write is a submitted prompt: guard waits for the turn even when the hook is late', async (t) => {
   const { c, timers, writer, type } = setup();
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(c.guardState, 'idle');
   type('hello\r'); // the box is empty again after the Enter
@@ -180,12 +183,12 @@ t.test('text and Enter in one write is a submitted prompt: guard waits for the t
   c.snapshot(snap(150_000));
   timers.advance(10_000);
   t.same(writer.writes, [], 'armed, the hook is late: still nothing typed (Claude may be working)');
-  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
-  c.hook('Stop', fixture('003-Stop.json'));
+  post(c, 'UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  post(c, 'Stop', fixture('003-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   t.equal(writer.writes.length, 1, 'typed after the turn ended');
   const paste = setup();
-  paste.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(paste.c, 'SessionStart', fixture('000-SessionStart.json'));
   paste.timers.advance(OUTPUT_QUIET_MS);
   paste.type('\x1b[200~line one\rline two\x1b[201~');
   t.equal(paste.c.guardState, 'idle', 'an Enter inside a paste sends nothing');
@@ -195,14 +198,14 @@ t.test('text and Enter in one write is a submitted prompt: guard waits for the t
 
 t.test('mouse and focus reports are not the user at the keyboard; an arrow key is', async (t) => {
   const { c, timers, writer, type } = setup();
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   timers.advance(OUTPUT_QUIET_MS);
   type('\x1b[<35;10;5M\x1b[<35;11;5M');
   type('\x1b[I');
   c.snapshot(snap(150_000));
   t.equal(writer.writes.length, 1, 'typed at once: only reports since the quiet moment');
   const b = setup();
-  b.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(b.c, 'SessionStart', fixture('000-SessionStart.json'));
   b.timers.advance(OUTPUT_QUIET_MS);
   b.type('\x1b[A');
   b.screen.box = { kind: 'text', lines: ['an earlier prompt'] };
@@ -219,13 +222,13 @@ t.test('mouse and focus reports are not the user at the keyboard; an arrow key i
 
 t.test('compact strategy: typed, compaction event succeeds, miss on an automatic one', async (t) => {
   const { c, timers, writer, phases, notices } = setup({ strategy: 'compact' });
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   c.snapshot(snap(150_000));
   timers.advance(OUTPUT_QUIET_MS);
   t.match(writer.writes, [/^\/compact Keep the goal.*\r$/]);
   c.compaction('manual', true);
   t.same(phases(), ['armed', 'compact-sent', 'compacted']);
-  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  post(c, 'PreCompact', fixture('020-PreCompact.json'));
   t.same(phases().slice(-1), ['compacted'], 'the PreCompact hook alone is no miss (guard may hold it, or it may fail)');
   c.compaction('auto', false, 'Not enough messages to compact.');
   t.same(phases().slice(-1), ['compacted'], 'nor is a failed automatic compaction');
@@ -236,11 +239,11 @@ t.test('compact strategy: typed, compaction event succeeds, miss on an automatic
 
 t.test('a missing note falls back to /compact', async (t) => {
   const { c, timers, writer, settle, phases } = setup({}, { ok: false });
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   c.snapshot(snap(150_000));
   timers.advance(OUTPUT_QUIET_MS);
-  c.hook('UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
-  c.hook('Stop', fixture('003-Stop.json'));
+  post(c, 'UserPromptSubmit', fixture('002-UserPromptSubmit.json'));
+  post(c, 'Stop', fixture('003-Stop.json'));
   timers.advance(OUTPUT_QUIET_MS);
   await settle();
   t.match(writer.writes[1], /^\/compact /);
@@ -265,7 +268,7 @@ function snap1m(contextTokens: number, contextAt: number): ContextSnapshot {
 /** A 1M-window session whose one turn jumped past the point; guard typed its handoff prompt. */
 function handingOver(settleMs = 1_500) {
   const b = setupWith({ holdSettleMs: settleMs });
-  b.c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(b.c, 'SessionStart', fixture('000-SessionStart.json'));
   b.c.snapshot(snap1m(973_767, b.timers.now() - 1_000));
   b.timers.advance(OUTPUT_QUIET_MS);
   return b;
@@ -278,7 +281,7 @@ function setupWith(extra: { holdSettleMs?: number }, config: Partial<PolicyConfi
 t.test('PreCompact(auto) while handing over: held after the settle time', async (t) => {
   const { c, timers, writer, phases, notices } = handingOver();
   t.match(writer.writes, [/^Write a checkpoint note/], 'the handoff prompt was typed');
-  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  post(c, 'PreCompact', fixture('020-PreCompact.json'));
   let answer: unknown = null;
   void c.preCompact('auto').then((a) => { answer = a; });
   await new Promise((r) => setImmediate(r));
@@ -293,7 +296,7 @@ t.test('PreCompact(auto) while handing over: held after the settle time', async 
 
 t.test('PreCompact(auto) while handing over: an API error meanwhile lets Claude recover at once', async (t) => {
   const { c, timers, phases } = handingOver();
-  c.hook('PreCompact', fixture('020-PreCompact.json'));
+  post(c, 'PreCompact', fixture('020-PreCompact.json'));
   let answer: unknown = null;
   void c.preCompact('auto').then((a) => { answer = a; });
   timers.advance(200);
@@ -320,7 +323,7 @@ t.test('PreCompact: manual, not handing over, or guard ending → allowed at onc
 
 t.test('a note folder guard cannot prepare is a notice; the prompt is typed all the same', async (t) => {
   const { c, timers, writer, notices } = setup({}, undefined, {}, true);
-  c.hook('SessionStart', fixture('000-SessionStart.json'));
+  post(c, 'SessionStart', fixture('000-SessionStart.json'));
   c.snapshot(snap(150_000));
   c.output();
   timers.advance(OUTPUT_QUIET_MS);

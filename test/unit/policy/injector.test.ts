@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Injector, MAX_INJECT_CHARS, typingGate, type InjectWriter, type PromptScreen } from '../../../src/policy/injector.js';
 import type { BoxState, KeyBoxView, ModalView } from '../../../src/writer/key-box.js';
-import type { PromptBoxView } from '../../../src/claude/prompt-box.js';
+import type { PromptBoxView } from '../../../src/events/prompt-box.js';
 import type { Disposable } from '../../../src/lib/disposables.js';
 
 class FakeWriter implements InjectWriter {

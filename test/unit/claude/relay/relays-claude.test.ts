@@ -14,6 +14,7 @@ import { startStandinApi, type StandinApi } from '../../../../src/demo/standin-a
 import { defaultRelayPaths, prepareClaudeSettings, type ClaudeSettings, type PreparedClaude, type RelayPaths } from '../../../../src/claude/settings.js';
 import { startHookSpool } from '../../../../src/telemetry/hook-spool.js';
 import { writeSettingsFile } from '../../../../src/claude/settings-file.js';
+import { parseHook } from '../../../../src/claude/hooks.js';
 import { CheckpointController } from '../../../../src/policy/controller.js';
 import { makePolicyConfig } from '../../../../src/policy/config.js';
 import { noteChecker } from '../../../../src/policy/note-file.js';
@@ -182,7 +183,7 @@ function snap(contextTokens: number | null): ContextSnapshot {
 
 async function checkpointRun(t: Test, refuseWrites: boolean): Promise<{ api: StandinApi; term: TestTerminal; cwd: string; records: CheckpointRecord[]; hooks: string[] }> {
   let controller: CheckpointController | null = null;
-  const r = await receiver(t, (event, body) => controller?.hook(event, body));
+  const r = await receiver(t, (event, body) => controller?.hookFact(parseHook(event, body)));
   const { term, api, cwd } = await claude(t, ['--permission-mode', 'acceptEdits'], () => {}, r.url);
   api.refuseWrites = refuseWrites;
   const records: CheckpointRecord[] = [];

@@ -2,7 +2,7 @@ import t from 'tap';
 import {
   OUTPUT_QUIET_MS, PROMPT_IDS_KEPT, UNCONFIRMED_ENTER_QUIET_MS, USER_QUIET_MS, applyIdleEvent, guardStateOf, initialIdleFacts, judgeIdle,
   type IdleEvent, type IdleFacts,
-} from '../../../src/claude/idle.js';
+} from '../../../src/policy/idle.js';
 
 function feed(events: IdleEvent[], f: IdleFacts = initialIdleFacts()): IdleFacts {
   return events.reduce(applyIdleEvent, f);

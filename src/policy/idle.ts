@@ -1,9 +1,9 @@
-// Is Claude idle? Pure: the caller feeds timestamped facts (hooks from the receiver, pty output
+// Is the agent idle? Pure: the caller feeds timestamped facts (hooks from the receiver, pty output
 // from the supervisor, keystrokes from the writer) into `applyIdleEvent`, asks `judgeIdle(facts,
 // now, hasUnsentInput)`, and sets a timer for the `recheckAt` it gets back (no clock in here).
 // The checkpoint policy reads the judgement; the footer and `guard ls` read `guardStateOf`.
 //
-// Idle means all three: Claude's turn has ended after the last submitted prompt (a Stop, or a
+// Idle means all three: the agent's turn has ended after the last submitted prompt (a Stop, or a
 // SessionStart that leaves Claude waiting: after /clear, a manual /compact, startup), the user
 // has nothing typed and unsent, and the program's output has been quiet for OUTPUT_QUIET_MS
 // (counted from the end of the turn at the earliest) and the keyboard for USER_QUIET_MS.
@@ -16,7 +16,7 @@
 // already ended starts nothing, and a Stop of a turn older than the newest confirmed prompt ends
 // nothing.
 
-import type { GuardState } from './state.js';
+import type { GuardState } from '../events/state.js';
 
 /** Claude redraws its spinner several times a second while it works and its input box right after
  * a turn; 400 ms without a byte means the screen has settled and typing will not race a redraw. */
