@@ -28,6 +28,8 @@ export interface GuardConfig extends PolicyConfig {
   metricsPort: number | null;
   /** Forward Claude's telemetry to the user's own collector, when they configured one. */
   forward: boolean;
+  /** Session logs not written to for this many days are removed by a later run; 0: kept for good. */
+  keepLogsDays: number;
 }
 
 export type ConfigKey = keyof GuardConfig;
@@ -38,6 +40,14 @@ export const MAX_WINDOW = 100_000_000;
 /** TCP ports; below 1024 needs root on most systems, but that is the system's to refuse. */
 export const MIN_PORT = 1;
 export const MAX_PORT = 65_535;
+/**
+ * Session logs are kept 90 days by default: a quarter's `guard report`, three times what Claude
+ * Code keeps its own transcripts by default (cleanupPeriodDays, 30). A log is a few hundred bytes
+ * a request, so a heavy user's year is a few hundred MB (src/log/retention.ts).
+ */
+export const DEFAULT_KEEP_LOGS_DAYS = 90;
+/** A hundred years: "keep them" is 0, and anything longer is a typo. */
+export const MAX_KEEP_LOGS_DAYS = 36_500;
 /** A day: a longer cool-down would mean "never again in this session", which `strategy off` says better. */
 export const MAX_COOL_DOWN_MS = 86_400_000;
 /** Model ids as Claude reports them (claude-opus-4-8, claude-opus-4-8[1m], claude-sonnet-4-5-20250929). */
@@ -75,6 +85,7 @@ const KEYS: readonly KeyInfo[] = [
   { key: 'holdAutoCompact', spec: { kind: 'boolean' }, help: 'hold Claude\'s own automatic compaction while guard can checkpoint first' },
   { key: 'metricsPort', spec: { kind: 'port' }, help: 'serve Prometheus metrics at http://127.0.0.1:PORT/metrics (--metrics-port); null: off' },
   { key: 'forward', spec: { kind: 'boolean' }, help: 'forward Claude\'s telemetry to your own collector, when you configured one' },
+  { key: 'keepLogsDays', spec: { kind: 'number', min: 0, max: MAX_KEEP_LOGS_DAYS, integer: true, unit: 'days' }, help: 'remove session logs not written to for this many days (0: keep them all)' },
 ];
 const BY_KEY = new Map<string, KeyInfo>(KEYS.map((k) => [k.key, k]));
 
@@ -88,6 +99,7 @@ export const DEFAULT_CONFIG: Readonly<GuardConfig> = Object.freeze({
   holdAutoCompact: true,
   metricsPort: null,
   forward: true,
+  keepLogsDays: DEFAULT_KEEP_LOGS_DAYS,
 });
 
 export class ConfigError extends Error {
@@ -126,7 +138,7 @@ export function allowed(key: ConfigKey): string {
     case 'string': return spec.accepts;
     case 'number': {
       const what = spec.integer ? 'a whole number' : 'a number';
-      const unit = spec.unit === 'ms' ? ' of milliseconds' : '';
+      const unit = spec.unit === 'ms' ? ' of milliseconds' : spec.unit === 'days' ? ' of days' : '';
       return spec.minExclusive ? `${what}${unit} above ${spec.min} and at most ${spec.max}` : `${what}${unit} from ${spec.min} to ${spec.max}`;
     }
     case 'tokens': return `${spec.nullable ? 'null or ' : ''}a whole number of tokens from ${MIN_WINDOW} to ${MAX_WINDOW}`;
@@ -205,7 +217,7 @@ export function validateConfig(raw: unknown, source: string | null = null): Guar
  * act on (src/policy/), and passes through makePolicyConfig untouched until then.
  */
 export function toPolicyConfig(cfg: GuardConfig): PolicyConfig {
-  const { window: _w, windows: _ws, footer: _f, metricsPort: _m, forward: _fw, ...policy } = cfg;
+  const { window: _w, windows: _ws, footer: _f, metricsPort: _m, forward: _fw, keepLogsDays: _k, ...policy } = cfg;
   return policy;
 }
 

@@ -152,3 +152,39 @@ t.test('guard log --json latest prints the run\'s records per the contract; list
   t.match(tl.stdout, /cost \$1\.25 \(main \$0\.75, other \$0\.50\)/);
   t.match(tl.stdout, /\(skipped 1 line that was not a whole record/);
 });
+
+t.test('a run removes the session logs no run wrote to for keepLogsDays (90 by default), in the background; 0 keeps them', async (t) => {
+  const home = tmpHome(t);
+  const { sessionsDir } = resolvePaths({ env: { GUARD_HOME: home } });
+  const DAY = 86_400_000;
+  /** A finished run's log, last written `days` ago. */
+  const seed = (id: string, days: number): string => {
+    const when = Date.now() - days * DAY;
+    const log = SessionLog.open({ sessionsDir, id, now: () => when, flushOnExit: false, start: { pid: 1, program: 'sh', args: [], cwd: '/tmp', guardVersion: '0.1.0' } });
+    log.append({ type: 'exit', code: 0, signal: null });
+    log.close();
+    fs.utimesSync(log.path, new Date(when), new Date(when));
+    return log.path;
+  };
+  const old = seed('20260801-100000-0a0a', 91);
+  const recent = seed('20261001-100000-0b0b', 60);
+  /** `guard log --json`: one session a line, newest first. */
+  const listed = (): { id: string; program: string }[] => guard(home, ['log', '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; program: string });
+  t.same(listed().map((r) => r.id), ['20261001-100000-0b0b', '20260801-100000-0a0a'], 'both listed first');
+  // A run of any program: the logs are pruned 5 s after its spawn (SWEEP_DELAY_MS), while it runs.
+  const run = guard(home, ['sleep', '7']);
+  t.equal(run.status, 0, run.stderr);
+  t.notOk(fs.existsSync(old), 'the log older than 90 days is gone');
+  t.ok(fs.existsSync(recent), 'the 60-day-old log stays');
+  const ids = listed();
+  t.equal(ids.length, 2, 'guard log lists this run and the recent one');
+  t.equal(ids[1]?.id, '20261001-100000-0b0b');
+  t.equal(ids[0]?.program, 'sleep');
+
+  t.equal(guard(home, ['config', 'set', 'keepLogsDays', '0']).status, 0);
+  const ancient = seed('20250101-100000-0c0c', 700);
+  const kept = guard(home, ['sleep', '7']);
+  t.equal(kept.status, 0, kept.stderr);
+  t.ok(fs.existsSync(ancient), 'keepLogsDays 0: a 700-day-old log stays');
+  t.equal(guard(home, ['config', 'set', 'keepLogsDays', 'soon']).stderr.trim(), 'guard config: keepLogsDays must be a whole number of days from 0 to 36500; got "soon"');
+});

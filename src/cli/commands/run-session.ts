@@ -4,8 +4,9 @@
 // for an agent, the connection made before the spawn; the launched program, if run.ts started it).
 // Output: the program's exit status. Makes the run's notices and its recording (session log,
 // `guard ls` entry), wires the agent run (src/app/agent-run.ts), supervises the program to its end
-// (src/supervisor/supervise.ts), and sweeps the temporary folders killed guards left
-// (src/lib/run-folder.ts). The recording's and the agent run's problems go to the notices, the
+// (src/supervisor/supervise.ts), sweeps the temporary folders killed guards left
+// (src/lib/run-folder.ts) and removes the session logs older than the user keeps them
+// (src/log/retention.ts). The recording's and the agent run's problems go to the notices, the
 // footer shows them, and the faults among them are printed once more on standard error after the
 // program ended (no footer may have shown them). A run never fails because guard cannot write its
 // files; the status is the program's.
@@ -21,10 +22,11 @@ import { startRunRecording } from '../../log/run-recording.js';
 import type { Launched } from '../../supervisor/launch.js';
 import type { PolicyConfig } from '../../policy/config.js';
 import { sweepRunFolders } from '../../lib/run-folder.js';
+import { pruneRunLogs } from '../../log/retention.js';
 
 /**
- * The run folders that killed guards left behind (src/lib/run-folder.ts) are swept this long after
- * the program's spawn: after Claude's first screen (~1.3 s on this project's 2-core machine) and
+ * The run folders that killed guards left behind (src/lib/run-folder.ts) are swept, and the old
+ * session logs removed (src/log/retention.ts), this long after the program's spawn: after Claude's first screen (~1.3 s on this project's 2-core machine) and
  * the hooks of its start, so that the sweep's reads never compete with them. A run that ends
  * sooner sweeps nothing; the next one does.
  */
@@ -47,6 +49,8 @@ export interface SessionPlan {
   cwd: string;
   footer: boolean;
   policy: PolicyConfig;
+  /** Session logs no run wrote to for this many days are removed in the background (0: none). */
+  keepLogsDays: number;
   /** null: plain supervision of a program guard does not know as an agent. */
   agent: AgentPlan | null;
   /** --metrics-port was given (only an agent run serves metrics). */
@@ -102,7 +106,10 @@ export async function runSession(plan: SessionPlan): Promise<number> {
     recording.live?.update({ state: 'running' });
   }
   // Best effort, in the background: what cannot be removed stays for a later run.
-  const sweep = backgroundClock.setTimeout(() => { sweepRunFolders().catch(() => undefined); }, SWEEP_DELAY_MS);
+  const sweep = backgroundClock.setTimeout(() => {
+    sweepRunFolders().catch(() => undefined);
+    pruneRunLogs(recording.paths, plan.keepLogsDays).catch(() => undefined);
+  }, SWEEP_DELAY_MS);
   let end: ProgramEnd = exitedWith(1);
   try {
     end = await runSupervised({

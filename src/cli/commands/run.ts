@@ -109,6 +109,8 @@ export interface RunContext {
 export interface RunSettings {
   policy: PolicyConfig;
   footer: boolean;
+  /** Session logs no run wrote to for this many days are removed (0: none). */
+  keepLogsDays: number;
   /** For an agent run (src/app/agent-run.ts). */
   claude: { windowOverride?: number; modelWindows?: Record<string, number>; metricsPort?: number; forward: boolean };
 }
@@ -135,6 +137,7 @@ export function runSettings(o: RunOptions, config: GuardConfig): RunSettings {
   return {
     policy,
     footer: o.footer && config.footer,
+    keepLogsDays: config.keepLogsDays,
     claude: {
       forward: config.forward,
       ...(window !== undefined ? { windowOverride: window } : {}),
@@ -203,7 +206,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     throw err;
   }
   return runSession({
-    program: o.program, args: o.args, env, cwd, footer: settings.footer, policy: settings.policy, agent,
+    program: o.program, args: o.args, env, cwd, footer: settings.footer, policy: settings.policy, keepLogsDays: settings.keepLogsDays, agent,
     metricsPortGiven: o.metricsPort !== undefined, ...(launched ? { launched } : {}), ...(ctx.onClaudeRun ? { onClaudeRun: ctx.onClaudeRun } : {}),
   });
 }

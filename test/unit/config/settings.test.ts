@@ -17,14 +17,14 @@ function tmp(t: { teardown(fn: () => void): void }): string {
 }
 
 t.test('defaults are the policy defaults plus guard\'s own', async (t) => {
-  t.match(DEFAULT_CONFIG, { strategy: 'handoff', thresholdPct: 80, window: null, windows: {}, footer: true, holdAutoCompact: true, metricsPort: null, forward: true });
+  t.match(DEFAULT_CONFIG, { strategy: 'handoff', thresholdPct: 80, window: null, windows: {}, footer: true, holdAutoCompact: true, metricsPort: null, forward: true, keepLogsDays: 90 });
   // holdAutoCompact is the policy's to act on: it flows into the policy's config.
   t.same(toPolicyConfig({ ...DEFAULT_CONFIG }), { ...DEFAULT_POLICY_CONFIG, holdAutoCompact: true });
   t.same(validateConfig({}), DEFAULT_CONFIG);
   t.same(CONFIG_KEYS, [
     'strategy', 'thresholdPct', 'rearmBelowPct', 'forecast', 'coolDownMs', 'notePath', 'handoffTemplate', 'resumeTemplate',
-    'compactInstructions', 'window', 'windows', 'footer', 'holdAutoCompact', 'metricsPort', 'forward',
-  ], 'every key of the issue: strategy, threshold, checkpoint folder and templates, compact instructions, windows, footer, hold, metrics port, forwarding');
+    'compactInstructions', 'window', 'windows', 'footer', 'holdAutoCompact', 'metricsPort', 'forward', 'keepLogsDays',
+  ], 'every key of the issue: strategy, threshold, checkpoint folder and templates, compact instructions, windows, footer, hold, metrics port, forwarding; and how long logs are kept');
 });
 
 t.test('validation names the key and the bad value', async (t) => {
@@ -41,6 +41,9 @@ t.test('validation names the key and the bad value', async (t) => {
   t.throws(() => validateConfig({ footer: 'no' }), /footer must be true or false; got "no"/);
   t.throws(() => validateConfig({ holdAutoCompact: 1 }), /holdAutoCompact must be true or false; got 1/);
   t.throws(() => validateConfig({ forward: null }), /forward must be true or false; got null/);
+  t.throws(() => validateConfig({ keepLogsDays: -1 }), { message: 'guard config: keepLogsDays must be a whole number of days from 0 to 36500; got -1' });
+  t.throws(() => validateConfig({ keepLogsDays: 7.5 }), /keepLogsDays must be a whole number of days from 0 to 36500; got 7.5/);
+  t.equal(validateConfig({ keepLogsDays: 0 }).keepLogsDays, 0, '0: keep them all');
   t.throws(() => validateConfig({ metricsPort: 0 }), { message: 'guard config: metricsPort must be null or a whole port number from 1 to 65535; got 0' });
   t.throws(() => validateConfig({ metricsPort: 65_536 }), /got 65536/);
   t.throws(() => validateConfig({ metricsPort: '9464' }), /got "9464"/);

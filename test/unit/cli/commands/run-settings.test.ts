@@ -11,16 +11,18 @@ t.test('no flags, no config: the defaults', async (t) => {
   const s = runSettings(parseRunArgs(['claude']), { ...DEFAULT_CONFIG });
   t.match(s.policy, { ...DEFAULT_POLICY_CONFIG });
   t.equal(s.footer, true);
+  t.equal(s.keepLogsDays, 90, 'session logs kept 90 days by default');
   t.same(s.claude, { forward: true }, 'no window, no per-model windows, no metrics port; forwarding on');
 });
 
 t.test('the config wins over the defaults', async (t) => {
   const s = runSettings(parseRunArgs(['claude']), config({
-    strategy: 'compact', thresholdPct: 70, footer: false, window: 300_000, windows: { 'claude-opus-4-8': 1_000_000 }, metricsPort: 9464, forward: false,
+    strategy: 'compact', thresholdPct: 70, footer: false, window: 300_000, windows: { 'claude-opus-4-8': 1_000_000 }, metricsPort: 9464, forward: false, keepLogsDays: 7,
     compactInstructions: 'keep the tests', notePath: 'notes/{time}.md', holdAutoCompact: false,
   }));
   t.match(s.policy, { strategy: 'compact', thresholdPct: 70, compactInstructions: 'keep the tests', notePath: 'notes/{time}.md', holdAutoCompact: false });
   t.equal(s.footer, false);
+  t.equal(s.keepLogsDays, 7, 'the config\'s keepLogsDays');
   t.same(s.claude, { forward: false, windowOverride: 300_000, modelWindows: { 'claude-opus-4-8': 1_000_000 }, metricsPort: 9464 });
 });
 
