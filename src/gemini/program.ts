@@ -1,7 +1,10 @@
-// Is the program a guard run starts Gemini CLI? Input: the program as the user named it (`gemini`,
-// a path, `gemini.js`, `GEMINI.CMD` …). Output: yes or no, shared by the run command (which adds the
-// Gemini integration) and the session log's redaction (which hides prompts given as arguments).
+// Is the program a guard run starts Gemini CLI? And its arguments as they may be logged. Input:
+// the program as the user named it (`gemini`, a path, `gemini.js`, `GEMINI.CMD` …), then its argv.
+// Output: yes or no, read by the run command (which adds the Gemini integration, and with it this
+// redaction: src/cli/agents.ts); the argv with its query, prompts and private option values
+// replaced (src/lib/redact-args.ts).
 import * as path from 'node:path';
+import { redactArgs, UUID, type ArgRules } from '../lib/redact-args.js';
 
 export function isGeminiProgram(program: string): boolean {
   return /^gemini(?:\.(?:exe|js|cjs|mjs|cmd|bat))?$/i.test(path.basename(program.replace(/\\/g, '/')));
@@ -12,9 +15,23 @@ export function isGeminiProgram(program: string): boolean {
  * log because they explain a run. Any other option's value and every positional word (the query,
  * `-p`/`-i` prompts) is redacted.
  */
-export const GEMINI_PLAIN_VALUE_OPTIONS = new Set(['-m', '--model', '--approval-mode', '-o', '--output-format', '-r', '--resume', '--session-id', '-e', '--extensions']);
-/** Its options that take no value: the word after them is read afresh. */
-export const GEMINI_FLAGS = new Set([
-  '-d', '--debug', '--skip-trust', '-s', '--sandbox', '-y', '--yolo', '--acp', '--experimental-acp', '-l', '--list-extensions',
-  '--list-sessions', '--screen-reader', '--raw-output', '--accept-raw-output-risk', '-v', '--version', '-h', '--help',
-]);
+const GEMINI_PLAIN_VALUE_OPTIONS = new Set(['-m', '--model', '--approval-mode', '-o', '--output-format', '-e', '--extensions']);
+/**
+ * `--resume` takes "latest", an index or a session id, and `--session-id` an id; Gemini would read
+ * any word there as one, so a word that is none of those (a prompt typed after a bare `-r`) is
+ * redacted like a positional one.
+ */
+const GEMINI_SESSION_OPTIONS = new Set(['-r', '--resume', '--session-id']);
+const GEMINI_SESSION_REF = /^(?:latest|\d+)$/;
+
+export const GEMINI_ARG_RULES: ArgRules = {
+  plainValue: GEMINI_PLAIN_VALUE_OPTIONS,
+  // Every other option's value is redacted anyway: read afresh, a positional word is.
+  privateValue: new Set(),
+  optionalValue: { options: GEMINI_SESSION_OPTIONS, keep: (v) => GEMINI_SESSION_REF.test(v) || UUID.test(v) },
+};
+
+/** gemini's args as they may be logged: option names, models and modes kept, the rest redacted. */
+export function redactGeminiArgs(args: readonly string[]): string[] {
+  return redactArgs(args, GEMINI_ARG_RULES);
+}

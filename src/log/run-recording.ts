@@ -1,5 +1,5 @@
 // One guard run's records on disk, started and ended in one place. Input: the run's facts (pid,
-// program, args, cwd) and the environment (GUARD_HOME …). Output: an open SessionLog and a live
+// program, its args as they may be logged, cwd) and the environment (GUARD_HOME …). Output: an open SessionLog and a live
 // registry entry sharing one id, or — when the state folder cannot be used — neither, with a
 // warning the caller shows once: a run never fails because guard cannot write its records.
 import { GuardPathError, ensureStateDirs, resolvePaths, type GuardPaths } from '../paths.js';
@@ -14,7 +14,8 @@ export interface RunRecordingOptions {
   program: string;
   /** The agent guard runs it as (src/cli/agents.ts); absent: plain supervision. */
   agent?: string | null;
-  args: string[];
+  /** The program's args as they may be logged: an agent's with its prompts redacted (src/cli/agents.ts loggableArgs). */
+  loggedArgs: string[];
   cwd: string;
   guardVersion: string;
   now?: () => number;
@@ -55,7 +56,7 @@ export function startRunRecording(o: RunRecordingOptions): RunRecording {
   try {
     log = SessionLog.open({
       sessionsDir: paths.sessionsDir, id, now, timers: o.timers, onError: o.onError, flushOnExit: o.flushOnExit,
-      start: { pid: o.pid, program: o.program, args: o.args, cwd: o.cwd, guardVersion: o.guardVersion, ...(o.agent ? { agent: o.agent } : {}) },
+      start: { pid: o.pid, program: o.program, args: o.loggedArgs, cwd: o.cwd, guardVersion: o.guardVersion, ...(o.agent ? { agent: o.agent } : {}) },
     });
   } catch (err) {
     if (!(err instanceof GuardPathError)) throw err;

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { FILE_MODE, GuardPathError, ensurePrivateDir, ensurePrivateFile } from '../paths.js';
 import type { LogEntry, StartRecord } from './records.js';
 import { newSessionId } from './id.js';
-import { redactArgs, stripForbiddenFields } from './redact.js';
+import { stripForbiddenFields } from './redact.js';
 import { backgroundClock, type Clock } from '../lib/clock.js';
 import type { Disposable } from '../lib/disposables.js';
 
@@ -37,7 +37,7 @@ export interface SessionLogOptions {
   sessionsDir: string;
   /** The run id (shared with the live registry); a new one from the clock when absent. */
   id?: string;
-  /** When given, the `start` record is written first (args of claude are redacted). */
+  /** When given, the `start` record is written first; its args as they may be logged (an agent's redacted: src/cli/agents.ts loggableArgs). */
   start?: Omit<StartRecord, 't' | 'type' | 'id'>;
   now?: () => number;
   fs?: LogFs;
@@ -101,7 +101,7 @@ export class SessionLog {
         const log = new SessionLog(id, file, fd, opts);
         if (opts.start) {
           const s = opts.start;
-          log.append({ type: 'start', id, pid: s.pid, program: s.program, args: redactArgs(s.program, s.args), cwd: s.cwd, guardVersion: s.guardVersion, ...(s.agent ? { agent: s.agent } : {}) });
+          log.append({ type: 'start', id, pid: s.pid, program: s.program, args: s.args, cwd: s.cwd, guardVersion: s.guardVersion, ...(s.agent ? { agent: s.agent } : {}) });
         }
         return log;
       } catch (err) {

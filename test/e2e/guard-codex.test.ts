@@ -24,10 +24,10 @@ const THRESHOLD = 0.8 * AUTO_COMPACT;
 
 interface Run { api: ResponsesStandin; w: CodexEnv; term: TestTerminal }
 
-async function startRun(t: Test, guardArgs: string[] = []): Promise<Run> {
+async function startRun(t: Test, guardArgs: string[] = [], codexArgs: string[] = []): Promise<Run> {
   const api = await startResponsesStandin();
   const w = await makeCodexEnv({ baseUrl: api.baseUrl, contextWindow: WINDOW });
-  const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...guardArgs, 'codex'], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
+  const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...guardArgs, 'codex', ...codexArgs], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
   t.teardown(async () => { term.dispose(); await api.close(); await w.cleanup(); });
   await term.waitFor(codexReady, 30_000);
   return { api, w, term };
@@ -190,4 +190,17 @@ t.test('text the user has not sent is never typed over', async (t) => {
   await r.term.waitFor(/Context compacted/, 20_000);
   t.pass('compacted once the box was empty');
   t.equal(await quit(r), 0);
+});
+
+t.test('a prompt given on Codex\'s command line reaches Codex and never the session log', async (t) => {
+  const prompt = 'please say hello to the secret garden';
+  const r = await startRun(t, [], ['-m', 'standin-model', '-c', 'model_verbosity="low"', prompt]);
+  const req = await r.api.waitForRequest((q) => q.thread === 'main' && q.prompt === prompt, 30_000);
+  t.ok(req, 'Codex sent the prompt from its command line');
+  await r.term.waitFor((s) => !codexWorking(s), 30_000);
+  t.equal(await quit(r), 0);
+  const lines = logLines(r.w);
+  t.match(lines[0], { type: 'start', program: 'codex', agent: 'codex', args: ['-m', 'standin-model', '-c', '<redacted>', '<redacted>'] });
+  const log = guardCli(r.w, ['log', '--json', 'latest']).stdout;
+  t.notMatch(log, /secret garden|model_verbosity/, 'neither the prompt nor the config value is in the log');
 });

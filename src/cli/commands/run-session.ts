@@ -45,6 +45,8 @@ export interface SessionPlan {
   program: string;
   /** As the user gave them; an agent run's own come from its connection. */
   args: string[];
+  /** The args as the session log may keep them (src/cli/agents.ts loggableArgs: an agent's prompts redacted). */
+  loggedArgs: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   footer: boolean;
@@ -66,8 +68,8 @@ export interface SessionPlan {
  * exits 2) is recorded all the same, as a run that ended at once with that status, so that
  * `guard log` shows it beside the others.
  */
-export function recordFailedSetup(o: { program: string; agent: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; status: number }): void {
-  const recording = startRunRecording({ env: o.env, pid: process.pid, program: o.program, agent: o.agent, args: o.args, cwd: o.cwd, guardVersion: GUARD_VERSION });
+export function recordFailedSetup(o: { program: string; agent: string; loggedArgs: string[]; env: NodeJS.ProcessEnv; cwd: string; status: number }): void {
+  const recording = startRunRecording({ env: o.env, pid: process.pid, program: o.program, agent: o.agent, loggedArgs: o.loggedArgs, cwd: o.cwd, guardVersion: GUARD_VERSION });
   recording.finish({ code: o.status, signal: null });
 }
 
@@ -76,7 +78,7 @@ export async function runSession(plan: SessionPlan): Promise<number> {
   const notices = new Notices(realClock);
   const connected = plan.agent?.connected ?? null;
   const recording = startRunRecording({
-    env, pid: process.pid, program: plan.program, agent: connected?.agent.name ?? null, args: plan.args, cwd, guardVersion: GUARD_VERSION,
+    env, pid: process.pid, program: plan.program, agent: connected?.agent.name ?? null, loggedArgs: plan.loggedArgs, cwd, guardVersion: GUARD_VERSION,
     // The footer has one line: the short form there, the path after the exit.
     onError: (err) => notices.post(`guard: cannot record this run (${err.code ?? 'write failed'}); the program keeps running`, {
       fault: true, detail: `${err.message} — guard stopped recording this run there`,

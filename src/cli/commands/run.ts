@@ -17,7 +17,7 @@ import { processTerminal } from '../../supervisor/terminal-io.js';
 import { connectAgent, type ConnectedAgent } from '../../app/agent-connect.js';
 import type { AgentRun } from '../../app/agent-run.js';
 import { AgentSetupError } from '../../agents/agent.js';
-import { agentFor } from '../agents.js';
+import { agentFor, loggableArgs } from '../agents.js';
 import { resolvePaths, GuardPathError } from '../../paths.js';
 import { loadConfigForRun } from '../../config/load.js';
 import { ConfigError, MAX_PORT, MIN_PORT, parseTokens, toPolicyConfig, type GuardConfig } from '../../config/settings.js';
@@ -176,7 +176,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     } catch (err) {
       if (!(err instanceof AgentSetupError)) throw err;
       process.stderr.write(`guard: ${err.message}\n`);
-      (await import('./run-session.js')).recordFailedSetup({ program: o.program, agent: agentRow.name, args: o.args, env, cwd, status: 2 });
+      (await import('./run-session.js')).recordFailedSetup({ program: o.program, agent: agentRow.name, loggedArgs: agentRow.redactArgs(o.args), env, cwd, status: 2 });
       return 2;
     }
     agent = { connected, ...settings.claude };
@@ -206,7 +206,7 @@ export async function runCommand(argv: string[], ctx: RunContext = {}): Promise<
     throw err;
   }
   return runSession({
-    program: o.program, args: o.args, env, cwd, footer: settings.footer, policy: settings.policy, keepLogsDays: settings.keepLogsDays, agent,
+    program: o.program, args: o.args, loggedArgs: loggableArgs(o.program, o.args), env, cwd, footer: settings.footer, policy: settings.policy, keepLogsDays: settings.keepLogsDays, agent,
     metricsPortGiven: o.metricsPort !== undefined, ...(launched ? { launched } : {}), ...(ctx.onClaudeRun ? { onClaudeRun: ctx.onClaudeRun } : {}),
   });
 }

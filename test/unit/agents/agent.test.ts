@@ -230,11 +230,11 @@ t.test('the agent field: written when known; older logs and entries read as Clau
 t.test('a run records its agent in the start record and the `guard ls` entry; plain supervision records none', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'guard-agent-rec-'));
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
-  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'codex', agent: 'codex', args: [], cwd: '/p', guardVersion: '0', flushOnExit: false });
+  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'codex', agent: 'codex', loggedArgs: [], cwd: '/p', guardVersion: '0', flushOnExit: false });
   t.match(listLive(join(home, 'live')), [{ id: rec.id, agent: 'codex' }]);
   rec.finish({ code: 0, signal: null });
   t.match(parseLog(readFileSync(join(home, 'sessions', `${rec.id}.jsonl`), 'utf8')).entries[0], { type: 'start', agent: 'codex' });
-  const plain = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'vim', agent: null, args: [], cwd: '/p', guardVersion: '0', flushOnExit: false });
+  const plain = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'vim', agent: null, loggedArgs: [], cwd: '/p', guardVersion: '0', flushOnExit: false });
   t.notOk('agent' in (listLive(join(home, 'live'))[0] ?? {}), 'no agent field for plain supervision');
   plain.finish({ code: 0, signal: null });
   t.notOk('agent' in (parseLog(readFileSync(join(home, 'sessions', `${plain.id}.jsonl`), 'utf8')).entries[0] ?? {}));

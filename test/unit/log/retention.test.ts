@@ -83,7 +83,7 @@ t.test('a log that cannot be removed stays, and the others still go', async (t) 
 
 t.test('a run prunes its state folder, the logs of guards still running aside', async (t) => {
   const home = tmp(t);
-  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'claude', args: [], cwd: '/p', guardVersion: '0.1.0', flushOnExit: false });
+  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'claude', loggedArgs: [], cwd: '/p', guardVersion: '0.1.0', flushOnExit: false });
   t.teardown(() => rec.finish({ code: 0, signal: null }));
   t.ok(rec.log && rec.live, 'this run has a log and a live entry');
   const own = rec.log?.path ?? '';

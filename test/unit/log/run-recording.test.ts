@@ -35,7 +35,7 @@ t.test('records from events', async (t) => {
 
 t.test('a run records its log and live entry under one id, and finishes cleanly', async (t) => {
   const home = tmp(t);
-  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'claude', args: ['hello there'], cwd: '/p', guardVersion: '0.1.0', flushOnExit: false });
+  const rec = startRunRecording({ env: { GUARD_HOME: home }, pid: process.pid, program: 'claude', loggedArgs: ['<redacted>'], cwd: '/p', guardVersion: '0.1.0', flushOnExit: false });
   t.same(rec.warnings, []);
   t.ok(rec.log && rec.live);
   t.equal(rec.log!.id, rec.id);
@@ -55,7 +55,7 @@ t.test('an unusable state folder gives warnings, not a failure', async (t) => {
   const root = tmp(t);
   const file = path.join(root, 'not-a-folder');
   fs.writeFileSync(file, '');
-  const rec = startRunRecording({ env: { GUARD_HOME: file }, pid: process.pid, program: 'sh', args: [], cwd: '/', guardVersion: '0', flushOnExit: false });
+  const rec = startRunRecording({ env: { GUARD_HOME: file }, pid: process.pid, program: 'sh', loggedArgs: [], cwd: '/', guardVersion: '0', flushOnExit: false });
   t.equal(rec.log, null);
   t.equal(rec.live, null);
   t.match(rec.warnings, [new RegExp(`${file}.*running without a session log`)]);

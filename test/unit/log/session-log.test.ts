@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { SessionLog, FLUSH_DELAY_MS, type LogFs } from '../../../src/log/session-log.js';
 import { idTime, parseLog, readSession, listSessions, listSessionIds, resolveSessionId, SessionNotFoundError } from '../../../src/log/reader.js';
 import { newSessionId, SESSION_ID_RE } from '../../../src/log/id.js';
-import { redactArgs, REDACTED } from '../../../src/log/redact.js';
 import { GuardPathError } from '../../../src/paths.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -15,7 +14,8 @@ function tmp(t: { teardown(fn: () => void): void }): string {
   return d;
 }
 
-const START = { pid: 42, program: 'claude', args: ['--model', 'sonnet', 'fix the login bug'], cwd: '/proj', guardVersion: '0.1.0' };
+/** The start of a run; its args come redacted (src/cli/agents.ts loggableArgs) and are written as given. */
+const START = { pid: 42, program: 'claude', args: ['--model', 'sonnet', '<redacted>'], cwd: '/proj', guardVersion: '0.1.0' };
 
 t.test('session ids sort by time and carry a random tail', async (t) => {
   const id = newSessionId(Date.UTC(2026, 10, 24, 4, 45, 12), () => 'ab12');
@@ -44,7 +44,7 @@ t.test('records are queued, written in one batch, 0600 in a 0700 folder', async 
   const lines = fs.readFileSync(log.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 2);
   t.same(Object.keys(lines[0]).slice(0, 2), ['t', 'type'], 't and type lead');
-  t.same(lines[0], { t: '2026-11-24T04:45:12.000Z', type: 'start', id: log.id, pid: 42, program: 'claude', args: ['--model', 'sonnet', REDACTED], cwd: '/proj', guardVersion: '0.1.0' });
+  t.same(lines[0], { t: '2026-11-24T04:45:12.000Z', type: 'start', id: log.id, pid: 42, program: 'claude', args: ['--model', 'sonnet', '<redacted>'], cwd: '/proj', guardVersion: '0.1.0' });
   t.equal(lines[1].t, '2026-11-24T04:45:13.500Z');
   t.equal(lines[1].contextTokens, 1100);
   log.append({ type: 'exit', code: 3, signal: null });
@@ -64,39 +64,6 @@ t.test('prompts and responses never reach the file', async (t) => {
   const text = fs.readFileSync(log.path, 'utf8');
   t.notMatch(text, /secret/);
   t.match(text, /"phase":"armed"/);
-  t.same(redactArgs('/usr/bin/claude', ['-p', 'do things', '--model', 'opus', '--settings={"a":1}', 'more']), ['-p', REDACTED, '--model', 'opus', `--settings=${REDACTED}`, REDACTED]);
-  t.same(redactArgs('sh', ['-c', 'exit 7']), ['-c', 'exit 7']);
-  t.same(redactArgs('gemini', ['-m', 'gemini-2.5-pro', '--yolo', 'fix the bug', '-p', 'secret plan', '--approval-mode=auto_edit', '--policy=/x', '--', '-q']),
-    ['-m', 'gemini-2.5-pro', '--yolo', REDACTED, '-p', REDACTED, '--approval-mode=auto_edit', `--policy=${REDACTED}`, '--', REDACTED], "gemini: its query and prompts redacted, its model and mode kept");
-});
-
-t.test('every form of a prompt-carrying option, under every name of claude, is redacted', async (t) => {
-  const secret = 'SECRET';
-  const forms: string[][] = [
-    [`--append-system-prompt=${secret}`], ['--append-system-prompt', secret],
-    [`--system-prompt=${secret}`], ['--system-prompt', secret],
-    [`--settings={"env":{"K":"${secret}"}}`], ['--settings', `{"env":{"K":"${secret}"}}`],
-    [`--agents={"a":{"prompt":"${secret}"}}`], ['--agents', `{"a":{"prompt":"${secret}"}}`],
-    [`--mcp-config={"x":"${secret}"}`], ['--mcp-config', `{"x":"${secret}"}`],
-    ['-p', secret], ['--print', secret], [secret], ['--', `-${secret}`],
-    ['--unknown-option', secret], [`--unknown-option=${secret}`],
-    ['--resume', secret], ['-r', secret], [`--resume=${secret}`], [`-r${secret}`], [`-r=${secret}`], ['--debug', secret], ['-d', secret], ['--name', secret],
-  ];
-  const names = ['claude', 'claude.js', 'Claude', 'CLAUDE.EXE', '/opt/tools/bin/claude', './node_modules/.bin/claude', 'C:\\Tools\\claude.cmd'];
-  for (const name of names) {
-    for (const form of forms) {
-      const out = redactArgs(name, ['--model', 'opus', ...form]);
-      t.notMatch(out.join(' '), secret, `${name} ${form.join(' ')}`);
-      t.equal(out.length, form.length + 2, 'one logged word per argument');
-      t.same(out.slice(0, 2), ['--model', 'opus'], 'plain option values stay');
-    }
-  }
-  // Option names stay, so the log still says how the run was started.
-  const id = '3f2a9c4e-1b7d-4e2a-9c1f-0123456789ab';
-  t.same(redactArgs('claude', ['--resume', id, '--append-system-prompt', 'x', '--permission-mode=plan', '--verbose', 'hi', `-r=${id}`, '-r', 'go']),
-    ['--resume', id, '--append-system-prompt', REDACTED, '--permission-mode=plan', '--verbose', REDACTED, `-r${REDACTED}`, '-r', REDACTED],
-    'a session id after --resume stays; a word that is not one is a prompt');
-  t.same(redactArgs('claudette', ['hello']), ['hello'], 'another program keeps its arguments');
 });
 
 t.test('a failing write is reported once and never thrown', async (t) => {
