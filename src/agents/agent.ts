@@ -121,6 +121,12 @@ export interface AgentAdapter {
   isMainQuery(querySource: string | null): boolean;
   /** How the agent's metric points read as token and cost counters (pure). Optional: its metrics are not counted. */
   readonly readMetric?: MetricReader;
+  /**
+   * Whether a copy of the agent that the agent starts itself (from its shell tool) runs guard's
+   * hooks and telemetry too, because they come to it through the environment. Then only the run's
+   * first fresh start is its own (src/context/tracker.ts). Optional: false.
+   */
+  readonly childrenShareHooks?: boolean;
   /** What guard types, and whether a handoff is possible. */
   readonly commands: AgentCommands;
   /** The agent's prompt box on guard's screen (rows as text, faint cells blanked): the injector's second witness. */

@@ -106,6 +106,7 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   const tracker = new ContextTracker({
     env: agentEnv, windowRules: setup.window, isMainQuery: agent.isMainQuery,
     ...(agent.readMetric !== undefined ? { readMetric: agent.readMetric } : {}),
+    ...(agent.childrenShareHooks === true ? { childrenShareHooks: true } : {}),
     ...(o.windowOverride !== undefined ? { windowOverride: o.windowOverride } : {}),
     ...(o.modelWindows !== undefined ? { modelWindows: o.modelWindows } : {}),
   });
@@ -230,6 +231,9 @@ export async function startAgentRun(agent: AgentAdapter, o: AgentRunOptions): Pr
   const onHook = (event: string, payload: unknown): Promise<HookAnswer> | undefined => gauge.run(() => {
     const hook = agent.toHook(event, payload);
     tracker.onHookFact(hook);
+    // Another copy of the agent, started by it (`gemini -p …` from its shell tool), ran guard's
+    // hooks: neither its turns nor its conversation are the run's.
+    if (hook.type !== 'unknown' && tracker.isForeign(hook.sessionId)) return undefined;
     for (const e of agent.hookEvents?.(event, payload, clock.now()) ?? []) onEvent(e);
     checkpoints.run(() => controller.hookFact(hook), undefined);
     if (hook.type === 'SessionStart' && hook.sessionId) {

@@ -29,6 +29,12 @@
 //   telemetry variables and reports here too. Foreign sessions are kept apart and never inform
 //   the followed conversation (isFollowed; the window and auto-compact point learned from them).
 //   Before any hook arrived (or with hooks disabled) every session counts as followed.
+// - an agent whose children run guard's hooks too (childrenShareHooks: Gemini, whose private
+//   home is in the environment its shell tool hands on) starts fresh once: after the run's first
+//   conversation, a SessionStart with source `startup` names another copy of the agent (`gemini
+//   -p …` run by the agent itself). Its session is foreign, and so is every later hook of it
+//   (isForeign): it takes neither the screen nor the gauge. The run's own later conversations
+//   start with `clear` or `resume`.
 
 import type { AgentEvent, ApiRequestEvent, CompactionEvent } from '../events/events.js';
 import type { HookFact, RateLimits } from '../events/hook-facts.js';
@@ -60,6 +66,8 @@ export interface ContextTrackerOptions {
   isMainQuery: (querySource: string | null) => boolean;
   /** How the agent's metric points read as token and cost counters (the adapter's); none: not counted. */
   readMetric?: MetricReader;
+  /** Copies of the agent that it starts itself run guard's hooks too (the adapter's; see the header). */
+  childrenShareHooks?: boolean;
 }
 
 /** Order of events within one session: sequence, then time, then arrival. */
@@ -125,6 +133,9 @@ export class ContextTracker {
   private readonly rules: WindowRules;
   private readonly isMainQuery: (querySource: string | null) => boolean;
   private readonly readMetric: MetricReader | null;
+  private readonly childrenShareHooks: boolean;
+  /** Sessions of other copies of the agent that ran guard's hooks (childrenShareHooks). */
+  private readonly foreign = new Set<string>();
   private readonly sessions = new Map<string, SessionState>();
   private onScreen: string | null = null;
   /** Every session a guard hook named: the conversations of the Claude guard started. */
@@ -147,6 +158,7 @@ export class ContextTracker {
     this.rules = opts.windowRules;
     this.isMainQuery = opts.isMainQuery;
     this.readMetric = opts.readMetric ?? null;
+    this.childrenShareHooks = opts.childrenShareHooks === true;
     this.windowOverride = w ?? null;
     for (const [model, n] of Object.entries(opts.modelWindows ?? {})) {
       if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`ContextTracker: modelWindows.${model} must be a positive integer, got ${String(n)}`);
@@ -194,6 +206,11 @@ export class ContextTracker {
   onHookFact(h: HookFact): void {
     if (h.type === 'unknown' || h.sessionId === null || h.sessionId === '') return;
     const sessionId = h.sessionId;
+    if (this.foreign.has(sessionId)) return;
+    if (this.childrenShareHooks && h.type === 'SessionStart' && h.source === 'startup' && this.hooked.size > 0 && !this.hooked.has(sessionId)) {
+      this.foreign.add(sessionId);
+      return;
+    }
     const s = this.session(sessionId);
     this.hooked.add(sessionId);
     if (h.type === 'SessionStart') {
@@ -247,6 +264,11 @@ export class ContextTracker {
    * a guard hook named, or any session while no hook has named one. Events without a session id
    * (older Claude versions) count as followed.
    */
+  /** A session of another copy of the agent that ran guard's hooks (see the header): none of its hooks count. */
+  isForeign(sessionId: string | null): boolean {
+    return sessionId !== null && this.foreign.has(sessionId);
+  }
+
   isFollowed(sessionId: string | null): boolean {
     return sessionId === null || sessionId === NO_SESSION || this.hooked.size === 0 || this.hooked.has(sessionId);
   }

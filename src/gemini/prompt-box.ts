@@ -11,6 +11,8 @@
 //                                                       (blank)
 //    >   Type your message or @path/to/file             (empty: ` > `, the cursor cell, the placeholder in grey, not faint)
 //    > first line                                       (typed: ` > ` and the text)
+//    (in YOLO mode, `--approval-mode yolo` or Ctrl-Y, the mark is `*` and the hint row reads
+//    "YOLO Ctrl+Y": ` *   Type your message …`, ` * first line`)
 //      second line                                      (wrapped or further lines, indented three)
 //                                                       (blank)
 //    workspace (/directory)   sandbox   /model   context   (the footer, two rows; may be hidden)
@@ -19,9 +21,13 @@
 // shell), Ctrl-R search ` (r:)   …`: both are views over the prompt.
 import type { PromptBoxView } from '../events/prompt-box.js';
 
-/** The empty box: the mark, a space, the cursor's cell, a space, the placeholder. */
-const EMPTY_ROW = ' >   Type your message or @path/to/file';
-const PROMPT_ROW = /^ > ?/;
+/**
+ * The empty box: the mark, a space, the cursor's cell, a space, the placeholder. The mark is `>`,
+ * or `*` in YOLO mode (0.61.0's InputPrompt: `showYoloStyling ? "*" : ">"`); a box guard cannot
+ * read is `absent`, and guard never types, so a mark it missed would cost every checkpoint.
+ */
+const EMPTY_ROW = /^ [>*] {3}Type your message or @path\/to\/file$/;
+const PROMPT_ROW = /^ [>*] ?/;
 const OTHER_MODE_ROW = /^ (?:!|\(r:\))(?: |$)/;
 const CONTINUATION = /^ {3}/;
 /** Rows under the box: a blank one and the two-row footer; a little more for a notice. */
@@ -46,7 +52,7 @@ export function readGeminiPromptBox(screenRows: readonly string[]): PromptBoxVie
     if (end < last && !blank(end + 1)) return { kind: 'absent' };
     if (last - end > MAX_ROWS_BELOW_BOX) return { kind: 'absent' };
     if (other) return { kind: 'absent' };
-    if (row === EMPTY_ROW && end === i) return { kind: 'empty' };
+    if (EMPTY_ROW.test(row) && end === i) return { kind: 'empty' };
     const first = row.replace(PROMPT_ROW, '').trimEnd();
     const rest = rows.slice(i + 1, end + 1).map((r) => r.slice(3).trimEnd());
     if (first.trim() === '' && rest.length === 0) return { kind: 'empty' };

@@ -4,13 +4,16 @@
 // promptTokenCount, cached part included), with guard's hooks writing to its hook folder; a session
 // padded toward Gemini's own compression point (0.5 × 1,048,576) is checkpointed by guard first
 // (note, /clear, resume: Gemini never compresses) and the next prompt is answered; text left in the
-// box is never typed over; `guard log --json latest` records it all.
+// box is never typed over; `guard log --json latest` records it all. In YOLO mode (its box marked
+// "*"), a `gemini -p …` that Gemini itself runs (guard's hooks reach it through the environment)
+// takes neither the footer nor `guard ls`, and guard still hands over.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
 import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
 import { until } from '../helpers/until.js';
+import { formatTokens } from '../../src/lib/text.js';
 import { hookSpoolCommand } from '../../src/telemetry/hook-spool.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,4 +119,42 @@ t.test('padded toward the compression point: guard hands over first, Gemini neve
   const phases = checkpointPhases(guardLogLatest(s).lines);
   t.match(phases.join(' '), /armed.*note-written.*resumed/, `the log records the handoff: ${phases.join(' ')}`);
   t.notOk(guardLogLatest(s).lines.some((l) => l.type === 'compaction'), 'and no compaction');
+});
+
+t.test('YOLO mode, and a gemini run by Gemini itself: the footer and guard ls stay on the run\'s conversation, and guard still hands over', async (t) => {
+  const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'yolo'] });
+  const footer = watchFooter(s.term);
+  t.teardown(async () => {
+    footer.stop();
+    if (!t.passing()) t.comment(`footers seen:\n${footer.seen.join('\n')}\nscreen:\n${s.term.screen()}`);
+    await s.dispose();
+  });
+  t.match(s.term.screen(), /YOLO Ctrl\+Y/, 'Gemini runs in YOLO mode: its box is marked "*"');
+  await s.turn('build the thing');
+  const main = guardLogLatest(s).lines.find((l) => l.type === 'claude_session')?.claudeSessionId;
+  t.ok(typeof main === 'string', `the run's conversation: ${String(main)}`);
+  // Gemini's shell tool (approved by YOLO) runs another gemini, whose environment holds guard's
+  // private GEMINI_CLI_HOME: its SessionStart reaches guard's hook folder too.
+  await s.turn('TOOL:gemini --model standin-model -p "child says hi" </dev/null; echo CHILD DONE | tr " " -', 120_000);
+  // The tool's output, not the command line shown above it.
+  await s.term.waitFor(/CHILD-DONE/, 60_000);
+  await s.term.waitFor(/Tool done\. Reply \d+/, 30_000);
+  await s.term.waitFor(geminiIdle, 30_000);
+  t.ok(s.api.requests.some((r) => r.prompt === 'child says hi'), 'the child gemini sent its prompt');
+  // The run's own newest request is the one after the tool ("Tool done."); the child's answer shows inside the tool's box.
+  const newest = Number(/Tool done\. Reply \d+: context about (\d+) tokens/.exec(s.term.screen())?.[1]);
+  t.ok(newest > 0, `the run's newest request: ${newest}`);
+  await until(() => footerOf(s.term).includes(`${formatTokens(newest)} / ${formatTokens(COMPRESS_AT)}`), 20_000,
+    () => `the footer to show the run's newest request ${newest}: ${footerOf(s.term)}`);
+  t.equal(guardLsJson(s)[0]?.claudeSessionId, main, 'guard ls names the run\'s conversation, not the child\'s');
+  t.equal(guardLogLatest(s).lines.filter((l) => l.type === 'claude_session').length, 1, 'the child\'s start is not logged as the run\'s');
+  // Padded past guard's threshold: guard reads the "*" box as empty and hands over.
+  const before = s.api.requests.length;
+  await s.turn(`PAD:${PAD} read the big file`);
+  t.ok(s.api.requests.length > before, 'the padded prompt went out');
+  const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
+  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
+  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);
+  t.equal((await checkpointNotes(s.cwd)).length, 1, 'the note is written');
+  t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
 });

@@ -144,6 +144,11 @@ export function createGeminiAdapter(): AgentAdapter {
     readPromptBox: readGeminiPromptBox,
     canHoldCompaction: false,
     holdSettleMs: 0,
+    // guard's hooks and telemetry live in the run's GEMINI_CLI_HOME, which Gemini's shell tool
+    // hands on with the rest of its environment (0.61.0 sanitizes it only when asked): a `gemini
+    // -p …` it runs posts its SessionStart (source startup) and turns here too (seen: it took the
+    // footer and guard ls over until this).
+    childrenShareHooks: true,
     // 0.61.0's bundle (useSuspend): a second Ctrl-Z within its warning's time leaves raw mode,
     // registers once('SIGCONT') and calls process.kill(0, "SIGTSTP"); the first only warns (and
     // undoes in the input box). Run bare from bash, two Ctrl-Z show "Stopped" (checked by hand;

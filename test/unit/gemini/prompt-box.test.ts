@@ -1,6 +1,7 @@
 // Gemini CLI's prompt box read from real 0.61.0 screens (screens-0.61.0.json, captured through the
 // headless terminal against the stand-in, faint cells blanked): empty, typed, wrapped, two lines,
-// typed while a turn runs, and the views that are not the prompt (shell mode, Ctrl-R search).
+// typed while a turn runs, the same in YOLO mode (its box marked "*"), and the views that are not
+// the prompt (shell mode, Ctrl-R search).
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { readGeminiPromptBox } from '../../../src/gemini/prompt-box.js';
@@ -20,6 +21,15 @@ t.test('empty, typed, wrapped, several lines (real screens)', async (t) => {
   t.same(readGeminiPromptBox(screen('two100')), { kind: 'text', lines: ['hello world', 'second line'] });
   t.same(readGeminiPromptBox(screen('wrap80')), { kind: 'text', lines: ['a long line of text that will wrap around the eighty column terminal for', 'sure yes'] });
   t.same(readGeminiPromptBox(screen('workingtyped100')), { kind: 'text', lines: ['slow one', 'typed while working'] }, 'typed while a turn runs');
+});
+
+t.test('YOLO mode: the box is marked "*" (real screens)', async (t) => {
+  t.same(readGeminiPromptBox(screen('yoloEmpty100')), { kind: 'empty' });
+  t.same(readGeminiPromptBox(screen('yoloEmpty80')), { kind: 'empty' });
+  t.same(readGeminiPromptBox(screen('yoloTyped100')), { kind: 'text', lines: ['hello world'] });
+  t.same(readGeminiPromptBox(screen('yoloTyped80')), { kind: 'text', lines: ['hello world'] });
+  t.same(readGeminiPromptBox(screen('yoloTwo100')), { kind: 'text', lines: ['hello world', 'second line'] });
+  t.same(readGeminiPromptBox(['', ' -   Type your message or @path/to/file']), { kind: 'absent' }, 'no other mark');
 });
 
 t.test('views over the prompt, and screens without it', async (t) => {
