@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SessionLog } from '../../src/log/session-log.js';
 import { LiveRegistration } from '../../src/registry/live.js';
 import { resolvePaths } from '../../src/paths.js';
+import { loggableArgs } from '../../src/cli/agents.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GUARD = path.join(ROOT, 'bin/guard.js');
@@ -89,7 +90,8 @@ t.test('guard log --json latest prints the run\'s records per the contract; list
   const older = SessionLog.open({ sessionsDir, id: '20261124-040000-0000', now: clock, flushOnExit: false, start: { pid: 1, program: 'sh', args: ['-c', 'exit 7'], cwd: '/tmp', guardVersion: '0.1.0' } });
   older.append({ type: 'exit', code: 7, signal: null });
   older.close();
-  const log = SessionLog.open({ sessionsDir, now: clock, flushOnExit: false, start: { pid: 4242, program: 'claude', args: ['--model', 'sonnet', 'secret prompt'], cwd: '/work/proj', guardVersion: '0.1.0' } });
+  // Its args as a run hands them to the log (src/cli/commands/run.ts: loggableArgs).
+  const log = SessionLog.open({ sessionsDir, now: clock, flushOnExit: false, start: { pid: 4242, program: 'claude', args: loggableArgs('claude', ['--model', 'sonnet', 'secret prompt']), cwd: '/work/proj', guardVersion: '0.1.0' } });
   const req = (thread: 'main' | 'side' | 'subagent' | 'compact', input: number, cacheRead: number, ctx?: number) => ({
     type: 'request' as const, claudeSessionId: 'c-1', thread, querySource: thread === 'main' ? 'repl_main_thread' : 'x', model: 'claude-sonnet-5',
     inputTokens: input, outputTokens: 500, cacheReadTokens: cacheRead, cacheCreationTokens: 100, costUsd: 0.25, durationMs: 1200,
