@@ -13,6 +13,9 @@
 //    > first line                                       (typed: ` > ` and the text)
 //    (in YOLO mode, `--approval-mode yolo` or Ctrl-Y, the mark is `*` and the hint row reads
 //    "YOLO Ctrl+Y": ` *   Type your message …`, ` * first line`)
+//    (in vim mode, `general.vimMode` or /vim, the empty box's placeholder is "Press 'Esc' for
+//    NORMAL mode." while inserting, "Press 'i' for INSERT mode." in NORMAL mode, and the footer
+//    row starts "[INSERT]" or "[NORMAL]")
 //      second line                                      (wrapped or further lines, indented three)
 //                                                       (blank)
 //    workspace (/directory)   sandbox   /model   context   (the footer, two rows; may be hidden)
@@ -26,7 +29,12 @@ import type { PromptBoxView } from '../events/prompt-box.js';
  * or `*` in YOLO mode (0.61.0's InputPrompt: `showYoloStyling ? "*" : ">"`); a box guard cannot
  * read is `absent`, and guard never types, so a mark it missed would cost every checkpoint.
  */
-const EMPTY_ROW = /^ [>*] {3}Type your message or @path\/to\/file$/;
+const EMPTY_ROW = /^ [>*] {3}(?:Type your message or @path\/to\/file|Press 'Esc' for NORMAL mode\.)$/;
+/**
+ * The empty box in vim's NORMAL mode: keys there are vim commands, not text, so what guard types
+ * would not land in the box. A view over the prompt (absent) until the user presses `i`.
+ */
+const VIM_NORMAL_ROW = /^ [>*] {3}Press 'i' for INSERT mode\.$/;
 const PROMPT_ROW = /^ [>*] ?/;
 const OTHER_MODE_ROW = /^ (?:!|\(r:\))(?: |$)/;
 const CONTINUATION = /^ {3}/;
@@ -52,6 +60,7 @@ export function readGeminiPromptBox(screenRows: readonly string[]): PromptBoxVie
     if (end < last && !blank(end + 1)) return { kind: 'absent' };
     if (last - end > MAX_ROWS_BELOW_BOX) return { kind: 'absent' };
     if (other) return { kind: 'absent' };
+    if (end === i && VIM_NORMAL_ROW.test(row)) return { kind: 'absent' };
     if (EMPTY_ROW.test(row) && end === i) return { kind: 'empty' };
     const first = row.replace(PROMPT_ROW, '').trimEnd();
     const rest = rows.slice(i + 1, end + 1).map((r) => r.slice(3).trimEnd());

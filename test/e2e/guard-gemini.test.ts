@@ -6,7 +6,7 @@
 // (note, /clear, resume: Gemini never compresses) and the next prompt is answered; text left in the
 // box is never typed over; `guard log --json latest` records it all. In YOLO mode (its box marked
 // "*"), a `gemini -p …` that Gemini itself runs (guard's hooks reach it through the environment)
-// takes neither the footer nor `guard ls`, and guard still hands over.
+// takes neither the footer nor `guard ls`, and guard still hands over; so it does in vim mode.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
@@ -152,6 +152,22 @@ t.test('YOLO mode, and a gemini run by Gemini itself: the footer and guard ls st
   const before = s.api.requests.length;
   await s.turn(`PAD:${PAD} read the big file`);
   t.ok(s.api.requests.length > before, 'the padded prompt went out');
+  const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
+  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
+  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);
+  t.equal((await checkpointNotes(s.cwd)).length, 1, 'the note is written');
+  t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
+});
+
+t.test('vim mode: guard reads the INSERT-mode box as empty and hands over', async (t) => {
+  const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'auto_edit'], settings: { general: { vimMode: true } } });
+  t.teardown(async () => {
+    if (!t.passing()) t.comment(`screen:\n${s.term.screen()}`);
+    await s.dispose();
+  });
+  t.match(s.term.screen(), /\[INSERT\]/, 'Gemini runs in vim mode, inserting');
+  await s.turn('build the thing');
+  await s.turn(`PAD:${PAD} read the big file`);
   const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
   const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
   await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);

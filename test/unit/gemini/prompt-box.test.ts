@@ -1,7 +1,7 @@
 // Gemini CLI's prompt box read from real 0.61.0 screens (screens-0.61.0.json, captured through the
 // headless terminal against the stand-in, faint cells blanked): empty, typed, wrapped, two lines,
-// typed while a turn runs, the same in YOLO mode (its box marked "*"), and the views that are not
-// the prompt (shell mode, Ctrl-R search).
+// typed while a turn runs, the same in YOLO mode (its box marked "*") and in vim's INSERT mode, and
+// the views that are not the prompt (shell mode, Ctrl-R search, vim's NORMAL mode).
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { readGeminiPromptBox } from '../../../src/gemini/prompt-box.js';
@@ -30,6 +30,13 @@ t.test('YOLO mode: the box is marked "*" (real screens)', async (t) => {
   t.same(readGeminiPromptBox(screen('yoloTyped80')), { kind: 'text', lines: ['hello world'] });
   t.same(readGeminiPromptBox(screen('yoloTwo100')), { kind: 'text', lines: ['hello world', 'second line'] });
   t.same(readGeminiPromptBox(['', ' -   Type your message or @path/to/file']), { kind: 'absent' }, 'no other mark');
+});
+
+t.test('vim mode: INSERT reads as the box; NORMAL, where keys are commands, as a view over it (real screens)', async (t) => {
+  t.same(readGeminiPromptBox(screen('vimInsertEmpty100')), { kind: 'empty' }, 'the placeholder "Press \'Esc\' for NORMAL mode." is not text');
+  t.same(readGeminiPromptBox(screen('vimInsertTyped100')), { kind: 'text', lines: ['hello'] });
+  t.same(readGeminiPromptBox(screen('vimNormalEmpty100')), { kind: 'absent' }, 'typing there would run vim commands');
+  t.same(readGeminiPromptBox(screen('vimNormalTyped100')), { kind: 'text', lines: ['hello'] });
 });
 
 t.test('views over the prompt, and screens without it', async (t) => {
