@@ -1,11 +1,14 @@
-// The only code that types into Claude: it takes the policy's `type` actions and writes them through
-// the pty writer (src/writer/writer.ts, injected) as a bracketed paste plus Enter, and returns
-// what happened so the caller can hand it back to the policy as a `typed` input. Right before it
-// writes it asks two independent witnesses whether Claude's prompt box is empty: the user's keys
-// (the writer's scanner, src/input/unsent.ts) and guard's own screen model (the box as drawn,
-// src/claude/prompt-box.ts). It types only when the keys know of no unsent text and no open view,
+// The only code that types into the agent: it takes the policy's `type` actions and writes them
+// through the pty writer (src/writer/writer.ts, injected) as a bracketed paste plus Enter (or, for
+// an agent that holds a paste's Enter back, as plain keys and a late Enter), and returns what
+// happened so the caller can hand it back to the policy as a `typed` input. Right before it writes
+// it asks two independent witnesses whether the agent's prompt box is empty: the user's keys (the
+// writer's scanner, src/input/unsent.ts) and guard's own screen model (the box as drawn, read by
+// the adapter's reader: src/claude/prompt-box.ts, src/codex/prompt-box.ts,
+// src/gemini/prompt-box.ts). It types only when the keys know of no unsent text and no open view,
 // and the screen shows the box empty; when they disagree it does not type. It also refuses after
-// `/clear` until the new session's SessionStart arrived (Claude is not ready for a prompt before).
+// the agent's clear command until the new conversation's SessionStart arrived (the agent is not
+// ready for a prompt before).
 
 import type { HookFact as HookEvent } from '../events/hook-facts.js';
 import type { PromptBoxView } from '../events/prompt-box.js';
@@ -24,7 +27,7 @@ export interface InjectWriter {
 }
 
 export interface PromptScreen {
-  /** Claude's prompt box as guard's screen model shows it now. */
+  /** The agent's prompt box as guard's screen model shows it now. */
   promptBox(): PromptBoxView;
 }
 
@@ -34,7 +37,7 @@ export type GateRefusal =
   | 'unsent-input'
   /** The keys opened a view over the prompt (history search, transcript, rewind, editor). */
   | 'view-open'
-  /** The screen shows no prompt box (a view, a question, a menu). */
+  /** The screen shows no prompt box (a view, a question, a menu, Gemini's vim NORMAL mode). */
   | 'prompt-not-visible'
   /** The screen shows text in the box after keys guard could not follow. */
   | 'prompt-not-empty'
@@ -51,7 +54,7 @@ export function typingGate(keys: KeyBoxView, screen: PromptBoxView): Gate {
   if (keys.box.kind === 'typed') return { ok: false, reason: 'unsent-input', detail: 'text typed and not sent' };
   if (keys.modal !== null) return { ok: false, reason: 'view-open', detail: `the ${keys.modal} view may be open` };
   if (keys.mayHaveUnsent && keys.box.kind === 'empty') return { ok: false, reason: 'unsent-input', detail: 'a paste is under way' };
-  if (screen.kind === 'absent') return { ok: false, reason: 'prompt-not-visible', detail: 'Claude\'s prompt box is not on screen' };
+  if (screen.kind === 'absent') return { ok: false, reason: 'prompt-not-visible', detail: 'the prompt box is not on screen (a view, a question or a menu over it)' };
   if (screen.kind === 'text') {
     const shown = JSON.stringify(screen.lines.join('⏎').slice(0, 40));
     return keys.box.kind === 'empty'
