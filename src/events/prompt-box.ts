@@ -7,5 +7,8 @@ export type PromptBoxView =
   | { kind: 'empty' }
   /** Something is typed: the box's lines as shown (continuation rows included). */
   | { kind: 'text'; lines: string[] }
-  /** No prompt box at the bottom of the screen. */
-  | { kind: 'absent' };
+  /**
+   * No prompt box guard may type into at the bottom of the screen. `mode` 'vim-normal': the box is
+   * there, in vim's NORMAL mode, where keys are commands (Gemini's, src/gemini/prompt-box.ts).
+   */
+  | { kind: 'absent'; mode?: 'vim-normal' };

@@ -60,7 +60,7 @@ export function readGeminiPromptBox(screenRows: readonly string[]): PromptBoxVie
     if (end < last && !blank(end + 1)) return { kind: 'absent' };
     if (last - end > MAX_ROWS_BELOW_BOX) return { kind: 'absent' };
     if (other) return { kind: 'absent' };
-    if (end === i && VIM_NORMAL_ROW.test(row)) return { kind: 'absent' };
+    if (end === i && VIM_NORMAL_ROW.test(row)) return { kind: 'absent', mode: 'vim-normal' };
     if (EMPTY_ROW.test(row) && end === i) return { kind: 'empty' };
     const first = row.replace(PROMPT_ROW, '').trimEnd();
     const rest = rows.slice(i + 1, end + 1).map((r) => r.slice(3).trimEnd());

@@ -37,8 +37,10 @@ export type GateRefusal =
   | 'unsent-input'
   /** The keys opened a view over the prompt (history search, transcript, rewind, editor). */
   | 'view-open'
-  /** The screen shows no prompt box (a view, a question, a menu, Gemini's vim NORMAL mode). */
+  /** The screen shows no prompt box (a view, a question, a menu). */
   | 'prompt-not-visible'
+  /** The box is in vim's NORMAL mode, where keys are commands (Gemini types plain keys). */
+  | 'vim-normal-mode'
   /** The screen shows text in the box after keys guard could not follow. */
   | 'prompt-not-empty'
   /** The keys say the box is empty, the screen shows text in it. */
@@ -54,6 +56,7 @@ export function typingGate(keys: KeyBoxView, screen: PromptBoxView): Gate {
   if (keys.box.kind === 'typed') return { ok: false, reason: 'unsent-input', detail: 'text typed and not sent' };
   if (keys.modal !== null) return { ok: false, reason: 'view-open', detail: `the ${keys.modal} view may be open` };
   if (keys.mayHaveUnsent && keys.box.kind === 'empty') return { ok: false, reason: 'unsent-input', detail: 'a paste is under way' };
+  if (screen.kind === 'absent' && screen.mode === 'vim-normal') return { ok: false, reason: 'vim-normal-mode', detail: 'the prompt box is in vim\'s NORMAL mode, where keys are commands' };
   if (screen.kind === 'absent') return { ok: false, reason: 'prompt-not-visible', detail: 'the prompt box is not on screen (a view, a question or a menu over it)' };
   if (screen.kind === 'text') {
     const shown = JSON.stringify(screen.lines.join('⏎').slice(0, 40));

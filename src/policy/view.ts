@@ -53,6 +53,7 @@ function waitingFor(reason: GateRefusal | null, agent: string): string {
   switch (reason) {
     case 'view-open':
     case 'prompt-not-visible': return `once ${agent}'s prompt is back`;
+    case 'vim-normal-mode': return 'once you press i (vim NORMAL mode)';
     case 'prompt-not-empty': return 'once the prompt box is empty';
     case 'keys-and-screen-disagree': return 'waits: the prompt box shows text guard did not see typed';
     default: return 'once your input is sent';

@@ -113,6 +113,7 @@ t.test('the two witnesses: keys and screen must both say the box is empty; certa
   t.match(typingGate(keys({ kind: 'empty' }), text), { ok: false, reason: 'keys-and-screen-disagree' });
   t.match(typingGate(keys({ kind: 'empty' }, 'history-search'), empty), { ok: false, reason: 'view-open' });
   t.match(typingGate(keys({ kind: 'empty' }), absent), { ok: false, reason: 'prompt-not-visible' });
+  t.match(typingGate(keys({ kind: 'empty' }), { kind: 'absent', mode: 'vim-normal' }), { ok: false, reason: 'vim-normal-mode', detail: /NORMAL mode/ }, 'vim NORMAL mode: keys there are commands');
   t.match(typingGate(keys({ kind: 'unsure', why: 'key ESC[D' }), text), { ok: false, reason: 'prompt-not-empty', detail: /first line/ });
   t.same(typingGate(keys({ kind: 'unsure', why: 'key ESC[A' }), empty), { ok: true }, 'doubt from the keys, an empty box on screen');
   t.match(typingGate({ box: { kind: 'empty' }, modal: null, mayHaveUnsent: true }, empty), { ok: false, reason: 'unsent-input' }, 'a paste under way');

@@ -361,6 +361,7 @@ t.test('the footer says what in the prompt box keeps guard from typing', async (
   t.equal(next('view-open'), 'handoff once Claude\'s prompt is back');
   t.equal(next('prompt-not-visible'), 'handoff once Claude\'s prompt is back');
   t.equal(next('prompt-not-empty'), 'handoff once the prompt box is empty');
+  t.equal(next('vim-normal-mode'), 'handoff once you press i (vim NORMAL mode)');
   t.equal(next('keys-and-screen-disagree'), 'handoff waits: the prompt box shows text guard did not see typed');
 });
 
