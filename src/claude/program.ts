@@ -8,12 +8,12 @@
 // prompts, agents and whole settings as option values (`--append-system-prompt …`,
 // `--agents '{…}'`, `--settings='{…}'`), so only option names are kept, with the values of the
 // few options known to carry nothing private.
-import * as path from 'node:path';
+import { commandName } from '../lib/program-name.js';
 import { redactArgs, UUID, type ArgRules } from '../lib/redact-args.js';
 
 /** `claude`, however it was named: a path, another case, or a wrapper such as claude.exe / claude.js. */
 export function isClaudeProgram(program: string): boolean {
-  return /^claude(?:\.(?:exe|js|cjs|mjs|cmd|bat))?$/i.test(path.basename(program.replace(/\\/g, '/')));
+  return commandName(program) === 'claude';
 }
 
 /**

@@ -9,11 +9,11 @@
 // carry anything the config can (headers with tokens, commands), `-i` names files and `-C`/`--cd`
 // and `--add-dir` name project folders. Kept: option names, the values of the options below, the
 // subcommand (the first positional word, when it is one) and session ids (`codex resume <id>`).
-import * as path from 'node:path';
+import { commandName } from '../lib/program-name.js';
 import { redactArgs, UUID, type ArgRules } from '../lib/redact-args.js';
 
 export function isCodexProgram(program: string): boolean {
-  return /^codex(?:\.(?:exe|js|cjs|mjs|cmd|bat))?$/i.test(path.basename(program.replace(/\\/g, '/')));
+  return commandName(program) === 'codex';
 }
 
 /** Options whose value is a name or a mode, kept because they explain a run. */

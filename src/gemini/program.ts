@@ -3,11 +3,11 @@
 // Output: yes or no, read by the run command (which adds the Gemini integration, and with it this
 // redaction: src/cli/agents.ts); the argv with its query, prompts and private option values
 // replaced (src/lib/redact-args.ts).
-import * as path from 'node:path';
+import { commandName } from '../lib/program-name.js';
 import { redactArgs, UUID, type ArgRules } from '../lib/redact-args.js';
 
 export function isGeminiProgram(program: string): boolean {
-  return /^gemini(?:\.(?:exe|js|cjs|mjs|cmd|bat))?$/i.test(path.basename(program.replace(/\\/g, '/')));
+  return commandName(program) === 'gemini';
 }
 
 /**

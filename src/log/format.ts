@@ -1,6 +1,7 @@
 // Small text pieces shared by guard's listings, pure: aligned tables, local time stamps, `~`
 // paths and a block-glyph curve. Used by `guard ls` and by the review (src/review/text.ts).
 import { displayWidth } from '../lib/text.js';
+import { commandName } from '../lib/program-name.js';
 
 /** Blocks for the context curve, lowest to highest. */
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -51,6 +52,5 @@ export function contextCurve(values: number[], top: number): string {
 export function programLabel(program: string | null, agent: string | null | undefined): string {
   const shown = program ?? '?';
   if (!agent) return shown;
-  const base = shown.replace(/\\/g, '/').split('/').pop() ?? shown;
-  return base.replace(/\.(?:exe|js|cjs|mjs|cmd|bat)$/i, '').toLowerCase() === agent ? shown : `${shown} (${agent})`;
+  return commandName(shown) === agent ? shown : `${shown} (${agent})`;
 }
