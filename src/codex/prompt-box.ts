@@ -9,37 +9,43 @@
 //     second line                        (continuation rows, indented two columns)
 //                                        (one blank row)
 //     gpt-5 default · ~/project · Title  (the status row: model, effort, " · ", the working folder)
-//     ← for agents · ? for shortcuts     (at most one hint row, sometimes none)
+//     ← for agents · ? for shortcuts     (the hint row: blank while the user types)
+// The status row is the user's to choose (`[tui] status_line` in config.toml: any of Codex's items,
+// "Context 0% used", "Ready · Context 100% left", or `[]` for none, when the context figure moves
+// to the hint row's right). So the box is found by its own shape, not by what is under it: the
+// lowest prompt row, its continuation rows, one blank row, then one or two rows of Codex's footer.
 // Text typed while Codex works stays in the box ("tab to queue message") until it is sent.
 import type { PromptBoxView } from '../events/prompt-box.js';
 
 const PROMPT_MARK = '›';
-/** The status row: indented, then the model, then " · " and the working folder (absolute or ~). */
-const STATUS_RE = /^ {2}\S.* · [~/]/;
-/** Rows under the status row (the hint row). */
-const MAX_ROWS_BELOW_STATUS = 1;
+/** Codex's footer under the box: the status row and the hint row, either of which may be missing or blank. */
+const MAX_FOOTER_ROWS = 2;
 /** A box taller than this is not a box. */
 const MAX_BOX_ROWS = 40;
 
-export function readCodexPromptBox(rows: readonly string[]): PromptBoxView {
+const isPromptRow = (row: string): boolean => row === PROMPT_MARK || row.startsWith(`${PROMPT_MARK} `);
+/** Rows of the box under the prompt row: further lines of the text, indented two columns, or blank. */
+const isContinuation = (row: string): boolean => row === '' || row.startsWith('  ');
+
+export function readCodexPromptBox(screenRows: readonly string[]): PromptBoxView {
+  const rows = screenRows.map((r) => r.trimEnd());
   let last = rows.length - 1;
-  while (last >= 0 && (rows[last] ?? '').trim() === '') last--;
-  let status = -1;
-  for (let i = last; i >= 0 && i >= last - MAX_ROWS_BELOW_STATUS; i--) {
-    if (STATUS_RE.test(rows[i] ?? '')) { status = i; break; }
+  while (last >= 0 && (rows[last] ?? '') === '') last--;
+  // The lowest prompt row near the bottom; nothing under the footer.
+  let prompt = -1;
+  for (let i = last; i >= 0 && last - i <= MAX_BOX_ROWS + MAX_FOOTER_ROWS; i--) {
+    if (isPromptRow(rows[i] ?? '')) { prompt = i; break; }
   }
-  // The status row sits under one blank row, under the box.
-  if (status < 2 || (rows[status - 1] ?? '').trim() !== '') return { kind: 'absent' };
-  const bottom = status - 2;
-  for (let i = bottom; i >= 0 && bottom - i < MAX_BOX_ROWS; i--) {
-    const row = rows[i] ?? '';
-    if (row === PROMPT_MARK || row.startsWith(`${PROMPT_MARK} `)) {
-      const lines = [row.slice(PROMPT_MARK.length).trim(), ...rows.slice(i + 1, bottom + 1).map((r) => r.trim())];
-      while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-      return lines.length === 0 ? { kind: 'empty' } : { kind: 'text', lines };
-    }
-    // Anything between the prompt row and the status row is a continuation row: indented or blank.
-    if (row !== '' && !row.startsWith('  ')) return { kind: 'absent' };
+  if (prompt < 0) return { kind: 'absent' };
+  // The blank row between the box and the footer: the lowest one, with one or two footer rows under it.
+  let gap = -1;
+  for (let i = last - 1; i > prompt && last - i <= MAX_FOOTER_ROWS; i--) {
+    if (rows[i] === '') { gap = i; break; }
   }
-  return { kind: 'absent' };
+  if (gap < 0) return { kind: 'absent' };
+  const below = rows.slice(prompt + 1, gap);
+  if (!below.every(isContinuation)) return { kind: 'absent' };
+  const lines = [(rows[prompt] ?? '').slice(PROMPT_MARK.length).trim(), ...below.map((r) => r.trim())];
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.length === 0 ? { kind: 'empty' } : { kind: 'text', lines };
 }

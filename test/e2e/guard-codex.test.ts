@@ -24,12 +24,21 @@ const THRESHOLD = 0.8 * AUTO_COMPACT;
 
 interface Run { api: ResponsesStandin; w: CodexEnv; term: TestTerminal }
 
-async function startRun(t: Test, guardArgs: string[] = [], codexArgs: string[] = []): Promise<Run> {
+interface RunOptions {
+  guardArgs?: string[];
+  codexArgs?: string[];
+  /** More config.toml lines (the user's own settings). */
+  extraToml?: string;
+  /** When Codex's screen is ready (default: its status row is on screen). */
+  ready?: (screen: string) => boolean;
+}
+
+async function startRun(t: Test, o: RunOptions = {}): Promise<Run> {
   const api = await startResponsesStandin();
-  const w = await makeCodexEnv({ baseUrl: api.baseUrl, contextWindow: WINDOW });
-  const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...guardArgs, 'codex', ...codexArgs], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
+  const w = await makeCodexEnv({ baseUrl: api.baseUrl, contextWindow: WINDOW, extraToml: o.extraToml });
+  const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...(o.guardArgs ?? []), 'codex', ...(o.codexArgs ?? [])], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
   t.teardown(async () => { term.dispose(); await api.close(); await w.cleanup(); });
-  await term.waitFor(codexReady, 30_000);
+  await term.waitFor(o.ready ?? codexReady, 30_000);
   return { api, w, term };
 }
 
@@ -145,7 +154,7 @@ t.test('padded toward Codex\'s compaction point: guard hands over (note, /new, r
 });
 
 t.test('padded toward Codex\'s compaction point: guard compacts first, the next prompt is answered', async (t) => {
-  const r = await startRun(t, ['--strategy', 'compact']);
+  const r = await startRun(t, { guardArgs: ['--strategy', 'compact'] });
   const footer = watchFooter(r.term);
   t.teardown(() => footer.stop());
   const padded = await turn(r, 'PAD:18000 big read');
@@ -170,8 +179,31 @@ t.test('padded toward Codex\'s compaction point: guard compacts first, the next 
   t.notOk(compactions.some((l) => l.trigger === 'auto' || l.miss), 'no automatic compaction, no miss');
 });
 
+// The status row under the box is the user's (`[tui] status_line`); with none at all, Codex shows
+// its context figure on the hint row. guard read the box by the folder in the status row, so such a
+// user never got a checkpoint.
+t.test('with no status row under the box (`status_line = []`), guard still hands over', async (t) => {
+  const r = await startRun(t, { extraToml: '[tui]\nstatus_line = []', ready: (s) => /context left/.test(s) });
+  const footer = watchFooter(r.term);
+  t.teardown(() => {
+    footer.stop();
+    if (!t.passing()) t.comment(`footers seen:\n${footer.seen.join('\n')}\nscreen:\n${r.term.screen()}`);
+  });
+  t.notOk(codexReady(r.term.screen()), 'no status row with the folder on screen');
+  const padded = await turn(r, 'PAD:18000 big read');
+  t.ok(padded.contextTokens! >= THRESHOLD && padded.contextTokens! < AUTO_COMPACT, `past guard's threshold, short of Codex's point: ${padded.contextTokens}`);
+  const note = await r.api.waitForRequest((q) => q.seq > padded.seq && q.thread === 'main' && NOTE_RE.test(q.prompt), 30_000);
+  const resume = await r.api.waitForRequest((q) => q.seq > note.seq && q.thread === 'main' && RESUME_RE.test(q.prompt), 60_000);
+  t.not(resume.threadId, padded.threadId, 'the resume prompt runs in a new conversation');
+  await r.term.waitFor(new RegExp(`Reply ${resume.seq}: context`), 30_000);
+  await until(() => !/checkpointing/.test(footer.now()), 15_000, 'the footer to leave checkpointing');
+  t.same(r.api.responses('compact'), [], 'Codex never compacted');
+  t.equal(await quit(r), 0);
+  t.same(logLines(r.w).filter((l) => l.type === 'checkpoint').map((l) => l.phase), ['armed', 'prompted', 'note-written', 'cleared', 'resumed'], 'the handoff\'s phases');
+});
+
 t.test('text the user has not sent is never typed over', async (t) => {
-  const r = await startRun(t, ['--strategy', 'compact']);
+  const r = await startRun(t, { guardArgs: ['--strategy', 'compact'] });
   const footer = watchFooter(r.term);
   t.teardown(() => footer.stop());
   // The user starts the next prompt while the padded turn runs; it stays in the box, unsent.
@@ -194,7 +226,7 @@ t.test('text the user has not sent is never typed over', async (t) => {
 
 t.test('a prompt given on Codex\'s command line reaches Codex and never the session log', async (t) => {
   const prompt = 'please say hello to the secret garden';
-  const r = await startRun(t, [], ['-m', 'standin-model', '-c', 'model_verbosity="low"', prompt]);
+  const r = await startRun(t, { codexArgs: ['-m', 'standin-model', '-c', 'model_verbosity="low"', prompt] });
   const req = await r.api.waitForRequest((q) => q.thread === 'main' && q.prompt === prompt, 30_000);
   t.ok(req, 'Codex sent the prompt from its command line');
   await r.term.waitFor((s) => !codexWorking(s), 30_000);

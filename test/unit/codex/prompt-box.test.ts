@@ -20,6 +20,21 @@ t.test('real screens', async (t) => {
   t.same(readCodexPromptBox(screen('done-with-queued')), { kind: 'text', lines: ['queued text'] }, 'still unsent after the turn');
   t.same(readCodexPromptBox(screen('f2-view')), { kind: 'absent' }, 'the warnings pager covers the box');
   t.same(readCodexPromptBox(screen('after-view')), { kind: 'absent' }, 'the transcript browser');
+  t.same(readCodexPromptBox(screen('statusline-setup')), { kind: 'absent' }, '/statusline: its list covers the box');
+});
+
+// The status row is the user's (`[tui] status_line`): Codex's items without the folder, one item
+// alone, or none (the context figure then moves to the hint row). Seen: every checkpoint of such a
+// user was refused while the reader looked for the folder under the box.
+t.test('a status row of the user\'s own', async (t) => {
+  for (const [line, what] of [['native', 'model, run state, context left'], ['ctx', 'the context used alone'], ['none', 'no status row']] as const) {
+    t.same(readCodexPromptBox(screen(`status-${line}-empty`)), { kind: 'empty' }, `${what}: empty`);
+    t.same(readCodexPromptBox(screen(`status-${line}-typed`)), { kind: 'text', lines: ['hello there'] }, `${what}: typed`);
+  }
+  t.same(readCodexPromptBox(screen('status-native-multiline')), { kind: 'text', lines: ['line one', 'line two'] });
+  t.same(readCodexPromptBox(screen('status-none-multiline')), { kind: 'text', lines: ['line one', 'line two'] });
+  t.same(readCodexPromptBox(screen('status-native-working')), { kind: 'empty' }, 'working, nothing typed');
+  t.same(readCodexPromptBox(screen('status-none-working')), { kind: 'empty' }, 'working, the warning on the hint row');
 });
 
 t.test('edges', async (t) => {
@@ -31,4 +46,9 @@ t.test('edges', async (t) => {
   t.same(readCodexPromptBox(['› a', '  gpt-5 default · ~/p']), { kind: 'absent' }, 'no blank row over the status row');
   t.same(readCodexPromptBox(['› a', '', '  gpt-5 default · ~/p', 'hint', 'another']), { kind: 'absent' }, 'the status row is at the bottom');
   t.same(readCodexPromptBox(['  just text', ...foot]), { kind: 'absent' });
+  t.same(readCodexPromptBox(['›', '', '  100% context left']), { kind: 'empty' }, 'one footer row');
+  t.same(readCodexPromptBox(['›', '', '  status', 'hint', 'more']), { kind: 'absent' }, 'three rows under the gap: not Codex\'s footer');
+  t.same(readCodexPromptBox(['›']), { kind: 'absent' }, 'no footer: not the box');
+  t.same(readCodexPromptBox(['› 1. a model', '  2. another', '↓', '  enter   esc']), { kind: 'absent' }, 'a picker');
+  t.same(readCodexPromptBox(['›', '  text under it', '', '  status']), { kind: 'text', lines: ['', 'text under it'] }, 'an empty first line');
 });
