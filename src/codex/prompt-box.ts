@@ -10,6 +10,7 @@
 //                                        (one blank row)
 //     gpt-5 default · ~/project · Title  (the status row: model, effort, " · ", the working folder)
 //     ← for agents · ? for shortcuts     (the hint row: blank while the user types)
+// (a status row wider than the pane wraps onto further rows)
 // The status row is the user's to choose (`[tui] status_line` in config.toml: any of Codex's items,
 // "Context 0% used", "Ready · Context 100% left", or `[]` for none, when the context figure moves
 // to the hint row's right). So the box is found by its own shape, not by what is under it: the
@@ -18,8 +19,12 @@
 import type { PromptBoxView } from '../events/prompt-box.js';
 
 const PROMPT_MARK = '›';
-/** Codex's footer under the box: the status row and the hint row, either of which may be missing or blank. */
-const MAX_FOOTER_ROWS = 2;
+/**
+ * Codex's footer under the box: the status row and the hint row, either of which may be missing or
+ * blank. A status row wider than the pane wraps (seen: two rows at 40 columns; a long working folder
+ * does it in wider panes too). More rows than this under the blank row are not Codex's footer.
+ */
+const MAX_FOOTER_ROWS = 4;
 /** A box taller than this is not a box. */
 const MAX_BOX_ROWS = 40;
 

@@ -35,6 +35,8 @@ t.test('a status row of the user\'s own', async (t) => {
   t.same(readCodexPromptBox(screen('status-none-multiline')), { kind: 'text', lines: ['line one', 'line two'] });
   t.same(readCodexPromptBox(screen('status-native-working')), { kind: 'empty' }, 'working, nothing typed');
   t.same(readCodexPromptBox(screen('status-none-working')), { kind: 'empty' }, 'working, the warning on the hint row');
+  t.same(readCodexPromptBox(screen('narrow-40-empty')), { kind: 'empty' }, '40 columns: the status row wraps onto two');
+  t.same(readCodexPromptBox(screen('narrow-40-typed')), { kind: 'text', lines: ['hello there, a long line of text that', 'wraps at forty columns'] });
 });
 
 t.test('edges', async (t) => {
@@ -44,10 +46,11 @@ t.test('edges', async (t) => {
   t.same(readCodexPromptBox(['x', '› a', '', '  c', ...foot]), { kind: 'text', lines: ['a', '', 'c'] }, 'a blank line inside the text');
   t.same(readCodexPromptBox(['› a', 'not indented', ...foot]), { kind: 'absent' });
   t.same(readCodexPromptBox(['› a', '  gpt-5 default · ~/p']), { kind: 'absent' }, 'no blank row over the status row');
-  t.same(readCodexPromptBox(['› a', '', '  gpt-5 default · ~/p', 'hint', 'another']), { kind: 'absent' }, 'the status row is at the bottom');
+  t.same(readCodexPromptBox(['› a', '', '  gpt-5 default · ~/p', 'hint', 'another', 'and', 'more']), { kind: 'absent' }, 'the footer is at the bottom');
   t.same(readCodexPromptBox(['  just text', ...foot]), { kind: 'absent' });
   t.same(readCodexPromptBox(['›', '', '  100% context left']), { kind: 'empty' }, 'one footer row');
-  t.same(readCodexPromptBox(['›', '', '  status', 'hint', 'more']), { kind: 'absent' }, 'three rows under the gap: not Codex\'s footer');
+  t.same(readCodexPromptBox(['›', '', '  status', '  status, wrapped', '  hint']), { kind: 'empty' }, 'a wrapped status row');
+  t.same(readCodexPromptBox(['›', '', '  status', 'a', 'b', 'c', 'd']), { kind: 'absent' }, 'five rows under the gap: not Codex\'s footer');
   t.same(readCodexPromptBox(['›']), { kind: 'absent' }, 'no footer: not the box');
   t.same(readCodexPromptBox(['› 1. a model', '  2. another', '↓', '  enter   esc']), { kind: 'absent' }, 'a picker');
   t.same(readCodexPromptBox(['›', '  text under it', '', '  status']), { kind: 'text', lines: ['', 'text under it'] }, 'an empty first line');
