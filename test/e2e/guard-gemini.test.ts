@@ -174,3 +174,24 @@ t.test('vim mode: guard reads the INSERT-mode box as empty and hands over', asyn
   t.equal((await checkpointNotes(s.cwd)).length, 1, 'the note is written');
   t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
 });
+
+// With NO_COLOR the box stands between two rules; in screen-reader mode it is the last row, at
+// column 0. Both read as no box before, so guard never typed and Gemini compressed on its own.
+for (const [what, opts] of [
+  ['NO_COLOR', { extraEnv: { NO_COLOR: '1' } }],
+  ['screen-reader mode', { settings: { ui: { accessibility: { screenReader: true } } }, ready: (x: string) => x.includes('Type your message') }],
+] as const) {
+  t.test(`${what}: guard reads the box and hands over`, async (t) => {
+    const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'auto_edit'], ...opts });
+    t.teardown(async () => {
+      if (!t.passing()) t.comment(`screen:\n${s.term.screen()}`);
+      await s.dispose();
+    });
+    await s.turn(`PAD:${PAD} read the big file`);
+    const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
+    const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
+    await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);
+    t.equal((await checkpointNotes(s.cwd)).length, 1, 'the note is written');
+    t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
+  });
+}

@@ -39,6 +39,8 @@ export interface GeminiSessionOptions {
   settings?: Record<string, unknown>;
   cols?: number;
   rows?: number;
+  /** When Gemini is ready for the first prompt (default: idle, its prompt box empty). */
+  ready?: (screen: string) => boolean;
 }
 
 export interface GeminiSession {
@@ -108,7 +110,7 @@ export async function startGeminiSession(opts: GeminiSessionOptions = {}): Promi
     return term.waitFor(geminiIdle, Math.max(1_000, deadline - Date.now()));
   };
   try {
-    await term.waitFor(geminiIdle, 90_000);
+    await term.waitFor(opts.ready ?? geminiIdle, 90_000);
   } catch (err) {
     await dispose();
     throw err;

@@ -1,7 +1,8 @@
 // Gemini CLI's prompt box read from real 0.61.0 screens (screens-0.61.0.json, captured through the
 // headless terminal against the stand-in, faint cells blanked): empty, typed, wrapped, two lines,
 // typed while a turn runs, the same in YOLO mode (its box marked "*") and in vim's INSERT mode, and
-// the views that are not the prompt (shell mode, Ctrl-R search, vim's NORMAL mode).
+// the views that are not the prompt (shell mode, Ctrl-R search, vim's NORMAL mode); with NO_COLOR, and in
+// screen-reader mode.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { readGeminiPromptBox } from '../../../src/gemini/prompt-box.js';
@@ -37,6 +38,30 @@ t.test('vim mode: INSERT reads as the box; NORMAL, where keys are commands, as a
   t.same(readGeminiPromptBox(screen('vimInsertTyped100')), { kind: 'text', lines: ['hello'] });
   t.same(readGeminiPromptBox(screen('vimNormalEmpty100')), { kind: 'absent', mode: 'vim-normal' }, 'typing there would run vim commands');
   t.same(readGeminiPromptBox(screen('vimNormalTyped100')), { kind: 'text', lines: ['hello'] });
+});
+
+// Seen: with NO_COLOR, or in screen-reader mode, the box read as absent, so guard never typed and
+// Gemini compressed on its own at every threshold crossing.
+t.test('NO_COLOR: the box between two rules (real screens)', async (t) => {
+  t.same(readGeminiPromptBox(screen('noColor-empty')), { kind: 'empty' });
+  t.same(readGeminiPromptBox(screen('noColor-typed')), { kind: 'text', lines: ['hello there'] });
+  t.same(readGeminiPromptBox(screen('noColor-two')), { kind: 'text', lines: ['hello there', 'second line'] });
+  t.same(readGeminiPromptBox(screen('noColor-yolo')), { kind: 'empty' }, 'YOLO mode');
+  t.same(readGeminiPromptBox(screen('noColor-shell')), { kind: 'absent' }, 'shell mode');
+});
+
+t.test('screen-reader mode: the box last, at column 0 (real screens)', async (t) => {
+  t.same(readGeminiPromptBox(screen('screenReader-empty')), { kind: 'empty' });
+  t.same(readGeminiPromptBox(screen('screenReader-typed')), { kind: 'text', lines: ['hello there'] });
+  t.same(readGeminiPromptBox(screen('screenReader-two')), { kind: 'text', lines: ['hello there', 'second line'] });
+  t.same(readGeminiPromptBox(screen('screenReader-yolo')), { kind: 'empty' }, 'YOLO mode, spoken as words');
+  t.same(readGeminiPromptBox(screen('screenReader-yolo-typed')), { kind: 'text', lines: ['yolo text'] });
+  t.same(readGeminiPromptBox(screen('screenReader-shell')), { kind: 'absent' }, 'shell mode');
+  const sr = ['workspace (/directory)', '/tmp/p sandbox', 'Shift+Tab to accept edits'];
+  t.same(readGeminiPromptBox([...sr, ">    Press 'i' for INSERT mode."]), { kind: 'absent', mode: 'vim-normal' }, 'vim NORMAL mode');
+  t.same(readGeminiPromptBox([...sr, 'Accepting edits   Type your message or @path/to/file']), { kind: 'empty' }, 'auto-edit mode, spoken');
+  t.same(readGeminiPromptBox([...sr, '>    Type your message or @path/to/file', 'a row under it']), { kind: 'text', lines: ['Type your message or @path/to/file', 'a row under it'] }, 'the placeholder is empty only as the last row');
+  t.same(readGeminiPromptBox([...sr, 'Allow execution of [Shell]?', '(checked) 1. Allow once', '2. No']), { kind: 'absent' }, 'a question');
 });
 
 t.test('views over the prompt, and screens without it', async (t) => {
