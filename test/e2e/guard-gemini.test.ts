@@ -6,10 +6,11 @@
 // (note, /clear, resume: Gemini never compresses) and the next prompt is answered; text left in the
 // box is never typed over; `guard log --json latest` records it all. In YOLO mode (its box marked
 // "*"), a `gemini -p …` that Gemini itself runs (guard's hooks reach it through the environment)
-// takes neither the footer nor `guard ls`, and guard still hands over; so it does in vim mode.
+// takes neither the footer nor `guard ls`, and guard still hands over; so it does in vim mode,
+// with NO_COLOR and in screen-reader mode.
 import t from 'tap';
 import { NOTE_RE } from '../../src/demo/standin-script.js';
-import { startGeminiSession, paneRows, geminiIdle } from '../helpers/gemini-session.js';
+import { startGeminiSession, paneRows, geminiIdle, type GeminiSessionOptions } from '../helpers/gemini-session.js';
 import { readGeminiPromptBox } from '../../src/gemini/prompt-box.js';
 import { checkpointNotes, checkpointPhases, footerOf, guardLogLatest, guardLsJson, watchFooter, RESUME_RE, UNSENT_HOLD_MS } from '../helpers/checkpoint.js';
 import { until } from '../helpers/until.js';
@@ -159,34 +160,22 @@ t.test('YOLO mode, and a gemini run by Gemini itself: the footer and guard ls st
   t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
 });
 
-t.test('vim mode: guard reads the INSERT-mode box as empty and hands over', async (t) => {
-  const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'auto_edit'], settings: { general: { vimMode: true } } });
-  t.teardown(async () => {
-    if (!t.passing()) t.comment(`screen:\n${s.term.screen()}`);
-    await s.dispose();
-  });
-  t.match(s.term.screen(), /\[INSERT\]/, 'Gemini runs in vim mode, inserting');
-  await s.turn('build the thing');
-  await s.turn(`PAD:${PAD} read the big file`);
-  const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
-  const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
-  await s.term.waitFor(new RegExp(`Reply ${resume.seq}:`), 30_000);
-  t.equal((await checkpointNotes(s.cwd)).length, 1, 'the note is written');
-  t.same(s.api.generations('compress'), [], 'Gemini never compressed on its own');
-});
-
-// With NO_COLOR the box stands between two rules; in screen-reader mode it is the last row, at
-// column 0. Both read as no box before, so guard never typed and Gemini compressed on its own.
-for (const [what, opts] of [
-  ['NO_COLOR', { extraEnv: { NO_COLOR: '1' } }],
-  ['screen-reader mode', { settings: { ui: { accessibility: { screenReader: true } } }, ready: (x: string) => x.includes('Type your message') }],
-] as const) {
+// Ways a user may run Gemini whose box looks different: vim mode (its INSERT-mode placeholder); with
+// NO_COLOR the box stands between two rules; in screen-reader mode it is the last row, at column 0.
+// Each read as no box before, so guard never typed and Gemini compressed on its own.
+const LOOKS: ReadonlyArray<{ what: string; opts: Partial<GeminiSessionOptions>; shows?: RegExp }> = [
+  { what: 'vim mode (INSERT)', opts: { settings: { general: { vimMode: true } } }, shows: /\[INSERT\]/ },
+  { what: 'NO_COLOR', opts: { extraEnv: { NO_COLOR: '1' } }, shows: /^─{10,}\n >   Type your message/m },
+  { what: 'screen-reader mode', opts: { settings: { ui: { accessibility: { screenReader: true } } }, ready: (x) => x.includes('Type your message') }, shows: /^Accepting edits +Type your message/m },
+];
+for (const { what, opts, shows } of LOOKS) {
   t.test(`${what}: guard reads the box and hands over`, async (t) => {
     const s = await startGeminiSession({ guardArgs: [], geminiArgs: ['--approval-mode', 'auto_edit'], ...opts });
     t.teardown(async () => {
       if (!t.passing()) t.comment(`screen:\n${s.term.screen()}`);
       await s.dispose();
     });
+    if (shows) t.match(s.term.screen(), shows, `Gemini runs in ${what}`);
     await s.turn(`PAD:${PAD} read the big file`);
     const note = await s.api.waitForRequest((r) => r.thread === 'main' && NOTE_RE.test(r.prompt), 60_000);
     const resume = await s.api.waitForRequest((r) => r.seq > note.seq && r.thread === 'main' && RESUME_RE.test(r.prompt), 60_000);
