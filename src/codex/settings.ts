@@ -149,6 +149,8 @@ export interface CodexConfig {
   model: string | null;
   contextWindow: number | null;
   autoCompactLimit: number | null;
+  /** `model_post_turn_compact_threshold_percent` (1-100): Codex also compacts after a turn past this share of its usable window. */
+  postTurnCompactPercent: number | null;
 }
 
 export type ReadFile = (path: string) => string;
@@ -217,15 +219,33 @@ export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv,
     model: typeof model === 'string' && model !== '' ? model : null,
     contextWindow: positive(pick('model_context_window')),
     autoCompactLimit: positive(pick('model_auto_compact_token_limit')),
+    postTurnCompactPercent: percent(pick('model_post_turn_compact_threshold_percent')),
   };
 }
+
+/** A whole percentage from 1 to 100 (Codex 0.171.0 takes a u8 up to 100 and refuses anything else). */
+function percent(v: unknown): number | null {
+  const n = positive(v);
+  return n !== null && n <= 100 ? n : null;
+}
+
+/**
+ * Codex's usable share of the window, in percent: its /status shows 95% of `model_context_window`,
+ * and `model_post_turn_compact_threshold_percent` is a share of that (seen on 0.171.0 with a 40,000
+ * window: at 50% a turn whose last request held 18,990 input tokens (and its reply's output) was
+ * compacted, one of 18,680 was not; at 70%, 26,571 and 26,431. 95% fits both, 100% neither).
+ */
+export const CODEX_USABLE_WINDOW_PERCENT = 95;
 
 /**
  * Where Codex compacts on its own: (window × 9) / 10 in whole tokens, or the user's
  * `model_auto_compact_token_limit` when lower (0.171.0's rule; seen: with a 20,000 window it
- * compacted after a request of 18,234 input + 17 output tokens, not after 17,234 + 17).
+ * compacted after a request of 18,234 input + 17 output tokens, not after 17,234 + 17), or, with
+ * `model_post_turn_compact_threshold_percent` set, that share of the usable window when lower
+ * (Codex then compacts right after the turn that reached it).
  */
-export function codexAutoCompactPoint(window: number, limit: number | null): number {
+export function codexAutoCompactPoint(window: number, limit: number | null, postTurnPercent: number | null = null): number {
   const ninety = Math.floor((window * 9) / 10);
-  return limit !== null && limit < ninety ? limit : ninety;
+  const postTurn = postTurnPercent !== null ? Math.floor((window * CODEX_USABLE_WINDOW_PERCENT * postTurnPercent) / 10_000) : null;
+  return Math.min(ninety, limit ?? ninety, postTurn ?? ninety);
 }

@@ -6,29 +6,34 @@
 // Codex 0.171.0's rules: the window is `model_context_window` when set, else the model's entry in
 // the catalogue built into the binary (`context_window`, read from the binary: table below); it
 // compacts on its own before a turn once the last request reached (window × 9) / 10, or the
-// user's lower `model_auto_compact_token_limit` (see codexAutoCompactPoint). Its own /status
-// shows 95% of the window as the usable part; guard shows the window itself, as for Claude.
+// user's lower `model_auto_compact_token_limit`, or after a turn past the user's
+// `model_post_turn_compact_threshold_percent` of 95% of the window (see codexAutoCompactPoint).
+// Its own /status shows 95% of the window as the usable part; guard shows the window itself, as
+// for Claude.
 import type { WindowRules } from '../context/window.js';
 import { userModelWindow } from '../context/window.js';
 import { codexAutoCompactPoint, type CodexConfig } from './settings.js';
 
-/** The `context_window` of each model in the catalogue of the 0.171.0 binary (`"slug"` entries). */
-const KNOWN_WINDOWS: Readonly<Record<string, number>> = {
-  'gpt-5.5': 272_000,
-  'gpt-5.6-luna': 272_000,
-  'gpt-5.6-sol': 272_000,
-  'gpt-5.6-terra': 272_000,
-  'gpt-6-astra': 272_000,
-  'gpt-6-luna': 272_000,
-  'gpt-6-sol': 272_000,
-  'gpt-6.1-sol': 500_000,
-  'gpt-6.1-terra': 500_000,
-  'gpt-6.2-astra': 272_000,
-  'gpt-6.2-sol': 500_000,
-  'gpt-daybreak-blue-latest': 272_000,
-  'gpt-daybreak-red-latest': 372_000,
-  'codex-auto-review': 272_000,
-};
+/**
+ * The `context_window` of each model in the catalogue of the 0.171.0 binary (`"slug"` entries). A
+ * Map: a model named like an Object member (`constructor`) is no model.
+ */
+const KNOWN_WINDOWS: ReadonlyMap<string, number> = new Map([
+  ['gpt-5.5', 272_000],
+  ['gpt-5.6-luna', 272_000],
+  ['gpt-5.6-sol', 272_000],
+  ['gpt-5.6-terra', 272_000],
+  ['gpt-6-astra', 272_000],
+  ['gpt-6-luna', 272_000],
+  ['gpt-6-sol', 272_000],
+  ['gpt-6.1-sol', 500_000],
+  ['gpt-6.1-terra', 500_000],
+  ['gpt-6.2-astra', 272_000],
+  ['gpt-6.2-sol', 500_000],
+  ['gpt-daybreak-blue-latest', 272_000],
+  ['gpt-daybreak-red-latest', 372_000],
+  ['codex-auto-review', 272_000],
+]);
 /**
  * A model Codex does not know and no `model_context_window`: the catalogue's usual window. Not
  * seen on the binary (Codex warns "Model metadata … not found" and uses fallback metadata).
@@ -36,7 +41,7 @@ const KNOWN_WINDOWS: Readonly<Record<string, number>> = {
 export const CODEX_DEFAULT_WINDOW = 272_000;
 
 export function knownCodexWindow(model: string): number | null {
-  return KNOWN_WINDOWS[model.trim().toLowerCase()] ?? null;
+  return KNOWN_WINDOWS.get(model.trim().toLowerCase()) ?? null;
 }
 
 /** guard's own setting first, then Codex's config, then the model's catalogue entry. */
@@ -55,8 +60,8 @@ export function codexWindowRules(config: CodexConfig): WindowRules {
       return { window: CODEX_DEFAULT_WINDOW, source: 'default' };
     },
     autoCompactPoint: (window) => {
-      const at = codexAutoCompactPoint(window, config.autoCompactLimit);
-      return { at, source: config.autoCompactLimit !== null && at === config.autoCompactLimit ? 'agent-config' : 'default' };
+      const at = codexAutoCompactPoint(window, config.autoCompactLimit, config.postTurnCompactPercent);
+      return { at, source: at < codexAutoCompactPoint(window, null) ? 'agent-config' : 'default' };
     },
   };
 }

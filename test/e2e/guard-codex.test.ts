@@ -202,6 +202,23 @@ t.test('with no status row under the box (`status_line = []`), guard still hands
   t.same(logLines(r.w).filter((l) => l.type === 'checkpoint').map((l) => l.phase), ['armed', 'prompted', 'note-written', 'cleared', 'resumed'], 'the handoff\'s phases');
 });
 
+// `model_post_turn_compact_threshold_percent` makes Codex compact right after a turn past that share
+// of its usable window (95%). guard took only the 90% rule and `model_auto_compact_token_limit`, so
+// with the user's 50 Codex compacted at 19,000 while guard waited for 28,800.
+t.test('with the user\'s post-turn compaction threshold (50%), guard takes Codex\'s earlier point and hands over first', async (t) => {
+  const r = await startRun(t, { extraToml: 'model_post_turn_compact_threshold_percent = 50' });
+  const point = 19_000;
+  const padded = await turn(r, 'PAD:4300 read the file');
+  t.ok(padded.contextTokens! >= 0.8 * point && padded.contextTokens! < point, `past guard's threshold for Codex's point, short of it: ${padded.contextTokens}`);
+  await until(() => footerOf(r.term).includes(`/ ${k(point)}`), 10_000, `the footer to show Codex's point ${point}`);
+  const note = await r.api.waitForRequest((q) => q.seq > padded.seq && q.thread === 'main' && NOTE_RE.test(q.prompt), 30_000);
+  const resume = await r.api.waitForRequest((q) => q.seq > note.seq && q.thread === 'main' && RESUME_RE.test(q.prompt), 60_000);
+  await r.term.waitFor(new RegExp(`Reply ${resume.seq}: context`), 30_000);
+  t.same(r.api.responses('compact'), [], 'Codex never compacted');
+  t.equal(await quit(r), 0);
+  t.match(logLines(r.w).find((l) => l.type === 'window'), { autoCompactAt: point, source: 'agent-config' });
+});
+
 t.test('text the user has not sent is never typed over', async (t) => {
   const r = await startRun(t, { guardArgs: ['--strategy', 'compact'] });
   const footer = watchFooter(r.term);

@@ -85,11 +85,17 @@ t.test('the user\'s config: window and auto-compact limit, never written', async
   const read = (p: string): string => { const v = files[p]; if (v === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); return v; };
   t.equal(codexConfigPath({}, '/h'), '/h/.codex/config.toml');
   t.equal(codexConfigPath({ CODEX_HOME: '/ch' }, '/h'), '/ch/config.toml');
-  t.same(readCodexConfig([], {}, read, '/h'), { model: 'gpt-top', contextWindow: 400_000, autoCompactLimit: 300_000 }, 'the file\'s own profile');
-  t.same(readCodexConfig(['-p', 'small'], {}, read, '/h'), { model: 'gpt-small', contextWindow: 50_000, autoCompactLimit: null });
-  t.same(readCodexConfig(['--profile=small', '-m', 'm1', '-c', 'model_context_window=64000'], {}, read, '/h'), { model: 'm1', contextWindow: 64_000, autoCompactLimit: null }, '-c and -m win');
-  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h'), { model: null, contextWindow: 20_000, autoCompactLimit: null });
-  t.same(readCodexConfig([], { CODEX_HOME: '/none' }, read, '/h'), { model: null, contextWindow: null, autoCompactLimit: null }, 'no file: nothing set');
+  t.same(readCodexConfig([], {}, read, '/h'), { model: 'gpt-top', contextWindow: 400_000, autoCompactLimit: 300_000, postTurnCompactPercent: null }, 'the file\'s own profile');
+  t.same(readCodexConfig(['-p', 'small'], {}, read, '/h'), { model: 'gpt-small', contextWindow: 50_000, autoCompactLimit: null, postTurnCompactPercent: null });
+  t.same(readCodexConfig(['--profile=small', '-m', 'm1', '-c', 'model_context_window=64000'], {}, read, '/h'), { model: 'm1', contextWindow: 64_000, autoCompactLimit: null, postTurnCompactPercent: null }, '-c and -m win');
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h'), { model: null, contextWindow: 20_000, autoCompactLimit: null, postTurnCompactPercent: null });
+  t.same(readCodexConfig([], { CODEX_HOME: '/none' }, read, '/h'), { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null }, 'no file: nothing set');
+  files['/pt/config.toml'] = 'model_post_turn_compact_threshold_percent = 60\n';
+  t.match(readCodexConfig([], { CODEX_HOME: '/pt' }, read, '/h'), { postTurnCompactPercent: 60 }, 'the post-turn threshold');
+  t.match(readCodexConfig(['-c', 'model_post_turn_compact_threshold_percent=40'], { CODEX_HOME: '/pt' }, read, '/h'), { postTurnCompactPercent: 40 }, '-c wins');
+  for (const bad of ['0', '101', '50.5', '"50"', '-5']) {
+    t.match(readCodexConfig(['-c', `model_post_turn_compact_threshold_percent=${bad}`], { CODEX_HOME: '/none' }, read, '/h'), { postTurnCompactPercent: null }, `${bad}: not a share Codex takes`);
+  }
   t.throws(() => readCodexConfig([], { CODEX_HOME: '/bad' }, read, '/h'), CodexConfigError);
   t.throws(() => readCodexConfig([], { CODEX_HOME: '/bad' }, read, '/h'), /\/bad\/config\.toml is not valid TOML/);
 });
@@ -100,4 +106,10 @@ t.test('Codex\'s own compaction point', async (t) => {
   t.equal(codexAutoCompactPoint(272_000, 200_000), 200_000, 'a lower limit wins');
   t.equal(codexAutoCompactPoint(272_000, 260_000), 244_800, 'a higher one does not');
   t.equal(codexAutoCompactPoint(33_333, null), 29_999);
+  // model_post_turn_compact_threshold_percent: a share of the usable 95% (seen with a 40,000 window:
+  // at 50, a turn of 18,990 input tokens was compacted, one of 18,680 was not).
+  t.equal(codexAutoCompactPoint(40_000, null, 50), 19_000, 'half of the usable window');
+  t.equal(codexAutoCompactPoint(40_000, null, 70), 26_600);
+  t.equal(codexAutoCompactPoint(40_000, 15_000, 50), 15_000, 'the lowest of them');
+  t.equal(codexAutoCompactPoint(40_000, null, 100), 36_000, 'above 90% of the window: the 90% rule');
 });

@@ -53,7 +53,7 @@ t.test('a turn\'s hooks carry its turn_id as the prompt id, from the captured pa
 });
 
 t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the usual window', async (t) => {
-  const none = { model: null, contextWindow: null, autoCompactLimit: null };
+  const none = { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null };
   t.same(codexWindowRules({ ...none, contextWindow: 20_000 }).window({ userOverride: 30_000 }), { window: 30_000, source: 'user' });
   t.same(codexWindowRules({ ...none, model: 'gpt-6.1-sol' }).window({}), { window: 500_000, source: 'known-model' });
   t.same(codexWindowRules(none).window({ modelIds: ['gpt-5.5'] }), { window: 272_000, source: 'known-model' }, 'the model the requests name');
@@ -61,6 +61,9 @@ t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the
   t.same(codexWindowRules({ ...none, model: 'm' }).window({ userModelWindows: { m: 12_345 } }), { window: 12_345, source: 'user' });
   t.same(codexWindowRules(none).autoCompactPoint(20_000, {}, null), { at: 18_000, source: 'default' }, '(window × 9) / 10');
   t.same(codexWindowRules({ ...none, autoCompactLimit: 300_000 }).autoCompactPoint(272_000, {}, null), { at: 244_800, source: 'default' }, 'a higher limit does not raise it');
+  t.same(codexWindowRules({ ...none, autoCompactLimit: 200_000 }).autoCompactPoint(272_000, {}, null), { at: 200_000, source: 'agent-config' }, 'a lower limit');
+  t.same(codexWindowRules({ ...none, postTurnCompactPercent: 50 }).autoCompactPoint(40_000, {}, null), { at: 19_000, source: 'agent-config' }, 'the post-turn threshold');
+  t.same(codexWindowRules(none).window({ modelIds: ['constructor'] }), { window: CODEX_DEFAULT_WINDOW, source: 'default' }, 'a model named like an Object member is no known model');
 });
 
 t.test('hooks: Codex\'s payloads as guard\'s facts; PostCompact as the compaction event', async (t) => {
