@@ -23,6 +23,8 @@
 //   expand `$VAR` from the CLI's environment when loaded: so each hook carries
 //   `env: { GUARD_TOKEN: "$GUARD_TOKEN", … }`, the token itself never written to a file.
 // - A hook that prints nothing and exits 0 changes nothing (the relay prints nothing).
+import { platform } from 'node:os';
+import { posix, win32 } from 'node:path';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../claude/relay/post.js';
 import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
 import { hookSpoolCommand } from '../telemetry/hook-spool.js';
@@ -111,4 +113,17 @@ export function telemetryEnv(receiverUrl: string, token: string, tokenHeader: st
     // The per-signal variables too: a user's own one would beat the general one for that signal.
     ...Object.fromEntries(['', 'LOGS_', 'METRICS_', 'TRACES_'].map((s) => [`OTEL_EXPORTER_OTLP_${s}HEADERS`, `${tokenHeader}=${token}`])),
   };
+}
+
+/**
+ * An administrator's settings files (0.61.0's getSystemSettingsPath and getSystemDefaultsPath):
+ * `system` overrides the user's and the project's settings, `defaults` comes under them.
+ * GEMINI_CLI_SYSTEM_SETTINGS_PATH and GEMINI_CLI_SYSTEM_DEFAULTS_PATH move them.
+ */
+export function systemSettingsFiles(env: NodeJS.ProcessEnv, os: NodeJS.Platform = platform()): { system: string; defaults: string } {
+  const system = env['GEMINI_CLI_SYSTEM_SETTINGS_PATH'] || (os === 'darwin' ? '/Library/Application Support/GeminiCli/settings.json'
+    : os === 'win32' ? 'C:\\ProgramData\\gemini-cli\\settings.json' : '/etc/gemini-cli/settings.json');
+  const path = os === 'win32' ? win32 : posix;
+  const defaults = env['GEMINI_CLI_SYSTEM_DEFAULTS_PATH'] || path.join(path.dirname(system), 'system-defaults.json');
+  return { system, defaults };
 }

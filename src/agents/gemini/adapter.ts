@@ -19,7 +19,7 @@ import { GeminiEventReader } from '../../gemini/events.js';
 import { parseGeminiHook } from '../../gemini/hooks.js';
 import { GeminiSettingsError, makeGeminiHome, readUserSettings } from '../../gemini/home.js';
 import { readGeminiPromptBox } from '../../gemini/prompt-box.js';
-import { telemetryEnv } from '../../gemini/settings.js';
+import { systemSettingsFiles, telemetryEnv } from '../../gemini/settings.js';
 import type { JsonObject } from '../../gemini/settings.js';
 import type { WindowInputs, WindowRules } from '../../context/window.js';
 import { AgentSetupError, type AgentAdapter, type AgentSetup, type Connection, type SetupInput } from '../agent.js';
@@ -53,6 +53,19 @@ export function compressionThreshold(...layers: JsonObject[]): number {
     if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1) share = v;
   }
   return share;
+}
+
+/**
+ * The compression threshold, the system files counted: under the user's the defaults file, over
+ * them the administrator's. Gemini reads a system file only when it and every folder above it
+ * belong to root and nobody else may write them, which guard does not check: it takes the lower
+ * of the threshold with them and without, so that it is never later than Gemini. A system file
+ * guard cannot read or parse counts as absent (Gemini's own start says what is wrong with it).
+ */
+export function lowerThreshold(user: JsonObject, project: JsonObject, env: NodeJS.ProcessEnv, files = systemSettingsFiles(env)): number {
+  const quiet = (file: string): JsonObject => { try { return readUserSettings(file); } catch { return {}; } };
+  const withSystem = compressionThreshold(quiet(files.defaults), user, project, quiet(files.system));
+  return Math.min(withSystem, compressionThreshold(user, project));
 }
 
 /** The window (guard's own settings win, as for Claude) and the compression point. */
@@ -90,7 +103,7 @@ function setup(input: SetupInput): AgentSetup {
   const project = settingsOrError(join(cwd, '.gemini', 'settings.json'));
   return {
     env,
-    window: geminiWindowRules(compressionThreshold(user, project)),
+    window: geminiWindowRules(lowerThreshold(user, project, env)),
     forwardsUserTelemetry: false,
     // None of guard's Gemini hooks is answered: each writes to the hook folder (src/gemini/settings.ts).
     usesHookFolder: true,

@@ -1,14 +1,15 @@
 // The Gemini adapter's rules and set-up, without Gemini: the window (1,048,576 unless guard's own
-// settings say otherwise) and the compression point (model.compressionThreshold from the user's or
-// the project's settings), the connection (a private home, telemetry to the receiver with the
-// token, nothing secret in a file), a bad settings file named, the commands and the main thread.
+// settings say otherwise) and the compression point (model.compressionThreshold from the user's,
+// the project's or an administrator's settings), the connection (a private home, telemetry to the
+// receiver with the token, nothing secret in a file), a bad settings file named, the commands and
+// the main thread.
 import t from 'tap';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentSetupError } from '../../../../src/agents/agent.js';
-import { GEMINI_WINDOW, compressionThreshold, createGeminiAdapter, geminiWindowRules } from '../../../../src/agents/gemini/adapter.js';
-import { GEMINI_HOOK_EVENTS } from '../../../../src/gemini/settings.js';
+import { GEMINI_WINDOW, compressionThreshold, createGeminiAdapter, geminiWindowRules, lowerThreshold } from '../../../../src/agents/gemini/adapter.js';
+import { GEMINI_HOOK_EVENTS, systemSettingsFiles } from '../../../../src/gemini/settings.js';
 import { hookSpoolCommand } from '../../../../src/telemetry/hook-spool.js';
 
 t.test('window and compression point', async (t) => {
@@ -23,6 +24,32 @@ t.test('window and compression point', async (t) => {
   t.equal(compressionThreshold({ model: { compressionThreshold: 0.7 } }, {}), 0.7);
   t.equal(compressionThreshold({ model: { compressionThreshold: 0.7 } }, { model: { compressionThreshold: 0.6 } }), 0.6, 'the project over the user');
   t.equal(compressionThreshold({ model: { compressionThreshold: 2 } }), 0.5, 'out of range: the default');
+});
+
+// An administrator's files: Gemini merges system defaults < user < project < system. guard cannot
+// know whether Gemini trusts a system file (root-owned, nobody else may write it), so it takes the
+// lower threshold of the two readings: never later than Gemini.
+t.test('the system settings files count, never to make guard later than Gemini', async (t) => {
+  t.same(systemSettingsFiles({}, 'linux'), { system: '/etc/gemini-cli/settings.json', defaults: '/etc/gemini-cli/system-defaults.json' });
+  t.same(systemSettingsFiles({}, 'darwin'), { system: '/Library/Application Support/GeminiCli/settings.json', defaults: '/Library/Application Support/GeminiCli/system-defaults.json' });
+  t.same(systemSettingsFiles({}, 'win32'), { system: 'C:\\ProgramData\\gemini-cli\\settings.json', defaults: 'C:\\ProgramData\\gemini-cli\\system-defaults.json' });
+  t.same(systemSettingsFiles({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: '/x/s.json' }, 'linux'), { system: '/x/s.json', defaults: '/x/system-defaults.json' });
+  t.same(systemSettingsFiles({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: '/x/s.json', GEMINI_CLI_SYSTEM_DEFAULTS_PATH: '/y/d.json' }, 'linux'), { system: '/x/s.json', defaults: '/y/d.json' });
+  const d = realpathSync(mkdtempSync(join(tmpdir(), 'guard-gemini-system-')));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => { const p = join(d, name); writeFileSync(p, text); return p; };
+  const at = (v: number): string => JSON.stringify({ model: { compressionThreshold: v } });
+  const files = (system: string, defaults = join(d, 'none.json')) => ({ system, defaults });
+  const user6 = { model: { compressionThreshold: 0.6 } };
+  t.equal(lowerThreshold(user6, {}, {}, files(file('s3.json', at(0.3)))), 0.3, 'a lower system threshold over the user\'s');
+  t.equal(lowerThreshold(user6, {}, {}, files(file('s7.json', at(0.7)))), 0.6, 'a higher one: the user\'s (Gemini may skip the system file)');
+  t.equal(lowerThreshold({}, {}, {}, files(join(d, 'none.json'), file('d4.json', at(0.4)))), 0.4, 'the defaults file under nothing else');
+  t.equal(lowerThreshold(user6, {}, {}, files(join(d, 'none.json'), join(d, 'd4.json'))), 0.6, 'the user\'s over the defaults file');
+  t.equal(lowerThreshold(user6, {}, {}, files(file('bad.json', '{ not json'))), 0.6, 'a system file guard cannot parse counts as absent');
+  const home = join(d, 'home');
+  mkdirSync(home);
+  const setup = createGeminiAdapter().setup({ args: [], cwd: d, env: { HOME: home, GEMINI_CLI_SYSTEM_SETTINGS_PATH: join(d, 's3.json') } });
+  t.equal(setup.window.autoCompactPoint(GEMINI_WINDOW, {}, null).at, Math.floor(GEMINI_WINDOW * 0.3), 'set up with GEMINI_CLI_SYSTEM_SETTINGS_PATH');
 });
 
 t.test('setup and connect: a private home, telemetry with the token in the environment only', async (t) => {
