@@ -33,7 +33,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { hookRelayCommand, type RelayPaths } from '../claude/settings.js';
 import { hookSpoolCommand } from '../telemetry/hook-spool.js';
@@ -151,7 +151,23 @@ export interface CodexConfig {
   autoCompactLimit: number | null;
   /** `model_post_turn_compact_threshold_percent` (1-100): Codex also compacts after a turn past this share of its usable window. */
   postTurnCompactPercent: number | null;
+  /**
+   * The same three as they are with the project's own `.codex/config.toml` files on top (the run's
+   * folder and those above it; the nearest wins, `-c` still wins over them); null without such a
+   * file. Codex reads them only in a folder the user trusted, which can happen in the run's first
+   * dialog, so guard takes the lower point of the two (codexWindowRules).
+   */
+  project: CodexCompactSettings | null;
 }
+
+/** What sets where Codex compacts. */
+export interface CodexCompactSettings {
+  contextWindow: number | null;
+  autoCompactLimit: number | null;
+  postTurnCompactPercent: number | null;
+}
+
+const COMPACT_KEYS = ['model_context_window', 'model_auto_compact_token_limit', 'model_post_turn_compact_threshold_percent'] as const;
 
 export type ReadFile = (path: string) => string;
 
@@ -199,7 +215,7 @@ function flagValue(args: readonly string[], names: readonly string[]): string | 
  * then the profile they chose (`-p`/`--profile`, or `profile` in the file), then the file's top
  * level. A missing file is an empty config; a file that is not TOML is an error naming it.
  */
-export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), home?: string): CodexConfig {
+export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), home?: string, cwd?: string): CodexConfig {
   const path = codexConfigPath(env, home);
   let text: string | null = null;
   try { text = readFile(path); } catch (err) {
@@ -215,12 +231,34 @@ export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv,
   const profile = profileName !== null ? table(table(file.profiles)?.[profileName]) ?? {} : {};
   const pick = (key: string): unknown => overrideOf(args, key) ?? profile[key] ?? file[key];
   const model = flagValue(args, ['-m', '--model']) ?? pick('model');
+  const layers = cwd !== undefined ? projectLayers(cwd, path, readFile) : [];
+  const fromProject = (key: string): unknown => { for (const l of layers) if (l[key] !== undefined) return l[key]; return undefined; };
+  const compact = (get: (key: string) => unknown): CodexCompactSettings => ({
+    contextWindow: positive(get('model_context_window')),
+    autoCompactLimit: positive(get('model_auto_compact_token_limit')),
+    postTurnCompactPercent: percent(get('model_post_turn_compact_threshold_percent')),
+  });
+  const projectSets = COMPACT_KEYS.some((k) => fromProject(k) !== undefined);
   return {
     model: typeof model === 'string' && model !== '' ? model : null,
-    contextWindow: positive(pick('model_context_window')),
-    autoCompactLimit: positive(pick('model_auto_compact_token_limit')),
-    postTurnCompactPercent: percent(pick('model_post_turn_compact_threshold_percent')),
+    ...compact(pick),
+    project: projectSets ? compact((key) => overrideOf(args, key) ?? fromProject(key) ?? profile[key] ?? file[key]) : null,
   };
+}
+
+/**
+ * The project's `.codex/config.toml` files, nearest first: in `cwd` and each folder above it, not
+ * the user's own file. One guard cannot read or parse is left out (Codex's own start names it).
+ */
+function projectLayers(cwd: string, userFile: string, readFile: ReadFile): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const path = join(dir, '.codex', 'config.toml');
+    if (path !== userFile) {
+      try { out.push(parseToml(readFile(path)) as Record<string, unknown>); } catch { /* absent, unreadable or not TOML */ }
+    }
+    if (dirname(dir) === dir) return out;
+  }
 }
 
 /** A whole percentage from 1 to 100 (Codex 0.171.0 takes a u8 up to 100 and refuses anything else). */

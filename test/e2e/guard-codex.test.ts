@@ -15,7 +15,8 @@ import { checkpointNotes, footerOf, RESUME_RE, watchFooter, type LogLine } from 
 import { NOTE_RE } from '../../src/demo/standin-script.js';
 import { until } from '../helpers/until.js';
 import { formatTokens } from '../../src/lib/text.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A window where Codex's ~12,000-token requests leave room: Codex compacts at 36,000, guard arms at 80% of that. */
 const WINDOW = 40_000;
@@ -31,11 +32,14 @@ interface RunOptions {
   extraToml?: string;
   /** When Codex's screen is ready (default: its status row is on screen). */
   ready?: (screen: string) => boolean;
+  /** Runs once the world exists, before guard starts (e.g. to write the project's files). */
+  beforeStart?: (w: CodexEnv) => void;
 }
 
 async function startRun(t: Test, o: RunOptions = {}): Promise<Run> {
   const api = await startResponsesStandin();
   const w = await makeCodexEnv({ baseUrl: api.baseUrl, contextWindow: WINDOW, extraToml: o.extraToml });
+  o.beforeStart?.(w);
   const term = startTerminal({ file: process.execPath, args: [GUARD_BIN, ...(o.guardArgs ?? []), 'codex', ...(o.codexArgs ?? [])], cwd: w.cwd, env: w.env, cols: 100, rows: 30 });
   t.teardown(async () => { term.dispose(); await api.close(); await w.cleanup(); });
   await term.waitFor(o.ready ?? codexReady, 30_000);
@@ -217,6 +221,27 @@ t.test('with the user\'s post-turn compaction threshold (50%), guard takes Codex
   t.same(r.api.responses('compact'), [], 'Codex never compacted');
   t.equal(await quit(r), 0);
   t.match(logLines(r.w).find((l) => l.type === 'window'), { autoCompactAt: point, source: 'agent-config' });
+});
+
+// A project's own .codex/config.toml (read by Codex in a folder the user trusted) with a lower
+// model_auto_compact_token_limit: Codex compacted at 20,000 (seen) while guard waited for 28,800.
+t.test('with a lower compaction limit in the project\'s own .codex/config.toml, guard hands over first', async (t) => {
+  const r = await startRun(t, {
+    beforeStart: (w) => {
+      mkdirSync(join(w.cwd, '.codex'));
+      writeFileSync(join(w.cwd, '.codex', 'config.toml'), 'model_auto_compact_token_limit = 20000\n');
+      appendFileSync(join(w.codexHome, 'config.toml'), `\n[projects.${JSON.stringify(w.cwd)}]\ntrust_level = "trusted"\n`);
+    },
+  });
+  const point = 20_000;
+  const padded = await turn(r, 'PAD:4300 read the file');
+  t.ok(padded.contextTokens! >= 0.8 * point && padded.contextTokens! < point, `past guard's threshold for the project's point, short of it: ${padded.contextTokens}`);
+  await until(() => footerOf(r.term).includes(`/ ${k(point)}`), 10_000, `the footer to show the project's point ${point}`);
+  const note = await r.api.waitForRequest((q) => q.seq > padded.seq && q.thread === 'main' && NOTE_RE.test(q.prompt), 30_000);
+  const resume = await r.api.waitForRequest((q) => q.seq > note.seq && q.thread === 'main' && RESUME_RE.test(q.prompt), 60_000);
+  await r.term.waitFor(new RegExp(`Reply ${resume.seq}: context`), 30_000);
+  t.same(r.api.responses('compact'), [], 'Codex never compacted');
+  t.equal(await quit(r), 0);
 });
 
 t.test('text the user has not sent is never typed over', async (t) => {

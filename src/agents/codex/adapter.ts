@@ -32,7 +32,7 @@ export const CODEX_COMMANDS: AgentCommands = { compact: '/compact', compactTakes
 function setup(input: SetupInput): AgentSetup {
   let config;
   try {
-    config = readCodexConfig(input.args, input.env, undefined, input.env.HOME);
+    config = readCodexConfig(input.args, input.env, undefined, input.env.HOME, input.cwd);
   } catch (err) {
     if (err instanceof CodexConfigError) throw new AgentSetupError(err.message, err.file);
     throw err;
