@@ -152,13 +152,21 @@ export interface CodexConfig {
   /** `model_post_turn_compact_threshold_percent` (1-100): Codex also compacts after a turn past this share of its usable window. */
   postTurnCompactPercent: number | null;
   /**
-   * The same three as they are with the project's own `.codex/config.toml` files on top (the run's
-   * folder and those above it; the nearest wins, `-c` still wins over them); null without such a
-   * file. Codex reads them only in a folder the user trusted, which can happen in the run's first
-   * dialog, so guard takes the lower point of the two (codexWindowRules).
+   * The same three as other config files may make them, one reading per file kind that sets any:
+   * - the project's own `.codex/config.toml` files on top of the user's (the run's folder and those
+   *   above it; the nearest wins, `-c` still wins over them), which Codex reads only in a folder the
+   *   user trusted (that can happen in the run's first dialog);
+   * - the system's `/etc/codex/config.toml` under the user's;
+   * - an administrator's `/etc/codex/managed_config.toml` over everything.
+   * Seen on 0.171.0: a limit in each of the three moved Codex's compaction. guard does not follow
+   * trust or precedence exactly; it takes the lowest point of them all (codexWindowRules).
    */
-  project: CodexCompactSettings | null;
+  others: CodexCompactSettings[];
 }
+
+/** Codex's system-wide config files (Unix). */
+export const CODEX_SYSTEM_CONFIG = '/etc/codex/config.toml';
+export const CODEX_MANAGED_CONFIG = '/etc/codex/managed_config.toml';
 
 /** What sets where Codex compacts. */
 export interface CodexCompactSettings {
@@ -233,17 +241,24 @@ export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv,
   const model = flagValue(args, ['-m', '--model']) ?? pick('model');
   const layers = cwd !== undefined ? projectLayers(cwd, path, readFile) : [];
   const fromProject = (key: string): unknown => { for (const l of layers) if (l[key] !== undefined) return l[key]; return undefined; };
+  const system = quietToml(CODEX_SYSTEM_CONFIG, readFile);
+  const managed = quietToml(CODEX_MANAGED_CONFIG, readFile);
   const compact = (get: (key: string) => unknown): CodexCompactSettings => ({
     contextWindow: positive(get('model_context_window')),
     autoCompactLimit: positive(get('model_auto_compact_token_limit')),
     postTurnCompactPercent: percent(get('model_post_turn_compact_threshold_percent')),
   });
-  const projectSets = COMPACT_KEYS.some((k) => fromProject(k) !== undefined);
-  return {
-    model: typeof model === 'string' && model !== '' ? model : null,
-    ...compact(pick),
-    project: projectSets ? compact((key) => overrideOf(args, key) ?? fromProject(key) ?? profile[key] ?? file[key]) : null,
-  };
+  const sets = (get: (key: string) => unknown): boolean => COMPACT_KEYS.some((k) => get(k) !== undefined);
+  const others: CodexCompactSettings[] = [];
+  if (sets(fromProject)) others.push(compact((key) => overrideOf(args, key) ?? fromProject(key) ?? profile[key] ?? file[key]));
+  if (sets((key) => system[key])) others.push(compact((key) => pick(key) ?? system[key]));
+  if (sets((key) => managed[key])) others.push(compact((key) => managed[key] ?? pick(key)));
+  return { model: typeof model === 'string' && model !== '' ? model : null, ...compact(pick), others };
+}
+
+/** A config file guard may find or not: {} when it is absent, unreadable or not TOML (Codex's own start names a bad one). */
+function quietToml(path: string, readFile: ReadFile): Record<string, unknown> {
+  try { return parseToml(readFile(path)) as Record<string, unknown>; } catch { return {}; }
 }
 
 /**
@@ -254,9 +269,7 @@ function projectLayers(cwd: string, userFile: string, readFile: ReadFile): Array
   const out: Array<Record<string, unknown>> = [];
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const path = join(dir, '.codex', 'config.toml');
-    if (path !== userFile) {
-      try { out.push(parseToml(readFile(path)) as Record<string, unknown>); } catch { /* absent, unreadable or not TOML */ }
-    }
+    if (path !== userFile) out.push(quietToml(path, readFile));
     if (dirname(dir) === dir) return out;
   }
 }

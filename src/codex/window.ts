@@ -8,8 +8,8 @@
 // compacts on its own before a turn once the last request reached (window × 9) / 10, or the
 // user's lower `model_auto_compact_token_limit`, or after a turn past the user's
 // `model_post_turn_compact_threshold_percent` of 95% of the window (see codexAutoCompactPoint).
-// A project's own `.codex/config.toml` may set the same in a folder the user trusted: guard takes
-// the lower point, with it and without.
+// A project's own `.codex/config.toml` (in a folder the user trusted) and the system's files in
+// /etc/codex may set the same: guard takes the lowest point, with each and without.
 // Its own /status shows 95% of the window as the usable part; guard shows the window itself, as
 // for Claude.
 import type { WindowRules } from '../context/window.js';
@@ -62,10 +62,11 @@ export function codexWindowRules(config: CodexConfig): WindowRules {
       return { window: CODEX_DEFAULT_WINDOW, source: 'default' };
     },
     autoCompactPoint: (window) => {
-      const own = codexAutoCompactPoint(window, config.autoCompactLimit, config.postTurnCompactPercent);
-      // The project's files, if Codex reads them (a trusted folder): never later than that.
-      const p = config.project;
-      const at = p === null ? own : Math.min(own, codexAutoCompactPoint(Math.min(window, p.contextWindow ?? window), p.autoCompactLimit, p.postTurnCompactPercent));
+      // The other config files (a project's, the system's), if Codex reads them: never later than those.
+      const at = Math.min(
+        codexAutoCompactPoint(window, config.autoCompactLimit, config.postTurnCompactPercent),
+        ...config.others.map((o) => codexAutoCompactPoint(Math.min(window, o.contextWindow ?? window), o.autoCompactLimit, o.postTurnCompactPercent)),
+      );
       return { at, source: at < codexAutoCompactPoint(window, null) ? 'agent-config' : 'default' };
     },
   };

@@ -85,26 +85,33 @@ t.test('the user\'s config: window and auto-compact limit, never written', async
   const read = (p: string): string => { const v = files[p]; if (v === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); return v; };
   t.equal(codexConfigPath({}, '/h'), '/h/.codex/config.toml');
   t.equal(codexConfigPath({ CODEX_HOME: '/ch' }, '/h'), '/ch/config.toml');
-  t.same(readCodexConfig([], {}, read, '/h'), { model: 'gpt-top', contextWindow: 400_000, autoCompactLimit: 300_000, postTurnCompactPercent: null, project: null }, 'the file\'s own profile');
-  t.same(readCodexConfig(['-p', 'small'], {}, read, '/h'), { model: 'gpt-small', contextWindow: 50_000, autoCompactLimit: null, postTurnCompactPercent: null, project: null });
-  t.same(readCodexConfig(['--profile=small', '-m', 'm1', '-c', 'model_context_window=64000'], {}, read, '/h'), { model: 'm1', contextWindow: 64_000, autoCompactLimit: null, postTurnCompactPercent: null, project: null }, '-c and -m win');
-  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h'), { model: null, contextWindow: 20_000, autoCompactLimit: null, postTurnCompactPercent: null, project: null });
-  t.same(readCodexConfig([], { CODEX_HOME: '/none' }, read, '/h'), { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null, project: null }, 'no file: nothing set');
+  t.same(readCodexConfig([], {}, read, '/h'), { model: 'gpt-top', contextWindow: 400_000, autoCompactLimit: 300_000, postTurnCompactPercent: null, others: [] }, 'the file\'s own profile');
+  t.same(readCodexConfig(['-p', 'small'], {}, read, '/h'), { model: 'gpt-small', contextWindow: 50_000, autoCompactLimit: null, postTurnCompactPercent: null, others: [] });
+  t.same(readCodexConfig(['--profile=small', '-m', 'm1', '-c', 'model_context_window=64000'], {}, read, '/h'), { model: 'm1', contextWindow: 64_000, autoCompactLimit: null, postTurnCompactPercent: null, others: [] }, '-c and -m win');
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h'), { model: null, contextWindow: 20_000, autoCompactLimit: null, postTurnCompactPercent: null, others: [] });
+  t.same(readCodexConfig([], { CODEX_HOME: '/none' }, read, '/h'), { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null, others: [] }, 'no file: nothing set');
   files['/pt/config.toml'] = 'model_post_turn_compact_threshold_percent = 60\n';
   t.match(readCodexConfig([], { CODEX_HOME: '/pt' }, read, '/h'), { postTurnCompactPercent: 60 }, 'the post-turn threshold');
   t.match(readCodexConfig(['-c', 'model_post_turn_compact_threshold_percent=40'], { CODEX_HOME: '/pt' }, read, '/h'), { postTurnCompactPercent: 40 }, '-c wins');
   for (const bad of ['0', '101', '50.5', '"50"', '-5']) {
-    t.match(readCodexConfig(['-c', `model_post_turn_compact_threshold_percent=${bad}`], { CODEX_HOME: '/none' }, read, '/h'), { postTurnCompactPercent: null, project: null }, `${bad}: not a share Codex takes`);
+    t.match(readCodexConfig(['-c', `model_post_turn_compact_threshold_percent=${bad}`], { CODEX_HOME: '/none' }, read, '/h'), { postTurnCompactPercent: null, others: [] }, `${bad}: not a share Codex takes`);
   }
   // A project's own .codex/config.toml files: the run's folder and those above it, the nearest first.
   files['/w/.codex/config.toml'] = 'model_auto_compact_token_limit = 30000\nmodel_context_window = 90000\n';
   files['/w/repo/sub/.codex/config.toml'] = 'model_auto_compact_token_limit = 20000\n';
   files['/w/broken/.codex/config.toml'] = 'not toml = = \n';
-  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/w/repo/sub').project, { contextWindow: 90_000, autoCompactLimit: 20_000, postTurnCompactPercent: null }, 'the nearest file wins, the farther one fills in');
-  t.same(readCodexConfig(['-c', 'model_auto_compact_token_limit=25000'], { CODEX_HOME: '/ch' }, read, '/h', '/w/repo/sub').project, { contextWindow: 90_000, autoCompactLimit: 25_000, postTurnCompactPercent: null }, '-c wins over them');
-  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/w/broken').project, { contextWindow: 90_000, autoCompactLimit: 30_000, postTurnCompactPercent: null }, 'a file that is not TOML is left out, not an error');
-  t.equal(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/elsewhere').project, null, 'no project file');
-  t.equal(readCodexConfig([], {}, read, '/h', '/h/project').project, null, 'the user\'s own ~/.codex/config.toml is not a project file');
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/w/repo/sub').others, [{ contextWindow: 90_000, autoCompactLimit: 20_000, postTurnCompactPercent: null }], 'the nearest file wins, the farther one fills in');
+  t.same(readCodexConfig(['-c', 'model_auto_compact_token_limit=25000'], { CODEX_HOME: '/ch' }, read, '/h', '/w/repo/sub').others, [{ contextWindow: 90_000, autoCompactLimit: 25_000, postTurnCompactPercent: null }], '-c wins over them');
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/w/broken').others, [{ contextWindow: 90_000, autoCompactLimit: 30_000, postTurnCompactPercent: null }], 'a file that is not TOML is left out, not an error');
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, read, '/h', '/elsewhere').others, [], 'no project file');
+  t.same(readCodexConfig([], {}, read, '/h', '/h/project').others, [], 'the user\'s own ~/.codex/config.toml is not a project file');
+  // The system's files: /etc/codex/config.toml under the user's, managed_config.toml over all.
+  const withSystem: Record<string, string> = { ...files, '/etc/codex/config.toml': 'model_auto_compact_token_limit = 18000\nmodel_context_window = 30000\n', '/etc/codex/managed_config.toml': 'model_post_turn_compact_threshold_percent = 40\nmodel_context_window = 50000\n' };
+  const readSystem = (p: string): string => { const v = withSystem[p]; if (v === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); return v; };
+  t.same(readCodexConfig([], { CODEX_HOME: '/ch' }, readSystem, '/h', '/elsewhere').others, [
+    { contextWindow: 20_000, autoCompactLimit: 18_000, postTurnCompactPercent: null },
+    { contextWindow: 50_000, autoCompactLimit: null, postTurnCompactPercent: 40 },
+  ], 'the system file fills in under the user\'s window; the managed one wins over it');
   t.throws(() => readCodexConfig([], { CODEX_HOME: '/bad' }, read, '/h'), CodexConfigError);
   t.throws(() => readCodexConfig([], { CODEX_HOME: '/bad' }, read, '/h'), /\/bad\/config\.toml is not valid TOML/);
 });

@@ -54,7 +54,7 @@ t.test('a turn\'s hooks carry its turn_id as the prompt id, from the captured pa
 });
 
 t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the usual window', async (t) => {
-  const none: CodexConfig = { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null, project: null };
+  const none: CodexConfig = { model: null, contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null, others: [] };
   t.same(codexWindowRules({ ...none, contextWindow: 20_000 }).window({ userOverride: 30_000 }), { window: 30_000, source: 'user' });
   t.same(codexWindowRules({ ...none, model: 'gpt-6.1-sol' }).window({}), { window: 500_000, source: 'known-model' });
   t.same(codexWindowRules(none).window({ modelIds: ['gpt-5.5'] }), { window: 272_000, source: 'known-model' }, 'the model the requests name');
@@ -66,10 +66,11 @@ t.test('window rules: guard\'s setting, Codex\'s config, its catalogue, then the
   t.same(codexWindowRules({ ...none, postTurnCompactPercent: 50 }).autoCompactPoint(40_000, {}, null), { at: 19_000, source: 'agent-config' }, 'the post-turn threshold');
   t.same(codexWindowRules(none).window({ modelIds: ['constructor'] }), { window: CODEX_DEFAULT_WINDOW, source: 'default' }, 'a model named like an Object member is no known model');
   const project = (p: Partial<CodexCompactSettings>): CodexCompactSettings => ({ contextWindow: null, autoCompactLimit: null, postTurnCompactPercent: null, ...p });
-  t.same(codexWindowRules({ ...none, project: project({ autoCompactLimit: 20_000 }) }).autoCompactPoint(40_000, {}, null), { at: 20_000, source: 'agent-config' }, 'a project\'s lower limit');
-  t.same(codexWindowRules({ ...none, autoCompactLimit: 15_000, project: project({ autoCompactLimit: 30_000 }) }).autoCompactPoint(40_000, {}, null), { at: 15_000, source: 'agent-config' }, 'a project\'s higher limit: the user\'s (the folder may not be trusted)');
-  t.same(codexWindowRules({ ...none, project: project({ contextWindow: 20_000 }) }).autoCompactPoint(40_000, {}, null), { at: 18_000, source: 'agent-config' }, 'a project\'s smaller window');
-  t.same(codexWindowRules({ ...none, project: project({ contextWindow: 80_000 }) }).autoCompactPoint(40_000, {}, null), { at: 36_000, source: 'default' }, 'a larger one changes nothing');
+  t.same(codexWindowRules({ ...none, others: [project({ autoCompactLimit: 20_000 })] }).autoCompactPoint(40_000, {}, null), { at: 20_000, source: 'agent-config' }, 'a project\'s lower limit');
+  t.same(codexWindowRules({ ...none, autoCompactLimit: 15_000, others: [project({ autoCompactLimit: 30_000 })] }).autoCompactPoint(40_000, {}, null), { at: 15_000, source: 'agent-config' }, 'a project\'s higher limit: the user\'s (the folder may not be trusted)');
+  t.same(codexWindowRules({ ...none, others: [project({ contextWindow: 20_000 })] }).autoCompactPoint(40_000, {}, null), { at: 18_000, source: 'agent-config' }, 'a project\'s smaller window');
+  t.same(codexWindowRules({ ...none, others: [project({ contextWindow: 80_000 })] }).autoCompactPoint(40_000, {}, null), { at: 36_000, source: 'default' }, 'a larger one changes nothing');
+  t.same(codexWindowRules({ ...none, others: [project({ autoCompactLimit: 30_000 }), project({ postTurnCompactPercent: 50 })] }).autoCompactPoint(40_000, {}, null), { at: 19_000, source: 'agent-config' }, 'the lowest of every file\'s point');
 });
 
 t.test('hooks: Codex\'s payloads as guard\'s facts; PostCompact as the compaction event', async (t) => {
