@@ -1,8 +1,9 @@
 // The program's pty (src/supervisor/pty.ts), on a real pty: every byte a program writes before it
 // exits arrives before its exit is reported, even when it writes a lot and exits at once (on
 // Linux, libuv took the hang-up for the end while the kernel still held up to a pty buffer of
-// output: the last 8-12 KB of `seq 1 300000` went missing in about half the runs); a program
-// whose background child keeps the pty open still ends; guard's hold on the pty goes with it.
+// output: the last 8-12 KB of `seq 1 300000` went missing in about half the runs), also when the
+// reader is slower than guard's quiet time after the exit; a program whose background child keeps
+// the pty open still ends; guard's hold on the pty goes with it.
 import t from 'tap';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { spawnPty, type ProgramPty, type PtyExit } from '../../../src/supervisor/pty.js';
@@ -33,6 +34,27 @@ t.test('a program that writes 2 MB and exits at once: every byte arrives before 
     t.equal(exit.exitCode, 3, `run ${i}: its status`);
     t.equal(out.length, expected, `run ${i}: every byte`);
     t.ok(out.subarray(-11).equals(Buffer.from('LAST-done\r\n')), `run ${i}: the last line last`);
+  }
+});
+
+// A reader slower than guard's quiet time after the exit (guard's pane parsing each chunk on a loaded
+// machine): the loop then runs its expired timer before its next read. Seen in CI: run 4 of 12 above
+// lost its last 5 KB; with 6 ms a chunk the old hold lost the end in 8 of 10 runs.
+t.test('a slow reader (6 ms a chunk): every byte still arrives before the exit', async (t) => {
+  const expected = 198_894 + 'LAST-done\r\n'.length; // `seq 1 30000`, \n as \r\n
+  for (let i = 0; i < 5; i++) {
+    const { total, exit } = await new Promise<{ total: number; exit: PtyExit }>((resolve) => {
+      const pty = spawnPty('sh', ['-c', 'seq 1 30000; printf "LAST-%s\\n" done; exit 3'], { cols: 80, rows: 24, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' } });
+      let n = 0;
+      pty.onData((d) => {
+        n += d.length;
+        const until = Date.now() + 6;
+        while (Date.now() < until) { /* the pane, busy */ }
+      });
+      pty.onExit((e) => resolve({ total: n, exit: e }));
+    });
+    t.equal(exit.exitCode, 3, `run ${i}: its status`);
+    t.equal(total, expected, `run ${i}: every byte`);
   }
 });
 
