@@ -165,8 +165,8 @@ export interface CodexConfig {
 }
 
 /** Codex's system-wide config files (Unix). */
-export const CODEX_SYSTEM_CONFIG = '/etc/codex/config.toml';
-export const CODEX_MANAGED_CONFIG = '/etc/codex/managed_config.toml';
+const CODEX_SYSTEM_CONFIG = '/etc/codex/config.toml';
+const CODEX_MANAGED_CONFIG = '/etc/codex/managed_config.toml';
 
 /** What sets where Codex compacts. */
 export interface CodexCompactSettings {
@@ -219,9 +219,10 @@ function flagValue(args: readonly string[], names: readonly string[]): string | 
 }
 
 /**
- * The user's model, window and auto-compact limit for this run: their `-c` overrides and `-m`,
+ * The user's model, window and compaction settings for this run: their `-c` overrides and `-m`,
  * then the profile they chose (`-p`/`--profile`, or `profile` in the file), then the file's top
- * level. A missing file is an empty config; a file that is not TOML is an error naming it.
+ * level. A missing file is an empty config; a file that is not TOML is an error naming it. Also
+ * the readings of the system's files and, with `cwd`, the project's (`others`), read quietly.
  */
 export function readCodexConfig(args: readonly string[], env: NodeJS.ProcessEnv, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), home?: string, cwd?: string): CodexConfig {
   const path = codexConfigPath(env, home);

@@ -8,10 +8,9 @@
 // compacts on its own before a turn once the last request reached (window × 9) / 10, or the
 // user's lower `model_auto_compact_token_limit`, or after a turn past the user's
 // `model_post_turn_compact_threshold_percent` of 95% of the window (see codexAutoCompactPoint).
-// A project's own `.codex/config.toml` (in a folder the user trusted) and the system's files in
-// /etc/codex may set the same: guard takes the lowest point, with each and without.
 // Its own /status shows 95% of the window as the usable part; guard shows the window itself, as
-// for Claude.
+// for Claude. A project's own `.codex/config.toml` (in a folder the user trusted) and the system's
+// files in /etc/codex may set the same: guard takes the lowest point, with each and without.
 import type { WindowRules } from '../context/window.js';
 import { userModelWindow } from '../context/window.js';
 import { codexAutoCompactPoint, type CodexConfig } from './settings.js';
