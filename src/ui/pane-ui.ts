@@ -218,7 +218,7 @@ export class PaneUi implements Disposable {
     this.subs.add(this.model.onModes((m) => this.guard(() => this.applyModes(m))));
     this.subs.add(this.model.onParsed(() => this.guard(() => this.afterParse())));
     this.subs.add(d.footer.onChange(() => this.footerChanged()));
-    this.subs.add(d.writer.onUserInput(() => { this.model.userTyped(); this.guard(() => this.userTyped()); }));
+    this.subs.add(d.writer.onUserInput(() => this.guard(() => this.userTyped())));
     this.router = new InputRouter({
       writer: d.writer,
       modes: () => this.model.modes(),

@@ -214,3 +214,28 @@ t.test('the modes are built again only after a parse that went through a mode\'s
   t.equal(built, 2);
   t.equal(m.parsedModes.appKeypad, true);
 });
+
+t.test('output written while nothing is queued is on the screen when write returns (an echo waits for no timer)', async (t) => {
+  const { m, write } = model();
+  t.teardown(() => m.dispose());
+  const row = (y: number): string => m.buffer.getLine(m.buffer.baseY + y)?.translateToString(true) ?? '';
+  m.write('$ l');
+  t.equal(row(0), '$ l', 'the first output');
+  await write('');
+  for (const key of ['s', ' ', '-', 'l']) m.write(key);
+  t.equal(row(0), '$ ls -l', 'each echo in turn');
+  // A big write leaves a queue (xterm parses it in slices); what comes after it waits its turn.
+  const big = 'x'.repeat(40 * 9).concat('\r\n').repeat(400);
+  let parsed = false;
+  m.write(big, () => { parsed = true; });
+  m.write('\x1b[2J\x1b[Hafter');
+  await write('');
+  t.ok(parsed, 'the queue was parsed');
+  t.equal(row(0), 'after', 'in order');
+  m.write('\x1b[?1049h\x1b[Halt');
+  t.equal(m.buffer.type, 'alternate', 'buffer follows the switch to the alternate screen');
+  t.equal(row(0), 'alt');
+  m.write('\x1b[?1049l');
+  t.equal(m.buffer.type, 'normal', 'and back');
+  t.equal(row(0), 'after');
+});
