@@ -704,14 +704,14 @@ export class PaneUi implements Disposable {
     const frame = this.renderer.frame({
       paneDirty,
       // Taken with every frame of the pane, so that the model's record starts afresh.
-      ...(paneDirty ? { dirtyRows: this.model.takeDirtyRows() } : {}),
+      dirtyRows: paneDirty ? this.model.takeDirtyRows() : undefined,
       buffer: buf,
       cols: this.cols,
       paneRows: this.paneRows,
       scrollOffset: this.scrollOffset,
       cursorVisible: modes.cursorVisible,
       footer,
-      ...(this.scrollOffset > 0 ? { indicator: `[${this.scrollOffset}/${buf.baseY}]` } : {}),
+      indicator: this.scrollOffset > 0 ? `[${this.scrollOffset}/${buf.baseY}]` : undefined,
     }, this.scratchCell ??= buf.getNullCell());
     if (frame) this.d.io.write(frame);
     // The frame rate limit is for the program's output; a footer-only frame (the clock) must not

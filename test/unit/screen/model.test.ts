@@ -168,6 +168,35 @@ t.test('renderer: a frame drawn into another terminal gives the same cells; unch
   t.equal(quiet, '', 'nothing changed, nothing written');
 });
 
+t.test('renderer: the footer is drawn when its lines change or it moves, and a frame handing over the same lines again leaves it alone', async (t) => {
+  const { m, write } = model(undefined, 30, 4);
+  const outer = new Terminal({ cols: 30, rows: 6, allowProposedApi: true });
+  t.teardown(() => { m.dispose(); outer.dispose(); });
+  const r = new Renderer();
+  const cell = m.buffer.getNullCell();
+  const draw = async (footer: readonly string[], paneRows = 4): Promise<string> => {
+    const out = r.frame({ buffer: m.buffer, cols: 30, paneRows, scrollOffset: 0, cursorVisible: true, footer }, cell);
+    await feedTerm(outer, out);
+    return out;
+  };
+  const row = (y: number): string => outer.buffer.active.getLine(y)?.translateToString(true) ?? '';
+  const lines = ['ctx 10%', 'guard'];
+  await draw(lines);
+  t.same([row(4), row(5)], lines, 'first frame');
+  await write('echo');
+  t.notMatch(await draw(lines), 'ctx', 'an echo with the same footer array: the footer is not written');
+  t.notMatch(await draw(['ctx 10%', 'guard']), 'ctx', 'a new array with the same lines: not written either');
+  const changed = await draw(['ctx 11%', 'guard']);
+  t.match(changed, 'ctx 11%', 'changed lines are written');
+  t.notMatch(changed, 'guard', 'only the line that changed');
+  t.same([row(4), row(5)], ['ctx 11%', 'guard']);
+  outer.write('\x1b[2J');
+  const moved = ['ctx 12%'];
+  await draw(moved, 5);
+  await draw(moved, 3);
+  t.equal(row(3), 'ctx 12%', 'the same array below a shorter pane: drawn where it now sits');
+});
+
 t.test('renderer: scrolled back shows history and hides the cursor', async (t) => {
   const { m, write } = model(undefined, 20, 3);
   t.teardown(() => m.dispose());
