@@ -38,7 +38,6 @@ export class PtyWriter {
   write(data: string, origin: WriteOrigin): void {
     if (this.closed || data.length === 0) return;
     if (origin === 'user' && this.held !== null) { this.held.push(data); return; }
-    const scan = origin === 'user' ? this.scanner.feed(data, this.now()) : null;
     // A prompt guard typed and sent with Enter leaves the box empty (it only types into an empty one).
     if (origin === 'guard' && /[\r\n]$/.test(data)) this.scanner.guardSent();
     try {
@@ -47,7 +46,9 @@ export class PtyWriter {
       this.closed = true; // the pty is gone; the exit handler takes it from here
       return;
     }
-    if (scan) this.userInput.fire({ data, ...scan });
+    // The keys are scanned once they are on their way: the program reads and echoes them while
+    // guard scans (nothing else runs in between, so no reader of the scanner sees the difference).
+    if (origin === 'user') this.userInput.fire({ data, ...this.scanner.feed(data, this.now()) });
   }
 
   /**
