@@ -19,12 +19,19 @@
 //   Other variables from a project do apply: OTEL_LOGS_EXPORT_INTERVAL=100000 in
 //   .claude/settings.local.json held Claude's logs back.
 // - CLAUDE_CONFIG_DIR, when set, is where the user settings file lives instead of ~/.claude.
+// - an administrator's managed settings beat them all: /etc/claude-code/managed-settings.json and
+//   the drop-ins of /etc/claude-code/managed-settings.d/ (the binary's folders per platform:
+//   managedSettingsDir). Their `env` may set anything, telemetry included, and when it sets any
+//   OTEL_EXPORTER_OTLP_ variable Claude drops the others of that family from every other source
+//   (seen: a managed OTEL_EXPORTER_OTLP_PROTOCOL=grpc, or only an endpoint, and guard's per-signal
+//   variables were gone; Claude's telemetry never reached guard). guard cannot beat them; it says
+//   so at start (managedTelemetryWarnings).
 import { join } from 'node:path';
 import type { ClaudeSettings, ReadFile } from './settings.js';
 
-export type SettingsEnvSource = 'user' | 'project' | 'local' | 'flag';
+export type SettingsEnvSource = 'user' | 'project' | 'local' | 'flag' | 'managed';
 
-export interface SettingsEnvValue { value: string; source: SettingsEnvSource }
+export interface SettingsEnvValue { value: string; source: SettingsEnvSource; /** The file it came from (none for --settings given inline). */ file?: string }
 
 /** Telemetry transport variables: a project's settings files cannot set them (see above). */
 const TRANSPORT_VAR = new RegExp(
@@ -46,6 +53,36 @@ export interface SettingsEnvInput {
   /** The user's own `--settings` (already read), the highest of the user's sources. */
   flag?: ClaudeSettings | null;
   readFile: ReadFile;
+  /** The folder of the managed settings (managedSettingsDir); absent: none are read. */
+  managedDir?: string;
+  /** The names in a folder; throws when it cannot be read. Needed with managedDir. */
+  listDir?: (dir: string) => string[];
+}
+
+/**
+ * Where Claude Code 2.1.330 reads an administrator's managed settings, per platform (from the
+ * binary; it offers no variable to move them).
+ */
+export function managedSettingsDir(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return '/Library/Application Support/ClaudeCode';
+  if (platform === 'win32') return 'C:\\Program Files\\ClaudeCode';
+  return '/etc/claude-code';
+}
+
+/**
+ * The managed settings files, lowest precedence first: managed-settings.json, then the drop-ins
+ * of managed-settings.d/ in name order (a later one over an earlier one, as drop-in folders go;
+ * which of two drop-ins setting one variable differently wins was not checked on the binary).
+ */
+export function managedSettingsFiles(dir: string, listDir: (dir: string) => string[]): string[] {
+  const dropIns = join(dir, 'managed-settings.d');
+  let names: string[];
+  try {
+    names = listDir(dropIns).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  } catch {
+    names = [];
+  }
+  return [join(dir, 'managed-settings.json'), ...names.map((n) => join(dropIns, n))];
 }
 
 /** The settings files, lowest precedence first. */
@@ -75,21 +112,23 @@ function envBlock(settings: unknown): Record<string, string> {
  */
 export function claudeSettingsEnv(o: SettingsEnvInput): Map<string, SettingsEnvValue> {
   const out = new Map<string, SettingsEnvValue>();
-  const layers: { source: SettingsEnvSource; env: Record<string, string> }[] = [];
-  for (const { source, file } of settingsEnvFiles(o.cwd, o.home, o.configDir)) {
+  const layers: { source: SettingsEnvSource; file?: string; env: Record<string, string> }[] = [];
+  const read = (source: SettingsEnvSource, file: string): void => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(o.readFile(file));
     } catch {
-      continue;
+      return;
     }
-    layers.push({ source, env: envBlock(parsed) });
-  }
+    layers.push({ source, file, env: envBlock(parsed) });
+  };
+  for (const { source, file } of settingsEnvFiles(o.cwd, o.home, o.configDir)) read(source, file);
   if (o.flag) layers.push({ source: 'flag', env: envBlock(o.flag) });
-  for (const { source, env } of layers) {
+  if (o.managedDir !== undefined && o.listDir) for (const file of managedSettingsFiles(o.managedDir, o.listDir)) read('managed', file);
+  for (const { source, file, env } of layers) {
     for (const [name, value] of Object.entries(env)) {
       if ((source === 'project' || source === 'local') && isTransportVar(name)) continue;
-      out.set(name, { value, source });
+      out.set(name, file === undefined ? { value, source } : { value, source, file });
     }
   }
   return out;
@@ -110,7 +149,45 @@ export interface PinnedTelemetry {
 
 const SOURCE_NAME: Record<SettingsEnvSource, string> = {
   user: 'your user settings', project: "the project's settings", local: 'your local project settings', flag: 'your --settings',
+  managed: "your organization's managed settings",
 };
+
+/** guard's variables that only say how often Claude reports: overridden, the gauge lags but works. */
+const INTERVAL_VAR = /^OTEL_(?:LOGS_EXPORT|METRIC_EXPORT)_INTERVAL$/;
+
+/**
+ * What an administrator's managed settings take from guard (they beat everything guard can set):
+ * any OTEL_EXPORTER_OTLP_ variable there sends Claude's telemetry where they say (Claude drops
+ * the rest of that family, guard's per-signal endpoints with it), and a different value for one
+ * of guard's own variables wins over guard's. One warning naming the file and the variables, and
+ * what the user loses: the gauge and the checkpoints, or, when only the export intervals differ
+ * and are longer than guard's, the gauge's timeliness.
+ */
+export function managedTelemetryWarnings(guardVars: Readonly<Record<string, string>>, settingsEnv: ReadonlyMap<string, SettingsEnvValue>): string[] {
+  const taken: string[] = [];
+  const slower: string[] = [];
+  const files = new Set<string>();
+  for (const [name, theirs] of settingsEnv) {
+    if (theirs.source !== 'managed') continue;
+    const ours = guardVars[name];
+    const family = name.toUpperCase().startsWith('OTEL_EXPORTER_OTLP_');
+    if (!family && (ours === undefined || ours === theirs.value)) continue;
+    // An exporter list that still has OTLP in it (say "otlp,console") keeps reporting to guard.
+    if (/^OTEL_(?:LOGS|METRICS)_EXPORTER$/.test(name) && theirs.value.toLowerCase().split(',').some((e) => e.trim() === 'otlp')) continue;
+    if (!family && INTERVAL_VAR.test(name)) {
+      if (!(Number(theirs.value) > Number(ours))) continue;
+      slower.push(`${name}=${theirs.value}`);
+    } else taken.push(name);
+    if (theirs.file !== undefined) files.add(theirs.file);
+  }
+  if (taken.length === 0 && slower.length === 0) return [];
+  const where = `${SOURCE_NAME.managed} (${[...files].join(', ')})`;
+  if (taken.length > 0) {
+    return [`${where} set ${[...taken, ...slower].join(', ')}: Claude sends its telemetry where they say and guard cannot change that, `
+      + 'so this run has no gauge and no checkpoints (ask your administrator, or run claude without guard)'];
+  }
+  return [`${where} set ${slower.join(', ')}: Claude reports to guard only that often, so the gauge lags and a checkpoint may come late`];
+}
 
 /**
  * guard points Claude's exporter at its receiver through Claude's environment; a settings file

@@ -4,13 +4,14 @@
 // rules (window.ts) and the metrics (metrics.ts). Input: the user's claude arguments, cwd and environment; then
 // the receiver's URL and token. Output: Claude's args with guard's private `--settings` file
 // (removed at dispose), its telemetry environment, warnings.
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { toClaudeEvent, classifyRequest } from '../../claude/events.js';
 import { parseHook } from '../../claude/hooks.js';
 import { readPromptBox } from '../../claude/prompt-box.js';
 import { prepareClaudeSettings, readUtf8, SettingsError } from '../../claude/settings.js';
 import { writeSettingsFile } from '../../claude/settings-file.js';
-import { claudeSettingsEnv, pinGuardTelemetry, withSettingsEnv } from '../../claude/settings-env.js';
+import { claudeSettingsEnv, managedSettingsDir, managedTelemetryWarnings, pinGuardTelemetry, withSettingsEnv } from '../../claude/settings-env.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../claude/relay/post.js';
 import { readClaudeMetric } from '../../claude/metrics.js';
 import { CLAUDE_WINDOW_RULES } from '../../claude/window.js';
@@ -55,9 +56,13 @@ export function claudeTelemetryEnv(receiverUrl: string, tokenHeader: string, tok
 function setup(input: SetupInput): AgentSetup {
   const { cwd, env } = input;
   const prepared = asSetupError(() => prepareClaudeSettings({ userArgs: [...input.args], cwd, ...(env.HOME ? { home: env.HOME } : {}) }));
-  // What Claude's own settings files put in its environment: telemetry the user configured
-  // there, auto-compact settings. The environment Claude will see, guard's additions aside.
-  const settingsEnv = claudeSettingsEnv({ cwd, home: env.HOME ?? homedir(), configDir: env.CLAUDE_CONFIG_DIR, flag: prepared.userSettings, readFile: readUtf8 });
+  // What Claude's own settings files put in its environment (an administrator's managed ones
+  // too): telemetry the user configured there, auto-compact settings. The environment Claude will
+  // see, guard's additions aside.
+  const settingsEnv = claudeSettingsEnv({
+    cwd, home: env.HOME ?? homedir(), configDir: env.CLAUDE_CONFIG_DIR, flag: prepared.userSettings, readFile: readUtf8,
+    managedDir: managedSettingsDir(process.platform), listDir: (dir) => readdirSync(dir),
+  });
   return {
     env: withSettingsEnv(env, settingsEnv),
     window: CLAUDE_WINDOW_RULES,
@@ -73,7 +78,8 @@ function setup(input: SetupInput): AgentSetup {
         : { ...merged, env: { ...envObject(merged.env), ...pinned.pin } };
       // The merged settings reach Claude as a private file, removed at dispose (every way the run ends).
       const file = asSetupError(() => writeSettingsFile(settings));
-      return { args: prepared.argsFor(file.path), extraEnv: guardVars, warnings: pinned.warnings, dispose: () => file.remove() };
+      const warnings = [...pinned.warnings, ...managedTelemetryWarnings(guardVars, settingsEnv)];
+      return { args: prepared.argsFor(file.path), extraEnv: guardVars, warnings, dispose: () => file.remove() };
     },
   };
 }

@@ -3,7 +3,9 @@
 // project's files. And what guard makes of it: the forwarding plan honours telemetry configured
 // there, and guard keeps its own variables in force through its --settings, never its token.
 import t from 'tap';
-import { claudeSettingsEnv, isTransportVar, pinGuardTelemetry, settingsEnvFiles, withSettingsEnv } from '../../../src/claude/settings-env.js';
+import {
+  claudeSettingsEnv, isTransportVar, managedSettingsDir, managedSettingsFiles, managedTelemetryWarnings, pinGuardTelemetry, settingsEnvFiles, withSettingsEnv,
+} from '../../../src/claude/settings-env.js';
 import { forwardPlanFromEnv } from '../../../src/telemetry/forward-env.js';
 
 const files = (content: Record<string, unknown>): ((p: string) => string) => (p) => {
@@ -95,4 +97,51 @@ t.test("guard keeps its own variables in force through its --settings, never its
   t.same(clash.pin, { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:5/v1/logs', OTEL_LOGS_EXPORT_INTERVAL: '500' }, 'pinned: what the files would change, but no header and no token');
   t.same(clash.warnings, ["your --settings set OTEL_EXPORTER_OTLP_METRICS_HEADERS, which replaces the token guard's receiver needs: guard cannot see Claude's metrics (put those headers in OTEL_EXPORTER_OTLP_HEADERS instead)"]);
   t.notOk(JSON.stringify(clash.pin).includes('secret'), 'the token is never pinned');
+});
+
+t.test("an administrator's managed settings: per platform, the file then its drop-ins in name order, over everything", async (t) => {
+  t.equal(managedSettingsDir('linux'), '/etc/claude-code');
+  t.equal(managedSettingsDir('darwin'), '/Library/Application Support/ClaudeCode');
+  t.equal(managedSettingsDir('win32'), 'C:\\Program Files\\ClaudeCode');
+  const listDir = (dir: string): string[] => {
+    if (dir !== '/etc/claude-code/managed-settings.d') throw new Error('ENOENT');
+    return ['20-b.json', 'notes.txt', '10-a.json', '.hidden.json'];
+  };
+  t.same(managedSettingsFiles('/etc/claude-code', listDir), [
+    '/etc/claude-code/managed-settings.json', '/etc/claude-code/managed-settings.d/10-a.json', '/etc/claude-code/managed-settings.d/20-b.json',
+  ]);
+  t.same(managedSettingsFiles('/elsewhere', listDir), ['/elsewhere/managed-settings.json'], 'no drop-in folder');
+  const env = claudeSettingsEnv({
+    cwd: '/p', home: '/home/u', managedDir: '/etc/claude-code', listDir,
+    readFile: files({
+      [USER]: { env: { A: 'user', CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '90' } },
+      '/etc/claude-code/managed-settings.json': { env: { A: 'managed', B: 'managed', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://org:4318' } },
+      '/etc/claude-code/managed-settings.d/10-a.json': { env: { B: 'a', CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50' } },
+      '/etc/claude-code/managed-settings.d/20-b.json': '{ not json',
+    }),
+    flag: { env: { A: 'flag', C: 'flag' } },
+  });
+  t.same(values(env), {
+    A: 'managed@managed', B: 'a@managed', C: 'flag@flag', CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50@managed', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://org:4318@managed',
+  }, 'over --settings; a telemetry variable taken too; a broken drop-in left out');
+  t.equal(env.get('B')?.file, '/etc/claude-code/managed-settings.d/10-a.json', 'each value knows its file');
+  t.same(values(claudeSettingsEnv({ cwd: '/p', home: '/home/u', readFile: files({ '/etc/claude-code/managed-settings.json': { env: { A: 'x' } } }) })), {}, 'not read without a folder');
+});
+
+t.test("what managed settings take from guard is said at start, with the file and the variables", async (t) => {
+  const guardVars = { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:1/v1/logs', OTEL_LOGS_EXPORT_INTERVAL: '500', OTEL_METRIC_EXPORT_INTERVAL: '5000', CLAUDE_CODE_ENABLE_TELEMETRY: '1' };
+  const FILE = '/etc/claude-code/managed-settings.json';
+  const managed = (vars: Record<string, string>): Map<string, { value: string; source: 'managed' | 'user'; file: string }> =>
+    new Map(Object.entries(vars).map(([k, value]) => [k, { value, source: 'managed' as const, file: FILE }]));
+  t.same(managedTelemetryWarnings(guardVars, new Map()), [], 'none: nothing to say');
+  t.same(managedTelemetryWarnings(guardVars, managed({ CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50', OTEL_LOGS_EXPORTER: 'otlp,console', OTEL_LOGS_EXPORT_INTERVAL: '200' })), [],
+    'other variables, an exporter list with OTLP in it, a shorter interval: guard keeps its telemetry');
+  const [family] = managedTelemetryWarnings(guardVars, managed({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '60000' }));
+  t.match(family, `your organization's managed settings (${FILE}) set OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_METRIC_EXPORT_INTERVAL=60000`);
+  t.match(family, 'no gauge and no checkpoints', 'an OTLP variable there takes the whole family: no telemetry for guard');
+  t.match(managedTelemetryWarnings(guardVars, managed({ CLAUDE_CODE_ENABLE_TELEMETRY: '0' }))[0], 'CLAUDE_CODE_ENABLE_TELEMETRY: Claude sends', 'telemetry turned off');
+  t.match(managedTelemetryWarnings(guardVars, managed({ OTEL_LOGS_EXPORTER: 'none' }))[0], 'no gauge');
+  const [lag] = managedTelemetryWarnings(guardVars, managed({ OTEL_LOGS_EXPORT_INTERVAL: '60000' }));
+  t.match(lag, 'OTEL_LOGS_EXPORT_INTERVAL=60000: Claude reports to guard only that often, so the gauge lags', 'only a longer interval: the gauge lags');
+  t.same(managedTelemetryWarnings(guardVars, new Map([['OTEL_EXPORTER_OTLP_PROTOCOL', { value: 'grpc', source: 'user' as const }]])), [], 'the user\'s own files are not managed');
 });
