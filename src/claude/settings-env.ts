@@ -28,6 +28,7 @@
 //   so at start (managedTelemetryWarnings).
 import { join } from 'node:path';
 import type { ClaudeSettings, ReadFile } from './settings.js';
+import { managedSettingsFiles } from './managed-settings.js';
 
 export type SettingsEnvSource = 'user' | 'project' | 'local' | 'flag' | 'managed';
 
@@ -53,36 +54,10 @@ export interface SettingsEnvInput {
   /** The user's own `--settings` (already read), the highest of the user's sources. */
   flag?: ClaudeSettings | null;
   readFile: ReadFile;
-  /** The folder of the managed settings (managedSettingsDir); absent: none are read. */
+  /** The folder of the managed settings (./managed-settings.ts); absent: none are read. */
   managedDir?: string;
   /** The names in a folder; throws when it cannot be read. Needed with managedDir. */
   listDir?: (dir: string) => string[];
-}
-
-/**
- * Where Claude Code 2.1.330 reads an administrator's managed settings, per platform (from the
- * binary; it offers no variable to move them).
- */
-export function managedSettingsDir(platform: NodeJS.Platform): string {
-  if (platform === 'darwin') return '/Library/Application Support/ClaudeCode';
-  if (platform === 'win32') return 'C:\\Program Files\\ClaudeCode';
-  return '/etc/claude-code';
-}
-
-/**
- * The managed settings files, lowest precedence first: managed-settings.json, then the drop-ins
- * of managed-settings.d/ in name order (a later one over an earlier one, as drop-in folders go;
- * which of two drop-ins setting one variable differently wins was not checked on the binary).
- */
-export function managedSettingsFiles(dir: string, listDir: (dir: string) => string[]): string[] {
-  const dropIns = join(dir, 'managed-settings.d');
-  let names: string[];
-  try {
-    names = listDir(dropIns).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
-  } catch {
-    names = [];
-  }
-  return [join(dir, 'managed-settings.json'), ...names.map((n) => join(dropIns, n))];
 }
 
 /** The settings files, lowest precedence first. */

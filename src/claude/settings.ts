@@ -264,13 +264,33 @@ function statusLineOf(s: unknown): StatusLineSetting | null {
   return sl as StatusLineSetting;
 }
 
-/** A setting that stops guard's hooks from running, in the user's settings files or `--settings`. */
-function hooksDisabledBy(userSettings: ClaudeSettings | null, userFile: string | null, cwd: string, home: string, readFile: ReadFile): string | null {
-  if (userSettings?.['disableAllHooks'] === true) return userFile ?? 'the --settings JSON';
+/** What stops guard's hooks from running, and where: the setting's name and its file. */
+interface HooksStopped { setting: 'disableAllHooks' | 'allowManagedHooksOnly'; file: string }
+
+/**
+ * A setting that stops guard's hooks from running: `disableAllHooks` in the user's settings files
+ * or `--settings`, or in an administrator's managed settings `disableAllHooks` or
+ * `allowManagedHooksOnly` (only the organization's own hooks run then; guard's come with its
+ * --settings).
+ */
+function hooksStoppedBy(
+  userSettings: ClaudeSettings | null, userFile: string | null, cwd: string, home: string, readFile: ReadFile, managed: string[],
+): HooksStopped | null {
+  const flag = (s: unknown, key: string): boolean => typeof s === 'object' && s !== null && (s as Record<string, unknown>)[key] === true;
+  for (const file of managed) {
+    let s: unknown;
+    try {
+      s = JSON.parse(readFile(file));
+    } catch {
+      continue;
+    }
+    if (flag(s, 'disableAllHooks')) return { setting: 'disableAllHooks', file };
+    if (flag(s, 'allowManagedHooksOnly')) return { setting: 'allowManagedHooksOnly', file };
+  }
+  if (flag(userSettings, 'disableAllHooks')) return { setting: 'disableAllHooks', file: userFile ?? 'the --settings JSON' };
   for (const file of settingsFiles(cwd, home)) {
     try {
-      const s: unknown = JSON.parse(readFile(file));
-      if (typeof s === 'object' && s !== null && (s as Record<string, unknown>)['disableAllHooks'] === true) return file;
+      if (flag(JSON.parse(readFile(file)), 'disableAllHooks')) return { setting: 'disableAllHooks', file };
     } catch {
       continue;
     }
@@ -287,6 +307,8 @@ export interface PrepareOptions {
   /** Add the status-line relay (default true). */
   statusLine?: boolean;
   readFile?: ReadFile;
+  /** An administrator's managed settings files (./managed-settings.ts), lowest first; default none. */
+  managedFiles?: string[];
 }
 
 export interface PreparedClaude {
@@ -325,8 +347,11 @@ export function prepareClaudeSettings(opts: PrepareOptions): PreparedClaude {
   const guardSettings = (hookSpool: string | null): ClaudeSettings => mergeSettings(user, buildGuardSettings({ relay, statusLine: wantStatusLine, userStatusLine, hookSpool }));
   const settings = guardSettings(null);
   const warnings: string[] = [];
-  const disabledBy = hooksDisabledBy(user, userFile, opts.cwd, home, readFile);
-  if (disabledBy) warnings.push(`hooks are disabled by "disableAllHooks" in ${disabledBy}: guard cannot tell when Claude is idle and will not checkpoint`);
+  const stopped = hooksStoppedBy(user, userFile, opts.cwd, home, readFile, opts.managedFiles ?? []);
+  if (stopped?.setting === 'disableAllHooks') warnings.push(`hooks are disabled by "disableAllHooks" in ${stopped.file}: guard cannot tell when Claude is idle and will not checkpoint`);
+  if (stopped?.setting === 'allowManagedHooksOnly') {
+    warnings.push(`only your organization's hooks run ("allowManagedHooksOnly" in ${stopped.file}): guard cannot tell when Claude is idle and will not checkpoint`);
+  }
   const userArgs = [...opts.userArgs];
   return { argsFor: (settingsFile) => buildClaudeArgs(userArgs, settingsFile), settings, withHookSpool: guardSettings, userSettings: user, userSettingsFile: userFile, userStatusLine, warnings };
 }

@@ -5,7 +5,8 @@
 // guard (here: OTLP over gRPC, guard's receiver speaks HTTP). guard cannot change that; it says so
 // before Claude's screen, naming the file and the variable, and its footer shows no gauge. And an
 // administrator who lowers Claude's auto-compact point there (CLAUDE_AUTOCOMPACT_PCT_OVERRIDE)
-// lowers guard's with it: Claude compacts there, whatever the user's own settings say.
+// lowers guard's with it: Claude compacts there, whatever the user's own settings say. And one who
+// lets only the organization's hooks run stops guard's: guard says it will not checkpoint.
 // Writes /etc/claude-code (root only; skipped where it cannot, or where an administrator's folder
 // is already there, which it never touches) and removes it after.
 import t from 'tap';
@@ -65,4 +66,19 @@ t.test("an administrator's lower auto-compact point is guard's too", { skip }, a
   t.ok(point < AUTO_COMPACT_200K, 'lower than the usual point');
   const footer = await s.term.waitFor((x) => (x.split('\n').at(-1) ?? '').includes(`${formatTokens(context)} / ${formatTokens(point)}`), 20_000);
   t.match(footer.split('\n').at(-1), `${formatTokens(context)} / ${formatTokens(point)}`, 'the footer measures against the managed point');
+});
+
+// Seen on 2.1.330: with a managed allowManagedHooksOnly, a Stop hook in --settings (where guard's
+// hooks come from) never runs; guard then never hands over (a turn at 143k of 167k stayed
+// "checkpoint armed"). guard says so before Claude's screen.
+t.test("managed settings that allow only the organization's hooks: guard says it will not checkpoint", { skip }, async (t) => {
+  await mkdir(DIR);
+  t.teardown(() => rm(DIR, { recursive: true, force: true }));
+  await writeFile(FILE, JSON.stringify({ allowManagedHooksOnly: true }));
+  const s = await startClaudeSession({ guardArgs: [], claudeArgs: ['--model', OFFLINE_MODEL] });
+  t.teardown(() => s.dispose());
+  const before = s.term.raw.slice(0, s.term.raw.indexOf('Claude Code'));
+  t.match(before, `guard: only your organization's hooks run ("allowManagedHooksOnly" in ${FILE}): guard cannot tell when Claude is idle and will not checkpoint`);
+  await s.turn('hello');
+  t.ok(s.api.lastMain()?.contextTokens, 'Claude works as usual');
 });

@@ -11,7 +11,8 @@ import { parseHook } from '../../claude/hooks.js';
 import { readPromptBox } from '../../claude/prompt-box.js';
 import { prepareClaudeSettings, readUtf8, SettingsError } from '../../claude/settings.js';
 import { writeSettingsFile } from '../../claude/settings-file.js';
-import { claudeSettingsEnv, managedSettingsDir, managedTelemetryWarnings, pinGuardTelemetry, withSettingsEnv } from '../../claude/settings-env.js';
+import { claudeSettingsEnv, managedTelemetryWarnings, pinGuardTelemetry, withSettingsEnv } from '../../claude/settings-env.js';
+import { managedSettingsDir, managedSettingsFiles } from '../../claude/managed-settings.js';
 import { RECEIVER_URL_ENV, TOKEN_ENV } from '../../claude/relay/post.js';
 import { readClaudeMetric } from '../../claude/metrics.js';
 import { CLAUDE_WINDOW_RULES } from '../../claude/window.js';
@@ -55,13 +56,17 @@ export function claudeTelemetryEnv(receiverUrl: string, tokenHeader: string, tok
 
 function setup(input: SetupInput): AgentSetup {
   const { cwd, env } = input;
-  const prepared = asSetupError(() => prepareClaudeSettings({ userArgs: [...input.args], cwd, ...(env.HOME ? { home: env.HOME } : {}) }));
+  const managedDir = managedSettingsDir(process.platform);
+  const listDir = (dir: string): string[] => readdirSync(dir);
+  const prepared = asSetupError(() => prepareClaudeSettings({
+    userArgs: [...input.args], cwd, ...(env.HOME ? { home: env.HOME } : {}), managedFiles: managedSettingsFiles(managedDir, listDir),
+  }));
   // What Claude's own settings files put in its environment (an administrator's managed ones
   // too): telemetry the user configured there, auto-compact settings. The environment Claude will
   // see, guard's additions aside.
   const settingsEnv = claudeSettingsEnv({
     cwd, home: env.HOME ?? homedir(), configDir: env.CLAUDE_CONFIG_DIR, flag: prepared.userSettings, readFile: readUtf8,
-    managedDir: managedSettingsDir(process.platform), listDir: (dir) => readdirSync(dir),
+    managedDir, listDir,
   });
   return {
     env: withSettingsEnv(env, settingsEnv),

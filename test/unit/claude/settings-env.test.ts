@@ -4,8 +4,9 @@
 // there, and guard keeps its own variables in force through its --settings, never its token.
 import t from 'tap';
 import {
-  claudeSettingsEnv, isTransportVar, managedSettingsDir, managedSettingsFiles, managedTelemetryWarnings, pinGuardTelemetry, settingsEnvFiles, withSettingsEnv,
+  claudeSettingsEnv, isTransportVar, managedTelemetryWarnings, pinGuardTelemetry, settingsEnvFiles, withSettingsEnv,
 } from '../../../src/claude/settings-env.js';
+import { managedSettingsDir, managedSettingsFiles } from '../../../src/claude/managed-settings.js';
 import { forwardPlanFromEnv } from '../../../src/telemetry/forward-env.js';
 
 const files = (content: Record<string, unknown>): ((p: string) => string) => (p) => {

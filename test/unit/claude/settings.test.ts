@@ -138,6 +138,17 @@ t.test('a user setting that disables hooks is reported', async (t) => {
   t.match(p.warnings, [/disableAllHooks.*settings\.json/]);
 });
 
+t.test("an administrator's managed settings that stop guard's hooks are reported, with the setting and the file", async (t) => {
+  const dir = t.testdir({
+    etc: { 'managed-settings.json': '{"allowManagedHooksOnly": true}', 'off.json': '{"disableAllHooks": true}', 'other.json': '{"env": {}}', 'broken.json': '{' },
+    h: {},
+  });
+  const warn = (managed: string[]): string[] => prepareClaudeSettings({ userArgs: [], cwd: dir, home: join(dir, 'h'), relay, statusLine: false, managedFiles: managed.map((f) => join(dir, 'etc', f)) }).warnings;
+  t.match(warn(['managed-settings.json']), [`only your organization's hooks run ("allowManagedHooksOnly" in ${join(dir, 'etc', 'managed-settings.json')}): guard cannot tell when Claude is idle`]);
+  t.match(warn(['broken.json', 'off.json']), [`hooks are disabled by "disableAllHooks" in ${join(dir, 'etc', 'off.json')}`], 'a drop-in; a broken file passed over');
+  t.same(warn(['other.json', 'missing.json']), [], 'managed settings that leave hooks alone: nothing to say');
+});
+
 t.test('mergeSettings does not modify its inputs', async (t) => {
   const user: ClaudeSettings = { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'u' }] }] } };
   const before = JSON.stringify(user);
