@@ -147,8 +147,10 @@ export function managedTelemetryWarnings(guardVars: Readonly<Record<string, stri
     const ours = guardVars[name];
     const family = name.toUpperCase().startsWith('OTEL_EXPORTER_OTLP_');
     if (!family && (ours === undefined || ours === theirs.value)) continue;
-    // An exporter list that still has OTLP in it (say "otlp,console") keeps reporting to guard.
+    // An exporter list that still has OTLP in it (say "otlp,console") keeps reporting to guard,
+    // and telemetry turned on in other words ("true") is still on.
     if (/^OTEL_(?:LOGS|METRICS)_EXPORTER$/.test(name) && theirs.value.toLowerCase().split(',').some((e) => e.trim() === 'otlp')) continue;
+    if (name === 'CLAUDE_CODE_ENABLE_TELEMETRY' && /^(?:1|true|yes|on)$/i.test(theirs.value.trim())) continue;
     if (!family && INTERVAL_VAR.test(name)) {
       if (!(Number(theirs.value) > Number(ours))) continue;
       slower.push(`${name}=${theirs.value}`);

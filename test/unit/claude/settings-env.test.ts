@@ -135,8 +135,8 @@ t.test("what managed settings take from guard is said at start, with the file an
   const managed = (vars: Record<string, string>): Map<string, { value: string; source: 'managed' | 'user'; file: string }> =>
     new Map(Object.entries(vars).map(([k, value]) => [k, { value, source: 'managed' as const, file: FILE }]));
   t.same(managedTelemetryWarnings(guardVars, new Map()), [], 'none: nothing to say');
-  t.same(managedTelemetryWarnings(guardVars, managed({ CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50', OTEL_LOGS_EXPORTER: 'otlp,console', OTEL_LOGS_EXPORT_INTERVAL: '200' })), [],
-    'other variables, an exporter list with OTLP in it, a shorter interval: guard keeps its telemetry');
+  t.same(managedTelemetryWarnings(guardVars, managed({ CLAUDE_AUTOCOMPACT_PCT_OVERRIDE: '50', OTEL_LOGS_EXPORTER: 'otlp,console', OTEL_LOGS_EXPORT_INTERVAL: '200', CLAUDE_CODE_ENABLE_TELEMETRY: 'true' })), [],
+    'other variables, an exporter list with OTLP in it, a shorter interval, telemetry on in other words: guard keeps its telemetry');
   const [family] = managedTelemetryWarnings(guardVars, managed({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '60000' }));
   t.match(family, `your organization's managed settings (${FILE}) set OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_METRIC_EXPORT_INTERVAL=60000`);
   t.match(family, 'no gauge and no checkpoints', 'an OTLP variable there takes the whole family: no telemetry for guard');
