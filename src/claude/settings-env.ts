@@ -29,6 +29,7 @@
 import { join } from 'node:path';
 import type { ClaudeSettings, ReadFile } from './settings.js';
 import { managedSettingsFiles } from './managed-settings.js';
+import { telemetryOn } from '../telemetry/forward-env.js';
 
 export type SettingsEnvSource = 'user' | 'project' | 'local' | 'flag' | 'managed';
 
@@ -150,7 +151,7 @@ export function managedTelemetryWarnings(guardVars: Readonly<Record<string, stri
     // An exporter list that still has OTLP in it (say "otlp,console") keeps reporting to guard,
     // and telemetry turned on in other words ("true") is still on.
     if (/^OTEL_(?:LOGS|METRICS)_EXPORTER$/.test(name) && theirs.value.toLowerCase().split(',').some((e) => e.trim() === 'otlp')) continue;
-    if (name === 'CLAUDE_CODE_ENABLE_TELEMETRY' && /^(?:1|true|yes|on)$/i.test(theirs.value.trim())) continue;
+    if (name === 'CLAUDE_CODE_ENABLE_TELEMETRY' && telemetryOn(theirs.value)) continue;
     if (!family && INTERVAL_VAR.test(name)) {
       if (!(Number(theirs.value) > Number(ours))) continue;
       slower.push(`${name}=${theirs.value}`);

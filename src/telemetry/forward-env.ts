@@ -46,12 +46,17 @@ const SIGNALS: readonly ForwardSignal[] = ['logs', 'metrics'];
 const PATHS: Record<ForwardSignal, string> = { logs: 'v1/logs', metrics: 'v1/metrics' };
 // Claude Code reads its boolean switches this way ("1", "true", "yes", "on", any case).
 const TRUTHY = new Set(['1', 'true', 'yes', 'on']);
+
+/** Whether CLAUDE_CODE_ENABLE_TELEMETRY's value turns Claude's telemetry on, as Claude reads it. */
+export function telemetryOn(raw: string | undefined): boolean {
+  return TRUTHY.has(raw?.toLowerCase() ?? '');
+}
 /** Headers the HTTP client sets itself (or refuses): a user value there would break the request. */
 const MANAGED_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'host', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
 
 export function forwardPlanFromEnv(env: NodeJS.ProcessEnv, o: ForwardEnvOptions): ForwardPlan {
   const plan: ForwardPlan = { targets: {}, warnings: [] };
-  if (!TRUTHY.has(value(env, 'CLAUDE_CODE_ENABLE_TELEMETRY')?.toLowerCase() ?? '')) return plan;
+  if (!telemetryOn(value(env, 'CLAUDE_CODE_ENABLE_TELEMETRY'))) return plan;
   if (value(env, o.insideGuardEnv) !== undefined) return plan;
   const grpc: ForwardSignal[] = [];
   for (const signal of SIGNALS) {
